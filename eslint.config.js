@@ -1,0 +1,88 @@
+// Lint: type-checked typescript-eslint, plus the determinism rules of DESIGN §2.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// Ambient nondeterminism: banned in sim/ and raft/ (the CLI and benchmarks may read the clock).
+const bannedGlobals = [
+  'setTimeout',
+  'setInterval',
+  'setImmediate',
+  'clearTimeout',
+  'clearInterval',
+  'clearImmediate',
+  'queueMicrotask',
+  'performance',
+].map((name) => ({ name, message: 'Nondeterministic: use the virtual clock (DESIGN §2).' }));
+const bannedProperties = [
+  { object: 'Math', property: 'random', message: 'Use a named pure-rand stream (sim/random.ts).' },
+  { object: 'Date', property: 'now', message: 'Use virtual time.' },
+  { object: 'process', property: 'hrtime', message: 'Use virtual time.' },
+  { object: 'crypto', property: 'getRandomValues', message: 'Use a named pure-rand stream.' },
+  { object: 'crypto', property: 'randomUUID', message: 'Use a named pure-rand stream.' },
+];
+const bannedSyntax = [
+  { selector: "NewExpression[callee.name='Date']", message: 'Use virtual time.' },
+];
+const bannedImports = [
+  {
+    group: [
+      'node:crypto',
+      'crypto',
+      'node:timers',
+      'timers',
+      'node:timers/*',
+      'node:perf_hooks',
+      'perf_hooks',
+    ],
+    message: 'Nondeterministic module (DESIGN §2).',
+  },
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'reports/**', 'eslint.config.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['sim/**/*.ts', 'raft/**/*.ts'],
+    ignores: ['sim/cli/**', 'sim/bench/**', '**/*.test.ts'],
+    rules: {
+      'no-restricted-globals': ['error', ...bannedGlobals],
+      'no-restricted-properties': ['error', ...bannedProperties],
+      'no-restricted-syntax': ['error', ...bannedSyntax],
+      'no-restricted-imports': ['error', { patterns: bannedImports }],
+    },
+  },
+  ...[1, 2, 3].map((depth) => ({
+    // raft/ is pure: relative imports may not climb out of raft/, bare imports only pure-rand.
+    files: [`raft/${'*/'.repeat(depth - 1)}*.ts`],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...bannedImports,
+            {
+              regex: `^(\\.\\./){${depth}}`,
+              message: 'raft/ imports nothing outside raft/ (DESIGN §3).',
+            },
+            {
+              regex: '^(?!\\.|pure-rand/)',
+              message: 'raft/ may import only raft/ files and pure-rand (DESIGN §3).',
+            },
+          ],
+        },
+      ],
+    },
+  })),
+);

@@ -1,0 +1,46 @@
+import { reliable } from '../profiles.js';
+import { RandomStream } from '../random.js';
+import { Scheduler, type EventTarget, type SimEvent } from '../scheduler.js';
+import { runToy } from '../testing/toy-run.js';
+import { seconds } from '../time.js';
+import { measureRate, type Rate } from './measure.js';
+
+/** Pending events kept in the bare heap: about what a busy 5-node cluster holds. */
+const BARE_PENDING = 64;
+
+/**
+ * The ceiling: the same heap with timed no-op events and nothing else. Each event re-arms
+ * itself at a pseudo-random later time so the heap keeps its size and its order work.
+ */
+export function bareCeiling(minSeconds: number): Rate {
+  return measureRate(() => {
+    const scheduler = new Scheduler();
+    const random = new RandomStream('bench', 1);
+    const delays = Array.from({ length: 1024 }, () => random.int(1, 20_000));
+    let i = 0;
+    const target: EventTarget = {
+      fire(event: SimEvent) {
+        scheduler.after(delays[i++ & 1023] as number, target, event.a);
+      },
+    };
+    for (let k = 0; k < BARE_PENDING; k++) scheduler.after(delays[k] as number, target, k);
+    const events = 1_000_000;
+    for (let k = 0; k < events; k++) scheduler.step();
+    return events;
+  }, minSeconds);
+}
+
+/** The engine on a busy toy cluster: 5 nodes pinging every 1 ms, hashing on, faults on. */
+export function engineRate(minSeconds: number): Rate {
+  let seed = 1;
+  return measureRate(() => {
+    const result = runToy({
+      seed: seed++,
+      nodes: 5,
+      durationMicros: seconds(20),
+      profile: reliable,
+      tickMicros: 1000,
+    });
+    return result.events;
+  }, minSeconds);
+}

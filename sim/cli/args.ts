@@ -1,0 +1,49 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseDuration, type Micros } from '../time.js';
+
+/** Bad usage or bad input: printed as one line on stderr, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** node:util's parseArgs, strict, with its errors turned into one-line usage errors. */
+export function parseFlags<T extends Options>(command: string, argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new UsageError(`${command}: ${message ?? 'bad arguments'}`);
+  }
+}
+
+export function parseSeed(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError(`--seed must be a non-negative integer, got "${text}"`);
+  }
+  return Number(text);
+}
+
+export function parseCount(flag: string, text: string | undefined, fallback: number, min = 1, max = 1e9): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) {
+    throw new UsageError(`--${flag} must be an integer in ${min}..${max}, got "${text}"`);
+  }
+  return n;
+}
+
+export function parseTime(flag: string, text: string | undefined, fallback: Micros): Micros {
+  if (text === undefined) return fallback;
+  const micros = parseDuration(text);
+  if (micros === null || micros <= 0) {
+    throw new UsageError(`--${flag} must be a duration such as 500ms, 20s or 2m, got "${text}"`);
+  }
+  return micros;
+}
+
+export function noPositionals(command: string, positionals: string[]): void {
+  if (positionals.length > 0) throw new UsageError(`${command}: unexpected argument "${positionals[0]}"`);
+}

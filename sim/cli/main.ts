@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+import { benchCommand } from './bench.js';
+import { UsageError } from './args.js';
+import { RUN_HELP, runCommand } from './run.js';
+
+const USAGE = `usage: raftsim <command> [options]
+
+commands:
+  ${RUN_HELP}
+  raftsim bench [--json] [--quick]
+
+exit codes: 0 ok, 1 a check failed, 2 bad usage or input, 3 no verdict (out of budget), 4 internal error`;
+
+const COMMANDS: Readonly<Record<string, (argv: string[]) => number | Promise<number>>> = {
+  run: runCommand,
+  bench: benchCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (command === undefined) throw new UsageError(`unknown command "${name}" (try raftsim --help)`);
+  return command(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`raftsim: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`raftsim: internal error: ${message}\n`);
+    process.exitCode = 4;
+  },
+);

@@ -1,0 +1,170 @@
+import { assert, unreachable } from './assert.js';
+import type { Effect, Instance, Program } from './program.js';
+import type { EventTarget, Scheduler, SimEvent } from './scheduler.js';
+import { Persister } from './storage.js';
+import type { Trace } from './trace.js';
+
+/** What a host needs from the world around it. */
+export interface HostEnvironment<M, A> {
+  readonly scheduler: Scheduler;
+  readonly trace: Trace;
+  readonly nodes: number;
+  send(from: number, to: number, message: M): void;
+  applied(node: number, message: A): void;
+  nodeSeed(node: number): number;
+}
+
+/**
+ * One machine: runs one incarnation of a program at a time and executes its effects in order.
+ * A crash discards the instance and its timers and bumps the incarnation, which also voids every
+ * message still in flight to it; the persister survives as a copy the dead instance cannot reach.
+ */
+export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements EventTarget {
+  private current: I | null = null;
+  // invariant: incarnation grows by one per boot; events carry the incarnation they were for.
+  private incarnationNumber = 0;
+  private persisterNow = new Persister();
+  private readonly timers = new Map<string, SimEvent>();
+  private busy = false;
+  private readonly queued: ((instance: I) => readonly Effect<M, A>[])[] = [];
+
+  constructor(
+    readonly id: number,
+    private readonly program: Program<M, A, I>,
+    private readonly env: HostEnvironment<M, A>,
+  ) {}
+
+  get alive(): boolean {
+    return this.current !== null;
+  }
+
+  get incarnation(): number {
+    return this.incarnationNumber;
+  }
+
+  get persister(): Persister {
+    return this.persisterNow;
+  }
+
+  /** The running instance, for scenario code that reads its state (getState in the lab). */
+  get instance(): I | null {
+    return this.current;
+  }
+
+  boot(): void {
+    assert(this.current === null, `boot of node ${this.id}, which is running`);
+    this.incarnationNumber++;
+    this.current = this.program.boot({
+      id: this.id,
+      nodes: this.env.nodes,
+      raftState: this.persisterNow.readRaftState(),
+      snapshot: this.persisterNow.readSnapshot(),
+      seed: this.env.nodeSeed(this.id),
+    });
+    this.run((instance) => instance.start());
+  }
+
+  crash(): void {
+    assert(this.current !== null, `crash of node ${this.id}, which is down`);
+    for (const timer of this.timers.values()) timer.cancelled = true;
+    this.timers.clear();
+    this.queued.length = 0;
+    this.current = null;
+    this.persisterNow = this.persisterNow.copy();
+    this.incarnationNumber++;
+  }
+
+  /**
+   * Feeds the instance one input. Inputs that arrive while effects are being executed (a
+   * service calling snapshot() from its apply handler) wait their turn, so no effect list
+   * is ever interleaved with another.
+   */
+  run(input: (instance: I) => readonly Effect<M, A>[]): void {
+    if (this.current === null) return;
+    if (this.busy) {
+      this.queued.push(input);
+      return;
+    }
+    this.busy = true;
+    try {
+      this.execute(input(this.current));
+      while (this.queued.length > 0 && this.current !== null) {
+        const next = this.queued.shift() as (instance: I) => readonly Effect<M, A>[];
+        this.execute(next(this.current));
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  deliver(from: number, message: M): void {
+    this.run((instance) => instance.message(from, message));
+  }
+
+  /** Timer events: `a` is the incarnation that set it, the payload its name. */
+  fire(event: SimEvent): void {
+    const name = event.payload as string;
+    if (event.a !== this.incarnationNumber) return;
+    assert(this.timers.get(name) === event, `stale timer ${name} fired on node ${this.id}`);
+    this.timers.delete(name);
+    this.env.trace.record(this.env.scheduler.now, 'timer', this.id, -1, 0, name);
+    this.run((instance) => instance.timer(name));
+  }
+
+  private execute(effects: readonly Effect<M, A>[]): void {
+    for (const effect of effects) {
+      if (this.current === null) return; // crashed by an apply handler: the rest never happens
+      this.perform(effect);
+    }
+  }
+
+  private perform(effect: Effect<M, A>): void {
+    const env = this.env;
+    switch (effect.kind) {
+      case 'send':
+        env.send(this.id, effect.to, effect.message);
+        return;
+      case 'setTimer': {
+        assert(effect.afterMicros >= 0, `negative timer ${effect.name} on node ${this.id}`);
+        this.cancelTimer(effect.name);
+        const event = env.scheduler.after(effect.afterMicros, this, this.incarnationNumber, 0, effect.name);
+        this.timers.set(effect.name, event);
+        return;
+      }
+      case 'cancelTimer':
+        this.cancelTimer(effect.name);
+        return;
+      case 'persist':
+        this.persisterNow.save(effect.raftState, effect.snapshot);
+        env.trace.record(
+          env.scheduler.now,
+          'persist',
+          this.id,
+          -1,
+          effect.raftState.length,
+          effect.snapshot === null ? '' : `snapshot ${effect.snapshot.length}B`,
+          effect.raftState,
+        );
+        return;
+      case 'apply': {
+        const index = this.program.applyIndex(effect.message);
+        const detail = env.trace.wantsDetail ? this.program.describeApply(effect.message) : '';
+        env.trace.record(env.scheduler.now, 'apply', this.id, -1, index, detail);
+        env.applied(this.id, effect.message);
+        return;
+      }
+      case 'note':
+        env.trace.record(env.scheduler.now, 'note', this.id, -1, 0, effect.text);
+        return;
+      default:
+        unreachable(effect);
+    }
+  }
+
+  private cancelTimer(name: string): void {
+    const pending = this.timers.get(name);
+    if (pending === undefined) return;
+    pending.cancelled = true;
+    this.timers.delete(name);
+  }
+}

@@ -1,0 +1,140 @@
+import { assert } from './assert.js';
+import type { Delay, NetworkProfile } from './profiles.js';
+import type { RandomStream } from './random.js';
+import type { Micros } from './time.js';
+
+/** What happens to one message: lost, or delivered after `delayMicros` (maybe twice). */
+export const LOST = -1;
+
+/**
+ * Links and per-message fate. Each directed link is up or down, so one-way partitions exist.
+ * The fate of every message is drawn from the network stream under the current profile.
+ * Counters follow labrpc: requests delivered per node, bytes of every request and reply sent.
+ */
+export class Network {
+  private readonly up: Uint8Array;
+  profile: NetworkProfile;
+  /** Set by fate(): delay of a duplicate copy, or LOST when there is none. */
+  duplicateDelay: Micros = LOST;
+
+  readonly requestsDelivered: number[];
+  requestBytes = 0;
+  replyBytes = 0;
+  messagesSent = 0;
+  messagesLost = 0;
+
+  constructor(
+    readonly nodes: number,
+    private readonly random: RandomStream,
+    profile: NetworkProfile,
+  ) {
+    assert(Number.isSafeInteger(nodes) && nodes > 0, `network needs >= 1 node, got ${nodes}`);
+    this.up = new Uint8Array(nodes * nodes).fill(1);
+    this.profile = profile;
+    this.requestsDelivered = new Array<number>(nodes).fill(0);
+  }
+
+  isUp(from: number, to: number): boolean {
+    return this.up[this.linkIndex(from, to)] === 1;
+  }
+
+  /** Cuts (or restores) the one-way link from → to. */
+  setLink(from: number, to: number, isUp: boolean): void {
+    this.up[this.linkIndex(from, to)] = isUp ? 1 : 0;
+  }
+
+  /** Only nodes in the same group can talk; a node in no group is isolated. */
+  partition(groups: readonly (readonly number[])[]): void {
+    const groupOf = new Array<number>(this.nodes).fill(-1);
+    groups.forEach((group, g) => {
+      for (const node of group) {
+        this.checkNode(node);
+        assert(groupOf[node] === -1, `node ${node} is in two groups`);
+        groupOf[node] = g;
+      }
+    });
+    for (let a = 0; a < this.nodes; a++) {
+      for (let b = 0; b < this.nodes; b++) {
+        this.up[a * this.nodes + b] = a === b || (groupOf[a] !== -1 && groupOf[a] === groupOf[b]) ? 1 : 0;
+      }
+    }
+  }
+
+  isolate(node: number): void {
+    this.checkNode(node);
+    for (let other = 0; other < this.nodes; other++) {
+      if (other === node) continue;
+      this.setLink(node, other, false);
+      this.setLink(other, node, false);
+    }
+  }
+
+  heal(): void {
+    this.up.fill(1);
+  }
+
+  /** Links that are down, as [from, to] pairs (for reports and summaries). */
+  downLinks(): [number, number][] {
+    const out: [number, number][] = [];
+    for (let a = 0; a < this.nodes; a++) {
+      for (let b = 0; b < this.nodes; b++) if (!this.isUp(a, b)) out.push([a, b]);
+    }
+    return out;
+  }
+
+  /**
+   * Draws the fate of one message: LOST or a delay; sets duplicateDelay as a side result
+   * (to stay allocation-free on the hot path). Counts its bytes as sent either way.
+   */
+  fate(isReply: boolean, bytes: number): Micros {
+    const p = this.profile;
+    this.messagesSent++;
+    if (isReply) this.replyBytes += bytes;
+    else this.requestBytes += bytes;
+    this.duplicateDelay = LOST;
+    if (this.random.perMille(isReply ? p.replyLossPerMille : p.requestLossPerMille)) {
+      this.messagesLost++;
+      return LOST;
+    }
+    const delay = this.delayOf(isReply);
+    if (p.duplicatePerMille > 0 && this.random.perMille(p.duplicatePerMille)) {
+      this.duplicateDelay = this.delayOf(isReply);
+    }
+    return delay;
+  }
+
+  private delayOf(isReply: boolean): Micros {
+    const p = this.profile;
+    if (p.longDelayPerMille > 0 && this.random.perMille(p.longDelayPerMille)) {
+      return this.draw(p.longDelay);
+    }
+    if (isReply && p.longReorderPerMille > 0 && this.random.perMille(p.longReorderPerMille)) {
+      // labrpc: 200 ms plus a uniform draw below a uniform bound below 2000 ms, skewed short.
+      const bound = this.random.int(0, 2000);
+      return 200_000 + this.random.int(0, bound) * 1000;
+    }
+    return this.draw(isReply ? p.replyDelay : p.requestDelay);
+  }
+
+  private draw(delay: Delay): Micros {
+    switch (delay.kind) {
+      case 'uniform':
+        return this.random.int(delay.minMicros, delay.maxMicros);
+      case 'exponential': {
+        // Inverse CDF on a 1e6-step uniform; V8's Math.log is the same on every platform.
+        const u = (this.random.int(0, 999_999) + 0.5) / 1_000_000;
+        return Math.min(delay.capMicros, Math.round(-delay.meanMicros * Math.log(u)));
+      }
+    }
+  }
+
+  private linkIndex(from: number, to: number): number {
+    this.checkNode(from);
+    this.checkNode(to);
+    return from * this.nodes + to;
+  }
+
+  private checkNode(node: number): void {
+    assert(Number.isInteger(node) && node >= 0 && node < this.nodes, `no node ${node}`);
+  }
+}

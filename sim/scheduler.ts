@@ -1,0 +1,165 @@
+import { assert, SimulationError } from './assert.js';
+import { formatMicros, type Micros } from './time.js';
+
+/** Whatever an event is addressed to. One method keeps the hot loop monomorphic. */
+export interface EventTarget {
+  fire(event: SimEvent): void;
+}
+
+/**
+ * One pending event. `a`, `b` and `payload` are the target's to interpret, so the scheduler
+ * allocates nothing but this record per event.
+ */
+export class SimEvent {
+  cancelled = false;
+  constructor(
+    readonly time: Micros,
+    readonly seq: number,
+    readonly target: EventTarget,
+    readonly a: number,
+    readonly b: number,
+    readonly payload: unknown,
+  ) {}
+}
+
+/** Total order of the queue: time, then insertion sequence (every tie broken explicitly). */
+function before(x: SimEvent, y: SimEvent): boolean {
+  return x.time < y.time || (x.time === y.time && x.seq < y.seq);
+}
+
+export const DEFAULT_MAX_EVENTS = 50_000_000;
+
+/**
+ * The virtual clock and its event queue: a binary min-heap ordered by (time, seq).
+ * Cancelled events stay in the heap and are skipped when popped (cheaper than removal).
+ */
+export class Scheduler {
+  private nowMicros: Micros = 0;
+  private nextSeq = 0;
+  private readonly heap: SimEvent[] = [];
+  private executed = 0;
+  // invariant: executed <= maxEvents; exceeding it fails the run instead of spinning forever.
+  readonly maxEvents: number;
+
+  constructor(maxEvents: number = DEFAULT_MAX_EVENTS) {
+    assert(Number.isSafeInteger(maxEvents) && maxEvents > 0, `bad maxEvents ${maxEvents}`);
+    this.maxEvents = maxEvents;
+  }
+
+  get now(): Micros {
+    return this.nowMicros;
+  }
+
+  /** Events executed so far (cancelled ones are not counted). */
+  get eventsExecuted(): number {
+    return this.executed;
+  }
+
+  /** Pending entries, cancelled ones included. */
+  get pending(): number {
+    return this.heap.length;
+  }
+
+  at(time: Micros, target: EventTarget, a = 0, b = 0, payload: unknown = null): SimEvent {
+    assert(Number.isSafeInteger(time), `event time must be an integer, got ${time}`);
+    assert(time >= this.nowMicros, `event at ${time} is in the past (now ${this.nowMicros})`);
+    const event = new SimEvent(time, this.nextSeq++, target, a, b, payload);
+    this.push(event);
+    return event;
+  }
+
+  after(delay: Micros, target: EventTarget, a = 0, b = 0, payload: unknown = null): SimEvent {
+    return this.at(this.nowMicros + delay, target, a, b, payload);
+  }
+
+  /** Runs the next live event; false when the queue is empty. */
+  step(): boolean {
+    for (;;) {
+      const event = this.pop();
+      if (event === undefined) return false;
+      if (event.cancelled) continue;
+      this.execute(event);
+      return true;
+    }
+  }
+
+  /** Runs every event due at or before `time`, then moves the clock to `time`. */
+  runUntilTime(time: Micros): void {
+    assert(time >= this.nowMicros, `cannot run back to ${time} from ${this.nowMicros}`);
+    for (;;) {
+      const head = this.heap[0];
+      if (head === undefined || head.time > time) break;
+      this.pop();
+      if (!head.cancelled) this.execute(head);
+    }
+    this.nowMicros = time;
+  }
+
+  /**
+   * Runs events until `done()` holds (checked before each event) or the clock would pass
+   * `deadline`. Returns whether the condition was reached.
+   */
+  runUntil(done: () => boolean, deadline: Micros): boolean {
+    while (!done()) {
+      const head = this.heap[0];
+      if (head === undefined || head.time > deadline) {
+        this.nowMicros = Math.max(this.nowMicros, deadline);
+        return false;
+      }
+      this.pop();
+      if (!head.cancelled) this.execute(head);
+    }
+    return true;
+  }
+
+  private execute(event: SimEvent): void {
+    if (this.executed >= this.maxEvents) {
+      throw new SimulationError(
+        `event cap reached: ${this.maxEvents} events executed by ${formatMicros(this.nowMicros)}` +
+          ' (raise maxEvents, or look for a livelock)',
+      );
+    }
+    this.executed++;
+    this.nowMicros = event.time;
+    event.target.fire(event);
+  }
+
+  private push(event: SimEvent): void {
+    const heap = this.heap;
+    let i = heap.length;
+    heap.push(event);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent] as SimEvent;
+      if (!before(event, p)) break;
+      heap[i] = p;
+      i = parent;
+    }
+    heap[i] = event;
+  }
+
+  private pop(): SimEvent | undefined {
+    const heap = this.heap;
+    const top = heap[0];
+    const last = heap.pop();
+    if (top === undefined || last === undefined || heap.length === 0) return top;
+    const n = heap.length;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= n) break;
+      const right = left + 1;
+      let child = left;
+      let c = heap[left] as SimEvent;
+      if (right < n && before(heap[right] as SimEvent, c)) {
+        child = right;
+        c = heap[right] as SimEvent;
+      }
+      if (!before(c, last)) break;
+      heap[i] = c;
+      i = child;
+    }
+    heap[i] = last;
+    return top;
+  }
+}

@@ -1,0 +1,117 @@
+import { formatMicros, type Micros } from './time.js';
+
+/** Every kind of thing that happens in a run. The numeric code feeds the hash. */
+export const TRACE_KINDS = [
+  'deliver', // a message reached its node
+  'drop', // a message arrived but its link was cut or its node had crashed meanwhile
+  'loss', // the network lost a message when it was sent
+  'timer', // a node's timer fired
+  'crash',
+  'restart',
+  'link', // links changed (partition, cut, isolate, heal)
+  'profile', // the network profile changed
+  'persist', // a node saved state (value: raft state bytes)
+  'apply', // a node applied something (value: index)
+  'note', // an annotation the state machine emitted (role change, ignored call, ...)
+  'client', // a scenario or workload action (start, clerk call, ...)
+] as const;
+export type TraceKind = (typeof TRACE_KINDS)[number];
+const KIND_CODE: Readonly<Record<TraceKind, number>> = Object.fromEntries(
+  TRACE_KINDS.map((kind, i) => [kind, i + 1]),
+) as Record<TraceKind, number>;
+
+/** One event as data: what the NDJSON file, golden files and the HTML timeline show. */
+export interface TraceRecord {
+  readonly seq: number;
+  readonly t: Micros;
+  readonly kind: TraceKind;
+  readonly node: number;
+  /** The other node of a message, or -1. */
+  readonly peer: number;
+  readonly value: number;
+  readonly detail: string;
+}
+
+/** The one formatter: a trace line, golden files and the timeline describe an event alike. */
+export function formatTraceRecord(r: TraceRecord): string {
+  const who = r.peer >= 0 ? `n${r.peer}->n${r.node}` : r.node >= 0 ? `n${r.node}` : '-';
+  const detail = r.detail === '' ? '' : ` ${r.detail}`;
+  return `#${r.seq} ${formatMicros(r.t)} ${r.kind} ${who} ${r.value}${detail}`;
+}
+
+const FNV_PRIME = 0x01000193;
+
+/**
+ * The running trace: a cheap 64-bit hash (two independent 32-bit FNV-style lanes) over every
+ * event's fields, and an optional sink that receives each event as a record. Detail strings
+ * are built only when someone listens (`wantsDetail`), so an unobserved run pays for the hash
+ * alone; message bytes are hashed instead of their text.
+ */
+export class Trace {
+  private h1 = 0x811c9dc5;
+  private h2 = 0x2b992ddf;
+  private count = 0;
+  private sinks: ((record: TraceRecord) => void)[] = [];
+
+  get events(): number {
+    return this.count;
+  }
+
+  get wantsDetail(): boolean {
+    return this.sinks.length > 0;
+  }
+
+  subscribe(sink: (record: TraceRecord) => void): void {
+    this.sinks.push(sink);
+  }
+
+  /** The hash so far, as 16 hex digits. */
+  hash(): string {
+    return (this.h1 >>> 0).toString(16).padStart(8, '0') + (this.h2 >>> 0).toString(16).padStart(8, '0');
+  }
+
+  record(
+    t: Micros,
+    kind: TraceKind,
+    node: number,
+    peer: number,
+    value: number,
+    detail: string,
+    bytes: Uint8Array | null = null,
+  ): void {
+    this.count++;
+    this.word(KIND_CODE[kind]);
+    this.word(t % 0x1_0000_0000);
+    this.word(Math.floor(t / 0x1_0000_0000));
+    this.word(node);
+    this.word(peer);
+    this.word(value % 0x1_0000_0000);
+    if (bytes !== null) this.bytes(bytes);
+    else this.text(detail);
+    if (this.sinks.length === 0) return;
+    const record: TraceRecord = { seq: this.count, t, kind, node, peer, value, detail };
+    for (const sink of this.sinks) sink(record);
+  }
+
+  private word(x: number): void {
+    this.h1 = Math.imul(this.h1 ^ (x | 0), FNV_PRIME);
+    this.h2 = Math.imul(this.h2 ^ ((x | 0) + 0x7f4a7c15), 0x5bd1e995);
+    this.h2 ^= this.h2 >>> 15;
+  }
+
+  private bytes(b: Uint8Array): void {
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let i = 0; i < b.length; i++) {
+      const x = b[i] as number;
+      h1 = Math.imul(h1 ^ x, FNV_PRIME);
+      h2 = Math.imul(h2 ^ (x + 0x3c), 0x5bd1e995);
+    }
+    this.h1 = h1;
+    this.h2 = h2 ^ (b.length << 3) ^ (h2 >>> 15);
+  }
+
+  private text(s: string): void {
+    for (let i = 0; i < s.length; i++) this.word(s.charCodeAt(i));
+  }
+}

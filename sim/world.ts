@@ -1,0 +1,172 @@
+import { assert, unreachable } from './assert.js';
+import { Host, type HostEnvironment } from './host.js';
+import { describeFault, type FaultStep, type TimedFault } from './nemesis.js';
+import { LOST, Network } from './network.js';
+import { profileByName, type NetworkProfile } from './profiles.js';
+import type { Instance, Program } from './program.js';
+import { Streams } from './random.js';
+import { DEFAULT_MAX_EVENTS, Scheduler, type EventTarget, type SimEvent } from './scheduler.js';
+import { Trace } from './trace.js';
+
+export interface WorldConfig<M, A, I extends Instance<M, A>> {
+  readonly nodes: number;
+  readonly seed: number;
+  readonly program: Program<M, A, I>;
+  readonly profile: NetworkProfile;
+  readonly maxEvents?: number;
+}
+
+/** Delivery events pack both ends into `a`; nodes are far fewer than this. */
+const ENDPOINT_SPAN = 1 << 12;
+
+/**
+ * A cluster in its simulated world: the clock, the named random streams, the network, one host
+ * per node and the trace. Messages are encoded when sent and decoded on delivery, and a
+ * message reaches its node only if the link is up both when it leaves and when it arrives, and
+ * the node has not crashed in between.
+ */
+export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
+  implements EventTarget, HostEnvironment<M, A>
+{
+  readonly scheduler: Scheduler;
+  readonly streams: Streams;
+  readonly network: Network;
+  readonly trace = new Trace();
+  readonly hosts: Host<M, A, I>[];
+  readonly nodes: number;
+  private readonly program: Program<M, A, I>;
+  private readonly applyListeners: ((node: number, message: A) => void)[] = [];
+  private readonly nemesis: EventTarget;
+
+  constructor(config: WorldConfig<M, A, I>) {
+    assert(config.nodes >= 1 && config.nodes < ENDPOINT_SPAN, `bad cluster size ${config.nodes}`);
+    this.nodes = config.nodes;
+    this.program = config.program;
+    this.scheduler = new Scheduler(config.maxEvents ?? DEFAULT_MAX_EVENTS);
+    this.streams = new Streams(config.seed);
+    this.network = new Network(config.nodes, this.streams.get('network'), config.profile);
+    this.hosts = Array.from({ length: config.nodes }, (_, id) => new Host(id, config.program, this));
+    this.nemesis = { fire: (event) => this.applyFault(event.payload as FaultStep) };
+  }
+
+  /** Boots every node (call once, after listeners are attached). */
+  start(): void {
+    for (const host of this.hosts) host.boot();
+  }
+
+  onApply(listener: (node: number, message: A) => void): void {
+    this.applyListeners.push(listener);
+  }
+
+  applied(node: number, message: A): void {
+    for (const listener of this.applyListeners) listener(node, message);
+  }
+
+  nodeSeed(node: number): number {
+    return this.streams.get(`node-${node}`).uint32();
+  }
+
+  send(from: number, to: number, message: M): void {
+    assert(to >= 0 && to < this.nodes && to !== from, `node ${from} sends to bad node ${to}`);
+    const isReply = this.program.isReply(message);
+    const bytes = this.program.codec.encode(message);
+    const network = this.network;
+    const delay = network.isUp(from, to) ? network.fate(isReply, bytes.length) : LOST;
+    if (delay === LOST) {
+      this.traceMessage('loss', from, to, bytes, message);
+      return;
+    }
+    const endpoints = from * ENDPOINT_SPAN + to;
+    const incarnation = (this.hosts[to] as Host<M, A, I>).incarnation;
+    this.scheduler.after(delay, this, endpoints, incarnation, bytes);
+    if (network.duplicateDelay !== LOST) {
+      this.scheduler.after(network.duplicateDelay, this, endpoints, incarnation, bytes);
+    }
+  }
+
+  /** A message arrives. */
+  fire(event: SimEvent): void {
+    const from = Math.floor(event.a / ENDPOINT_SPAN);
+    const to = event.a % ENDPOINT_SPAN;
+    const bytes = event.payload as Uint8Array;
+    const host = this.hosts[to] as Host<M, A, I>;
+    if (!host.alive || host.incarnation !== event.b || !this.network.isUp(from, to)) {
+      this.traceMessage('drop', from, to, bytes, null);
+      return;
+    }
+    const message = this.program.codec.decode(bytes);
+    if (!this.program.isReply(message)) this.network.requestsDelivered[to]!++;
+    this.traceMessage('deliver', from, to, bytes, message);
+    host.deliver(from, message);
+  }
+
+  crash(node: number): void {
+    this.host(node).crash();
+    this.trace.record(this.scheduler.now, 'crash', node, -1, 0, '');
+  }
+
+  restart(node: number): void {
+    this.trace.record(this.scheduler.now, 'restart', node, -1, 0, '');
+    this.host(node).boot();
+  }
+
+  host(node: number): Host<M, A, I> {
+    const host = this.hosts[node];
+    assert(host !== undefined, `no node ${node} in a cluster of ${this.nodes}`);
+    return host;
+  }
+
+  /** Applies one fault now. Crashing a dead node or restarting a live one does nothing. */
+  applyFault(step: FaultStep): void {
+    switch (step.kind) {
+      case 'partition':
+        this.network.partition(step.groups);
+        break;
+      case 'cut':
+        this.network.setLink(step.from, step.to, false);
+        break;
+      case 'isolate':
+        this.network.isolate(step.node);
+        break;
+      case 'heal':
+        this.network.heal();
+        break;
+      case 'crash':
+        if (this.host(step.node).alive) this.crash(step.node);
+        return;
+      case 'restart':
+        if (!this.host(step.node).alive) this.restart(step.node);
+        return;
+      case 'profile': {
+        const profile = profileByName(step.profile);
+        assert(profile !== undefined, `unknown network profile ${step.profile}`);
+        this.network.profile = profile;
+        this.trace.record(this.scheduler.now, 'profile', -1, -1, 0, profile.name);
+        return;
+      }
+      default:
+        unreachable(step);
+    }
+    this.trace.record(this.scheduler.now, 'link', -1, -1, 0, describeFault(step));
+  }
+
+  /** Queues a schedule of faults at their virtual times. */
+  scheduleFaults(schedule: readonly TimedFault[]): void {
+    for (const { at, step } of schedule) this.scheduler.at(at, this.nemesis, 0, 0, step);
+  }
+
+  private traceMessage(
+    kind: 'deliver' | 'drop' | 'loss',
+    from: number,
+    to: number,
+    bytes: Uint8Array,
+    message: M | null,
+  ): void {
+    const trace = this.trace;
+    let detail = '';
+    if (trace.wantsDetail) {
+      detail = this.program.describe(message ?? this.program.codec.decode(bytes));
+    }
+    trace.record(this.scheduler.now, kind, to, from, bytes.length, detail, bytes);
+  }
+}

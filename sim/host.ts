@@ -2,7 +2,7 @@ import { assert, unreachable } from './assert.js';
 import type { Effect, Instance, Program } from './program.js';
 import type { EventTarget, Scheduler, SimEvent } from './scheduler.js';
 import { Persister } from './storage.js';
-import type { Trace } from './trace.js';
+import { NO_BYTES, type Trace } from './trace.js';
 
 /** What a host needs from the world around it. */
 export interface HostEnvironment<M, A> {
@@ -80,35 +80,61 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
    * is ever interleaved with another.
    */
   run(input: (instance: I) => readonly Effect<M, A>[]): void {
-    if (this.current === null) return;
+    const instance = this.current;
+    if (instance === null) return;
     if (this.busy) {
       this.queued.push(input);
       return;
     }
     this.busy = true;
     try {
-      this.execute(input(this.current));
-      while (this.queued.length > 0 && this.current !== null) {
-        const next = this.queued.shift() as (instance: I) => readonly Effect<M, A>[];
-        this.execute(next(this.current));
-      }
+      this.execute(input(instance));
+      this.drainQueued();
     } finally {
       this.busy = false;
     }
   }
 
+  /** A message arrives (the hot path: no closure unless the host is busy). */
   deliver(from: number, message: M): void {
-    this.run((instance) => instance.message(from, message));
+    const instance = this.current;
+    if (instance === null) return;
+    if (this.busy) {
+      this.queued.push((i) => i.message(from, message));
+      return;
+    }
+    this.busy = true;
+    try {
+      this.execute(instance.message(from, message));
+      this.drainQueued();
+    } finally {
+      this.busy = false;
+    }
   }
 
   /** Timer events: `a` is the incarnation that set it, the payload its name. */
   fire(event: SimEvent): void {
     const name = event.payload as string;
-    if (event.a !== this.incarnationNumber) return;
+    const instance = this.current;
+    if (event.a !== this.incarnationNumber || instance === null) return;
     assert(this.timers.get(name) === event, `stale timer ${name} fired on node ${this.id}`);
+    assert(!this.busy, `timer ${name} fired inside an input on node ${this.id}`);
     this.timers.delete(name);
     this.env.trace.record(this.env.scheduler.now, 'timer', this.id, -1, 0, name);
-    this.run((instance) => instance.timer(name));
+    this.busy = true;
+    try {
+      this.execute(instance.timer(name));
+      this.drainQueued();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private drainQueued(): void {
+    while (this.queued.length > 0 && this.current !== null) {
+      const next = this.queued.shift() as (instance: I) => readonly Effect<M, A>[];
+      this.execute(next(this.current));
+    }
   }
 
   private execute(effects: readonly Effect<M, A>[]): void {
@@ -149,7 +175,8 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
       case 'apply': {
         const index = this.program.applyIndex(effect.message);
         const detail = env.trace.wantsDetail ? this.program.describeApply(effect.message) : '';
-        env.trace.record(env.scheduler.now, 'apply', this.id, -1, index, detail);
+        // The detail is for readers only (built when someone listens): hash the index alone.
+        env.trace.record(env.scheduler.now, 'apply', this.id, -1, index, detail, NO_BYTES);
         env.applied(this.id, effect.message);
         return;
       }

@@ -41,6 +41,9 @@ export function formatTraceRecord(r: TraceRecord): string {
 
 const FNV_PRIME = 0x01000193;
 
+/** Pass as `bytes` when the detail text is for display only and must not feed the hash. */
+export const NO_BYTES = new Uint8Array(0);
+
 /**
  * The running trace: a cheap 64-bit hash (two independent 32-bit FNV-style lanes) over every
  * event's fields, and an optional sink that receives each event as a record. Detail strings
@@ -86,6 +89,7 @@ export class Trace {
     this.word(node);
     this.word(peer);
     this.word(value % 0x1_0000_0000);
+    // The hash covers the bytes when given, else the detail text (which is then always built).
     if (bytes !== null) this.bytes(bytes);
     else this.text(detail);
     if (this.sinks.length === 0) return;

@@ -5,8 +5,8 @@ import { runToy } from '../testing/toy-run.js';
 import { seconds } from '../time.js';
 import { measureRate, type Rate } from './measure.js';
 
-/** Pending events kept in the bare heap: about what a busy 5-node cluster holds. */
-const BARE_PENDING = 64;
+/** Pending events kept in the bare heap: what the busy 5-node toy cluster holds on average. */
+const BARE_PENDING = 8;
 
 /**
  * The ceiling: the same heap with timed no-op events and nothing else. Each event re-arms

@@ -1,0 +1,162 @@
+import { expect } from 'chai';
+import { reliable, unreliable } from './profiles.js';
+import { probeProgram, type ProbeMessage, type ProbeNode } from './testing/probe.js';
+import type { TraceRecord } from './trace.js';
+import { World } from './world.js';
+
+function probeWorld(nodes = 3, seed = 1) {
+  const world = new World({ nodes, seed, profile: reliable, program: probeProgram() });
+  const records: TraceRecord[] = [];
+  world.trace.subscribe((r) => records.push(r));
+  world.start();
+  return { world, records, node: (i: number) => world.host(i).instance as ProbeNode };
+}
+
+function request(n: number): ProbeMessage {
+  return { type: 'request', n, body: [n] };
+}
+
+function send(world: World<ProbeMessage, number, ProbeNode>, from: number, to: number, message: ProbeMessage) {
+  world.host(from).run(() => [{ kind: 'send', to, message }]);
+}
+
+describe('World: messages', () => {
+  it('delivers a request and its reply, counting the request for the receiver', () => {
+    const { world, node } = probeWorld();
+    send(world, 0, 1, request(1));
+    world.scheduler.runUntilTime(10_000);
+    expect(node(1).received.map((r) => r.message.n)).to.deep.equal([1]);
+    expect(node(0).received.map((r) => r.message.type)).to.deep.equal(['reply']);
+    expect(world.network.requestsDelivered).to.deep.equal([0, 1, 0]);
+  });
+
+  it('nothing crosses a cut link, whether cut before sending or while in flight', () => {
+    const { world, node, records } = probeWorld();
+    world.applyFault({ kind: 'partition', groups: [[0], [1, 2]] });
+    for (let n = 0; n < 50; n++) send(world, 0, 1, request(n));
+    world.scheduler.runUntilTime(10_000);
+    expect(node(1).received).to.have.length(0);
+    world.applyFault({ kind: 'heal' });
+    send(world, 0, 2, request(99));
+    world.applyFault({ kind: 'isolate', node: 2 }); // cut while the request is in flight
+    world.scheduler.runUntilTime(20_000);
+    expect(node(2).received).to.have.length(0);
+    expect(records.filter((r) => r.kind === 'loss')).to.have.length(50);
+    expect(records.filter((r) => r.kind === 'drop')).to.have.length(1);
+  });
+
+  it('a one-way cut blocks one direction only', () => {
+    const { world, node } = probeWorld();
+    world.applyFault({ kind: 'cut', from: 0, to: 1 });
+    send(world, 0, 1, request(1));
+    send(world, 1, 0, request(2));
+    world.scheduler.runUntilTime(10_000);
+    expect(node(1).received).to.have.length(0);
+    // 0 gets 1's request, and its reply to 1 is blocked by the cut
+    expect(node(0).received.map((r) => r.message.n)).to.deep.equal([2]);
+    expect(node(1).received).to.have.length(0);
+  });
+
+  it('mutating a message after sending it changes nothing delivered', () => {
+    const { world, node } = probeWorld();
+    const message = { type: 'request' as const, n: 7, body: [1, 2, 3] };
+    send(world, 0, 1, message);
+    message.n = 8;
+    message.body.push(4);
+    world.scheduler.runUntilTime(10_000);
+    const got = node(1).received[0]?.message;
+    expect(got).to.deep.equal({ type: 'request', n: 7, body: [1, 2, 3] });
+    expect(got).to.not.equal(message);
+  });
+
+  it('switching the profile changes the fate of later messages', () => {
+    const { world, node } = probeWorld();
+    world.applyFault({ kind: 'profile', profile: 'unreliable' });
+    expect(world.network.profile).to.equal(unreliable);
+    for (let n = 0; n < 1000; n++) send(world, 0, 1, request(n));
+    world.scheduler.runUntilTime(100_000);
+    expect(node(1).received.length).to.be.within(850, 950);
+  });
+});
+
+describe('World: crash and restart', () => {
+  it('a crash drops the timers and every message in flight to the node', () => {
+    const { world, node, records } = probeWorld();
+    world.host(1).run(() => [{ kind: 'setTimer', name: 'election', afterMicros: 5_000 }]);
+    send(world, 0, 1, request(1));
+    world.crash(1);
+    world.scheduler.runUntilTime(1_000); // the request arrives while 1 is down
+    world.restart(1);
+    send(world, 2, 1, request(2)); // to the new incarnation: delivered
+    world.scheduler.runUntilTime(20_000);
+    expect(node(1).timersFired).to.deep.equal([]);
+    expect(node(1).received.map((r) => r.message.n)).to.deep.equal([2]);
+    expect(records.filter((r) => r.kind === 'drop')).to.have.length(1);
+  });
+
+  it('a message sent before a crash does not reach the restarted node', () => {
+    const { world, node } = probeWorld();
+    world.applyFault({ kind: 'profile', profile: 'longReordering' });
+    send(world, 0, 1, request(1)); // requests wait up to 27 ms
+    world.crash(1);
+    world.restart(1);
+    world.scheduler.runUntilTime(100_000);
+    expect(node(1).received).to.have.length(0);
+  });
+
+  it('restart boots from exactly the persisted copy, untouched by the dead instance', () => {
+    const { world } = probeWorld();
+    const state = Uint8Array.from([1, 2, 3]);
+    world.host(0).run(() => [{ kind: 'persist', raftState: state, snapshot: Uint8Array.from([9]) }]);
+    world.host(0).run(() => [{ kind: 'persist', raftState: Uint8Array.from([4, 5]), snapshot: null }]);
+    const oldPersister = world.host(0).persister;
+    world.crash(0);
+    oldPersister.save(Uint8Array.from([66]), Uint8Array.from([66])); // the dead instance writes on
+    world.restart(0);
+    const booted = (world.host(0).instance as ProbeNode).context;
+    expect([...booted.raftState]).to.deep.equal([4, 5]);
+    expect([...booted.snapshot]).to.deep.equal([9]);
+    expect(world.host(0).persister.raftStateSize()).to.equal(2);
+  });
+
+  it('a crashed node runs no input, and a restart gets a fresh seed', () => {
+    const { world } = probeWorld();
+    const firstSeed = (world.host(0).instance as ProbeNode).context.seed;
+    world.crash(0);
+    world.host(0).run(() => {
+      throw new Error('must not run');
+    });
+    world.restart(0);
+    expect((world.host(0).instance as ProbeNode).context.seed).to.not.equal(firstSeed);
+  });
+
+  it('inputs that arrive while effects run are queued, never interleaved', () => {
+    const { world } = probeWorld();
+    const order: string[] = [];
+    world.onApply((_node, index) => {
+      order.push(`apply ${index}`);
+      if (index === 1) world.host(0).run(() => (order.push('nested input'), []));
+    });
+    world.host(0).run(() => [
+      { kind: 'apply', message: 1 },
+      { kind: 'apply', message: 2 },
+    ]);
+    expect(order).to.deep.equal(['apply 1', 'apply 2', 'nested input']);
+  });
+
+  it('scheduled faults apply at their virtual times', () => {
+    const { world, records } = probeWorld();
+    world.scheduleFaults([
+      { at: 2_000, step: { kind: 'crash', node: 1 } },
+      { at: 1_000, step: { kind: 'isolate', node: 0 } },
+      { at: 3_000, step: { kind: 'restart', node: 1 } },
+    ]);
+    world.scheduler.runUntilTime(5_000);
+    const faults = records.filter((r) => ['crash', 'restart', 'link'].includes(r.kind));
+    expect(faults.map((r) => [r.t, r.kind])).to.deep.equal([
+      [1_000, 'link'],
+      [2_000, 'crash'],
+      [3_000, 'restart'],
+    ]);
+  });
+});

@@ -19,3 +19,11 @@ export function assert(condition: boolean, message: string): asserts condition {
 export function unreachable(value: never): never {
   throw new InvariantError(`unreachable: ${JSON.stringify(value)}`);
 }
+
+/**
+ * For hot paths: `if (!ok) fail(\`...\`)` builds the message only on failure, where
+ * `assert(ok, \`...\`)` would format it on every call.
+ */
+export function fail(message: string): never {
+  throw new InvariantError(message);
+}

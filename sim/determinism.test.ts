@@ -11,9 +11,15 @@ function config(seed: number, profile: NetworkProfile = reliable): ToyRunConfig 
 describe('determinism (toy cluster)', () => {
   it('same seed ⇒ same trace hash, for every profile and many seeds', () => {
     fc.assert(
-      fc.property(fc.nat(1_000_000), fc.constantFrom(...Object.values(PROFILES)), (seed, profile) => {
-        expect(runToy(config(seed, profile)).traceHash).to.equal(runToy(config(seed, profile)).traceHash);
-      }),
+      fc.property(
+        fc.nat(1_000_000),
+        fc.constantFrom(...Object.values(PROFILES)),
+        (seed, profile) => {
+          expect(runToy(config(seed, profile)).traceHash).to.equal(
+            runToy(config(seed, profile)).traceHash,
+          );
+        },
+      ),
       { numRuns: 40 },
     );
   });

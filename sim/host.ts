@@ -1,4 +1,4 @@
-import { assert, unreachable } from './assert.js';
+import { assert, fail, unreachable } from './assert.js';
 import type { Effect, Instance, Program } from './program.js';
 import type { EventTarget, Scheduler, SimEvent } from './scheduler.js';
 import { Persister } from './storage.js';
@@ -117,8 +117,8 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
     const name = event.payload as string;
     const instance = this.current;
     if (event.a !== this.incarnationNumber || instance === null) return;
-    assert(this.timers.get(name) === event, `stale timer ${name} fired on node ${this.id}`);
-    assert(!this.busy, `timer ${name} fired inside an input on node ${this.id}`);
+    if (this.timers.get(name) !== event) fail(`stale timer ${name} fired on node ${this.id}`);
+    if (this.busy) fail(`timer ${name} fired inside an input on node ${this.id}`);
     this.timers.delete(name);
     this.env.trace.record(this.env.scheduler.now, 'timer', this.id, -1, 0, name);
     this.busy = true;
@@ -151,9 +151,15 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
         env.send(this.id, effect.to, effect.message);
         return;
       case 'setTimer': {
-        assert(effect.afterMicros >= 0, `negative timer ${effect.name} on node ${this.id}`);
+        if (effect.afterMicros < 0) fail(`negative timer ${effect.name} on node ${this.id}`);
         this.cancelTimer(effect.name);
-        const event = env.scheduler.after(effect.afterMicros, this, this.incarnationNumber, 0, effect.name);
+        const event = env.scheduler.after(
+          effect.afterMicros,
+          this,
+          this.incarnationNumber,
+          0,
+          effect.name,
+        );
         this.timers.set(effect.name, event);
         return;
       }

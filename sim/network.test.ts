@@ -91,13 +91,21 @@ describe('network links', () => {
 
   it('a partition connects each group inside only; nodes in no group are isolated', () => {
     const network = new Network(5, new RandomStream('n', 1), reliable);
-    network.partition([[0, 1], [2, 3]]);
+    network.partition([
+      [0, 1],
+      [2, 3],
+    ]);
     expect(network.isUp(0, 1) && network.isUp(1, 0) && network.isUp(2, 3)).to.equal(true);
     expect(network.isUp(1, 2) || network.isUp(3, 0)).to.equal(false);
     for (let other = 0; other < 4; other++) {
       expect(network.isUp(4, other) || network.isUp(other, 4)).to.equal(false);
     }
-    expect(() => network.partition([[0, 1], [1, 2]])).to.throw(/two groups/);
+    expect(() =>
+      network.partition([
+        [0, 1],
+        [1, 2],
+      ]),
+    ).to.throw(/two groups/);
   });
 
   it('isolate cuts a node both ways; heal restores everything', () => {

@@ -1,4 +1,4 @@
-import { assert } from './assert.js';
+import { assert, fail } from './assert.js';
 import type { Delay, NetworkProfile } from './profiles.js';
 import type { RandomStream } from './random.js';
 import type { Micros } from './time.js';
@@ -55,7 +55,8 @@ export class Network {
     });
     for (let a = 0; a < this.nodes; a++) {
       for (let b = 0; b < this.nodes; b++) {
-        this.up[a * this.nodes + b] = a === b || (groupOf[a] !== -1 && groupOf[a] === groupOf[b]) ? 1 : 0;
+        this.up[a * this.nodes + b] =
+          a === b || (groupOf[a] !== -1 && groupOf[a] === groupOf[b]) ? 1 : 0;
       }
     }
   }
@@ -135,6 +136,6 @@ export class Network {
   }
 
   private checkNode(node: number): void {
-    assert(Number.isInteger(node) && node >= 0 && node < this.nodes, `no node ${node}`);
+    if (!(Number.isInteger(node) && node >= 0 && node < this.nodes)) fail(`no node ${node}`);
   }
 }

@@ -26,7 +26,8 @@ describe('random streams', () => {
   it('different names and different seeds give different streams', () => {
     const seeds = new Set<number>();
     for (let run = 0; run < 200; run++) {
-      for (const name of ['network', 'faults', 'workload', 'node-0', 'node-1']) seeds.add(streamSeed(run, name));
+      for (const name of ['network', 'faults', 'workload', 'node-0', 'node-1'])
+        seeds.add(streamSeed(run, name));
     }
     expect(seeds.size).to.equal(1000);
   });

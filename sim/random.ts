@@ -1,7 +1,7 @@
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import { assert } from './assert.js';
+import { assert, fail } from './assert.js';
 
 /** A 32-bit finaliser (murmur3's fmix32): spreads every input bit over the output. */
 function mix32(h: number): number {
@@ -40,8 +40,8 @@ export class RandomStream {
 
   /** An integer in [min, max], both included. */
   int(min: number, max: number): number {
-    assert(Number.isSafeInteger(min) && Number.isSafeInteger(max), `int(${min}, ${max})`);
-    assert(min <= max, `int: empty range [${min}, ${max}]`);
+    if (!(Number.isSafeInteger(min) && Number.isSafeInteger(max))) fail(`int(${min}, ${max})`);
+    if (min > max) fail(`int: empty range [${min}, ${max}]`);
     return uniformInt(this.rng, min, max);
   }
 

@@ -86,6 +86,9 @@ describe('Scheduler', () => {
     const scheduler = new Scheduler(100);
     const target: EventTarget = { fire: () => void scheduler.after(1, target) };
     scheduler.at(0, target);
-    expect(() => scheduler.runUntilTime(1_000_000)).to.throw(SimulationError, /event cap reached: 100 events/);
+    expect(() => scheduler.runUntilTime(1_000_000)).to.throw(
+      SimulationError,
+      /event cap reached: 100 events/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { assert, SimulationError } from './assert.js';
+import { assert, fail, SimulationError } from './assert.js';
 import { formatMicros, type Micros } from './time.js';
 
 /** Whatever an event is addressed to. One method keeps the hot loop monomorphic. */
@@ -61,8 +61,8 @@ export class Scheduler {
   }
 
   at(time: Micros, target: EventTarget, a = 0, b = 0, payload: unknown = null): SimEvent {
-    assert(Number.isSafeInteger(time), `event time must be an integer, got ${time}`);
-    assert(time >= this.nowMicros, `event at ${time} is in the past (now ${this.nowMicros})`);
+    if (!Number.isSafeInteger(time)) fail(`event time must be an integer, got ${time}`);
+    if (time < this.nowMicros) fail(`event at ${time} is in the past (now ${this.nowMicros})`);
     const event = new SimEvent(time, this.nextSeq++, target, a, b, payload);
     this.push(event);
     return event;

@@ -54,19 +54,16 @@ export class VirtualTasks implements EventTarget {
   /** Runs `scenario` to completion on virtual time; rejects with its error if it throws. */
   async drive<T>(scenario: () => Promise<T>): Promise<T> {
     let finished = false;
-    let failure: unknown = null;
-    let result: T | undefined;
-    scenario().then(
-      (value) => ((finished = true), (result = value)),
-      (error: unknown) => ((finished = true), (failure = error)),
-    );
+    const outcome = scenario().finally(() => {
+      finished = true;
+    });
+    outcome.catch(() => undefined); // observed below; keeps Node from calling it unhandled
     await settle();
     while (!finished) {
       this.runUntilSomeoneWakes();
       await settle();
     }
-    if (failure !== null) throw failure;
-    return result as T;
+    return outcome;
   }
 
   private runUntilSomeoneWakes(): void {

@@ -70,7 +70,9 @@ export class Trace {
 
   /** The hash so far, as 16 hex digits. */
   hash(): string {
-    return (this.h1 >>> 0).toString(16).padStart(8, '0') + (this.h2 >>> 0).toString(16).padStart(8, '0');
+    return (
+      (this.h1 >>> 0).toString(16).padStart(8, '0') + (this.h2 >>> 0).toString(16).padStart(8, '0')
+    );
   }
 
   record(
@@ -83,12 +85,12 @@ export class Trace {
     bytes: Uint8Array | null = null,
   ): void {
     this.count++;
-    this.word(KIND_CODE[kind]);
-    this.word(t % 0x1_0000_0000);
-    this.word(Math.floor(t / 0x1_0000_0000));
-    this.word(node);
-    this.word(peer);
-    this.word(value % 0x1_0000_0000);
+    this.mix(KIND_CODE[kind]);
+    this.mix(t % 0x1_0000_0000);
+    this.mix(Math.floor(t / 0x1_0000_0000));
+    this.mix(node);
+    this.mix(peer);
+    this.mix(value % 0x1_0000_0000);
     // The hash covers the bytes when given, else the detail text (which is then always built).
     if (bytes !== null) this.bytes(bytes);
     else this.text(detail);
@@ -97,10 +99,11 @@ export class Trace {
     for (const sink of this.sinks) sink(record);
   }
 
-  private word(x: number): void {
+  /** One 32-bit word into both lanes. */
+  private mix(x: number): void {
+    const h2 = Math.imul(this.h2 ^ ((x | 0) + 0x7f4a7c15), 0x5bd1e995);
     this.h1 = Math.imul(this.h1 ^ (x | 0), FNV_PRIME);
-    this.h2 = Math.imul(this.h2 ^ ((x | 0) + 0x7f4a7c15), 0x5bd1e995);
-    this.h2 ^= this.h2 >>> 15;
+    this.h2 = h2 ^ (h2 >>> 15);
   }
 
   private bytes(b: Uint8Array): void {
@@ -116,6 +119,9 @@ export class Trace {
   }
 
   private text(s: string): void {
-    for (let i = 0; i < s.length; i++) this.word(s.charCodeAt(i));
+    let h1 = this.h1;
+    for (let i = 0; i < s.length; i++) h1 = Math.imul(h1 ^ s.charCodeAt(i), FNV_PRIME);
+    this.h1 = h1;
+    this.mix(s.length);
   }
 }

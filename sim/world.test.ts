@@ -16,7 +16,12 @@ function request(n: number): ProbeMessage {
   return { type: 'request', n, body: [n] };
 }
 
-function send(world: World<ProbeMessage, number, ProbeNode>, from: number, to: number, message: ProbeMessage) {
+function send(
+  world: World<ProbeMessage, number, ProbeNode>,
+  from: number,
+  to: number,
+  message: ProbeMessage,
+) {
   world.host(from).run(() => [{ kind: 'send', to, message }]);
 }
 
@@ -107,8 +112,12 @@ describe('World: crash and restart', () => {
   it('restart boots from exactly the persisted copy, untouched by the dead instance', () => {
     const { world } = probeWorld();
     const state = Uint8Array.from([1, 2, 3]);
-    world.host(0).run(() => [{ kind: 'persist', raftState: state, snapshot: Uint8Array.from([9]) }]);
-    world.host(0).run(() => [{ kind: 'persist', raftState: Uint8Array.from([4, 5]), snapshot: null }]);
+    world
+      .host(0)
+      .run(() => [{ kind: 'persist', raftState: state, snapshot: Uint8Array.from([9]) }]);
+    world
+      .host(0)
+      .run(() => [{ kind: 'persist', raftState: Uint8Array.from([4, 5]), snapshot: null }]);
     const oldPersister = world.host(0).persister;
     world.crash(0);
     oldPersister.save(Uint8Array.from([66]), Uint8Array.from([66])); // the dead instance writes on

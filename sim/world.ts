@@ -1,4 +1,4 @@
-import { assert, unreachable } from './assert.js';
+import { assert, fail, unreachable } from './assert.js';
 import { Host, type HostEnvironment } from './host.js';
 import { describeFault, type FaultStep, type TimedFault } from './nemesis.js';
 import { LOST, Network } from './network.js';
@@ -45,7 +45,10 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
     this.scheduler = new Scheduler(config.maxEvents ?? DEFAULT_MAX_EVENTS);
     this.streams = new Streams(config.seed);
     this.network = new Network(config.nodes, this.streams.get('network'), config.profile);
-    this.hosts = Array.from({ length: config.nodes }, (_, id) => new Host(id, config.program, this));
+    this.hosts = Array.from(
+      { length: config.nodes },
+      (_, id) => new Host(id, config.program, this),
+    );
     this.nemesis = { fire: (event) => this.applyFault(event.payload as FaultStep) };
   }
 
@@ -67,7 +70,7 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
   }
 
   send(from: number, to: number, message: M): void {
-    assert(to >= 0 && to < this.nodes && to !== from, `node ${from} sends to bad node ${to}`);
+    if (!(to >= 0 && to < this.nodes && to !== from)) fail(`node ${from} sends to bad node ${to}`);
     const isReply = this.program.isReply(message);
     const bytes = this.program.codec.encode(message);
     const network = this.network;

@@ -11,7 +11,7 @@ export function measureRate(work: () => number, minSeconds: number): Rate {
   work(); // warm-up: let the JIT settle before the clock starts
   let count = 0;
   const start = performance.now();
-  let elapsed = 0;
+  let elapsed: number;
   do {
     count += work();
     elapsed = (performance.now() - start) / 1000;

@@ -26,7 +26,13 @@ export function parseSeed(text: string | undefined, fallback: number): number {
   return Number(text);
 }
 
-export function parseCount(flag: string, text: string | undefined, fallback: number, min = 1, max = 1e9): number {
+export function parseCount(
+  flag: string,
+  text: string | undefined,
+  fallback: number,
+  min = 1,
+  max = 1e9,
+): number {
   if (text === undefined) return fallback;
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < min || n > max) {
@@ -45,5 +51,6 @@ export function parseTime(flag: string, text: string | undefined, fallback: Micr
 }
 
 export function noPositionals(command: string, positionals: string[]): void {
-  if (positionals.length > 0) throw new UsageError(`${command}: unexpected argument "${positionals[0]}"`);
+  if (positionals.length > 0)
+    throw new UsageError(`${command}: unexpected argument "${positionals[0]}"`);
 }

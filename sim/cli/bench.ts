@@ -16,10 +16,14 @@ export function benchCommand(argv: string[]): number {
     if (values.json !== true) process.stdout.write(`${line}\n`);
   };
   const ceiling = bareCeiling(minSeconds);
-  log(`bare ceiling (heap of no-op events): ${Math.round(ceiling.perSecond).toLocaleString('en')} events/s`);
+  log(
+    `bare ceiling (heap of no-op events): ${Math.round(ceiling.perSecond).toLocaleString('en')} events/s`,
+  );
   const engine = engineRate(minSeconds);
-  log(`engine, busy toy cluster, hashing on: ${Math.round(engine.perSecond).toLocaleString('en')} events/s` +
-    ` (${((100 * engine.perSecond) / ceiling.perSecond).toFixed(1)} % of the ceiling)`);
+  log(
+    `engine, busy toy cluster, hashing on: ${Math.round(engine.perSecond).toLocaleString('en')} events/s` +
+      ` (${((100 * engine.perSecond) / ceiling.perSecond).toFixed(1)} % of the ceiling)`,
+  );
   const figures = {
     ceilingEventsPerSecond: Math.round(ceiling.perSecond),
     engineEventsPerSecond: Math.round(engine.perSecond),

@@ -25,7 +25,9 @@ export function runCommand(argv: string[]): number {
   const durationMicros = parseTime('time', values.time, seconds(10));
   const profile = profileByName(values.profile ?? 'reliable');
   if (profile === undefined) {
-    throw new UsageError(`--profile must be one of ${PROFILE_NAMES.join(', ')}, got "${values.profile}"`);
+    throw new UsageError(
+      `--profile must be one of ${PROFILE_NAMES.join(', ')}, got "${values.profile}"`,
+    );
   }
   const records: TraceRecord[] = [];
   const tracePath = values.trace;

@@ -37,7 +37,8 @@ export function drawToyFaults(random: RandomStream, nodes: number, duration: Mic
     const node = random.int(0, nodes - 1);
     const kind = random.pick(['isolate', 'crash', 'cut'] as const);
     if (kind === 'isolate') faults.push({ at, step: { kind, node } });
-    else if (kind === 'cut') faults.push({ at, step: { kind, from: node, to: (node + 1) % nodes } });
+    else if (kind === 'cut')
+      faults.push({ at, step: { kind, from: node, to: (node + 1) % nodes } });
     else {
       faults.push({ at, step: { kind, node } });
       faults.push({ at: at + random.int(1000, 500_000), step: { kind: 'restart', node } });
@@ -60,7 +61,8 @@ export function runToy(config: ToyRunConfig): ToyRunResult {
   });
   if (config.onTrace !== undefined) world.trace.subscribe(config.onTrace);
   const faults =
-    config.faults ?? drawToyFaults(world.streams.get('faults'), config.nodes, config.durationMicros);
+    config.faults ??
+    drawToyFaults(world.streams.get('faults'), config.nodes, config.durationMicros);
   world.scheduleFaults(faults);
   world.start();
   world.scheduler.runUntilTime(config.durationMicros);

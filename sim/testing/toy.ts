@@ -33,7 +33,8 @@ export class ToyNode implements Instance<ToyMessage, ToyApply> {
     private readonly padBytes: number,
   ) {
     this.rng = xoroshiro128plus(context.seed | 0);
-    const restored = context.raftState.length >= 4 ? new DataView(context.raftState.buffer).getUint32(0) : 0;
+    const restored =
+      context.raftState.length >= 4 ? new DataView(context.raftState.buffer).getUint32(0) : 0;
     this.pongs = restored;
     this.applied = Math.floor(restored / 10);
   }
@@ -46,7 +47,11 @@ export class ToyNode implements Instance<ToyMessage, ToyApply> {
     if (this.context.nodes === 1) return [this.armTick()];
     let to = uniformInt(this.rng, 0, this.context.nodes - 2);
     if (to >= this.context.id) to++;
-    const ping: ToyMessage = { type: 'ping', counter: ++this.counter, pad: 'x'.repeat(this.padBytes) };
+    const ping: ToyMessage = {
+      type: 'ping',
+      counter: ++this.counter,
+      pad: 'x'.repeat(this.padBytes),
+    };
     return [{ kind: 'send', to, message: ping }, this.armTick()];
   }
 
@@ -90,7 +95,12 @@ export const toyCodec: Codec<ToyMessage> = {
     return bytes;
   },
   decode(bytes) {
-    const counter = (((bytes[1] ?? 0) << 24) | ((bytes[2] ?? 0) << 16) | ((bytes[3] ?? 0) << 8) | (bytes[4] ?? 0)) >>> 0;
+    const counter =
+      (((bytes[1] ?? 0) << 24) |
+        ((bytes[2] ?? 0) << 16) |
+        ((bytes[3] ?? 0) << 8) |
+        (bytes[4] ?? 0)) >>>
+      0;
     if (bytes[0] === 1) return { type: 'pong', counter };
     return { type: 'ping', counter, pad: 'x'.repeat(bytes.length - 5) };
   },

@@ -1,0 +1,64 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
+
+/** Runs the built CLI as a user would. */
+export function raftsim(...args: string[]) {
+  const result = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('raftsim CLI', () => {
+  it('run --seed prints a summary and a trace hash, the same twice', () => {
+    const first = raftsim('run', '--seed', '7', '--time', '2s');
+    const second = raftsim('run', '--seed', '7', '--time', '2s');
+    expect(first.code).to.equal(0);
+    expect(first.stdout).to.match(/^trace-hash: [0-9a-f]{16}$/m);
+    expect(second.stdout).to.equal(first.stdout);
+    expect(raftsim('run', '--seed', '8', '--time', '2s').stdout).to.not.equal(first.stdout);
+  });
+
+  it('run --json prints one object with the documented fields', () => {
+    const { code, stdout } = raftsim('run', '--seed', '3', '--time', '1s', '--json');
+    expect(code).to.equal(0);
+    const out = JSON.parse(stdout) as Record<string, unknown>;
+    expect(out).to.include.keys('seed', 'verdict', 'traceHash', 'virtualMicros', 'events');
+    expect(out['seed']).to.equal(3);
+    expect(out['virtualMicros']).to.equal(1_000_000);
+  });
+
+  it('run --trace writes an NDJSON trace with one formatted line per event', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-'));
+    const path = join(dir, 'trace.ndjson');
+    const { code, stdout } = raftsim('run', '--seed', '1', '--time', '200ms', '--trace', path, '--json');
+    expect(code).to.equal(0);
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    const first = JSON.parse(lines[0] as string) as Record<string, unknown>;
+    expect(first).to.include.keys('t', 'kind', 'node', 'peer', 'text');
+    expect(lines.length).to.be.greaterThan(10);
+    expect(readdirSync(dir)).to.deep.equal(['trace.ndjson']); // no temporary left behind
+    expect(JSON.parse(stdout)).to.have.property('traceHash');
+  });
+
+  for (const [title, args, pattern] of [
+    ['a bad seed', ['run', '--seed', 'x'], /--seed must be a non-negative integer/],
+    ['a missing seed', ['run'], /--seed is required/],
+    ['an unknown flag', ['run', '--seed', '1', '--frobnicate'], /Unknown option '--frobnicate'/],
+    ['an unknown profile', ['run', '--seed', '1', '--profile', 'lossy'], /--profile must be one of/],
+    ['a bad duration', ['run', '--seed', '1', '--time', 'soon'], /--time must be a duration/],
+    ['an unknown command', ['frobnicate'], /unknown command "frobnicate"/],
+  ] as const) {
+    it(`${title}: one line on stderr, exit 2`, () => {
+      const { code, stderr, stdout } = raftsim(...args);
+      expect(code).to.equal(2);
+      expect(stdout).to.equal('');
+      expect(stderr).to.match(pattern);
+      expect(stderr.trim().split('\n')).to.have.length(1);
+    });
+  }
+});

@@ -143,14 +143,19 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
       case 'profile': {
         const profile = profileByName(step.profile);
         assert(profile !== undefined, `unknown network profile ${step.profile}`);
-        this.network.profile = profile;
-        this.trace.record(this.scheduler.now, 'profile', -1, -1, 0, profile.name);
+        this.setProfile(profile);
         return;
       }
       default:
         unreachable(step);
     }
     this.trace.record(this.scheduler.now, 'link', -1, -1, 0, describeFault(step));
+  }
+
+  /** Switches the network's behaviour for every message sent from now on. */
+  setProfile(profile: NetworkProfile): void {
+    this.network.profile = profile;
+    this.trace.record(this.scheduler.now, 'profile', -1, -1, 0, profile.name);
   }
 
   /** Queues a schedule of faults at their virtual times. */

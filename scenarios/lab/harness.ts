@@ -1,0 +1,209 @@
+import { longReordering, reliable, unreliable } from '../../sim/profiles.js';
+import type { RandomStream } from '../../sim/random.js';
+import { VirtualTasks } from '../../sim/tasks.js';
+import { formatMicros, millis, seconds, type Micros } from '../../sim/time.js';
+import { World } from '../../sim/world.js';
+import type { RaftMessage } from '../../raft/messages.js';
+import type { RaftNode } from '../../raft/node.js';
+import { raftProgram } from '../../raft/program.js';
+import type { ApplyMsg } from '../../raft/types.js';
+import { Applier } from './applier.js';
+import { decodeValue, encodeValue, type LabValue } from './values.js';
+
+/** The lab's election-timeout allowance: tests sleep multiples of it. */
+export const ELECTION_TIMEOUT = millis(1000);
+/** The lab fails a test that runs longer than this (here on virtual time). */
+export const TEST_LIMIT = seconds(120);
+
+export interface StartResult {
+  readonly index: number;
+  readonly term: number;
+  readonly isLeader: boolean;
+}
+
+export class LabFailure extends Error {
+  override readonly name = 'LabFailure';
+}
+
+export interface LabOptions {
+  readonly servers: number;
+  readonly reliable: boolean;
+  /** Runs the 3D snapshotting service instead of the plain applier. */
+  readonly snapshot: boolean;
+  readonly seed: number;
+}
+
+/**
+ * The lab's test configuration, on virtual time: servers that can be connected, disconnected,
+ * crashed and restarted; the applied-log record with its checks on every apply; the counters.
+ */
+export class LabCluster {
+  readonly world: World<RaftMessage, ApplyMsg, RaftNode>;
+  readonly tasks: VirtualTasks;
+  /** The harness's own choices (random commands, sleeps): the `lab` stream. */
+  readonly random: RandomStream;
+  readonly n: number;
+  readonly seed: number;
+  readonly applier: Applier;
+  private readonly connected: boolean[];
+  private isReliable = true;
+  private longReorderingOn = false;
+  private readonly begun = { at: 0, rpcs: 0, bytes: 0, maxIndex: 0 };
+
+  constructor(options: LabOptions) {
+    this.n = options.servers;
+    this.seed = options.seed;
+    this.world = new World({
+      nodes: options.servers,
+      seed: options.seed,
+      profile: reliable,
+      program: raftProgram(),
+    });
+    this.tasks = new VirtualTasks(this.world.scheduler);
+    this.random = this.world.streams.get('lab');
+    this.connected = new Array<boolean>(this.n).fill(true);
+    this.applier = new Applier(this.n, options.snapshot, (server, index, bytes) =>
+      this.world.host(server).run((node) => node.snapshot(index, bytes)),
+    );
+    this.world.onApply((server, message) => this.applier.apply(server, message));
+    this.setReliable(options.reliable);
+    this.world.start();
+  }
+
+  get now(): Micros {
+    return this.tasks.now;
+  }
+
+  sleep(delay: Micros): Promise<void> {
+    return this.tasks.sleep(delay);
+  }
+
+  isConnected(i: number): boolean {
+    return this.connected[i] === true;
+  }
+
+  isAlive(i: number): boolean {
+    return this.world.host(i).alive;
+  }
+
+  /** Joins server i to every connected server. */
+  connect(i: number): void {
+    this.connected[i] = true;
+    this.updateLinks(i);
+  }
+
+  /** Cuts server i off from everyone. */
+  disconnect(i: number): void {
+    this.connected[i] = false;
+    this.updateLinks(i);
+  }
+
+  /** kill(i): disconnect it, keep a copy of what it persisted, discard it. */
+  crash1(i: number): void {
+    this.disconnect(i);
+    if (this.world.host(i).alive) this.world.crash(i);
+  }
+
+  /** A fresh server from the persisted copy (the 3D service restores its snapshot first). */
+  start1(i: number): void {
+    this.crash1(i);
+    this.applier.restart(i, this.world.host(i).persister.readSnapshot());
+    this.world.restart(i);
+  }
+
+  setReliable(isReliable: boolean): void {
+    this.isReliable = isReliable;
+    this.applyProfile();
+  }
+
+  setLongReordering(on: boolean): void {
+    this.longReorderingOn = on;
+    this.applyProfile();
+  }
+
+  start(i: number, value: LabValue): StartResult {
+    let result: StartResult = { index: -1, term: -1, isLeader: false };
+    this.world.host(i).run((node) => {
+      const outcome = node.propose(encodeValue(value));
+      result = outcome;
+      return outcome.effects;
+    });
+    return result;
+  }
+
+  /** A live server's (term, isLeader); a dead one is no leader. */
+  getState(i: number): { term: number; isLeader: boolean } {
+    const node = this.world.host(i).instance;
+    return node === null ? { term: 0, isLeader: false } : node.getState();
+  }
+
+  randomValue(): number {
+    return this.random.int(0, 0x7fff_ffff);
+  }
+
+  rpcCount(i: number): number {
+    return this.world.network.requestsDelivered[i] ?? 0;
+  }
+
+  rpcTotal(): number {
+    return this.world.network.requestsDelivered.reduce((a, b) => a + b, 0);
+  }
+
+  bytesTotal(): number {
+    return this.world.network.requestBytes + this.world.network.replyBytes;
+  }
+
+  /** The largest Raft state (log and metadata, no snapshot) any server holds now. */
+  logSize(): number {
+    return Math.max(...this.world.hosts.map((host) => host.persister.raftStateSize()));
+  }
+
+  fail(message: string): never {
+    throw new LabFailure(`${message} (seed ${this.seed}, at ${formatMicros(this.now)})`);
+  }
+
+  begin(): void {
+    this.begun.at = this.now;
+    this.begun.rpcs = this.rpcTotal();
+    this.begun.bytes = this.bytesTotal();
+    this.begun.maxIndex = this.applier.maxIndex;
+  }
+
+  /** The handout's "Passed" line, plus the seed; fails a test over the lab's time limit. */
+  end(): string {
+    const elapsed = this.now - this.begun.at;
+    if (this.now > TEST_LIMIT) this.fail(`test took longer than ${formatMicros(TEST_LIMIT)}`);
+    this.applier.throwIfFailed();
+    const secs = (elapsed / 1e6).toFixed(1).padStart(5);
+    const rpcs = String(this.rpcTotal() - this.begun.rpcs).padStart(5);
+    const bytes = String(this.bytesTotal() - this.begun.bytes).padStart(8);
+    const commits = String(this.applier.maxIndex - this.begun.maxIndex).padStart(4);
+    return `  ... Passed --  time ${secs}s  #peers ${this.n}  #RPCs ${rpcs}  #bytes ${bytes}  #commits ${commits}  seed ${this.seed}`;
+  }
+
+  /** labrpc's two switches, reliable and long reordering, are independent: compose them. */
+  private applyProfile(): void {
+    const base = this.isReliable ? reliable : unreliable;
+    if (!this.longReorderingOn) return this.world.setProfile(base);
+    this.world.setProfile({
+      ...base,
+      name: `${base.name}+longReordering`,
+      longReorderPerMille: longReordering.longReorderPerMille,
+    });
+  }
+
+  private updateLinks(i: number): void {
+    const verb = this.connected[i] === true ? 'connect' : 'disconnect';
+    this.world.trace.record(this.now, 'link', i, -1, 0, `${verb} ${i}`);
+    for (let j = 0; j < this.n; j++) {
+      if (j === i) continue;
+      const up = this.connected[i] === true && this.connected[j] === true;
+      this.world.network.setLink(i, j, up);
+      this.world.network.setLink(j, i, up);
+    }
+  }
+}
+
+export function valueOf(bytes: Uint8Array): LabValue {
+  return decodeValue(bytes);
+}

@@ -13,12 +13,14 @@ export interface EventTarget {
 export class SimEvent {
   cancelled = false;
   constructor(
-    readonly time: Micros,
-    readonly seq: number,
-    readonly target: EventTarget,
-    readonly a: number,
-    readonly b: number,
-    readonly payload: unknown,
+    public time: Micros,
+    public seq: number,
+    public target: EventTarget,
+    public a: number,
+    public b: number,
+    public payload: unknown,
+    /** Posted events are recycled after they fire: nobody may hold on to them. */
+    public pooled: boolean,
   ) {}
 }
 
@@ -28,6 +30,8 @@ function before(x: SimEvent, y: SimEvent): boolean {
 }
 
 export const DEFAULT_MAX_EVENTS = 50_000_000;
+/** Recycled event records kept for reuse; more than enough for any cluster's traffic. */
+const POOL_LIMIT = 4096;
 
 /**
  * The virtual clock and its event queue: a binary min-heap ordered by (time, seq).
@@ -37,6 +41,7 @@ export class Scheduler {
   private nowMicros: Micros = 0;
   private nextSeq = 0;
   private readonly heap: SimEvent[] = [];
+  private readonly pool: SimEvent[] = [];
   private executed = 0;
   // invariant: executed <= maxEvents; exceeding it fails the run instead of spinning forever.
   readonly maxEvents: number;
@@ -60,12 +65,33 @@ export class Scheduler {
     return this.heap.length;
   }
 
+  /** Schedules an event and returns its handle, which can be cancelled until it fires. */
   at(time: Micros, target: EventTarget, a = 0, b = 0, payload: unknown = null): SimEvent {
-    if (!Number.isSafeInteger(time)) fail(`event time must be an integer, got ${time}`);
-    if (time < this.nowMicros) fail(`event at ${time} is in the past (now ${this.nowMicros})`);
-    const event = new SimEvent(time, this.nextSeq++, target, a, b, payload);
+    this.checkTime(time);
+    const event = new SimEvent(time, this.nextSeq++, target, a, b, payload, false);
     this.push(event);
     return event;
+  }
+
+  /**
+   * Schedules an event that cannot be cancelled, from a pool of recycled records: the hot path
+   * for message deliveries, which would otherwise allocate one record per message.
+   */
+  post(delay: Micros, target: EventTarget, a: number, b: number, payload: unknown): void {
+    const time = this.nowMicros + delay;
+    this.checkTime(time);
+    const recycled = this.pool.pop();
+    if (recycled === undefined) {
+      this.push(new SimEvent(time, this.nextSeq++, target, a, b, payload, true));
+      return;
+    }
+    recycled.time = time;
+    recycled.seq = this.nextSeq++;
+    recycled.target = target;
+    recycled.a = a;
+    recycled.b = b;
+    recycled.payload = payload;
+    this.push(recycled);
   }
 
   after(delay: Micros, target: EventTarget, a = 0, b = 0, payload: unknown = null): SimEvent {
@@ -112,6 +138,11 @@ export class Scheduler {
     return true;
   }
 
+  private checkTime(time: Micros): void {
+    if (!Number.isSafeInteger(time)) fail(`event time must be an integer, got ${time}`);
+    if (time < this.nowMicros) fail(`event at ${time} is in the past (now ${this.nowMicros})`);
+  }
+
   private execute(event: SimEvent): void {
     if (this.executed >= this.maxEvents) {
       throw new SimulationError(
@@ -122,6 +153,10 @@ export class Scheduler {
     this.executed++;
     this.nowMicros = event.time;
     event.target.fire(event);
+    if (event.pooled && this.pool.length < POOL_LIMIT) {
+      event.payload = null; // let the message bytes go
+      this.pool.push(event);
+    }
   }
 
   private push(event: SimEvent): void {

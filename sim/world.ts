@@ -81,9 +81,9 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
     }
     const endpoints = from * ENDPOINT_SPAN + to;
     const incarnation = (this.hosts[to] as Host<M, A, I>).incarnation;
-    this.scheduler.after(delay, this, endpoints, incarnation, bytes);
+    this.scheduler.post(delay, this, endpoints, incarnation, bytes);
     if (network.duplicateDelay !== LOST) {
-      this.scheduler.after(network.duplicateDelay, this, endpoints, incarnation, bytes);
+      this.scheduler.post(network.duplicateDelay, this, endpoints, incarnation, bytes);
     }
   }
 

@@ -20,10 +20,10 @@ export function bareCeiling(minSeconds: number): Rate {
     let i = 0;
     const target: EventTarget = {
       fire(event: SimEvent) {
-        scheduler.after(delays[i++ & 1023] as number, target, event.a);
+        scheduler.post(delays[i++ & 1023] as number, target, event.a, 0, null);
       },
     };
-    for (let k = 0; k < BARE_PENDING; k++) scheduler.after(delays[k] as number, target, k);
+    for (let k = 0; k < BARE_PENDING; k++) scheduler.post(delays[k] as number, target, k, 0, null);
     const events = 1_000_000;
     for (let k = 0; k < events; k++) scheduler.step();
     return events;

@@ -4,11 +4,24 @@ import type { EventTarget, Scheduler, SimEvent } from './scheduler.js';
 import { Persister } from './storage.js';
 import { NO_BYTES, type Trace } from './trace.js';
 
+/**
+ * Someone watching every host from outside (the safety monitors): told after each input a node
+ * handled, around its persists and sends, and of crashes and restarts.
+ */
+export interface HostObserver<M> {
+  afterInput(node: number): void;
+  afterPersist(node: number): void;
+  beforeSend(node: number, to: number, message: M): void;
+  onCrash(node: number): void;
+  onRestart(node: number): void;
+}
+
 /** What a host needs from the world around it. */
 export interface HostEnvironment<M, A> {
   readonly scheduler: Scheduler;
   readonly trace: Trace;
   readonly nodes: number;
+  readonly observer: HostObserver<M> | null;
   send(from: number, to: number, message: M): void;
   applied(node: number, message: A): void;
   nodeSeed(node: number): number;
@@ -93,6 +106,7 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
     } finally {
       this.busy = false;
     }
+    this.env.observer?.afterInput(this.id);
   }
 
   /** A message arrives (the hot path: no closure unless the host is busy). */
@@ -110,6 +124,7 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
     } finally {
       this.busy = false;
     }
+    this.env.observer?.afterInput(this.id);
   }
 
   /** Timer events: `a` is the incarnation that set it, the payload its name. */
@@ -128,6 +143,7 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
     } finally {
       this.busy = false;
     }
+    this.env.observer?.afterInput(this.id);
   }
 
   private drainQueued(): void {
@@ -148,6 +164,7 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
     const env = this.env;
     switch (effect.kind) {
       case 'send':
+        env.observer?.beforeSend(this.id, effect.to, effect.message);
         env.send(this.id, effect.to, effect.message);
         return;
       case 'setTimer': {
@@ -177,6 +194,7 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
           effect.snapshot === null ? '' : `snapshot ${effect.snapshot.length}B`,
           effect.raftState,
         );
+        env.observer?.afterPersist(this.id);
         return;
       case 'apply': {
         const index = this.program.applyIndex(effect.message);

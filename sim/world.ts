@@ -1,5 +1,5 @@
 import { assert, fail, unreachable } from './assert.js';
-import { Host, type HostEnvironment } from './host.js';
+import { Host, type HostEnvironment, type HostObserver } from './host.js';
 import { describeFault, type FaultStep, type TimedFault } from './nemesis.js';
 import { LOST, Network } from './network.js';
 import { profileByName, type NetworkProfile } from './profiles.js';
@@ -37,6 +37,8 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
   private readonly program: Program<M, A, I>;
   private readonly applyListeners: ((node: number, message: A) => void)[] = [];
   private readonly nemesis: EventTarget;
+  /** The safety monitors, when attached: told of every input, persist, send, crash, restart. */
+  observer: HostObserver<M> | null = null;
 
   constructor(config: WorldConfig<M, A, I>) {
     assert(config.nodes >= 1 && config.nodes < ENDPOINT_SPAN, `bad cluster size ${config.nodes}`);
@@ -106,11 +108,13 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
   crash(node: number): void {
     this.host(node).crash();
     this.trace.record(this.scheduler.now, 'crash', node, -1, 0, '');
+    this.observer?.onCrash(node);
   }
 
   restart(node: number): void {
     this.trace.record(this.scheduler.now, 'restart', node, -1, 0, '');
     this.host(node).boot();
+    this.observer?.onRestart(node);
   }
 
   host(node: number): Host<M, A, I> {

@@ -1,0 +1,74 @@
+import type { Micros } from '../time.js';
+
+/**
+ * What the monitors read of a Raft node: an omniscient, read-only view. The monitors live apart
+ * from the code they check and know it only through this shape (the Raft core's node satisfies
+ * it structurally; sim/ imports nothing from raft/).
+ */
+export interface RaftView {
+  readonly role: 'follower' | 'candidate' | 'leader';
+  readonly term: number;
+  readonly votedFor: number | null;
+  readonly commitIndex: number;
+  readonly lastApplied: number;
+  readonly lastLogIndex: number;
+  readonly snapshotIndex: number;
+  readonly snapshotTerm: number;
+  termAt(index: number): number | undefined;
+  entryAt(index: number): { readonly term: number; readonly command: Uint8Array } | undefined;
+  progressOf(peer: number): { readonly matchIndex: number } | null;
+  /**
+   * The lowest log index appended, replaced or truncated away since the last call (Infinity if
+   * none); compaction into a snapshot is not a change. Lets the monitors check incrementally.
+   */
+  takeLogChanges(): number;
+}
+
+/** An applied message as the monitors see it: a command at an index, or a snapshot. */
+export type AppliedView =
+  | { readonly commandValid: true; readonly command: Uint8Array; readonly commandIndex: number }
+  | { readonly commandValid: false; readonly snapshotValid: true; readonly snapshotIndex: number };
+
+/** A reply that vouches for state: a granted vote, or an append acknowledged up to an index. */
+export type Vouch =
+  | { readonly kind: 'vote'; readonly term: number; readonly candidate: number }
+  | { readonly kind: 'append'; readonly term: number; readonly matchIndex: number };
+
+export const INVARIANTS = {
+  ES: 'election safety',
+  LAO: 'leader append-only',
+  LM: 'log matching',
+  LC: 'leader completeness',
+  SMS: 'state machine safety',
+  DUR: 'no acknowledged write lost',
+  G1: 'matchIndex within the shared prefix',
+  G2: 'currentTerm never decreases',
+  G3: 'one vote per term',
+  G4: 'commit and apply bounds',
+  G5: 'vouching reply after durable state',
+} as const;
+export type InvariantId = keyof typeof INVARIANTS;
+
+export interface Violation {
+  readonly invariant: InvariantId;
+  /** The trace index of the event after which the check failed, and its virtual time. */
+  readonly event: number;
+  readonly t: Micros;
+  readonly nodes: readonly number[];
+  readonly message: string;
+}
+
+/** Thrown by a monitor at the first violating event, which stops the run right there. */
+export class ViolationError extends Error {
+  override readonly name = 'ViolationError';
+  constructor(readonly violation: Violation) {
+    super(`${violation.invariant} (${INVARIANTS[violation.invariant]}) violated at event #${violation.event}: ${violation.message}`);
+  }
+}
+
+/** FNV-1a over a command's bytes: identity of a log entry's content. */
+export function hashBytes(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ (bytes[i] as number), 0x01000193);
+  return h >>> 0;
+}

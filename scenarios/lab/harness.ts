@@ -3,6 +3,8 @@ import type { RandomStream } from '../../sim/random.js';
 import { VirtualTasks } from '../../sim/tasks.js';
 import { formatMicros, millis, seconds, type Micros } from '../../sim/time.js';
 import { World } from '../../sim/world.js';
+import type { RaftMonitor } from '../../sim/monitors/raft-monitor.js';
+import { attachMonitor, rawRaftBinding } from '../../sim/run/monitor.js';
 import type { RaftMessage } from '../../raft/messages.js';
 import type { RaftNode } from '../../raft/node.js';
 import { raftProgram } from '../../raft/program.js';
@@ -45,6 +47,7 @@ export class LabCluster {
   readonly n: number;
   readonly seed: number;
   readonly applier: Applier;
+  readonly monitor: RaftMonitor;
   private readonly connected: boolean[];
   private isReliable = true;
   private longReorderingOn = false;
@@ -66,6 +69,8 @@ export class LabCluster {
       this.world.host(server).run((node) => node.snapshot(index, bytes)),
     );
     this.world.onApply((server, message) => this.applier.apply(server, message));
+    // Every lab test also runs under the online safety monitors.
+    this.monitor = attachMonitor(this.world, rawRaftBinding<RaftNode>(this.n));
     this.setReliable(options.reliable);
     this.world.start();
   }

@@ -1,0 +1,211 @@
+import { expect } from 'chai';
+import { RaftMonitor } from './raft-monitor.js';
+import { ViolationError, type InvariantId, type RaftView } from './view.js';
+
+/** A hand-built node state: the test sets fields, the monitor reads them. */
+class FakeView implements RaftView {
+  role: 'follower' | 'candidate' | 'leader' = 'follower';
+  term = 0;
+  votedFor: number | null = null;
+  commitIndex = 0;
+  lastApplied = 0;
+  snapshotIndex = 0;
+  snapshotTerm = 0;
+  /** log[i - 1] = [term, command byte] of index i. */
+  log: [number, number][] = [];
+  match: number[] = [];
+  private changed = Infinity;
+
+  get lastLogIndex(): number {
+    return this.log.length;
+  }
+  termAt(index: number): number | undefined {
+    if (index === 0) return 0;
+    return this.log[index - 1]?.[0];
+  }
+  entryAt(index: number) {
+    const e = this.log[index - 1];
+    return e === undefined ? undefined : { term: e[0], command: Uint8Array.of(e[1]) };
+  }
+  progressOf(peer: number) {
+    return this.role === 'leader' ? { matchIndex: this.match[peer] ?? 0 } : null;
+  }
+  takeLogChanges(): number {
+    const c = this.changed;
+    this.changed = Infinity;
+    return c;
+  }
+  setLog(log: [number, number][], changedFrom = 1): void {
+    this.log = log;
+    this.changed = Math.min(this.changed, changedFrom);
+  }
+}
+
+function setup(servers = 3) {
+  const views: (FakeView | null)[] = Array.from({ length: servers }, () => new FakeView());
+  const monitor = new RaftMonitor({
+    servers,
+    now: () => 1000,
+    eventIndex: () => 42,
+    view: (node) => views[node] ?? null,
+  });
+  return { views: views as FakeView[], monitor };
+}
+
+function violation(act: () => void): InvariantId | null {
+  try {
+    act();
+    return null;
+  } catch (error) {
+    if (error instanceof ViolationError) return error.violation.invariant;
+    throw error;
+  }
+}
+
+function lead(view: FakeView, term: number): void {
+  view.role = 'leader';
+  view.term = term;
+}
+
+describe('RaftMonitor', () => {
+  it('ES: a second leader in a term fails, even after the first stepped down', () => {
+    const { views, monitor } = setup();
+    lead(views[0]!, 2);
+    monitor.afterInput(0);
+    views[0]!.role = 'follower';
+    monitor.afterInput(0);
+    lead(views[1]!, 3);
+    expect(violation(() => monitor.afterInput(1))).to.equal(null);
+    lead(views[2]!, 2);
+    expect(violation(() => monitor.afterInput(2))).to.equal('ES');
+  });
+
+  it('G2: a term that goes down fails, across a restart too', () => {
+    const { views, monitor } = setup();
+    views[0]!.term = 5;
+    monitor.afterInput(0);
+    monitor.onCrash(0);
+    views[0]!.term = 4;
+    expect(violation(() => monitor.afterInput(0))).to.equal('G2');
+  });
+
+  it('G3: two different votes in one term fail; the same vote again is fine', () => {
+    const { views, monitor } = setup();
+    Object.assign(views[0]!, { term: 3, votedFor: 1 });
+    monitor.afterInput(0);
+    expect(violation(() => monitor.afterInput(0))).to.equal(null);
+    views[0]!.votedFor = 2;
+    expect(violation(() => monitor.afterInput(0))).to.equal('G3');
+  });
+
+  it('G4: commitIndex going down, or bounds out of order, fail', () => {
+    const { views, monitor } = setup();
+    views[0]!.setLog([[1, 1], [1, 2]]);
+    views[0]!.commitIndex = 2;
+    monitor.afterInput(0);
+    views[0]!.commitIndex = 1;
+    expect(violation(() => monitor.afterInput(0))).to.equal('G4');
+    const other = setup();
+    other.views[0]!.setLog([[1, 1]]);
+    Object.assign(other.views[0]!, { commitIndex: 1, lastApplied: 2 });
+    expect(violation(() => other.monitor.afterInput(0))).to.equal('G4');
+  });
+
+  it('LM: the same (index, term) with another command, or after another term, fails', () => {
+    const { views, monitor } = setup();
+    views[0]!.setLog([[1, 10], [1, 11]]);
+    monitor.afterInput(0);
+    views[1]!.setLog([[1, 10], [1, 11]]);
+    expect(violation(() => monitor.afterInput(1))).to.equal(null);
+    views[2]!.setLog([[1, 10], [1, 99]]);
+    expect(violation(() => monitor.afterInput(2))).to.equal('LM');
+  });
+
+  it('LAO: a leader that rewrites its own log in its term fails; appending is fine', () => {
+    const { views, monitor } = setup();
+    lead(views[0]!, 1);
+    views[0]!.setLog([[1, 1], [1, 2]]);
+    monitor.afterInput(0);
+    views[0]!.setLog([[1, 1], [1, 2], [1, 3]], 3);
+    expect(violation(() => monitor.afterInput(0))).to.equal(null);
+    views[0]!.setLog([[1, 1]], 2);
+    expect(violation(() => monitor.afterInput(0))).to.equal('LAO');
+  });
+
+  it('LC: a new leader lacking a truly committed entry fails', () => {
+    const { views, monitor } = setup();
+    lead(views[0]!, 1);
+    views[0]!.setLog([[1, 7]]);
+    views[1]!.setLog([[1, 7]]);
+    monitor.afterInput(1);
+    monitor.afterInput(0); // held by 2 of 3 in the leader's term: committed
+    expect(monitor.committedIndex).to.equal(1);
+    views[0]!.role = 'follower';
+    lead(views[2]!, 2); // node 2 never got index 1
+    expect(violation(() => monitor.afterInput(2))).to.equal('LC');
+  });
+
+  it('LC ghost: an old-term entry on a majority is not committed by counting (Figure 8)', () => {
+    const { views, monitor } = setup();
+    views[1]!.setLog([[1, 7]]);
+    lead(views[0]!, 3);
+    views[0]!.setLog([[1, 7]]);
+    monitor.afterInput(1);
+    monitor.afterInput(0);
+    expect(monitor.committedIndex).to.equal(0);
+    views[0]!.setLog([[1, 7], [3, 8]], 2);
+    views[1]!.setLog([[1, 7], [3, 8]], 2);
+    monitor.afterInput(1);
+    monitor.afterInput(0);
+    expect(monitor.committedIndex).to.equal(2);
+  });
+
+  it('G1: a matchIndex beyond what the follower holds fails', () => {
+    const { views, monitor } = setup();
+    lead(views[0]!, 2);
+    views[0]!.setLog([[2, 1], [2, 2]]);
+    views[1]!.setLog([[2, 1]]);
+    views[1]!.term = 2;
+    views[0]!.match = [0, 1, 0];
+    expect(violation(() => monitor.afterInput(0))).to.equal(null);
+    views[0]!.match = [0, 2, 0];
+    expect(violation(() => monitor.afterInput(0))).to.equal('G1');
+  });
+
+  it('G5: a vote granted before it is durable fails; after a persist it is fine', () => {
+    const { views, monitor } = setup();
+    Object.assign(views[0]!, { term: 4, votedFor: 2 });
+    expect(violation(() => monitor.beforeSend(0, 2, { kind: 'vote', term: 4, candidate: 2 }))).to.equal('G5');
+    monitor.afterPersist(0);
+    expect(violation(() => monitor.beforeSend(0, 2, { kind: 'vote', term: 4, candidate: 2 }))).to.equal(null);
+    expect(violation(() => monitor.beforeSend(0, 1, { kind: 'append', term: 4, matchIndex: 3 }))).to.equal('G5');
+  });
+
+  it('SMS: gaps, going backwards and two commands at one index fail', () => {
+    const { monitor } = setup();
+    const cmd = (index: number, byte: number) => ({ commandValid: true as const, command: Uint8Array.of(byte), commandIndex: index });
+    monitor.onApply(0, cmd(1, 5));
+    expect(violation(() => monitor.onApply(0, cmd(3, 6)))).to.equal('SMS');
+    expect(violation(() => monitor.onApply(1, cmd(1, 9)))).to.equal('SMS');
+    const snap = setup().monitor;
+    snap.onApply(0, { commandValid: false, snapshotValid: true, snapshotIndex: 10 });
+    expect(violation(() => snap.onApply(0, { commandValid: false, snapshotValid: true, snapshotIndex: 9 }))).to.equal('SMS');
+    expect(violation(() => snap.onApply(0, cmd(11, 1)))).to.equal(null);
+  });
+
+  it('a violation names the invariant, the event, the time and the nodes', () => {
+    const { views, monitor } = setup();
+    lead(views[0]!, 1);
+    monitor.afterInput(0);
+    lead(views[1]!, 1);
+    try {
+      monitor.afterInput(1);
+      expect.fail('no violation');
+    } catch (error) {
+      const v = (error as ViolationError).violation;
+      expect(v).to.deep.include({ invariant: 'ES', event: 42, t: 1000 });
+      expect(v.nodes).to.deep.equal([0, 1]);
+      expect(String(error)).to.match(/ES \(election safety\) violated at event #42/);
+    }
+  });
+});

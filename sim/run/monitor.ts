@@ -1,0 +1,64 @@
+import type { RaftMessage } from '../../raft/messages.js';
+import type { ApplyMsg } from '../../raft/types.js';
+import type { Instance } from '../program.js';
+import { RaftMonitor } from '../monitors/raft-monitor.js';
+import type { AppliedView, RaftView, Vouch } from '../monitors/view.js';
+import type { World } from '../world.js';
+
+/**
+ * Binds the generic safety monitor to a world running Raft: which instances are Raft nodes,
+ * which replies vouch for durable state, which applies are the state machine's.
+ */
+export interface MonitorBinding<I, A> {
+  readonly servers: number;
+  view(instance: I): RaftView | null;
+  applied(applied: A): AppliedView | null;
+}
+
+/** What a reply vouches for (G5), for any message a Raft node sends. */
+export function vouchOf(message: { readonly type: string }, to: number): Vouch | null {
+  const m = message as RaftMessage;
+  switch (m.type) {
+    case 'RequestVoteReply':
+      return m.voteGranted ? { kind: 'vote', term: m.term, candidate: to } : null;
+    case 'AppendEntriesReply':
+      return m.success ? { kind: 'append', term: m.term, matchIndex: m.matchIndex } : null;
+    default:
+      return null;
+  }
+}
+
+export function attachMonitor<M extends { readonly type: string }, A, I extends Instance<M, A>>(
+  world: World<M, A, I>,
+  binding: MonitorBinding<I, A>,
+): RaftMonitor {
+  const viewOf = (node: number): RaftView | null => {
+    const instance = node < binding.servers ? world.host(node).instance : null;
+    return instance === null ? null : binding.view(instance);
+  };
+  const monitor = new RaftMonitor({
+    servers: binding.servers,
+    now: () => world.scheduler.now,
+    eventIndex: () => world.trace.events,
+    view: viewOf,
+  });
+  world.observer = {
+    afterInput: (node) => monitor.afterInput(node),
+    afterPersist: (node) => monitor.afterPersist(node),
+    beforeSend: (node, to, message) => {
+      if (node < binding.servers && to < binding.servers) monitor.beforeSend(node, to, vouchOf(message, to));
+    },
+    onCrash: (node) => monitor.onCrash(node),
+    onRestart: (node) => monitor.onRestart(node),
+  };
+  world.onApply((node, applied) => {
+    const view = node < binding.servers ? binding.applied(applied) : null;
+    if (view !== null) monitor.onApply(node, view);
+  });
+  return monitor;
+}
+
+/** For a world of bare Raft nodes (the lab suite). */
+export function rawRaftBinding<I extends RaftView>(servers: number): MonitorBinding<I, ApplyMsg> {
+  return { servers, view: (instance) => instance, applied: (applied) => applied };
+}

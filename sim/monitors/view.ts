@@ -40,6 +40,7 @@ export const INVARIANTS = {
   LM: 'log matching',
   LC: 'leader completeness',
   SMS: 'state machine safety',
+  LIN: 'linearizability of the client history',
   DUR: 'no acknowledged write lost',
   G1: 'matchIndex within the shared prefix',
   G2: 'currentTerm never decreases',

@@ -1,0 +1,292 @@
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+import { assert, unreachable } from './assert.js';
+import type { Effect } from './contract.js';
+import { RaftLog } from './log.js';
+import type { RaftMessage } from './messages.js';
+import type { RaftOptions } from './options.js';
+import { type PersistentState, StateEncoder } from './persist.js';
+import { type ApplyMsg, type LogIndex, type NodeId, type Term, logIndex, term } from './types.js';
+
+export type RaftEffect = Effect<RaftMessage, ApplyMsg>;
+
+/** Timer names: a follower or candidate arms `election`, a leader `heartbeat` and `replicate`. */
+export const ELECTION_TIMER = 'election';
+export const HEARTBEAT_TIMER = 'heartbeat';
+export const REPLICATE_TIMER = 'replicate';
+
+/** What a leader knows of one follower. */
+export interface Progress {
+  /** The next index to send. Advanced optimistically when entries leave; rewound on rejection. */
+  nextIndex: LogIndex;
+  // invariant: matchIndex < nextIndex, and matchIndex never decreases within the term.
+  matchIndex: LogIndex;
+  /** The leaderCommit of the last AppendEntries sent, to tell whether the follower is behind. */
+  commitSent: LogIndex;
+}
+
+export type RoleState =
+  | { readonly kind: 'follower'; leader: NodeId | null }
+  | { readonly kind: 'candidate'; readonly votes: Set<NodeId> }
+  | {
+      readonly kind: 'leader';
+      /** Indexed by node id; this node's own slot is never read. */
+      readonly progress: Progress[];
+      replicatePending: boolean;
+    };
+
+export type Role = RoleState['kind'];
+
+export interface CoreInit extends PersistentState {
+  readonly id: NodeId;
+  readonly nodes: number;
+  readonly seed: number;
+  readonly snapshot: Uint8Array;
+  readonly options: RaftOptions;
+}
+
+/**
+ * The state of one Raft node and the transitions every role shares. The handlers in
+ * vote.ts, election.ts, follower.ts and leader.ts change it through these methods; node.ts owns
+ * the entry points. Effects collect in `out` during one input: whatever persistent state changed
+ * is persisted before the first send or apply that follows the change, and at the end.
+ */
+export class Core {
+  readonly id: NodeId;
+  readonly nodes: number;
+  readonly peers: readonly NodeId[];
+  readonly options: RaftOptions;
+  // invariant: never decreases.
+  currentTerm: Term;
+  // invariant: set at most once per term; cleared only when currentTerm grows.
+  votedFor: NodeId | null;
+  readonly log: RaftLog;
+  // invariant: the service's state through log.snapshotIndex (empty when that is 0).
+  snapshot: Uint8Array;
+  // invariant: log.snapshotIndex <= lastApplied <= commitIndex <= log.lastIndex; both only grow.
+  commitIndex: LogIndex;
+  lastApplied: LogIndex;
+  role: RoleState = { kind: 'follower', leader: null };
+  private readonly rng: RandomGenerator;
+  private out: RaftEffect[] = [];
+  private persistedTerm: Term;
+  private persistedVote: NodeId | null;
+  private persistedLogVersion: number;
+  private snapshotUnsaved = false;
+  private readonly encoder = new StateEncoder();
+
+  constructor(init: CoreInit) {
+    this.id = init.id;
+    this.nodes = init.nodes;
+    this.peers = Array.from({ length: init.nodes }, (_, i) => i as NodeId).filter(
+      (i) => i !== init.id,
+    );
+    this.options = init.options;
+    this.currentTerm = init.currentTerm;
+    this.votedFor = init.votedFor;
+    this.log = new RaftLog(init.snapshotIndex, init.snapshotTerm, init.entries);
+    this.snapshot = init.snapshot;
+    // The service restores the saved snapshot itself on restart, so it has seen everything the
+    // snapshot covers: start applying right after it.
+    this.commitIndex = init.snapshotIndex;
+    this.lastApplied = init.snapshotIndex;
+    this.persistedTerm = this.currentTerm;
+    this.persistedVote = this.votedFor;
+    this.persistedLogVersion = this.log.version;
+    this.rng = xoroshiro128plus(init.seed | 0);
+    // A small seed leaves xoroshiro's first outputs weakly mixed: warm it up.
+    for (let i = 0; i < 8; i++) this.rng.next();
+  }
+
+  // ---- effects --------------------------------------------------------------------------
+
+  /** Hands over the effects of the input just handled, persisting any change first. */
+  drain(): RaftEffect[] {
+    this.flushPersist();
+    const effects = this.out;
+    this.out = [];
+    return effects;
+  }
+
+  send(to: NodeId, message: RaftMessage): void {
+    assert(to !== this.id, `node ${this.id} sends to itself`);
+    this.flushPersist();
+    this.out.push({ kind: 'send', to, message });
+  }
+
+  setTimer(name: string, afterMicros: number): void {
+    this.out.push({ kind: 'setTimer', name, afterMicros });
+  }
+
+  cancelTimer(name: string): void {
+    this.out.push({ kind: 'cancelTimer', name });
+  }
+
+  note(text: string): void {
+    this.out.push({ kind: 'note', text });
+  }
+
+  /** A persist effect if currentTerm, votedFor, the log or the snapshot changed since the last. */
+  private flushPersist(): void {
+    const logChanged = this.log.version !== this.persistedLogVersion;
+    const changed = this.currentTerm !== this.persistedTerm || this.votedFor !== this.persistedVote;
+    if (!changed && !logChanged && !this.snapshotUnsaved) return;
+    const raftState = this.encoder.encode(this.persistentState(), this.snapshot);
+    // The persister keeps the arrays it is given: hand it its own copy of the snapshot.
+    const snapshot = this.snapshotUnsaved ? this.snapshot.slice() : null;
+    this.out.push({ kind: 'persist', raftState, snapshot });
+    this.persistedTerm = this.currentTerm;
+    this.persistedVote = this.votedFor;
+    this.persistedLogVersion = this.log.version;
+    this.snapshotUnsaved = false;
+  }
+
+  persistentState(): PersistentState {
+    return {
+      currentTerm: this.currentTerm,
+      votedFor: this.votedFor,
+      snapshotIndex: this.log.snapshotIndex,
+      snapshotTerm: this.log.snapshotTerm,
+      entries: this.log.all(),
+    };
+  }
+
+  // ---- role changes ---------------------------------------------------------------------
+
+  /** §5.1: a higher term makes any node a follower of it; `leader` if it is already known. */
+  becomeFollower(newTerm: Term, leader: NodeId | null): void {
+    assert(
+      newTerm >= this.currentTerm,
+      `becomeFollower(${newTerm}) below term ${this.currentTerm}`,
+    );
+    const before = this.role.kind;
+    if (newTerm > this.currentTerm) {
+      this.currentTerm = newTerm;
+      this.votedFor = null;
+    }
+    this.role = { kind: 'follower', leader };
+    if (before === 'leader') {
+      this.cancelTimer(HEARTBEAT_TIMER);
+      this.cancelTimer(REPLICATE_TIMER);
+      // A leader has no election timer pending; followers and candidates always have one.
+      this.armElectionTimer();
+    }
+    this.note(`follower term ${this.currentTerm}`);
+  }
+
+  /** §5.2: a new term, a vote for itself, and a fresh election timeout. */
+  becomeCandidate(): void {
+    assert(this.role.kind !== 'leader', `leader ${this.id} starts an election`);
+    this.currentTerm = term(this.currentTerm + 1);
+    this.votedFor = this.id;
+    this.role = { kind: 'candidate', votes: new Set([this.id]) };
+    this.armElectionTimer();
+    this.note(`candidate term ${this.currentTerm}`);
+  }
+
+  /** §5.2: won the election. nextIndex starts after the leader's log (Figure 2). */
+  becomeLeader(): void {
+    assert(this.role.kind === 'candidate', `becomeLeader from ${this.role.kind}`);
+    assert(this.votedFor === this.id, `leader ${this.id} did not vote for itself`);
+    assert(this.hasMajority(this.role.votes.size), `leader without a majority of votes`);
+    const next = logIndex(this.log.lastIndex + 1);
+    const progress = Array.from({ length: this.nodes }, (): Progress => ({
+      nextIndex: next,
+      matchIndex: logIndex(0),
+      commitSent: logIndex(0),
+    }));
+    this.role = { kind: 'leader', progress, replicatePending: false };
+    this.cancelTimer(ELECTION_TIMER);
+    this.note(`leader term ${this.currentTerm}`);
+  }
+
+  armElectionTimer(): void {
+    assert(this.role.kind !== 'leader', `leader ${this.id} arms an election timer`);
+    const { electionTimeoutMinMicros: min, electionTimeoutMaxMicros: max } = this.options;
+    this.setTimer(ELECTION_TIMER, uniformInt(this.rng, min, max));
+  }
+
+  hasMajority(count: number): boolean {
+    return count * 2 > this.nodes;
+  }
+
+  // ---- commit and apply -----------------------------------------------------------------
+
+  /** Raises commitIndex (never lowers it) and applies every newly committed entry in order. */
+  commitThrough(index: LogIndex): void {
+    assert(index <= this.log.lastIndex, `commit ${index} past the log end ${this.log.lastIndex}`);
+    if (index <= this.commitIndex) return;
+    this.commitIndex = index;
+    while (this.lastApplied < this.commitIndex) {
+      const next = logIndex(this.lastApplied + 1);
+      const entry = this.log.entry(next);
+      assert(
+        entry !== undefined,
+        `apply ${next}: entry missing (snapshot ${this.log.snapshotIndex})`,
+      );
+      this.lastApplied = next;
+      this.apply({
+        commandValid: true,
+        command: entry.command,
+        commandIndex: next,
+        commandTerm: entry.term,
+        snapshotValid: false,
+      });
+    }
+  }
+
+  /**
+   * §7: a leader's snapshot past everything committed here replaces that prefix of the log. The
+   * suffix survives if it follows the snapshot's last entry; the service gets the snapshot.
+   */
+  installSnapshot(index: LogIndex, snapshotTerm: Term, data: Uint8Array): void {
+    assert(index > this.commitIndex, `snapshot ${index} does not pass commit ${this.commitIndex}`);
+    if (this.log.termAt(index) === snapshotTerm) this.log.compactThrough(index);
+    else this.log.resetTo(index, snapshotTerm);
+    this.snapshot = data;
+    this.snapshotUnsaved = true;
+    this.commitIndex = index;
+    this.lastApplied = index;
+    this.apply({
+      commandValid: false,
+      snapshotValid: true,
+      snapshot: data.slice(),
+      snapshotTerm,
+      snapshotIndex: index,
+    });
+  }
+
+  /** The service's own snapshot through `index` (already applied): trim the log to it. */
+  compact(index: LogIndex, data: Uint8Array): void {
+    assert(index <= this.lastApplied, `compact ${index} past lastApplied ${this.lastApplied}`);
+    this.log.compactThrough(index);
+    this.snapshot = data;
+    this.snapshotUnsaved = true;
+  }
+
+  private apply(message: ApplyMsg): void {
+    this.flushPersist();
+    this.out.push({ kind: 'apply', message });
+  }
+
+  /** Restates the invariants written beside the fields; called after every input. */
+  checkInvariants(): void {
+    const { log } = this;
+    assert(log.snapshotIndex <= this.lastApplied, `snapshot ${log.snapshotIndex} > lastApplied`);
+    assert(this.lastApplied <= this.commitIndex, `lastApplied ${this.lastApplied} > commit`);
+    assert(this.commitIndex <= log.lastIndex, `commit ${this.commitIndex} > last ${log.lastIndex}`);
+    assert(log.lastTerm <= this.currentTerm, `log term ${log.lastTerm} > term ${this.currentTerm}`);
+    const role = this.role;
+    switch (role.kind) {
+      case 'follower':
+        return;
+      case 'candidate':
+      case 'leader':
+        assert(this.votedFor === this.id, `${role.kind} ${this.id} voted for ${this.votedFor}`);
+        return;
+      default:
+        unreachable(role);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import type { BootContext, Program } from '../contract.js';
+import { isReply as isRaftReply } from '../messages.js';
+import { describeApply as describeRaftApply, describeMessage } from '../program.js';
+import { resolveOptions, type RaftOptions } from '../options.js';
+import { applyIndexOf } from '../types.js';
+import { Clerk, DEFAULT_CLERK_OPTIONS, type ClerkOptions } from './clerk.js';
+import { isKvMessage, kvWireCodec, type KvWire } from './codec.js';
+import { isClerkReturn, KvServer, type KvApplied } from './server.js';
+import { describeOp } from './types.js';
+
+export interface KvClusterOptions {
+  /** Nodes 0..servers-1 run a server; the rest run a clerk. */
+  readonly servers: number;
+  readonly raft?: Partial<RaftOptions>;
+  /** The service snapshots once Raft's persisted state reaches this size; 0 never. */
+  readonly maxRaftStateBytes?: number;
+  readonly clerk?: Partial<ClerkOptions>;
+}
+
+export type KvNode = KvServer | Clerk;
+
+/** A key/value cluster as one program: servers first, then clerks. */
+export function kvProgram(options: KvClusterOptions): Program<KvWire, KvApplied, KvNode> {
+  const servers = options.servers;
+  if (!Number.isSafeInteger(servers) || servers < 1)
+    throw new RangeError(`kvProgram: ${servers} servers`);
+  const raft = resolveOptions(options.raft ?? {});
+  const maxRaftStateBytes = options.maxRaftStateBytes ?? 0;
+  const clerk = { ...DEFAULT_CLERK_OPTIONS, ...options.clerk };
+  return {
+    name: 'kv',
+    codec: kvWireCodec,
+    isReply: (m) => (isKvMessage(m) ? m.type === 'KvReply' : isRaftReply(m)),
+    describe: (m) => {
+      if (m.type === 'KvRequest') return `KvRequest #${m.seq} ${describeOp(m.op)}`;
+      if (m.type === 'KvReply') return `KvReply #${m.seq} ${m.err} ${m.value} v${m.version}`;
+      return describeMessage(m);
+    },
+    applyIndex: (a) => (isClerkReturn(a) ? a.seq : applyIndexOf(a)),
+    describeApply: (a) =>
+      isClerkReturn(a)
+        ? `return #${a.seq} ${describeOp(a.op)} -> ${a.result.err} ${a.result.value} v${a.result.version}`
+        : describeRaftApply(a),
+    boot: (context: BootContext) =>
+      context.id < servers
+        ? new KvServer(context, servers, { raft, maxRaftStateBytes })
+        : new Clerk(context, servers, clerk),
+  };
+}

@@ -1,0 +1,152 @@
+import type { BootContext, Effect, Instance } from '../contract.js';
+import type { RaftEffect } from '../core.js';
+import type { RaftMessage } from '../messages.js';
+import { RaftNode } from '../node.js';
+import type { RaftOptions } from '../options.js';
+import type { ApplyMsg } from '../types.js';
+import { decodeCommand, encodeCommand, type KvWire } from './codec.js';
+import { KvTable } from './table.js';
+import type { ClerkReturn, KvReply, KvRequest, KvResult } from './types.js';
+
+/** What the simulator sees applied on a key/value cluster: Raft's applies and clerks' returns. */
+export type KvApplied = ApplyMsg | ClerkReturn;
+export type KvEffect = Effect<KvWire, KvApplied>;
+
+export function isClerkReturn(applied: KvApplied): applied is ClerkReturn {
+  return 'kind' in applied;
+}
+
+export interface KvServerOptions {
+  readonly raft: Partial<RaftOptions>;
+  /** Snapshot once the persisted Raft state reaches this many bytes; 0 never snapshots. */
+  readonly maxRaftStateBytes: number;
+}
+
+/** A request waiting for its log entry: who asked, to answer once that index is applied. */
+interface Pending {
+  readonly clerk: number;
+  readonly seq: number;
+}
+
+/**
+ * One key/value server: a Raft node plus the table it feeds. Every operation, reads included,
+ * goes through the log; the server answers a clerk only once the entry at the index where it
+ * started the operation is applied, and only if that entry is the clerk's (else: wrong leader).
+ */
+export class KvServer implements Instance<KvWire, KvApplied> {
+  readonly raft: RaftNode;
+  private table: KvTable;
+  private readonly pending = new Map<number, Pending>();
+  private raftStateBytes: number;
+
+  constructor(
+    context: BootContext,
+    readonly servers: number,
+    private readonly options: KvServerOptions,
+  ) {
+    this.raft = new RaftNode({ ...context, nodes: servers }, options.raft);
+    // Restore before the first apply: Raft resumes right after its snapshot's index.
+    this.table = context.snapshot.length > 0 ? KvTable.decode(context.snapshot) : new KvTable();
+    this.raftStateBytes = context.raftState.length;
+  }
+
+  get appliedIndex(): number {
+    return this.table.appliedIndex;
+  }
+
+  /** The service's state, for checkers (read-only use). */
+  get state(): KvTable {
+    return this.table;
+  }
+
+  start(): readonly KvEffect[] {
+    return this.settle(this.raft.start());
+  }
+
+  timer(name: string): readonly KvEffect[] {
+    return this.settle(this.raft.timer(name));
+  }
+
+  message(from: number, message: KvWire): readonly KvEffect[] {
+    switch (message.type) {
+      case 'KvRequest':
+        return this.handleRequest(from, message);
+      case 'KvReply':
+        return [{ kind: 'note', text: `stray KvReply from ${from} dropped` }];
+      default:
+        return this.settle(this.raft.message(from, message as RaftMessage));
+    }
+  }
+
+  private handleRequest(clerk: number, request: KvRequest): readonly KvEffect[] {
+    const proposed = this.raft.propose(encodeCommand({ clerk, seq: request.seq, op: request.op }));
+    if (!proposed.isLeader) {
+      const effects = this.settle(proposed.effects);
+      return [...effects, reply(clerk, request.seq, 'ErrWrongLeader', null)];
+    }
+    this.pending.set(proposed.index, { clerk, seq: request.seq });
+    return this.settle(proposed.effects);
+  }
+
+  /**
+   * Passes Raft's effects on, consuming its applies: each runs on the table and answers the
+   * clerk that waits for that index. Snapshots once the Raft state is over its budget.
+   */
+  private settle(raftEffects: readonly RaftEffect[]): KvEffect[] {
+    const out: KvEffect[] = [];
+    for (const effect of raftEffects) {
+      if (effect.kind === 'persist') this.raftStateBytes = effect.raftState.length;
+      out.push(effect);
+      if (effect.kind === 'apply') this.applyOne(effect.message, out);
+    }
+    const max = this.options.maxRaftStateBytes;
+    if (
+      max > 0 &&
+      this.raftStateBytes >= max &&
+      this.table.appliedIndex > this.raft.snapshotIndex
+    ) {
+      const more = this.raft.snapshot(this.table.appliedIndex, this.table.encode());
+      for (const effect of more) {
+        if (effect.kind === 'persist') this.raftStateBytes = effect.raftState.length;
+        out.push(effect);
+      }
+    }
+    return out;
+  }
+
+  private applyOne(message: ApplyMsg, out: KvEffect[]): void {
+    if (message.snapshotValid) {
+      // A snapshot never moves the service backwards.
+      if (message.snapshotIndex <= this.table.appliedIndex) return;
+      this.table = KvTable.decode(message.snapshot);
+      for (const index of [...this.pending.keys()])
+        if (index <= message.snapshotIndex) this.pending.delete(index);
+      return;
+    }
+    const index = message.commandIndex;
+    if (index <= this.table.appliedIndex) return; // already in the restored snapshot
+    const command = decodeCommand(message.command);
+    const result = this.table.execute(command.op);
+    this.table.appliedIndex = index;
+    const waiting = this.pending.get(index);
+    if (waiting === undefined) return;
+    this.pending.delete(index);
+    const ours = waiting.clerk === command.clerk && waiting.seq === command.seq;
+    out.push(
+      ours
+        ? reply(waiting.clerk, waiting.seq, result.err, result)
+        : reply(waiting.clerk, waiting.seq, 'ErrWrongLeader', null),
+    );
+  }
+}
+
+function reply(clerk: number, seq: number, err: KvReply['err'], result: KvResult | null): KvEffect {
+  const message: KvReply = {
+    type: 'KvReply',
+    seq,
+    err,
+    value: result?.value ?? '',
+    version: result?.version ?? 0,
+  };
+  return { kind: 'send', to: clerk, message };
+}

@@ -1,0 +1,183 @@
+import { assert, unreachable } from './assert.js';
+import { type Core, HEARTBEAT_TIMER, type Progress, REPLICATE_TIMER } from './core.js';
+import type { AppendEntriesRejected, AppendEntriesReply, RaftMessage } from './messages.js';
+import { type LogIndex, type NodeId, logIndex } from './types.js';
+import { handleRequestVote } from './vote.js';
+
+type LeaderState = Extract<Core['role'], { kind: 'leader' }>;
+
+function leaderState(core: Core): LeaderState {
+  assert(core.role.kind === 'leader', `node ${core.id} acts as leader while ${core.role.kind}`);
+  return core.role;
+}
+
+function progressOf(core: Core, peer: NodeId): Progress {
+  const progress = leaderState(core).progress[peer];
+  assert(progress !== undefined && peer !== core.id, `no progress for node ${peer}`);
+  return progress;
+}
+
+/** Won the election: say so to every follower at once (Figure 2) and keep saying it. */
+export function becomeLeaderAndAnnounce(core: Core): void {
+  core.becomeLeader();
+  broadcastAppend(core);
+}
+
+/** A leader's inputs in its own term. */
+export function stepLeader(core: Core, from: NodeId, message: RaftMessage): void {
+  switch (message.type) {
+    case 'RequestVote':
+      handleRequestVote(core, from, message); // refused: this leader voted for itself
+      return;
+    case 'AppendEntriesReply':
+      handleAppendReply(core, from, message);
+      return;
+    case 'InstallSnapshotReply':
+      acknowledge(core, from, message.lastIncludedIndex);
+      return;
+    case 'RequestVoteReply':
+      return; // the election is already won
+    case 'AppendEntries':
+    case 'InstallSnapshot':
+      // §5.2 election safety: no other leader can exist in this node's term.
+      assert(
+        false,
+        `leader ${core.id} of term ${core.currentTerm} got ${message.type} from ${from}`,
+      );
+      return;
+    default:
+      unreachable(message);
+  }
+}
+
+/** The heartbeat: AppendEntries to every follower, carrying whatever each one still lacks. */
+export function broadcastAppend(core: Core): void {
+  for (const peer of core.peers) sendAppend(core, peer);
+  core.setTimer(HEARTBEAT_TIMER, core.options.heartbeatIntervalMicros);
+}
+
+/** §5.3: a new command goes into the leader's log; it is sent after a short batching delay. */
+export function appendCommand(core: Core, command: Uint8Array): LogIndex {
+  core.log.append([{ term: core.currentTerm, command }]);
+  maybeAdvanceCommit(core); // a cluster of one commits on its own
+  scheduleReplicate(core);
+  return core.log.lastIndex;
+}
+
+function scheduleReplicate(core: Core): void {
+  const state = leaderState(core);
+  if (state.replicatePending) return;
+  state.replicatePending = true;
+  core.setTimer(REPLICATE_TIMER, core.options.batchDelayMicros);
+}
+
+/** The batching delay ended: send new entries, or a new commit index, to whoever lacks them. */
+export function replicateNow(core: Core): void {
+  const state = leaderState(core);
+  state.replicatePending = false;
+  for (const peer of core.peers) {
+    const progress = progressOf(core, peer);
+    const unsent = progress.nextIndex <= core.log.lastIndex;
+    if (unsent || progress.commitSent < core.commitIndex) sendAppend(core, peer);
+  }
+}
+
+/**
+ * AppendEntries from nextIndex, or the snapshot if those entries are gone (§7). nextIndex then
+ * moves past what was sent, so the next message carries only newer entries; a loss shows up as
+ * a rejection of a later probe, which rewinds it.
+ */
+function sendAppend(core: Core, peer: NodeId): void {
+  const progress = progressOf(core, peer);
+  const { log } = core;
+  if (progress.nextIndex <= log.snapshotIndex) {
+    sendSnapshot(core, peer, progress);
+    return;
+  }
+  const prevLogIndex = logIndex(progress.nextIndex - 1);
+  const prevLogTerm = log.termAt(prevLogIndex);
+  assert(
+    prevLogTerm !== undefined,
+    `nextIndex ${progress.nextIndex} past the log ${log.lastIndex}`,
+  );
+  const entries = log.slice(progress.nextIndex, core.options.maxEntriesPerAppend);
+  const leaderCommit = core.commitIndex;
+  core.send(peer, {
+    type: 'AppendEntries',
+    term: core.currentTerm,
+    prevLogIndex,
+    prevLogTerm,
+    entries,
+    leaderCommit,
+  });
+  progress.nextIndex = logIndex(progress.nextIndex + entries.length);
+  progress.commitSent = leaderCommit;
+}
+
+function sendSnapshot(core: Core, peer: NodeId, progress: Progress): void {
+  const { log } = core;
+  core.send(peer, {
+    type: 'InstallSnapshot',
+    term: core.currentTerm,
+    lastIncludedIndex: log.snapshotIndex,
+    lastIncludedTerm: log.snapshotTerm,
+    data: core.snapshot,
+  });
+  progress.nextIndex = logIndex(log.snapshotIndex + 1);
+}
+
+function handleAppendReply(core: Core, from: NodeId, reply: AppendEntriesReply): void {
+  if (reply.success) acknowledge(core, from, reply.matchIndex);
+  else handleRejection(core, from, reply);
+}
+
+/** The follower's log matches through `matchIndex`: count it towards commitment (§5.3). */
+function acknowledge(core: Core, from: NodeId, matchIndex: LogIndex): void {
+  const progress = progressOf(core, from);
+  assert(matchIndex <= core.log.lastIndex, `node ${from} matches ${matchIndex}, past our log`);
+  if (matchIndex <= progress.matchIndex) return; // late or duplicated: nothing new
+  progress.matchIndex = matchIndex;
+  progress.nextIndex = logIndex(Math.max(progress.nextIndex, matchIndex + 1));
+  maybeAdvanceCommit(core);
+  // Catching up (after a snapshot, a rewind or a full batch): keep the entries flowing.
+  if (progress.nextIndex <= core.log.lastIndex) sendAppend(core, from);
+}
+
+/**
+ * The follower lacks prevLogIndex or holds another term there. Jump nextIndex back by the fast
+ * backup rule and retry at once. A rejection of a probe at or below matchIndex is stale (the
+ * follower has since accepted more) and changes nothing; nextIndex only ever moves back here.
+ */
+function handleRejection(core: Core, from: NodeId, reply: AppendEntriesRejected): void {
+  const progress = progressOf(core, from);
+  if (reply.prevLogIndex <= progress.matchIndex) return;
+  const target = Math.min(backupTarget(core, reply), progress.nextIndex);
+  const next = logIndex(Math.max(target, progress.matchIndex + 1, 1));
+  if (next >= progress.nextIndex) return;
+  progress.nextIndex = next;
+  sendAppend(core, from);
+}
+
+/** The handout's three cases. */
+function backupTarget(core: Core, reply: AppendEntriesRejected): number {
+  if (reply.xTerm === 0) return reply.xLen; // the follower's log is too short
+  const last = core.log.lastIndexOfTerm(reply.xTerm);
+  if (last === undefined) return reply.xIndex; // we lack xTerm: skip all of it
+  return last + 1; // we have xTerm: resume after our last entry of it
+}
+
+/**
+ * §5.3 and §5.4.2: the highest index stored on a majority becomes committed, but only if it
+ * holds an entry of the current term (older entries then commit with it, never alone).
+ */
+function maybeAdvanceCommit(core: Core): void {
+  const state = leaderState(core);
+  const matches = core.peers.map((peer) => (state.progress[peer] as Progress).matchIndex);
+  matches.push(core.log.lastIndex);
+  matches.sort((a, b) => b - a);
+  const candidate = matches[Math.floor(core.nodes / 2)] as LogIndex;
+  if (candidate <= core.commitIndex) return;
+  if (core.log.termAt(candidate) !== core.currentTerm) return;
+  core.commitThrough(candidate);
+  if (core.peers.length > 0) scheduleReplicate(core); // tell the followers soon
+}

@@ -1,0 +1,52 @@
+/**
+ * Timing of a Raft node, in virtual microseconds. The defaults fit the lab's tests: heartbeats
+ * at 10 a second (the lab's ceiling), election timeouts well above a heartbeat interval plus the
+ * unreliable network's 27 ms delay, and short enough that a new leader appears within the 5 s
+ * the tests allow even after a few split votes.
+ */
+export interface RaftOptions {
+  /** Election timeouts are drawn uniformly from [min, max] by the node's own generator. */
+  readonly electionTimeoutMinMicros: number;
+  readonly electionTimeoutMaxMicros: number;
+  /** How often a leader sends AppendEntries to every follower, entries or not. */
+  readonly heartbeatIntervalMicros: number;
+  /**
+   * How long a leader waits after a propose before sending the new entries, so that proposals
+   * made at the same moment travel in one AppendEntries per follower.
+   */
+  readonly batchDelayMicros: number;
+  /** The most entries one AppendEntries carries; the rest follow as replies come back. */
+  readonly maxEntriesPerAppend: number;
+}
+
+export const DEFAULT_RAFT_OPTIONS: RaftOptions = {
+  electionTimeoutMinMicros: 300_000,
+  electionTimeoutMaxMicros: 600_000,
+  heartbeatIntervalMicros: 100_000,
+  batchDelayMicros: 1_000,
+  maxEntriesPerAppend: 128,
+};
+
+/** Fills in defaults and rejects nonsense with an error naming the option and its value. */
+export function resolveOptions(options: Partial<RaftOptions> = {}): RaftOptions {
+  const resolved: RaftOptions = { ...DEFAULT_RAFT_OPTIONS, ...options };
+  for (const [name, value] of Object.entries(resolved)) {
+    if (!Number.isSafeInteger(value) || (value as number) < 0) {
+      throw new RangeError(`raftProgram: option ${name} must be an integer >= 0, got ${value}`);
+    }
+  }
+  const { electionTimeoutMinMicros: min, electionTimeoutMaxMicros: max } = resolved;
+  if (min <= 0 || min > max) {
+    throw new RangeError(`raftProgram: election timeout range [${min}, ${max}] is empty or zero`);
+  }
+  if (resolved.heartbeatIntervalMicros <= 0 || resolved.heartbeatIntervalMicros >= min) {
+    throw new RangeError(
+      `raftProgram: heartbeatIntervalMicros ${resolved.heartbeatIntervalMicros} must be > 0 ` +
+        `and below electionTimeoutMinMicros ${min}`,
+    );
+  }
+  if (resolved.maxEntriesPerAppend < 1) {
+    throw new RangeError(`raftProgram: maxEntriesPerAppend must be >= 1`);
+  }
+  return resolved;
+}

@@ -1,0 +1,27 @@
+import { assert } from './assert.js';
+import type { Core } from './core.js';
+import type { RequestVote } from './messages.js';
+import type { NodeId } from './types.js';
+
+/**
+ * RequestVote in the receiver's own term, in any role (the term was settled by the caller).
+ * §5.2: at most one vote per term, first come first served. §5.4.1: only for a candidate whose
+ * log is at least as up to date. The vote is persisted before the reply leaves (Core.send).
+ */
+export function handleRequestVote(core: Core, from: NodeId, request: RequestVote): void {
+  assert(request.term === core.currentTerm, `vote request of term ${request.term} not settled`);
+  const granted = mayVoteFor(core, from, request);
+  if (granted) {
+    core.votedFor = from;
+    // Granting a vote counts as hearing from a live candidate: do not race it (Figure 2).
+    core.armElectionTimer();
+  }
+  core.send(from, { type: 'RequestVoteReply', term: core.currentTerm, voteGranted: granted });
+}
+
+function mayVoteFor(core: Core, from: NodeId, request: RequestVote): boolean {
+  if (core.votedFor !== null && core.votedFor !== from) return false;
+  // A candidate or leader of this term voted for itself, so only a follower gets here.
+  assert(core.role.kind === 'follower', `${core.role.kind} ${core.id} could vote for ${from}`);
+  return core.log.isBehindOrEqualTo(request.lastLogTerm, request.lastLogIndex);
+}

@@ -1,0 +1,105 @@
+import { Search, type Problem } from './search.js';
+import type {
+  CheckOptions,
+  CheckResult,
+  Failure,
+  Model,
+  Operation,
+  Partition,
+  Verdict,
+} from './types.js';
+
+/** Search steps per partition when no budget is given: far beyond any corpus history's needs. */
+export const DEFAULT_BUDGET = 20_000_000;
+
+/** Steps of the first round; each round doubles it. */
+const FIRST_SLICE = 1024;
+
+/**
+ * Checks a history against a model. Partitions are searched in rounds, each getting a slice of
+ * steps that doubles from round to round (in the model's partition order within a round), so one
+ * hard partition cannot hide an easy illegal one, yet the outcome depends only on step counts.
+ * The first illegal partition settles the verdict; otherwise a partition that spends its whole
+ * budget (`options.budget` steps, per partition) makes it 'unknown'.
+ */
+export function checkHistory<S, I, O>(
+  history: readonly Operation<I, O>[],
+  model: Model<S, I, O>,
+  options: CheckOptions = {},
+): CheckResult {
+  const budget = Math.max(0, options.budget ?? DEFAULT_BUDGET);
+  const partitions = model.partition(history);
+  const searches = partitions.map((partition) => new Search(problemOf(history, model, partition)));
+  let failure: Failure | null = null;
+  for (let slice = FIRST_SLICE; failure === null && searches.some(running); slice *= 2) {
+    searches.forEach((search, index) => {
+      if (failure !== null || !running(search)) return;
+      const verdict = search.advance(Math.min(slice, budget - search.steps));
+      if (verdict === null && search.steps >= budget) search.abandon();
+      if (verdict === 'illegal')
+        failure = describeFailure(history, model, partitions[index], search);
+    });
+  }
+  const unknownPartitions = partitions
+    .filter((_, index) => searches[index]?.verdict === 'unknown')
+    .map((partition) => partition.label);
+  const verdict: Verdict =
+    failure !== null ? 'illegal' : unknownPartitions.length > 0 ? 'unknown' : 'ok';
+  return {
+    verdict,
+    model: model.name,
+    operations: history.length,
+    partitions: partitions.length,
+    steps: searches.reduce((sum, search) => sum + search.steps, 0),
+    unknownPartitions,
+    failure,
+  };
+}
+
+function running<S, I, O>(search: Search<S, I, O>): boolean {
+  return search.verdict === null;
+}
+
+function problemOf<S, I, O>(
+  history: readonly Operation<I, O>[],
+  model: Model<S, I, O>,
+  partition: Partition,
+): Problem<S, I, O> {
+  const members = partition.operations.map((index) => history[index] as Operation<I, O>);
+  return {
+    model,
+    inputs: members.map((operation) => operation.input),
+    outputs: members.map((operation) => operation.output),
+    calls: Float64Array.from(members, (operation) => operation.call),
+    returns: Float64Array.from(members, (operation) => operation.return ?? Infinity),
+  };
+}
+
+function describeFailure<S, I, O>(
+  history: readonly Operation<I, O>[],
+  model: Model<S, I, O>,
+  partition: Partition | undefined,
+  search: Search<S, I, O>,
+): Failure {
+  const members = partition?.operations ?? [];
+  const longest = search.longest();
+  const linearized = longest.operations.map((local) => members[local] ?? -1);
+  const placed = new Set(linearized);
+  const returnOf = (index: number) => (history[index] as Operation<I, O>).return;
+  const callOf = (index: number) => (history[index] as Operation<I, O>).call;
+  let stuck: number | null = null;
+  for (const index of members) {
+    const end = returnOf(index);
+    if (placed.has(index) || end === null) continue;
+    const best = stuck === null ? null : returnOf(stuck);
+    // Ties go to the lower index, which this loop meets first.
+    if (best === null || end < best) stuck = index;
+  }
+  return {
+    partition: partition?.label ?? '',
+    operations: [...members].sort((a, b) => callOf(a) - callOf(b) || a - b),
+    linearized,
+    state: model.describeState(longest.state),
+    stuck,
+  };
+}

@@ -1,0 +1,94 @@
+import { HistoryFormatError } from './history.js';
+
+/** The values a flat EDN map of the kv corpus can hold. */
+export type EdnValue = string | number | boolean | null | { readonly keyword: string };
+
+/**
+ * Reads one flat EDN map such as `{:process 3, :type :ok, :f :get, :key "1", :value "x"}`:
+ * keyword keys; values that are strings, integers, keywords, nil, true or false. Commas are
+ * whitespace in EDN. Nested collections are not needed by the corpus and are rejected.
+ */
+export function readEdnMap(text: string, line: number): Map<string, EdnValue> {
+  const reader: Reader = new Reader(text, line);
+  reader.expect('{');
+  const map = new Map<string, EdnValue>();
+  for (reader.skipSpace(); !reader.at('}'); reader.skipSpace()) {
+    const key = reader.value();
+    if (key === null || typeof key !== 'object') reader.fail('map keys must be keywords');
+    map.set(key.keyword, reader.value());
+  }
+  reader.expect('}');
+  reader.skipSpace();
+  if (!reader.done()) reader.fail('text after the closing brace');
+  return map;
+}
+
+const ESCAPES: Readonly<Record<string, string>> = {
+  '"': '"',
+  '\\': '\\',
+  n: '\n',
+  t: '\t',
+  r: '\r',
+};
+
+class Reader {
+  private position = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly line: number,
+  ) {}
+
+  fail(message: string): never {
+    throw new HistoryFormatError(`line ${this.line}, column ${this.position + 1}: ${message}`);
+  }
+
+  done(): boolean {
+    return this.position >= this.text.length;
+  }
+
+  at(char: string): boolean {
+    return this.text[this.position] === char;
+  }
+
+  expect(char: string): void {
+    this.skipSpace();
+    if (!this.at(char)) this.fail(`expected "${char}"`);
+    this.position++;
+  }
+
+  skipSpace(): void {
+    while (/[\s,]/.test(this.text[this.position] ?? '')) this.position++;
+  }
+
+  value(): EdnValue {
+    this.skipSpace();
+    if (this.at('"')) return this.string();
+    const match = /^[^\s,{}[\]()"]+/.exec(this.text.slice(this.position));
+    if (match === null) this.fail('expected a value');
+    const token = match[0];
+    this.position += token.length;
+    if (token.startsWith(':') && token.length > 1) return { keyword: token.slice(1) };
+    if (/^-?\d+$/.test(token)) return Number(token);
+    if (token === 'nil') return null;
+    if (token === 'true' || token === 'false') return token === 'true';
+    return this.fail(`unsupported value "${token}"`);
+  }
+
+  private string(): string {
+    let result = '';
+    for (this.position++; !this.at('"'); this.position++) {
+      if (this.done()) this.fail('unterminated string');
+      let char = this.text[this.position] ?? '';
+      if (char === '\\') {
+        this.position++;
+        const escaped = ESCAPES[this.text[this.position] ?? ''];
+        if (escaped === undefined) this.fail('unsupported escape in a string');
+        char = escaped;
+      }
+      result += char;
+    }
+    this.position++;
+    return result;
+  }
+}

@@ -1,0 +1,110 @@
+import { HistoryFormatError } from './history.js';
+import type { EtcdInput, EtcdOutput } from './model-etcd.js';
+import type { Operation } from './types.js';
+
+/**
+ * The Jepsen etcd logs of the Porcupine corpus, one event per line:
+ * `INFO  jepsen.util - <process> <type> <f> <value>`, fields split on any whitespace.
+ *
+ * Meaning (as Porcupine's tests read them): a line's number is its time; `:invoke` opens an
+ * operation of that process, the next `:ok` / `:fail` / `:info` of the process closes it.
+ * `:info` (and an invocation never closed) means unknown outcome: open to the end, output
+ * unobserved. `:fail :read` completes with an unobserved result; `:fail :cas` is a cas that
+ * found another value; `:fail :write` did not happen and is dropped.
+ */
+export function parseJepsenLog(text: string): Operation<EtcdInput, EtcdOutput>[] {
+  const slots: (Operation<EtcdInput, EtcdOutput> | null)[] = [];
+  const open = new Map<number, { slot: number; call: number; input: EtcdInput }>();
+  text.split('\n').forEach((raw, index) => {
+    const line = index + 1;
+    if (raw.trim() === '') return;
+    const event = parseLine(raw, line);
+    const pending = open.get(event.process);
+    if (event.type === ':invoke') {
+      if (pending !== undefined)
+        fail(line, `process ${event.process} invokes twice without completing`);
+      open.set(event.process, { slot: slots.length, call: line, input: invocation(event, line) });
+      slots.push(null);
+      return;
+    }
+    if (pending === undefined || pending.input.op !== event.f.slice(1)) {
+      fail(line, `${event.type} ${event.f} of process ${event.process} matches no open invocation`);
+    }
+    open.delete(event.process);
+    slots[pending.slot] = completion(event, pending, line);
+  });
+  for (const [client, pending] of open) {
+    const { call, input } = pending;
+    slots[pending.slot] = { client, call, return: null, input, output: null };
+  }
+  return slots.filter((op): op is Operation<EtcdInput, EtcdOutput> => op !== null);
+}
+
+interface Event {
+  readonly process: number;
+  readonly type: string;
+  readonly f: string;
+  readonly value: string;
+}
+
+function fail(line: number, message: string): never {
+  throw new HistoryFormatError(`line ${line}: ${message}`);
+}
+
+function parseLine(raw: string, line: number): Event {
+  const fields = raw.trim().split(/\s+/);
+  const dash = fields.indexOf('-');
+  const [process, type, f, ...rest] = dash === -1 ? [] : fields.slice(dash + 1);
+  if (process === undefined || type === undefined || f === undefined || !/^\d+$/.test(process)) {
+    fail(line, 'expected "INFO jepsen.util - <process> <type> <f> <value>"');
+  }
+  if (![':invoke', ':ok', ':fail', ':info'].includes(type)) fail(line, `unknown type ${type}`);
+  if (![':read', ':write', ':cas'].includes(f)) fail(line, `unknown operation ${f}`);
+  return { process: Number(process), type, f, value: rest.join(' ') };
+}
+
+function integer(text: string, line: number): number {
+  if (!/^-?\d+$/.test(text)) fail(line, `expected an integer, got "${text}"`);
+  return Number(text);
+}
+
+function casPair(text: string, line: number): [number, number] {
+  const match = /^\[\s*(-?\d+)\s+(-?\d+)\s*\]$/.exec(text);
+  if (match === null) fail(line, `expected [from to], got "${text}"`);
+  return [integer(match[1] ?? '', line), integer(match[2] ?? '', line)];
+}
+
+function invocation(event: Event, line: number): EtcdInput {
+  switch (event.f) {
+    case ':read':
+      return { op: 'read' };
+    case ':write':
+      return { op: 'write', value: integer(event.value, line) };
+    default: {
+      const [from, to] = casPair(event.value, line);
+      return { op: 'cas', from, to };
+    }
+  }
+}
+
+function completion(
+  event: Event,
+  pending: { call: number; input: EtcdInput },
+  line: number,
+): Operation<EtcdInput, EtcdOutput> | null {
+  const { call, input } = pending;
+  const client = event.process;
+  if (event.type === ':info') return { client, call, return: null, input, output: null };
+  const ok = event.type === ':ok';
+  switch (input.op) {
+    case 'read': {
+      if (!ok) return { client, call, return: line, input, output: null };
+      const value = event.value === 'nil' ? null : integer(event.value, line);
+      return { client, call, return: line, input, output: { value } };
+    }
+    case 'write':
+      return ok ? { client, call, return: line, input, output: { ok } } : null;
+    case 'cas':
+      return { client, call, return: line, input, output: { ok } };
+  }
+}

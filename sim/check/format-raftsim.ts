@@ -1,0 +1,104 @@
+import { HistoryFormatError, isModelName, type ModelName, type ParsedHistory } from './history.js';
+import {
+  decodeAppend,
+  decodeEtcd,
+  decodeKv,
+  record,
+  type Decoder,
+  type Json,
+} from './json-decoders.js';
+import type { Operation } from './types.js';
+
+/**
+ * This project's own history format (what the simulator's clerks record):
+ *
+ *   { "format": "raftsim-history", "version": 1, "model": "kv",
+ *     "operations": [ { "client": 0, "call": 120, "return": 480,
+ *                       "input": { "op": "put", "key": "a", "value": "x", "version": 0 },
+ *                       "output": { "err": "OK" } }, ... ] }
+ *
+ * Times are virtual microseconds. `"return": null` marks an operation still open when the run
+ * ended (unknown outcome; its output must be null too); `"output": null` with a return time marks
+ * a result that was not observed. `model` may be left out when the caller names one. Inputs and
+ * outputs per model:
+ *
+ * - kv: input `{op:"get",key}` | `{op:"put",key,value,version}`; output for get
+ *   `{err:"OK",value,version}` | `{err:"ErrNoKey"}`, for put `{err:"OK"|"ErrNoKey"|"ErrVersion"|"ErrMaybe"}`.
+ * - etcd: input `{op:"read"}` | `{op:"write",value}` | `{op:"cas",from,to}` (integers); output
+ *   for read `{value: integer | null}`, for write and cas `{ok: boolean}`.
+ * - kv-append: input `{op:"get"|"put"|"append",key,value}` (no value for get); output for get
+ *   `{value}`, for put and append `{ok:true}`.
+ */
+export const RAFTSIM_FORMAT = 'raftsim-history';
+export const RAFTSIM_FORMAT_VERSION = 1;
+
+export function parseRaftsimHistory(text: string, hint: ModelName | undefined): ParsedHistory {
+  let document: Json;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new HistoryFormatError(`not valid JSON: ${reason}`);
+  }
+  const root = record(document, 'the history');
+  if (root['format'] !== RAFTSIM_FORMAT) {
+    throw new HistoryFormatError(`"format" must be "${RAFTSIM_FORMAT}"`);
+  }
+  if (root['version'] !== RAFTSIM_FORMAT_VERSION) {
+    throw new HistoryFormatError(`"version" must be ${RAFTSIM_FORMAT_VERSION}`);
+  }
+  const model = modelOf(root['model'], hint);
+  const operations = root['operations'];
+  if (!Array.isArray(operations)) throw new HistoryFormatError('"operations" must be an array');
+  const items: readonly Json[] = operations;
+  switch (model) {
+    case 'kv':
+      return { model, operations: items.map((item, i) => operation(item, i, decodeKv)) };
+    case 'etcd':
+      return { model, operations: items.map((item, i) => operation(item, i, decodeEtcd)) };
+    case 'kv-append':
+      return { model, operations: items.map((item, i) => operation(item, i, decodeAppend)) };
+  }
+}
+
+function modelOf(named: Json, hint: ModelName | undefined): ModelName {
+  if (named === undefined) {
+    if (hint === undefined) throw new HistoryFormatError('no "model" in the file and none given');
+    return hint;
+  }
+  if (typeof named !== 'string' || !isModelName(named)) {
+    throw new HistoryFormatError(`unknown model ${JSON.stringify(named)}`);
+  }
+  return named;
+}
+
+function operation<I, O>(item: Json, index: number, decode: Decoder<I, O>): Operation<I, O> {
+  const where = `operation ${index}`;
+  try {
+    const op = record(item, where);
+    const client = op['client'];
+    if (typeof client !== 'number' || !Number.isSafeInteger(client) || client < 0) {
+      throw new HistoryFormatError('"client" must be a non-negative integer');
+    }
+    const call = time(op['call'], '"call"');
+    const end = op['return'] === null ? null : time(op['return'], '"return"');
+    if (end !== null && end < call) throw new HistoryFormatError('"return" is before "call"');
+    const output = op['output'] === null ? null : record(op['output'], '"output"');
+    if (end === null && output !== null) {
+      throw new HistoryFormatError('an operation that never returned must have "output": null');
+    }
+    const [input, decoded] = decode(record(op['input'], '"input"'), output);
+    return { client, call, return: end, input, output: decoded };
+  } catch (error) {
+    if (error instanceof HistoryFormatError)
+      throw new HistoryFormatError(`${where}: ${error.message}`);
+    throw error;
+  }
+}
+
+function time(value: Json, what: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new HistoryFormatError(`${what} must be a finite number or null`);
+  }
+  return value;
+}

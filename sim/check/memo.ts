@@ -1,0 +1,146 @@
+/**
+ * Lowe's memoisation, strengthened by subsumption. A configuration of the search is the set of
+ * linearized operations that returned ("known"), the set of open-ended operations already used
+ * ("open"), and the model state. Its outcome depends on nothing else.
+ *
+ * Only configurations whose search has failed are stored (one still being searched cannot be
+ * met again: the linearized set only grows along a path). A failed configuration also rules out
+ * every configuration with the same known set and state that has used a superset of its open
+ * operations: having fewer open operations left to place (or leave out) never helps.
+ *
+ * Layout: open addressing over groups (known set + state); each group keeps a linked list of the
+ * open sets that failed with it, pruned to those not implied by another.
+ */
+export class Memo<S> {
+  private slots = new Int32Array(1 << 10);
+  private groupHash = new Int32Array(1 << 9);
+  private groupHead = new Int32Array(1 << 9);
+  private groupKnown: Uint32Array;
+  private readonly groupState: S[] = [];
+  private groups = 0;
+  private entryOpen: Uint32Array;
+  private entryNext = new Int32Array(1 << 9);
+  private entries = 0;
+
+  constructor(
+    private readonly knownWords: number,
+    private readonly openWords: number,
+    private readonly equal: (a: S, b: S) => boolean,
+  ) {
+    this.groupKnown = new Uint32Array((1 << 9) * knownWords);
+    this.entryOpen = new Uint32Array((1 << 9) * openWords);
+  }
+
+  /** Failed configurations stored, implied ones included. */
+  get size(): number {
+    return this.entries;
+  }
+
+  /** Whether a stored failure rules this configuration out. */
+  rulesOut(known: Uint32Array, open: Uint32Array, hash: number, state: S): boolean {
+    const group = this.find(known, hash, state);
+    if (group === -1) return false;
+    for (let e = this.groupHead[group] ?? -1; e !== -1; e = this.entryNext[e] ?? -1) {
+      if (this.within(e, open)) return true;
+    }
+    return false;
+  }
+
+  /** Records a configuration whose search failed. */
+  add(known: Uint32Array, open: Uint32Array, hash: number, state: S): void {
+    let group = this.find(known, hash, state);
+    if (group === -1) group = this.newGroup(known, hash, state);
+    this.dropSupersets(group, open);
+    const entry = this.newEntry(open);
+    this.entryNext[entry] = this.groupHead[group] ?? -1;
+    this.groupHead[group] = entry;
+  }
+
+  private find(known: Uint32Array, hash: number, state: S): number {
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const stored = (this.slots[slot] ?? 0) - 1;
+      if (stored === -1) return -1;
+      if (this.groupHash[stored] === hash && this.sameGroup(stored, known, state)) return stored;
+    }
+  }
+
+  private sameGroup(group: number, known: Uint32Array, state: S): boolean {
+    const base = group * this.knownWords;
+    for (let w = 0; w < this.knownWords; w++) {
+      if (this.groupKnown[base + w] !== known[w]) return false;
+    }
+    return this.equal(this.groupState[group] as S, state);
+  }
+
+  /** Entry `e`'s open set is a subset of `open`. */
+  private within(e: number, open: Uint32Array): boolean {
+    const base = e * this.openWords;
+    for (let w = 0; w < this.openWords; w++) {
+      if (((this.entryOpen[base + w] ?? 0) & ~(open[w] ?? 0)) !== 0) return false;
+    }
+    return true;
+  }
+
+  /** Unlinks the entries that `open` implies (their open sets contain it). */
+  private dropSupersets(group: number, open: Uint32Array): void {
+    let previous = -1;
+    for (let e = this.groupHead[group] ?? -1; e !== -1; e = this.entryNext[e] ?? -1) {
+      if (!this.contains(e, open)) previous = e;
+      else if (previous === -1) this.groupHead[group] = this.entryNext[e] ?? -1;
+      else this.entryNext[previous] = this.entryNext[e] ?? -1;
+    }
+  }
+
+  private contains(e: number, open: Uint32Array): boolean {
+    const base = e * this.openWords;
+    for (let w = 0; w < this.openWords; w++) {
+      if (((open[w] ?? 0) & ~(this.entryOpen[base + w] ?? 0)) !== 0) return false;
+    }
+    return true;
+  }
+
+  private newGroup(known: Uint32Array, hash: number, state: S): number {
+    const group = this.groups++;
+    if (group === this.groupHash.length) {
+      this.groupHash = grow(this.groupHash, new Int32Array(2 * group));
+      this.groupHead = grow(this.groupHead, new Int32Array(2 * group));
+      this.groupKnown = grow(this.groupKnown, new Uint32Array(2 * group * this.knownWords));
+    }
+    this.groupHash[group] = hash;
+    this.groupHead[group] = -1;
+    this.groupKnown.set(known, group * this.knownWords);
+    this.groupState.push(state);
+    this.place(group);
+    // Keep the load factor under one half so probe runs stay short.
+    if (2 * this.groups > this.slots.length) this.rehash();
+    return group;
+  }
+
+  private newEntry(open: Uint32Array): number {
+    const entry = this.entries++;
+    if (entry === this.entryNext.length) {
+      this.entryNext = grow(this.entryNext, new Int32Array(2 * entry));
+      this.entryOpen = grow(this.entryOpen, new Uint32Array(2 * entry * this.openWords));
+    }
+    this.entryOpen.set(open, entry * this.openWords);
+    return entry;
+  }
+
+  private place(group: number): void {
+    const mask = this.slots.length - 1;
+    let slot = (this.groupHash[group] ?? 0) & mask;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+    this.slots[slot] = group + 1;
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2);
+    for (let group = 0; group < this.groups; group++) this.place(group);
+  }
+}
+
+function grow<T extends Int32Array | Uint32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}

@@ -1,0 +1,89 @@
+import { mix32 } from './hashing.js';
+import type { Model, Operation, Partition } from './types.js';
+
+/**
+ * The compare-and-set register of the Jepsen etcd histories. It starts absent (a read returns
+ * null until the first write or successful cas). Values are integers.
+ */
+export type EtcdInput =
+  | { readonly op: 'read' }
+  | { readonly op: 'write'; readonly value: number }
+  | { readonly op: 'cas'; readonly from: number; readonly to: number };
+
+/** read: the value seen (null = absent); write and cas: whether it took effect. */
+export type EtcdOutput = { readonly value: number | null } | { readonly ok: boolean };
+
+/** The register's value; 'absent' before the first write (null would read as "illegal"). */
+type EtcdState = number | 'absent';
+
+function read(output: EtcdOutput | null): number | null | undefined {
+  return output !== null && 'value' in output ? output.value : undefined;
+}
+
+function applied(output: EtcdOutput | null): boolean | undefined {
+  return output !== null && 'ok' in output ? output.ok : undefined;
+}
+
+function stepEtcd(state: EtcdState, input: EtcdInput, output: EtcdOutput | null): EtcdState | null {
+  switch (input.op) {
+    case 'read': {
+      const seen = read(output);
+      // An unobserved read (timed out) is legal anywhere and changes nothing.
+      return seen === undefined || (seen ?? 'absent') === state ? state : null;
+    }
+    case 'write':
+      // A write that reports failure did not happen; an unknown one is taken to have happened
+      // (its "never happened" case is covered by the open-ended interval).
+      return applied(output) === false ? state : input.value;
+    case 'cas': {
+      const ok = applied(output);
+      const matches = state === input.from;
+      if (ok === undefined) return matches ? input.to : state;
+      if (ok !== matches) return null;
+      return matches ? input.to : state;
+    }
+  }
+}
+
+function describeEtcd(input: EtcdInput, output: EtcdOutput | null): string {
+  const ok = applied(output);
+  switch (input.op) {
+    case 'read': {
+      const seen = read(output);
+      return seen === undefined ? 'read() → ?' : `read() → ${seen ?? 'nil'}`;
+    }
+    case 'write':
+      return `write(${input.value})${ok === undefined ? ' → ?' : ok ? '' : ' → failed'}`;
+    case 'cas':
+      return `cas(${input.from}, ${input.to}) → ${ok === undefined ? '?' : ok ? 'ok' : 'failed'}`;
+  }
+}
+
+function etcdKey(input: EtcdInput, output: EtcdOutput | null): string {
+  const outcome =
+    output === null ? '?' : 'value' in output ? String(output.value) : String(output.ok);
+  switch (input.op) {
+    case 'read':
+      return `r:${outcome}`;
+    case 'write':
+      return `w${input.value}:${outcome}`;
+    case 'cas':
+      return `c${input.from},${input.to}:${outcome}`;
+  }
+}
+
+export const etcdModel: Model<EtcdState, EtcdInput, EtcdOutput> = {
+  name: 'etcd',
+  init: () => 'absent',
+  step: stepEtcd,
+  equal: (a, b) => a === b,
+  hash: (state) => (state === 'absent' ? 0x2545f491 : mix32(state)),
+  // One register: nothing to split.
+  partition: (history: readonly Operation<EtcdInput, EtcdOutput>[]): readonly Partition[] => [
+    { label: 'register', operations: history.map((_, index) => index) },
+  ],
+  opKey: etcdKey,
+  readOnly: (input, output) => input.op === 'read' || applied(output) === false,
+  describeOp: describeEtcd,
+  describeState: (state) => (state === 'absent' ? 'nil' : String(state)),
+};

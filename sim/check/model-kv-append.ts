@@ -1,0 +1,93 @@
+import { mix32, rollConcat, rollHash } from './hashing.js';
+import { partitionByKey } from './partition.js';
+import type { Model } from './types.js';
+
+/**
+ * The get/put/append string map of Porcupine's kv histories, one key per partition. Every key
+ * starts as "".
+ */
+export type KvAppendInput =
+  | { readonly op: 'get'; readonly key: string }
+  | { readonly op: 'put' | 'append'; readonly key: string; readonly value: string };
+
+/** get → the string read; put and append → done. */
+export type KvAppendOutput = { readonly value: string } | { readonly ok: true };
+
+/**
+ * A key's string, kept as the chain of writes that built it (the last put, then the appends)
+ * rather than as one concatenated string: a read is compared against it from the end, segment
+ * by segment, so a wrong read is usually rejected on its last few characters, and no long
+ * string is ever built or copied during the search.
+ */
+interface AppendState {
+  readonly parent: AppendState | null;
+  readonly segment: string;
+  readonly length: number;
+  /** rollHash of the whole string, extended in O(|segment|) per append. */
+  readonly roll: number;
+}
+
+const EMPTY: AppendState = { parent: null, segment: '', length: 0, roll: 0 };
+
+function reads(state: AppendState, seen: string): boolean {
+  if (seen.length !== state.length) return false;
+  let end = seen.length;
+  for (let s: AppendState | null = state; s !== null; s = s.parent) {
+    end -= s.segment.length;
+    if (!seen.startsWith(s.segment, end)) return false;
+  }
+  return true;
+}
+
+/** The whole string; only for the rare full comparison and for reports. */
+function text(state: AppendState): string {
+  const segments: string[] = [];
+  for (let s: AppendState | null = state; s !== null; s = s.parent) segments.push(s.segment);
+  return segments.reverse().join('');
+}
+
+function stepAppend(
+  state: AppendState,
+  input: KvAppendInput,
+  output: KvAppendOutput | null,
+): AppendState | null {
+  switch (input.op) {
+    case 'get':
+      return output === null || !('value' in output) || reads(state, output.value) ? state : null;
+    case 'put':
+      return {
+        parent: null,
+        segment: input.value,
+        length: input.value.length,
+        roll: rollHash(input.value),
+      };
+    case 'append':
+      return {
+        parent: state,
+        segment: input.value,
+        length: state.length + input.value.length,
+        roll: rollConcat(state.roll, rollHash(input.value), input.value.length),
+      };
+  }
+}
+
+function read(output: KvAppendOutput | null): string {
+  return output !== null && 'value' in output ? JSON.stringify(output.value) : '?';
+}
+
+export const kvAppendModel: Model<AppendState, KvAppendInput, KvAppendOutput> = {
+  name: 'kv-append',
+  init: () => EMPTY,
+  step: stepAppend,
+  equal: (a, b) => a === b || (a.roll === b.roll && a.length === b.length && text(a) === text(b)),
+  hash: (state) => mix32(state.roll ^ state.length),
+  partition: (history) => partitionByKey(history, (input) => input.key),
+  opKey: (input, output) =>
+    input.op === 'get' ? `g${read(output)}` : `${input.op[0] ?? ''}${JSON.stringify(input.value)}`,
+  readOnly: (input) => input.op === 'get',
+  describeOp: (input, output) =>
+    input.op === 'get'
+      ? `get(${JSON.stringify(input.key)}) → ${read(output)}`
+      : `${input.op}(${JSON.stringify(input.key)}, ${JSON.stringify(input.value)})`,
+  describeState: (state) => JSON.stringify(text(state)),
+};

@@ -1,0 +1,85 @@
+import { combine, stringHash } from './hashing.js';
+import { partitionByKey } from './partition.js';
+import type { Model } from './types.js';
+
+/**
+ * The versioned key/value service of spec/kv-service.md, one key per partition.
+ * A key's state is its value and version; version 0 means the key was never written.
+ */
+export type KvInput =
+  | { readonly op: 'get'; readonly key: string }
+  | { readonly op: 'put'; readonly key: string; readonly value: string; readonly version: number };
+
+export type KvError = 'ErrNoKey' | 'ErrVersion' | 'ErrMaybe';
+
+/** get → { err: 'OK', value, version } or { err: 'ErrNoKey' }; put → { err }. */
+export type KvOutput =
+  | { readonly err: 'OK'; readonly value: string; readonly version: number }
+  | { readonly err: 'OK' | KvError };
+
+interface KvState {
+  readonly value: string;
+  readonly version: number;
+  /** Cached: the memo table hashes states often. */
+  readonly hash: number;
+}
+
+function kvState(value: string, version: number): KvState {
+  return { value, version, hash: combine(stringHash(value), version) };
+}
+
+const ABSENT = kvState('', 0);
+
+function stepGet(state: KvState, output: KvOutput | null): KvState | null {
+  if (output === null) return state;
+  if (output.err === 'ErrNoKey') return state.version === 0 ? state : null;
+  if (output.err !== 'OK' || !('value' in output)) return null;
+  return output.version === state.version && output.value === state.value ? state : null;
+}
+
+function stepPut(
+  state: KvState,
+  input: { readonly value: string; readonly version: number },
+  output: KvOutput | null,
+): KvState | null {
+  const matches = input.version === state.version;
+  const installed = () => kvState(input.value, input.version + 1);
+  // An unobserved or ErrMaybe put takes effect exactly when a put with that version would.
+  if (output === null || output.err === 'ErrMaybe') return matches ? installed() : state;
+  switch (output.err) {
+    case 'OK':
+      return matches ? installed() : null;
+    case 'ErrVersion':
+      return matches ? null : state;
+    case 'ErrNoKey':
+      return !matches && state.version === 0 ? state : null;
+  }
+}
+
+function outcome(output: KvOutput | null): string {
+  if (output === null) return '?';
+  return 'value' in output ? `${JSON.stringify(output.value)}@${output.version}` : output.err;
+}
+
+export const kvModel: Model<KvState, KvInput, KvOutput> = {
+  name: 'kv',
+  init: () => ABSENT,
+  step: (state, input, output) =>
+    input.op === 'get' ? stepGet(state, output) : stepPut(state, input, output),
+  equal: (a, b) => a === b || (a.version === b.version && a.value === b.value),
+  hash: (state) => state.hash,
+  partition: (history) => partitionByKey(history, (input) => input.key),
+  // Within one partition the key is fixed; the value goes last so the string stays unambiguous.
+  opKey: (input, output) =>
+    input.op === 'get'
+      ? `g:${outcome(output)}`
+      : `p${input.version}:${output === null ? '?' : output.err}:${input.value}`,
+  readOnly: (input, output) =>
+    input.op === 'get' || output?.err === 'ErrVersion' || output?.err === 'ErrNoKey',
+  describeOp: (input, output) =>
+    input.op === 'get'
+      ? `get(${JSON.stringify(input.key)}) → ${outcome(output)}`
+      : `put(${JSON.stringify(input.key)}, ${JSON.stringify(input.value)}, ${input.version}) → ${outcome(output)}`,
+  describeState: (state) =>
+    state.version === 0 ? 'absent' : `${JSON.stringify(state.value)}@${state.version}`,
+};

@@ -1,0 +1,241 @@
+import { buildEventLists, lift, NO_RETURN, RETURN, unlift, type EventLists } from './entries.js';
+import { combine, zobristKeys } from './hashing.js';
+import { Memo } from './memo.js';
+import { buildPrecedence, type Precedence } from './symmetry.js';
+import type { Model, Verdict } from './types.js';
+
+/** One partition, with partition-local operation indexes. */
+export interface Problem<S, I, O> {
+  readonly model: Model<S, I, O>;
+  readonly inputs: readonly I[];
+  readonly outputs: readonly (O | null)[];
+  readonly calls: Float64Array;
+  /** +Infinity for an unknown outcome. */
+  readonly returns: Float64Array;
+}
+
+/** Phases of the scan of one configuration: the main list, then the open list. */
+const MAIN = 0;
+const OPEN = 1;
+
+/**
+ * Wing & Gong's search as refined by Lowe (and used by Porcupine): repeatedly linearize one of
+ * the operations that can go first (its call comes before every pending return), backtrack when
+ * a return is reached with nothing left to try, and skip configurations already explored.
+ *
+ * Further rules, each safe because it never removes the last way to succeed:
+ * - Success as soon as every operation that returned is linearized: the open-ended ones can be
+ *   placed at the end (an unobserved output is always legal) or be taken never to have happened.
+ * - A read-only operation (model.readOnly) that is legal now is a forced move: in any
+ *   linearization of the rest it could be moved up to here without changing a state, so if the
+ *   search fails after it, it fails without it too, and the alternatives are not tried. (Only
+ *   read-only ones: a write that happens to change nothing now may change the state later.)
+ * - Symmetry: interchangeable operations are linearized in a fixed order (see symmetry.ts).
+ *
+ * Order of trial (which matters for speed only): operations that returned first, in call order;
+ * then the open-ended ones, as "not yet" is often the right guess for them.
+ *
+ * Resumable: `advance` runs a number of steps, so the checker can interleave partitions.
+ * One step is one visit of an entry or one backtrack.
+ */
+export class Search<S, I, O> {
+  private readonly model: Model<S, I, O>;
+  private readonly inputs: readonly I[];
+  private readonly outputs: readonly (O | null)[];
+  private readonly lists: EventLists;
+  private readonly precedence: Precedence;
+  private readonly readOnly: Uint8Array;
+  private readonly known: Uint8Array;
+  private readonly zobrist: Int32Array;
+  /** Each operation's bit in `knownBits` (returned) or `openBits` (open-ended). */
+  private readonly bitOf: Int32Array;
+  private readonly knownBits: Uint32Array;
+  private readonly openBits: Uint32Array;
+  private readonly memo: Memo<S>;
+  private readonly stackEntry: Int32Array;
+  private readonly stackLimit: Int32Array;
+  private readonly stackForced: Uint8Array;
+  private readonly stackState: S[] = [];
+  private readonly stackHash: Int32Array;
+  private depth = 0;
+  private state: S;
+  /** Zobrist hash of `knownBits`. */
+  private knownHash = 0;
+  private stateHash: number;
+  private remaining = 0;
+  private failing = false;
+  private phase = MAIN;
+  private entry: number;
+  /** In the OPEN phase: the first pending return; only open calls before it can go first. */
+  private limit = 0;
+  private best: number[] = [];
+  private bestState: S;
+  steps = 0;
+  verdict: Verdict | null = null;
+
+  constructor(problem: Problem<S, I, O>) {
+    const { model, inputs, outputs, calls, returns } = problem;
+    const n = inputs.length;
+    this.model = model;
+    this.inputs = inputs;
+    this.outputs = outputs;
+    this.lists = buildEventLists(calls, returns);
+    const keys = inputs.map((input, op) => model.opKey(input, outputs[op] ?? null));
+    this.precedence = buildPrecedence(keys, calls, returns);
+    this.readOnly = Uint8Array.from(inputs, (input, op) =>
+      model.readOnly(input, outputs[op] ?? null) ? 1 : 0,
+    );
+    this.known = Uint8Array.from(returns, (end) => (end === Infinity ? 0 : 1));
+    this.remaining = this.known.reduce((sum, k) => sum + k, 0);
+    this.zobrist = zobristKeys(n);
+    let knownCount = 0;
+    let openCount = 0;
+    this.bitOf = Int32Array.from(this.known, (known) => (known === 1 ? knownCount++ : openCount++));
+    this.knownBits = new Uint32Array(Math.ceil(this.remaining / 32));
+    this.openBits = new Uint32Array(Math.ceil((n - this.remaining) / 32));
+    this.memo = new Memo<S>(this.knownBits.length, this.openBits.length, model.equal);
+    this.stackEntry = new Int32Array(n);
+    this.stackLimit = new Int32Array(n);
+    this.stackForced = new Uint8Array(n);
+    this.stackHash = new Int32Array(n);
+    this.state = model.init();
+    this.stateHash = model.hash(this.state);
+    this.bestState = this.state;
+    this.entry = this.lists.next[this.lists.mainHead] ?? -1;
+    if (this.remaining === 0) this.verdict = 'ok';
+  }
+
+  /** The longest partial linearization found (local indexes, in order) and the state after it. */
+  longest(): { readonly operations: readonly number[]; readonly state: S } {
+    if (this.verdict === 'ok') this.record();
+    return { operations: this.best, state: this.bestState };
+  }
+
+  /** Runs up to `maxSteps` more steps; returns the verdict once there is one. */
+  advance(maxSteps: number): Verdict | null {
+    const stop = this.steps + maxSteps;
+    while (this.verdict === null && this.steps < stop) {
+      this.steps++;
+      if (this.failing) this.backtrack();
+      else this.visit();
+    }
+    return this.verdict;
+  }
+
+  /** Gives up: the verdict becomes 'unknown' unless there is one already. */
+  abandon(): void {
+    this.verdict ??= 'unknown';
+  }
+
+  private visit(): void {
+    const { next, match, openHead } = this.lists;
+    const entry = this.entry;
+    if (this.phase === MAIN && match[entry] === RETURN) {
+      // The first pending return: now the open-ended calls made before it.
+      this.limit = entry;
+      this.phase = OPEN;
+      this.entry = next[openHead] ?? -1;
+      return;
+    }
+    if (this.phase === OPEN && (entry === -1 || entry > this.limit)) {
+      // Everything that could go first has been tried.
+      this.failing = true;
+      return;
+    }
+    this.attempt(entry, this.lists.operation[entry] ?? 0);
+  }
+
+  private attempt(entry: number, op: number): void {
+    const next = this.lists.next;
+    if (this.waiting(op)) {
+      this.entry = next[entry] ?? -1;
+      return;
+    }
+    const after = this.model.step(this.state, this.inputs[op] as I, this.outputs[op] ?? null);
+    if (after === null) {
+      this.entry = next[entry] ?? -1;
+      return;
+    }
+    this.toggle(op);
+    const afterHash = this.model.hash(after);
+    const { knownBits, openBits } = this;
+    if (this.memo.rulesOut(knownBits, openBits, combine(this.knownHash, afterHash), after)) {
+      this.toggle(op);
+      if (this.readOnly[op] === 1) this.failing = true;
+      else this.entry = next[entry] ?? -1;
+      return;
+    }
+    this.push(entry, op, after, afterHash);
+  }
+
+  private push(entry: number, op: number, after: S, afterHash: number): void {
+    const depth = this.depth++;
+    this.stackHash[depth] = this.stateHash;
+    this.stateHash = afterHash;
+    this.stackEntry[depth] = entry;
+    this.stackLimit[depth] = this.limit;
+    this.stackForced[depth] = this.readOnly[op] ?? 0;
+    this.stackState[depth] = this.state;
+    this.state = after;
+    lift(this.lists, entry);
+    if (this.known[op] === 1 && --this.remaining === 0) this.verdict = 'ok';
+    this.phase = MAIN;
+    this.entry = this.lists.next[this.lists.mainHead] ?? -1;
+  }
+
+  /** The current configuration has no linearization: undo the last choice. */
+  private backtrack(): void {
+    if (this.depth > this.best.length) this.record();
+    if (this.depth === 0) {
+      this.verdict = 'illegal';
+      return;
+    }
+    const { knownBits, openBits, state } = this;
+    this.memo.add(knownBits, openBits, combine(this.knownHash, this.stateHash), state);
+    const depth = --this.depth;
+    const entry = this.stackEntry[depth] ?? 0;
+    const op = this.lists.operation[entry] ?? 0;
+    this.state = this.stackState[depth] as S;
+    this.stateHash = this.stackHash[depth] ?? 0;
+    this.toggle(op);
+    if (this.known[op] === 1) this.remaining++;
+    unlift(this.lists, entry);
+    // A forced move failing means its parent configuration fails as well.
+    this.failing = this.stackForced[depth] === 1;
+    this.phase = this.lists.match[entry] === NO_RETURN ? OPEN : MAIN;
+    this.limit = this.stackLimit[depth] ?? 0;
+    this.entry = this.lists.next[entry] ?? -1;
+  }
+
+  private toggle(op: number): void {
+    const bit = this.bitOf[op] ?? 0;
+    if (this.known[op] === 1) {
+      this.knownBits[bit >>> 5] = (this.knownBits[bit >>> 5] ?? 0) ^ (1 << (bit & 31));
+      this.knownHash ^= this.zobrist[op] ?? 0;
+    } else {
+      this.openBits[bit >>> 5] = (this.openBits[bit >>> 5] ?? 0) ^ (1 << (bit & 31));
+    }
+  }
+
+  private linearized(op: number): boolean {
+    const bit = this.bitOf[op] ?? 0;
+    const bits = this.known[op] === 1 ? this.knownBits : this.openBits;
+    return ((bits[bit >>> 5] ?? 0) & (1 << (bit & 31))) !== 0;
+  }
+
+  /** Symmetry: an operation waits until its interchangeable predecessors are linearized. */
+  private waiting(op: number): boolean {
+    const { start, preds } = this.precedence;
+    const end = start[op + 1] ?? 0;
+    for (let k = start[op] ?? 0; k < end; k++) {
+      if (!this.linearized(preds[k] ?? 0)) return true;
+    }
+    return false;
+  }
+
+  private record(): void {
+    const { operation } = this.lists;
+    this.best = Array.from(this.stackEntry.subarray(0, this.depth), (e) => operation[e] ?? 0);
+    this.bestState = this.state;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The data the checker works on, and what it means.
+ *
+ * - An operation's interval [call, return] is closed: two operations whose intervals share an
+ *   endpoint (one returns at t, the other is called at t) are concurrent, so either order is legal.
+ * - `return: null`: the operation was still open when the history ended (an unknown outcome). It
+ *   may have taken effect at any time after its call, or never.
+ * - `output: null`: the result was not observed (a timed-out read, a put whose outcome is unknown);
+ *   it constrains nothing, and the model decides the effect on the state. A `return: null`
+ *   operation always has `output: null`.
+ * - Times are numbers in any unit (this project records virtual microseconds); only their order
+ *   matters.
+ */
+export type Verdict = 'ok' | 'illegal' | 'unknown';
+
+export interface Operation<I, O> {
+  /** Who issued it, for reports; a client runs one operation at a time. */
+  readonly client: number;
+  readonly call: number;
+  readonly return: number | null;
+  readonly input: I;
+  readonly output: O | null;
+}
+
+/** The operations of one independently checkable sub-history, as indexes into the history. */
+export interface Partition {
+  readonly label: string;
+  readonly operations: readonly number[];
+}
+
+/**
+ * A sequential specification, as a record of pure functions (Porcupine's model shape).
+ *
+ * Contract the engine relies on: `step` is deterministic; `step(s, input, null)` never returns
+ * null (an unobserved output is unconstrained); equal states have equal hashes; `opKey` gives
+ * equal strings only when two operations of one partition step alike from every state
+ * (equal inputs and outputs always qualify).
+ */
+export interface Model<S, I, O> {
+  readonly name: string;
+  init(): S;
+  /** The state after the operation, or null when the output is impossible in `state`. */
+  step(state: S, input: I, output: O | null): S | null;
+  equal(a: S, b: S): boolean;
+  /** A 32-bit integer. */
+  hash(state: S): number;
+  /** Independent sub-histories (P-compositionality), in a fixed order. */
+  partition(history: readonly Operation<I, O>[]): readonly Partition[];
+  /** Identity of an operation's input and output, used to skip symmetric search branches. */
+  opKey(input: I, output: O | null): string;
+  /**
+   * True when the operation never changes the state wherever it is legal (a read, a failed
+   * conditional write). The search treats such an operation as a forced move.
+   */
+  readOnly(input: I, output: O | null): boolean;
+  describeOp(input: I, output: O | null): string;
+  describeState(state: S): string;
+}
+
+export interface CheckOptions {
+  /** Search steps allowed per partition; running out gives 'unknown'. */
+  readonly budget?: number;
+}
+
+/** Why a history is not linearizable: the partition that fails and how far the search got. */
+export interface Failure {
+  readonly partition: string;
+  /** Indexes into the history of the failing partition's operations, in call order. */
+  readonly operations: readonly number[];
+  /** The longest prefix of a linearization found (history indexes, in linearization order). */
+  readonly linearized: readonly number[];
+  /** The model state after `linearized`, described. */
+  readonly state: string;
+  /**
+   * The earliest-returning operation left out of `linearized`: at that point no remaining
+   * operation could be placed before it returned.
+   */
+  readonly stuck: number | null;
+}
+
+export interface CheckResult {
+  readonly verdict: Verdict;
+  readonly model: string;
+  readonly operations: number;
+  readonly partitions: number;
+  /** Search steps spent, all partitions together (the unit of the budget). */
+  readonly steps: number;
+  /** Labels of the partitions that ran out of budget. */
+  readonly unknownPartitions: readonly string[];
+  readonly failure: Failure | null;
+}

@@ -1,0 +1,122 @@
+import type { Clerk } from '../../raft/kv/clerk.js';
+import type { ClerkReturn, KvOp } from '../../raft/kv/types.js';
+import type { KvNode } from '../../raft/kv/program.js';
+import type { KvInput, KvOutput, Operation } from '../check/index.js';
+import type { RandomStream } from '../random.js';
+import type { EventTarget, Scheduler, SimEvent } from '../scheduler.js';
+import type { Micros } from '../time.js';
+
+export interface WorkloadOptions {
+  readonly clerks: number;
+  readonly keys: number;
+  /** Share of operations that are gets. */
+  readonly getPerMille: number;
+  /** Pause between a return and the clerk's next call, drawn uniformly. */
+  readonly thinkMinMicros: Micros;
+  readonly thinkMaxMicros: Micros;
+}
+
+export const DEFAULT_WORKLOAD: WorkloadOptions = {
+  clerks: 3,
+  keys: 5,
+  getPerMille: 500,
+  thinkMinMicros: 0,
+  thinkMaxMicros: 20_000,
+};
+
+interface OpenCall {
+  readonly index: number;
+  readonly seq: number;
+}
+
+/**
+ * Drives the clerks from the `workload` stream and records every call and return with its
+ * virtual times: the history the linearizability checker reads. Each clerk runs one call at a
+ * time; puts use the version the clerk last saw for the key, so some fail with ErrVersion, as
+ * a real client of a versioned store would.
+ */
+export class Workload implements EventTarget {
+  readonly history: Operation<KvInput, KvOutput>[] = [];
+  private readonly open: (OpenCall | null)[];
+  private readonly knownVersion: Map<string, number>[];
+  private readonly calls: number[];
+  private issuing = true;
+
+  constructor(
+    private readonly options: WorkloadOptions,
+    private readonly firstClerk: number,
+    private readonly scheduler: Scheduler,
+    private readonly random: RandomStream,
+    private readonly clerk: (node: number) => { run(input: (c: KvNode) => ReturnType<Clerk['invoke']>): void },
+  ) {
+    this.open = new Array<null>(options.clerks).fill(null);
+    this.knownVersion = Array.from({ length: options.clerks }, () => new Map<string, number>());
+    this.calls = new Array<number>(options.clerks).fill(0);
+  }
+
+  /** Starts every clerk after its first think time. */
+  start(): void {
+    for (let c = 0; c < this.options.clerks; c++) this.scheduler.after(this.think(), this, c);
+  }
+
+  /** Stops issuing new calls; open ones run on to their return. */
+  stopIssuing(): void {
+    this.issuing = false;
+  }
+
+  /** One more call per clerk (a get), to show progress after the faults heal. */
+  issueFinalGets(): void {
+    for (let c = 0; c < this.options.clerks; c++) {
+      if (this.open[c] === null) this.invoke(c, { kind: 'get', key: this.key(c) });
+    }
+  }
+
+  get pending(): number {
+    return this.open.filter((call) => call !== null).length;
+  }
+
+  fire(event: SimEvent): void {
+    if (this.issuing && this.open[event.a] === null) this.invoke(event.a, this.nextOp(event.a));
+  }
+
+  /** A clerk's return (its `apply` effect). */
+  returned(node: number, ret: ClerkReturn): void {
+    const c = node - this.firstClerk;
+    const call = this.open[c];
+    if (call === null || call === undefined || call.seq !== ret.seq) return;
+    this.open[c] = null;
+    const { err, value, version } = ret.result;
+    const known = this.knownVersion[c] as Map<string, number>;
+    if (ret.op.kind === 'get') known.set(ret.op.key, err === 'OK' ? version : 0);
+    else if (err === 'OK') known.set(ret.op.key, ret.op.version + 1);
+    const output: KvOutput =
+      ret.op.kind === 'get' && err === 'OK' ? { err, value, version } : { err };
+    const entry = this.history[call.index] as Operation<KvInput, KvOutput>;
+    this.history[call.index] = { ...entry, return: this.scheduler.now, output };
+    if (this.issuing) this.scheduler.after(this.think(), this, c);
+  }
+
+  private invoke(c: number, op: KvOp): void {
+    const seq = ++this.calls[c]!;
+    this.open[c] = { index: this.history.length, seq };
+    const input: KvInput =
+      op.kind === 'get' ? { op: 'get', key: op.key } : { op: 'put', key: op.key, value: op.value, version: op.version };
+    this.history.push({ client: c, call: this.scheduler.now, return: null, input, output: null });
+    this.clerk(this.firstClerk + c).run((node) => (node as Clerk).invoke(op));
+  }
+
+  private nextOp(c: number): KvOp {
+    const key = this.key(c);
+    if (this.random.perMille(this.options.getPerMille)) return { kind: 'get', key };
+    const version = (this.knownVersion[c] as Map<string, number>).get(key) ?? 0;
+    return { kind: 'put', key, value: `c${c}.${this.calls[c]! + 1}`, version };
+  }
+
+  private key(_c: number): string {
+    return `k${this.random.int(0, this.options.keys - 1)}`;
+  }
+
+  private think(): Micros {
+    return this.random.int(this.options.thinkMinMicros, this.options.thinkMaxMicros);
+  }
+}

@@ -1,18 +1,27 @@
 import { describeFault } from '../nemesis.js';
 import { PROFILE_NAMES, profileByName } from '../profiles.js';
-import { runToy } from '../testing/toy-run.js';
+import { Streams } from '../random.js';
+import { runKv, type KvRunResult } from '../run/kv-run.js';
+import { drawFaults } from '../run/random-faults.js';
 import { formatMicros, seconds } from '../time.js';
 import { formatTraceRecord, type TraceRecord } from '../trace.js';
 import { noPositionals, parseCount, parseFlags, parseSeed, parseTime, UsageError } from './args.js';
 import { printJson, writeFileAtomic } from './output.js';
 
-export const RUN_HELP = `raftsim run --seed N [--nodes 5] [--time 10s] [--profile reliable] [--trace out.ndjson] [--json]`;
+export const RUN_HELP =
+  'raftsim run --seed N [--nodes 5] [--clerks 3] [--time 20s] [--profile unreliable] [--trace out.ndjson] [--json]';
 
-/** `raftsim run`: one simulation, a summary and its trace hash. */
+/** Exit code of a run's verdict (DESIGN §6). */
+export function exitCodeOf(verdict: KvRunResult['verdict']): number {
+  return verdict === 'ok' ? 0 : verdict === 'unknown' ? 3 : 1;
+}
+
+/** `raftsim run`: one simulation of the key/value service on Raft, checked, with its trace hash. */
 export function runCommand(argv: string[]): number {
   const { values, positionals } = parseFlags('run', argv, {
     seed: { type: 'string' },
     nodes: { type: 'string' },
+    clerks: { type: 'string' },
     time: { type: 'string' },
     profile: { type: 'string' },
     trace: { type: 'string' },
@@ -21,55 +30,60 @@ export function runCommand(argv: string[]): number {
   noPositionals('run', positionals);
   if (values.seed === undefined) throw new UsageError(`run: --seed is required (${RUN_HELP})`);
   const seed = parseSeed(values.seed, 1);
-  const nodes = parseCount('nodes', values.nodes, 5, 1, 99);
-  const durationMicros = parseTime('time', values.time, seconds(10));
-  const profile = profileByName(values.profile ?? 'reliable');
+  const servers = parseCount('nodes', values.nodes, 5, 1, 15);
+  const clerks = parseCount('clerks', values.clerks, 3, 1, 100);
+  const safetyMicros = parseTime('time', values.time, seconds(20));
+  const profile = profileByName(values.profile ?? 'unreliable');
   if (profile === undefined) {
-    throw new UsageError(
-      `--profile must be one of ${PROFILE_NAMES.join(', ')}, got "${values.profile}"`,
-    );
+    throw new UsageError(`--profile must be one of ${PROFILE_NAMES.join(', ')}, got "${values.profile}"`);
   }
+  const faults = drawFaults(new Streams(seed).get('faults'), servers, safetyMicros);
   const records: TraceRecord[] = [];
   const tracePath = values.trace;
-  const result = runToy({
+  const result = runKv({
     seed,
-    nodes,
-    durationMicros,
+    servers,
     profile,
+    faults,
+    safetyMicros,
+    workload: { clerks },
+    maxRaftStateBytes: 4096,
     ...(tracePath === undefined ? {} : { onTrace: (r: TraceRecord) => records.push(r) }),
   });
   if (tracePath !== undefined) {
-    writeFileAtomic(
-      tracePath,
-      records.map((r) => `${JSON.stringify({ ...r, text: formatTraceRecord(r) })}\n`),
-    );
+    writeFileAtomic(tracePath, records.map((r) => `${JSON.stringify({ ...r, text: formatTraceRecord(r) })}\n`));
   }
   if (values.json === true) {
     printJson({
       seed,
-      verdict: 'ok',
+      verdict: result.verdict,
       traceHash: result.traceHash,
       virtualMicros: result.virtualMicros,
       events: result.events,
-      program: 'toy',
-      nodes,
+      nodes: servers,
+      clerks,
       profile: profile.name,
-      requestsDelivered: result.requestsDelivered,
-      messagesSent: result.messagesSent,
-      messagesLost: result.messagesLost,
-      bytes: result.bytes,
-      faults: result.faults,
+      faults,
+      violation: result.violation,
+      liveness: result.liveness,
+      operations: result.history.length,
+      committed: result.committed,
+      linearizability: result.linearizability?.verdict ?? null,
     });
-    return 0;
+    return exitCodeOf(result.verdict);
   }
   const lines = [
-    `raftsim run: seed ${seed}, ${nodes} nodes of the toy program, ${profile.name} network`,
-    `faults: ${result.faults.map((f) => `${formatMicros(f.at)} ${describeFault(f.step)}`).join('; ')}`,
+    `raftsim run: seed ${seed}, ${servers} servers, ${clerks} clerks, ${profile.name} network, ${formatMicros(safetyMicros)} of faults`,
+    `faults: ${faults.map((f) => `${formatMicros(f.at)} ${describeFault(f.step)}`).join('; ') || 'none'}`,
     `virtual time ${formatMicros(result.virtualMicros)}, ${result.events} events, ` +
-      `${result.messagesSent} messages (${result.messagesLost} lost), ${result.bytes} bytes`,
-    'verdict: ok',
-    `trace-hash: ${result.traceHash}`,
+      `${result.history.length} client operations, ${result.committed} entries committed`,
   ];
+  if (result.violation !== null) {
+    const v = result.violation;
+    lines.push(`violation: ${v.invariant} at event #${v.event} (${formatMicros(v.t)}), nodes [${v.nodes.join(', ')}]: ${v.message}`);
+  }
+  if (result.liveness !== null) lines.push(`liveness: ${result.liveness}`);
+  lines.push(`verdict: ${result.verdict}`, `trace-hash: ${result.traceHash}`);
   process.stdout.write(`${lines.join('\n')}\n`);
-  return 0;
+  return exitCodeOf(result.verdict);
 }

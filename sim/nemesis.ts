@@ -9,9 +9,30 @@ export type FaultStep =
   | { readonly kind: 'isolate'; readonly node: number }
   /** Every link up again (crashed nodes stay down). */
   | { readonly kind: 'heal' }
+  /** Two sides that cannot talk, and one node that talks to both (a bridge). */
+  | {
+      readonly kind: 'bridge';
+      readonly left: readonly number[];
+      readonly right: readonly number[];
+      readonly bridge: number;
+    }
   | { readonly kind: 'crash'; readonly node: number }
   | { readonly kind: 'restart'; readonly node: number }
-  | { readonly kind: 'profile'; readonly profile: string };
+  /** Resolved when applied: whoever leads then (nothing happens if no node does). */
+  | { readonly kind: 'isolateLeader' }
+  | { readonly kind: 'crashLeader' }
+  /** Every crashed node boots again. */
+  | { readonly kind: 'restartCrashed' }
+  | { readonly kind: 'profile'; readonly profile: string }
+  /** Switches one network behaviour on or off on top of the profile. */
+  | { readonly kind: 'knob'; readonly knob: NetworkKnob; readonly on: boolean };
+
+/**
+ * Network behaviours a schedule can switch on and off over any profile: message duplication,
+ * long delays past an election timeout, and labrpc's long reordering of replies.
+ */
+export type NetworkKnob = 'duplicate' | 'longDelay' | 'longReorder';
+export const NETWORK_KNOBS: readonly NetworkKnob[] = ['duplicate', 'longDelay', 'longReorder'];
 
 export interface TimedFault {
   readonly at: Micros;
@@ -29,11 +50,21 @@ export function describeFault(step: FaultStep): string {
       return `isolate ${step.node}`;
     case 'heal':
       return 'heal';
+    case 'bridge':
+      return `bridge {${step.left.join(',')}} <${step.bridge}> {${step.right.join(',')}}`;
     case 'crash':
       return `crash ${step.node}`;
     case 'restart':
       return `restart ${step.node}`;
+    case 'isolateLeader':
+      return 'isolate the leader';
+    case 'crashLeader':
+      return 'crash the leader';
+    case 'restartCrashed':
+      return 'restart every crashed node';
     case 'profile':
       return `profile ${step.profile}`;
+    case 'knob':
+      return `${step.knob} ${step.on ? 'on' : 'off'}`;
   }
 }

@@ -2,7 +2,7 @@ import { assert, fail, unreachable } from './assert.js';
 import { Host, type HostEnvironment, type HostObserver } from './host.js';
 import { describeFault, type FaultStep, type TimedFault } from './nemesis.js';
 import { LOST, Network } from './network.js';
-import { profileByName, type NetworkProfile } from './profiles.js';
+import { profileByName, withKnobs, type NetworkProfile } from './profiles.js';
 import type { Instance, Program } from './program.js';
 import { Streams } from './random.js';
 import { DEFAULT_MAX_EVENTS, Scheduler, type EventTarget, type SimEvent } from './scheduler.js';
@@ -39,6 +39,10 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
   private readonly nemesis: EventTarget;
   /** The safety monitors, when attached: told of every input, persist, send, crash, restart. */
   observer: HostObserver<M> | null = null;
+  /** Who leads now, for faults aimed at the leader; null when the program has no leaders. */
+  leaderResolver: (() => number | null) | null = null;
+  private baseProfile: NetworkProfile;
+  private readonly knobs = { duplicate: false, longDelay: false, longReorder: false };
 
   constructor(config: WorldConfig<M, A, I>) {
     assert(config.nodes >= 1 && config.nodes < ENDPOINT_SPAN, `bad cluster size ${config.nodes}`);
@@ -47,6 +51,7 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
     this.scheduler = new Scheduler(config.maxEvents ?? DEFAULT_MAX_EVENTS);
     this.streams = new Streams(config.seed);
     this.network = new Network(config.nodes, this.streams.get('network'), config.profile);
+    this.baseProfile = config.profile;
     this.hosts = Array.from(
       { length: config.nodes },
       (_, id) => new Host(id, config.program, this),
@@ -138,11 +143,25 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
       case 'heal':
         this.network.heal();
         break;
+      case 'bridge':
+        this.network.partition([[...step.left, step.bridge], step.right]);
+        for (const other of step.right) {
+          this.network.setLink(step.bridge, other, true);
+          this.network.setLink(other, step.bridge, true);
+        }
+        break;
       case 'crash':
         if (this.host(step.node).alive) this.crash(step.node);
         return;
       case 'restart':
         if (!this.host(step.node).alive) this.restart(step.node);
+        return;
+      case 'isolateLeader':
+      case 'crashLeader':
+        this.applyToLeader(step.kind);
+        return;
+      case 'restartCrashed':
+        for (const host of this.hosts) if (!host.alive) this.restart(host.id);
         return;
       case 'profile': {
         const profile = profileByName(step.profile);
@@ -150,16 +169,37 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
         this.setProfile(profile);
         return;
       }
+      case 'knob':
+        this.knobs[step.knob] = step.on;
+        this.setProfile(this.baseProfile);
+        return;
       default:
         unreachable(step);
     }
     this.trace.record(this.scheduler.now, 'link', -1, -1, 0, describeFault(step));
   }
 
-  /** Switches the network's behaviour for every message sent from now on. */
+  /** Switches the network's behaviour for every message sent from now on (knobs stay on). */
   setProfile(profile: NetworkProfile): void {
-    this.network.profile = profile;
-    this.trace.record(this.scheduler.now, 'profile', -1, -1, 0, profile.name);
+    this.baseProfile = profile;
+    this.network.profile = withKnobs(profile, this.knobs);
+    this.trace.record(this.scheduler.now, 'profile', -1, -1, 0, this.network.profile.name);
+  }
+
+  /** Every knob off again (the liveness phase's healed network). */
+  clearKnobs(): void {
+    this.knobs.duplicate = false;
+    this.knobs.longDelay = false;
+    this.knobs.longReorder = false;
+  }
+
+  private applyToLeader(kind: 'isolateLeader' | 'crashLeader'): void {
+    const leader = this.leaderResolver?.() ?? null;
+    if (leader === null) {
+      this.trace.record(this.scheduler.now, 'link', -1, -1, 0, `${kind}: no leader`);
+      return;
+    }
+    this.applyFault(kind === 'crashLeader' ? { kind: 'crash', node: leader } : { kind: 'isolate', node: leader });
   }
 
   /** Queues a schedule of faults at their virtual times. */

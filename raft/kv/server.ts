@@ -126,7 +126,7 @@ export class KvServer implements Instance<KvWire, KvApplied> {
     const index = message.commandIndex;
     if (index <= this.table.appliedIndex) return; // already in the restored snapshot
     const command = decodeCommand(message.command);
-    const result = this.table.execute(command.op);
+    const result = this.table.apply(command);
     this.table.appliedIndex = index;
     const waiting = this.pending.get(index);
     if (waiting === undefined) return;

@@ -42,3 +42,28 @@ describe('KvTable (the service semantics of kv-service.md)', () => {
     expect(() => KvTable.decode(Uint8Array.of(...bytes, 0))).to.throw(/trailing/);
   });
 });
+
+describe('KvTable duplicate requests', () => {
+  it('a request applied twice executes once and answers the same both times', () => {
+    const table = new KvTable();
+    const put = { clerk: 7, seq: 1, op: { kind: 'put' as const, key: 'a', value: 'x', version: 0 } };
+    expect(table.apply(put).err).to.equal('OK');
+    expect(table.isDuplicate(put)).to.equal(true);
+    expect(table.apply(put).err).to.equal('OK'); // not ErrVersion: the duplicate is recognised
+    expect(table.read('a')).to.deep.equal({ value: 'x', version: 1 });
+    const next = { clerk: 7, seq: 2, op: { kind: 'put' as const, key: 'a', value: 'y', version: 1 } };
+    expect(table.apply(next).err).to.equal('OK');
+    expect(table.apply(put).err).to.equal('ErrVersion'); // an old request changes nothing
+    expect(table.read('a')).to.deep.equal({ value: 'y', version: 2 });
+  });
+
+  it('the per-clerk record survives a snapshot', () => {
+    const table = new KvTable();
+    const put = { clerk: 3, seq: 4, op: { kind: 'put' as const, key: 'k', value: 'v', version: 0 } };
+    table.apply(put);
+    const restored = KvTable.decode(table.encode());
+    expect(restored.isDuplicate(put)).to.equal(true);
+    expect(restored.apply(put).err).to.equal('OK');
+    expect(restored.read('k')).to.deep.equal({ value: 'v', version: 1 });
+  });
+});

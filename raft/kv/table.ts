@@ -1,16 +1,28 @@
 import { ByteReader, ByteWriter, DecodeError } from '../bytes.js';
-import type { KvEntry, KvOp, KvResult } from './types.js';
+import type { KvCommand, KvEntry, KvOp, KvResult } from './types.js';
 
 const SNAPSHOT_FORMAT = 1;
+const RESULT_ERRS: readonly KvResult['err'][] = ['OK', 'ErrNoKey', 'ErrVersion', 'ErrMaybe'];
 const text = new TextEncoder();
 const untext = new TextDecoder();
 
+/** The last command a clerk got applied, and what it returned. */
+interface ClerkLast {
+  readonly seq: number;
+  readonly result: KvResult;
+}
+
 /**
- * The service's state machine: the key table and the index of the last command applied to it.
- * The sequential semantics of kv-service.md live here and nowhere else.
+ * The service's state machine: the key table, the index of the last command applied to it, and
+ * each clerk's last applied request. The sequential semantics of kv-service.md live here.
+ *
+ * The per-clerk record makes a request that reaches the log twice (the network duplicated it, or
+ * the clerk resent it to the same leader) execute once: the second copy returns the first one's
+ * result. Without it, a duplicated put would answer ErrVersion to a clerk whose put took effect.
  */
 export class KvTable {
   private readonly entries = new Map<string, KvEntry>();
+  private readonly lastByClerk = new Map<number, ClerkLast>();
   // invariant: appliedIndex only grows, by one per command or by a jump to a newer snapshot.
   appliedIndex = 0;
 
@@ -20,6 +32,23 @@ export class KvTable {
 
   read(key: string): KvEntry | undefined {
     return this.entries.get(key);
+  }
+
+  /** True when `command` was applied before (or is older than its clerk's last): a no-op. */
+  isDuplicate(command: KvCommand): boolean {
+    const last = this.lastByClerk.get(command.clerk);
+    return last !== undefined && command.seq <= last.seq;
+  }
+
+  /** Applies one command, once per (clerk, seq); the result is what the clerk is told. */
+  apply(command: KvCommand): KvResult {
+    const last = this.lastByClerk.get(command.clerk);
+    if (last !== undefined && command.seq === last.seq) return last.result;
+    // An older request of a clerk that has moved on: nobody waits for it, it changes nothing.
+    if (last !== undefined && command.seq < last.seq) return { err: 'ErrVersion', value: '', version: 0 };
+    const result = this.execute(command.op);
+    this.lastByClerk.set(command.clerk, { seq: command.seq, result });
+    return result;
   }
 
   /** Applies one operation; the result is what a clerk's caller is told. */
@@ -51,6 +80,16 @@ export class KvTable {
       out.bytes(text.encode(entry.value));
       out.varint(entry.version);
     }
+    const clerks = [...this.lastByClerk.keys()].sort((a, b) => a - b);
+    out.varint(clerks.length);
+    for (const clerk of clerks) {
+      const last = this.lastByClerk.get(clerk) as ClerkLast;
+      out.varint(clerk);
+      out.varint(last.seq);
+      out.byte(RESULT_ERRS.indexOf(last.result.err));
+      out.bytes(text.encode(last.result.value));
+      out.varint(last.result.version);
+    }
     return out.finish();
   }
 
@@ -65,6 +104,15 @@ export class KvTable {
       const key = untext.decode(input.bytes('key'));
       const value = untext.decode(input.bytes('value'));
       table.entries.set(key, { value, version: input.varint('version') });
+    }
+    const clerks = input.varint('clerk count');
+    for (let i = 0; i < clerks; i++) {
+      const clerk = input.varint('clerk');
+      const seq = input.varint('seq');
+      const err = RESULT_ERRS[input.byte('err')];
+      if (err === undefined) throw new DecodeError('kv snapshot: unknown err');
+      const value = untext.decode(input.bytes('result value'));
+      table.lastByClerk.set(clerk, { seq, result: { err, value, version: input.varint('result version') } });
     }
     input.end('kv snapshot');
     return table;

@@ -93,7 +93,9 @@ export class Search<S, I, O> {
     this.bitOf = Int32Array.from(this.known, (known) => (known === 1 ? knownCount++ : openCount++));
     this.knownBits = new Uint32Array(Math.ceil(this.remaining / 32));
     this.openBits = new Uint32Array(Math.ceil((n - this.remaining) / 32));
-    this.memo = new Memo<S>(this.knownBits.length, this.openBits.length, model.equal);
+    this.memo = new Memo<S>(this.knownBits.length, this.openBits.length, (a, b) =>
+      model.equal(a, b),
+    );
     this.stackEntry = new Int32Array(n);
     this.stackLimit = new Int32Array(n);
     this.stackForced = new Uint8Array(n);

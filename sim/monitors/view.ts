@@ -47,6 +47,7 @@ export const INVARIANTS = {
   G3: 'one vote per term',
   G4: 'commit and apply bounds',
   G5: 'vouching reply after durable state',
+  ASSERT: "a node's own always-on assertion",
 } as const;
 export type InvariantId = keyof typeof INVARIANTS;
 

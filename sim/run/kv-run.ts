@@ -1,3 +1,4 @@
+import { RaftInvariantError } from '../../raft/assert.js';
 import type { KvWire } from '../../raft/kv/codec.js';
 import { decodeCommand } from '../../raft/kv/codec.js';
 import { kvProgram, type KvNode } from '../../raft/kv/program.js';
@@ -83,6 +84,7 @@ export function runKv(config: KvRunConfig): KvRunResult {
     if (isClerkReturn(applied)) workload.returned(node, applied);
     else if (applied.commandValid) appliedCommands[applied.commandIndex] ??= applied.command;
   });
+  world.leaderResolver = () => currentLeader(world, servers);
   world.scheduleFaults(config.faults);
   world.start();
   workload.start();
@@ -93,8 +95,7 @@ export function runKv(config: KvRunConfig): KvRunResult {
     world.scheduler.runUntilTime(config.safetyMicros);
     liveness = livenessPhase(world, workload, servers);
   } catch (error) {
-    if (!(error instanceof ViolationError)) throw error;
-    violation = error.violation;
+    violation = violationOf(error, world.trace.events, world.scheduler.now);
   }
   const end = { t: world.scheduler.now, event: world.trace.events };
   violation ??= lostWrites(workload.history, appliedCommands, end);
@@ -124,10 +125,11 @@ export function runKv(config: KvRunConfig): KvRunResult {
 function livenessPhase(world: World<KvWire, KvApplied, KvNode>, workload: Workload, servers: number): string | null {
   workload.stopIssuing();
   world.applyFault({ kind: 'heal' });
+  world.clearKnobs();
   world.setProfile(reliable);
-  for (let node = 0; node < servers; node++) world.applyFault({ kind: 'restart', node });
+  world.applyFault({ kind: 'restartCrashed' });
   const healedAt = world.scheduler.now;
-  const hasLeader = () => world.hosts.some((h, i) => i < servers && h.instance instanceof KvServer && h.instance.raft.role === 'leader');
+  const hasLeader = () => currentLeader(world, servers) !== null;
   if (!world.scheduler.runUntil(hasLeader, healedAt + LIVENESS_LEADER)) {
     return `no leader within ${LIVENESS_LEADER / 1e6} s of healing`;
   }
@@ -136,6 +138,31 @@ function livenessPhase(world: World<KvWire, KvApplied, KvNode>, workload: Worklo
     return `${workload.pending} clerk call(s) still open ${LIVENESS_OPS / 1e6} s after healing`;
   }
   return null;
+}
+
+/**
+ * A monitor's violation, or a node's own assertion failing (an impossible state it noticed
+ * itself). Anything else is a crash of the simulator and goes on up.
+ */
+function violationOf(error: unknown, event: number, t: Micros): Violation {
+  if (error instanceof ViolationError) return error.violation;
+  if (error instanceof RaftInvariantError) return { invariant: 'ASSERT', event, t, nodes: [], message: error.message };
+  throw error;
+}
+
+/** The live server that leads the highest term, if any. */
+export function currentLeader(world: World<KvWire, KvApplied, KvNode>, servers: number): number | null {
+  let leader: number | null = null;
+  let term = -1;
+  for (let node = 0; node < servers; node++) {
+    const instance = world.host(node).instance;
+    if (!(instance instanceof KvServer) || instance.raft.role !== 'leader') continue;
+    if (instance.raft.term > term) {
+      term = instance.raft.term;
+      leader = node;
+    }
+  }
+  return leader;
 }
 
 /**
@@ -153,8 +180,9 @@ function lostWrites(
     const bytes = applied[index];
     if (bytes === undefined) break; // beyond what some node applied as a command
     const command = decodeCommand(bytes);
-    const result = table.execute(command.op);
-    if (command.op.kind === 'put' && result.err === 'OK') {
+    const fresh = !table.isDuplicate(command);
+    const result = table.apply(command);
+    if (fresh && command.op.kind === 'put' && result.err === 'OK') {
       const value = command.op.value;
       effective.set(value, (effective.get(value) ?? 0) + 1);
     }

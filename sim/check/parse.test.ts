@@ -1,0 +1,122 @@
+import { expect } from 'chai';
+import { checkParsed, HistoryFormatError, parseHistoryFile, RAFTSIM_FORMAT } from './index.js';
+
+const document = (operations: unknown[], model: string | undefined = 'kv') =>
+  JSON.stringify({ format: RAFTSIM_FORMAT, version: 1, model, operations });
+
+const putOp = {
+  client: 0,
+  call: 100,
+  return: 200,
+  input: { op: 'put', key: 'a', value: 'x', version: 0 },
+  output: { err: 'OK' },
+};
+
+describe('parseHistoryFile', () => {
+  it('reads the raftsim format, with the model named in the file', () => {
+    const open = { ...putOp, client: 1, call: 150, return: null, output: null };
+    const history = parseHistoryFile(document([putOp, open]));
+    expect(history.model).to.equal('kv');
+    expect(history.operations).to.have.length(2);
+    expect(history.operations[1]?.return).to.equal(null);
+    expect(checkParsed(history).verdict).to.equal('ok');
+  });
+
+  it('takes the model from the hint when the file has none, and rejects a contradicting hint', () => {
+    expect(parseHistoryFile(document([putOp], undefined), 'kv').model).to.equal('kv');
+    expect(() => parseHistoryFile(document([putOp], undefined))).to.throw(
+      HistoryFormatError,
+      /no "model"/,
+    );
+    expect(() => parseHistoryFile(document([putOp]), 'etcd')).to.throw(
+      HistoryFormatError,
+      /kv history, not etcd/,
+    );
+  });
+
+  it('reads etcd and kv-append operations in the raftsim format', () => {
+    const etcd = [
+      { client: 0, call: 0, return: 5, input: { op: 'write', value: 3 }, output: { ok: true } },
+      { client: 1, call: 6, return: 9, input: { op: 'read' }, output: { value: 3 } },
+      { client: 2, call: 7, return: null, input: { op: 'cas', from: 3, to: 4 }, output: null },
+    ];
+    expect(checkParsed(parseHistoryFile(document(etcd, 'etcd'))).verdict).to.equal('ok');
+    const append = [
+      {
+        client: 0,
+        call: 0,
+        return: 5,
+        input: { op: 'append', key: 'k', value: 'ab' },
+        output: { ok: true },
+      },
+      { client: 1, call: 6, return: 9, input: { op: 'get', key: 'k' }, output: { value: 'ab' } },
+    ];
+    expect(checkParsed(parseHistoryFile(document(append, 'kv-append'))).verdict).to.equal('ok');
+  });
+
+  it('recognises a Jepsen log and pairs events per process, :info as open', () => {
+    const log = [
+      'INFO  jepsen.util - 1\t:invoke\t:write\t1',
+      'INFO  jepsen.util - 2  :invoke :cas  [1 2]',
+      'INFO  jepsen.util - 1\t:ok\t:write\t1',
+      'INFO  jepsen.util - 2\t:info\t:cas\t:timed-out',
+      'INFO  jepsen.util - 3\t:invoke\t:read\tnil',
+      'INFO  jepsen.util - 3\t:fail\t:read\t:timed-out',
+    ].join('\n');
+    const history = parseHistoryFile(log);
+    expect(history.model).to.equal('etcd');
+    expect(history.operations.map((op) => [op.client, op.call, op.return])).to.deep.equal([
+      [1, 1, 3],
+      [2, 2, null],
+      [3, 5, 6],
+    ]);
+    expect(history.operations[2]?.output).to.equal(null);
+  });
+
+  it('recognises the kv EDN lines', () => {
+    const edn = [
+      '{:process 0, :type :invoke, :f :append, :key "1", :value "x 0 0 y"}',
+      '{:process 0, :type :ok, :f :append, :key "1", :value "x 0 0 y"}',
+      '{:process 1, :type :invoke, :f :get, :key "1", :value nil}',
+      '{:process 1, :type :ok, :f :get, :key "1", :value "x 0 0 y"}',
+    ].join('\n');
+    const history = parseHistoryFile(edn);
+    expect(history.model).to.equal('kv-append');
+    expect(checkParsed(history).verdict).to.equal('ok');
+  });
+
+  const malformed: [string, string, RegExp][] = [
+    ['not JSON', '{"format": ', /not valid JSON/],
+    ['a wrong format tag', JSON.stringify({ format: 'x', version: 1, operations: [] }), /"format"/],
+    ['an unknown model', document([], 'paxos'), /unknown model/],
+    [
+      'a return before its call',
+      document([{ ...putOp, return: 50 }]),
+      /operation 0: "return" is before "call"/,
+    ],
+    [
+      'an output on an open operation',
+      document([{ ...putOp, return: null }]),
+      /must have "output": null/,
+    ],
+    ['a bad put error', document([{ ...putOp, output: { err: 'Nope' } }]), /output.err/],
+    ['a bad input', document([{ ...putOp, input: { op: 'put', key: 'a' } }]), /input.value/],
+    [
+      'a Jepsen completion without invocation',
+      'INFO  jepsen.util - 1\t:ok\t:read\t3',
+      /line 1: .*no open invocation/,
+    ],
+    ['a bad EDN line', '{:process 1, :type :invoke, :f :get, :key "1", :value nil', /line 1/],
+    ['unrecognised text', 'hello world', /unrecognised format/],
+  ];
+  for (const [what, text, message] of malformed) {
+    it(`rejects ${what} with one clear line`, () => {
+      expect(() => parseHistoryFile(text)).to.throw(HistoryFormatError, message);
+      try {
+        parseHistoryFile(text);
+      } catch (error) {
+        expect(String((error as Error).message)).to.not.include('\n');
+      }
+    });
+  }
+});

@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  checkParsed,
+  DEFAULT_BUDGET,
+  describeOperation,
+  HistoryFormatError,
+  isModelName,
+  MODEL_NAMES,
+  parseHistoryFile,
+  type CheckResult,
+  type ModelName,
+  type ParsedHistory,
+} from '../check/index.js';
+import { parseCount, parseFlags, UsageError } from './args.js';
+import { printJson } from './output.js';
+
+export const CHECK_HELP = `raftsim check <history-file> [--model ${MODEL_NAMES.join('|')}] [--budget N] [--json]`;
+
+/** `raftsim check`: is one recorded history linearizable? Exit 0 ok, 1 illegal, 3 unknown. */
+export function checkCommand(argv: string[]): number {
+  const { values, positionals } = parseFlags('check', argv, {
+    model: { type: 'string' },
+    budget: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const [path, extra] = positionals;
+  if (path === undefined) throw new UsageError(`check: a history file is required (${CHECK_HELP})`);
+  if (extra !== undefined) throw new UsageError(`check: unexpected argument "${extra}"`);
+  const hint = values.model;
+  if (hint !== undefined && !isModelName(hint)) {
+    throw new UsageError(`--model must be one of ${MODEL_NAMES.join(', ')}, got "${hint}"`);
+  }
+  const budget = parseCount('budget', values.budget, DEFAULT_BUDGET, 1, Number.MAX_SAFE_INTEGER);
+  const history = loadHistory(path, hint);
+  const started = performance.now();
+  const result = checkParsed(history, { budget });
+  const millis = performance.now() - started;
+  if (values.json === true) printJson(checkReport(history, result, millis, budget));
+  else process.stdout.write(humanReport(path, history, result, millis));
+  return result.verdict === 'ok' ? 0 : result.verdict === 'illegal' ? 1 : 3;
+}
+
+function loadHistory(path: string, hint: ModelName | undefined): ParsedHistory {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UsageError(`check: cannot read "${path}" (${code})`);
+  }
+  try {
+    return parseHistoryFile(text, hint);
+  } catch (error) {
+    if (error instanceof HistoryFormatError)
+      throw new UsageError(`check: ${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+function describe(history: ParsedHistory, index: number) {
+  const operation = history.operations[index];
+  return {
+    index,
+    client: operation?.client ?? null,
+    call: operation?.call ?? null,
+    return: operation?.return ?? null,
+    operation: describeOperation(history, index),
+  };
+}
+
+/** The `--json` object: DESIGN §6's fields, then the failing partition when there is one. */
+export function checkReport(
+  history: ParsedHistory,
+  result: CheckResult,
+  millis: number,
+  budget: number,
+) {
+  const failure = result.failure;
+  return {
+    verdict: result.verdict,
+    model: result.model,
+    operations: result.operations,
+    partitions: result.partitions,
+    millis: Math.round(millis * 1000) / 1000,
+    steps: result.steps,
+    budget,
+    unknownPartitions: result.unknownPartitions,
+    failure:
+      failure === null
+        ? null
+        : {
+            partition: failure.partition,
+            operations: failure.operations.map((index) => describe(history, index)),
+            linearized: failure.linearized.map((index) => describe(history, index)),
+            stateAfterLinearized: failure.state,
+            stuck: failure.stuck === null ? null : describe(history, failure.stuck),
+          },
+  };
+}
+
+function humanReport(
+  path: string,
+  history: ParsedHistory,
+  result: CheckResult,
+  millis: number,
+): string {
+  const summary =
+    `check: ${path}: ${result.verdict} (model ${result.model}, ${result.operations} operations, ` +
+    `${result.partitions} partitions, ${result.steps} steps, ${millis.toFixed(1)} ms)`;
+  const lines = [summary];
+  if (result.unknownPartitions.length > 0) {
+    lines.push(`  out of budget in partitions: ${result.unknownPartitions.join(', ')}`);
+  }
+  const failure = result.failure;
+  if (failure !== null) {
+    lines.push(
+      `  partition ${JSON.stringify(failure.partition)}: no linearization; the longest found ` +
+        `places ${failure.linearized.length} of ${failure.operations.length} operations, ` +
+        `leaving the state ${failure.state}`,
+    );
+    if (failure.stuck !== null) {
+      lines.push(`  then nothing can go before: ${describeOperation(history, failure.stuck)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Times the checker over the Porcupine corpus (for `raftsim bench`): the check call only,
+ * parsing excluded, each file once, in expected.tsv order. Wrong verdicts are listed, not thrown.
+ */
+export function measureCorpus(root: string) {
+  const rows = readFileSync(join(root, 'expected.tsv'), 'utf8').trim().split('\n').slice(1);
+  const seconds = { etcd: 0, kv: 0 };
+  let slowest = { path: '', millis: 0 };
+  const wrong: string[] = [];
+  for (const row of rows) {
+    const [path = '', family = '', , , , , , , expected = ''] = row.split('\t');
+    if (expected === 'none') continue;
+    const history = parseHistoryFile(readFileSync(join(root, path), 'utf8'));
+    const started = performance.now();
+    const { verdict } = checkParsed(history);
+    const millis = performance.now() - started;
+    if (verdict !== (expected === 'Ok' ? 'ok' : 'illegal')) wrong.push(`${path}: ${verdict}`);
+    seconds[family.startsWith('etcd') ? 'etcd' : 'kv'] += millis / 1000;
+    if (millis > slowest.millis) slowest = { path, millis };
+  }
+  return { checkerEtcdSeconds: seconds.etcd, checkerKvSeconds: seconds.kv, slowest, wrong };
+}

@@ -1,0 +1,136 @@
+import fc from 'fast-check';
+import { NETWORK_KNOBS, type FaultStep, type TimedFault } from '../nemesis.js';
+import type { WorkloadOptions } from '../run/workload.js';
+import { seconds, type Micros } from '../time.js';
+import type { FuzzConfig, SwarmVector } from './config.js';
+
+/**
+ * The fuzzer's generators, exported for users to compose. Everything shrinks structurally:
+ * fewer steps (arrays drop elements), earlier and shorter faults (times shrink toward 0),
+ * fewer nodes (cluster sizes shrink toward 3, node ids toward 0).
+ */
+
+export const clusterSize = fc.constantFrom(3, 5, 7);
+
+/** Profiles a run may start with (long reordering and delays come as knobs too). */
+export const PROFILES_FOR_FUZZ = ['reliable', 'unreliable', 'longReordering', 'exponential'] as const;
+export const profileName = fc.constantFrom(...PROFILES_FOR_FUZZ);
+
+const nodeOf = (servers: number) => fc.integer({ min: 0, max: servers - 1 });
+const allNodes = (servers: number) => Array.from({ length: servers }, (_, i) => i);
+
+/** A majority and a minority, in random order. */
+export function majorityPartition(servers: number): fc.Arbitrary<FaultStep> {
+  return fc
+    .shuffledSubarray(allNodes(servers), { minLength: 1, maxLength: Math.floor((servers - 1) / 2) })
+    .map((minority) => ({
+      kind: 'partition',
+      groups: [allNodes(servers).filter((n) => !minority.includes(n)), [...minority].sort((a, b) => a - b)],
+    }));
+}
+
+/** Two sides that cannot talk and one node in touch with both. */
+export function bridgePartition(servers: number): fc.Arbitrary<FaultStep> {
+  return fc.tuple(nodeOf(servers), fc.shuffledSubarray(allNodes(servers))).map(([bridge, left]) => {
+    const leftSide = left.filter((n) => n !== bridge).sort((a, b) => a - b);
+    const rightSide = allNodes(servers).filter((n) => n !== bridge && !leftSide.includes(n));
+    return { kind: 'bridge', left: leftSide, right: rightSide, bridge };
+  });
+}
+
+/** Every kind of fault step, by name: swarm mode enables a subset per seed. */
+export function faultKinds(servers: number): Record<string, fc.Arbitrary<FaultStep>> {
+  const node = nodeOf(servers);
+  return {
+    partition: majorityPartition(servers),
+    bridge: bridgePartition(servers),
+    isolate: node.map((n) => ({ kind: 'isolate', node: n })),
+    cut: fc
+      .tuple(node, node)
+      .filter(([a, b]) => a !== b)
+      .map(([from, to]) => ({ kind: 'cut', from, to })),
+    isolateLeader: fc.constant({ kind: 'isolateLeader' }),
+    heal: fc.constant({ kind: 'heal' }),
+    crash: node.map((n) => ({ kind: 'crash', node: n })),
+    crashLeader: fc.constant({ kind: 'crashLeader' }),
+    restart: fc.constant({ kind: 'restartCrashed' }),
+    profile: profileName.map((p) => ({ kind: 'profile', profile: p })),
+    knob: fc
+      .tuple(fc.constantFrom(...NETWORK_KNOBS), fc.boolean())
+      .map(([knob, on]) => ({ kind: 'knob', knob, on })),
+  };
+}
+
+export const FAULT_KIND_NAMES = Object.keys(faultKinds(3));
+
+export function faultStep(servers: number, kinds: readonly string[] = FAULT_KIND_NAMES): fc.Arbitrary<FaultStep> {
+  const all = faultKinds(servers);
+  return fc.oneof(...kinds.map((k) => all[k] as fc.Arbitrary<FaultStep>));
+}
+
+/** A schedule: up to maxSteps faults at times within the safety phase, sorted by time. */
+export function schedule(
+  servers: number,
+  safetyMicros: Micros,
+  maxSteps = 12,
+  kinds: readonly string[] = FAULT_KIND_NAMES,
+): fc.Arbitrary<TimedFault[]> {
+  const timed = fc.record({ at: fc.integer({ min: 0, max: safetyMicros }), step: faultStep(servers, kinds) });
+  return fc.array(timed, { maxLength: maxSteps }).map((steps) => [...steps].sort((a, b) => a.at - b.at));
+}
+
+export const workload: fc.Arbitrary<WorkloadOptions> = fc.record({
+  clerks: fc.integer({ min: 1, max: 5 }),
+  keys: fc.integer({ min: 1, max: 6 }),
+  getPerMille: fc.integer({ min: 0, max: 1000 }),
+  thinkMinMicros: fc.constant(0),
+  thinkMaxMicros: fc.integer({ min: 0, max: 100_000 }),
+});
+
+export interface ConfigOptions {
+  /** A fixed cluster size (otherwise 3, 5 or 7). */
+  readonly servers?: number;
+  readonly safetyMicros?: Micros;
+  readonly maxSteps?: number;
+}
+
+const DEFAULT_SAFETY = seconds(10);
+
+/** Schedule mode: any mix of faults, shrunk as one list. */
+export function fuzzConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfig> {
+  const safetyMicros = options.safetyMicros ?? DEFAULT_SAFETY;
+  const size = options.servers === undefined ? clusterSize : fc.constant(options.servers);
+  return size.chain((servers) =>
+    fc.record({
+      servers: fc.constant(servers),
+      profile: profileName,
+      schedule: schedule(servers, safetyMicros, options.maxSteps ?? 12),
+      safetyMicros: fc.constant(safetyMicros),
+      workload,
+      maxRaftStateBytes: fc.constantFrom(4096, 1024, 16384),
+    }),
+  );
+}
+
+/** Swarm mode: the seed first draws its fault vector (which kinds, how dense), then a schedule. */
+export const swarmVector: fc.Arbitrary<SwarmVector> = fc.record({
+  kinds: fc.subarray(FAULT_KIND_NAMES, { minLength: 1 }),
+  meanGapMicros: fc.integer({ min: 200_000, max: 3_000_000 }),
+});
+
+export function swarmConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfig> {
+  const safetyMicros = options.safetyMicros ?? DEFAULT_SAFETY;
+  const size = options.servers === undefined ? clusterSize : fc.constant(options.servers);
+  return fc.tuple(size, swarmVector).chain(([servers, vector]) => {
+    const steps = Math.max(1, Math.min(options.maxSteps ?? 24, Math.round(safetyMicros / vector.meanGapMicros)));
+    return fc.record({
+      servers: fc.constant(servers),
+      profile: profileName,
+      schedule: schedule(servers, safetyMicros, steps, vector.kinds),
+      safetyMicros: fc.constant(safetyMicros),
+      workload,
+      maxRaftStateBytes: fc.constantFrom(4096, 1024, 16384),
+      swarm: fc.constant(vector),
+    });
+  });
+}

@@ -1,0 +1,42 @@
+import type { TimedFault } from '../nemesis.js';
+import { profileByName, type NetworkProfile } from '../profiles.js';
+import type { KvRunConfig } from '../run/kv-run.js';
+import type { Micros } from '../time.js';
+import type { WorkloadOptions } from '../run/workload.js';
+
+/**
+ * Everything one fuzz run is, as plain data: what a repro file stores and what replays it.
+ * The simulation seed stays outside, fixed for a run, so that shrinking changes the schedule
+ * and the cluster but never the luck of the network.
+ */
+export interface FuzzConfig {
+  readonly servers: number;
+  readonly profile: string;
+  /** The safety phase's faults, sorted by time. */
+  readonly schedule: readonly TimedFault[];
+  readonly safetyMicros: Micros;
+  readonly workload: WorkloadOptions;
+  /** The service snapshots past this Raft state size. */
+  readonly maxRaftStateBytes: number;
+  /** In swarm mode, the fault vector the seed drew (printed with it). */
+  readonly swarm?: SwarmVector;
+}
+
+/** Swarm testing: which kinds of fault a seed may use at all, and how often faults come. */
+export interface SwarmVector {
+  readonly kinds: readonly string[];
+  readonly meanGapMicros: Micros;
+}
+
+export function kvRunConfig(seed: number, config: FuzzConfig): KvRunConfig {
+  const profile = profileByName(config.profile) as NetworkProfile;
+  return {
+    seed,
+    servers: config.servers,
+    profile,
+    faults: config.schedule,
+    safetyMicros: config.safetyMicros,
+    workload: config.workload,
+    maxRaftStateBytes: config.maxRaftStateBytes,
+  };
+}

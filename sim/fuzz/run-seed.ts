@@ -1,0 +1,89 @@
+import fc from 'fast-check';
+import { runKv, type KvRunResult, type RunVerdict } from '../run/kv-run.js';
+import type { Violation } from '../monitors/view.js';
+import { fuzzConfig, swarmConfig, type ConfigOptions } from './arbitraries.js';
+import { kvRunConfig, type FuzzConfig } from './config.js';
+
+export type FuzzMode = 'schedule' | 'swarm';
+export const FUZZ_MODES: readonly FuzzMode[] = ['schedule', 'swarm'];
+
+export interface SeedOptions extends ConfigOptions {
+  readonly mode: FuzzMode;
+  /** Shrink a failing run (the default); off to only detect. */
+  readonly shrink?: boolean;
+}
+
+/** What one run came to, in plain data (it crosses worker threads and lands in repro files). */
+export interface RunSummary {
+  readonly verdict: RunVerdict;
+  readonly violation: Violation | null;
+  readonly liveness: string | null;
+  readonly traceHash: string;
+  readonly events: number;
+  readonly virtualMicros: number;
+  readonly operations: number;
+}
+
+export interface SeedOutcome {
+  readonly seed: number;
+  readonly config: FuzzConfig;
+  readonly summary: RunSummary;
+  /** Present when the run failed: the shrunk counterexample and how fast-check reaches it. */
+  readonly failure: Failure | null;
+}
+
+export interface Failure {
+  readonly config: FuzzConfig;
+  readonly summary: RunSummary;
+  readonly fastCheck: { readonly seed: number; readonly path: string; readonly shrinks: number };
+}
+
+export function isFailure(verdict: RunVerdict): boolean {
+  return verdict === 'violation' || verdict === 'liveness';
+}
+
+export function summarize(result: KvRunResult): RunSummary {
+  return {
+    verdict: result.verdict,
+    violation: result.violation,
+    liveness: result.liveness,
+    traceHash: result.traceHash,
+    events: result.events,
+    virtualMicros: result.virtualMicros,
+    operations: result.history.length,
+  };
+}
+
+/** Runs one configuration with the run's fixed simulation seed. */
+export function runConfig(seed: number, config: FuzzConfig): RunSummary {
+  return summarize(runKv(kvRunConfig(seed, config)));
+}
+
+/**
+ * One seed of a campaign: fast-check draws the configuration from the seed (so the seed alone
+ * reproduces it), the simulation runs under the same seed, and a failure is shrunk by
+ * fast-check's structural shrinking — every candidate a full, deterministic re-run.
+ */
+export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
+  const arbitrary = options.mode === 'swarm' ? swarmConfig(options) : fuzzConfig(options);
+  let first: { config: FuzzConfig; summary: RunSummary } | null = null;
+  const property = fc.property(arbitrary, (config) => {
+    const summary = runConfig(seed, config);
+    first ??= { config, summary };
+    return !isFailure(summary.verdict);
+  });
+  const details = fc.check(property, { seed, numRuns: 1, endOnFailure: options.shrink === false });
+  const ran = first as { config: FuzzConfig; summary: RunSummary } | null;
+  if (ran === null) throw new Error(`fuzz seed ${seed}: fast-check ran nothing`);
+  if (!details.failed || details.counterexample === null) return { seed, ...ran, failure: null };
+  const shrunk = details.counterexample[0];
+  return {
+    seed,
+    ...ran,
+    failure: {
+      config: shrunk,
+      summary: runConfig(seed, shrunk),
+      fastCheck: { seed: details.seed, path: details.counterexamplePath ?? '', shrinks: details.numShrinks },
+    },
+  };
+}

@@ -32,7 +32,9 @@ describe('key/value service under partitions and crashes', () => {
       const clients = new Set(result.history.map((op) => op.client));
       expect(clients.size).to.equal(5);
       expect(result.history.every((op) => op.return !== null)).to.equal(true);
-      expect(result.history.filter((op) => op.input.op === 'put' && op.output?.err === 'OK').length).to.be.greaterThan(20);
+      expect(
+        result.history.filter((op) => op.input.op === 'put' && op.output?.err === 'OK').length,
+      ).to.be.greaterThan(20);
     });
   }
 });
@@ -63,7 +65,11 @@ describe('key/value service: snapshots and restarts', () => {
     expect(result.verdict).to.equal('ok');
     expect(persistedSnapshots).to.be.at.least(3); // at least one per server
     // the restarted service kept every acknowledged write: later gets saw versions beyond 1
-    const after = result.history.filter((op) => op.call > seconds(4) && op.input.op === 'get' && op.output?.err === 'OK');
-    expect(after.some((op) => op.output !== null && 'version' in op.output && op.output.version > 1)).to.equal(true);
+    const after = result.history.filter(
+      (op) => op.call > seconds(4) && op.input.op === 'get' && op.output?.err === 'OK',
+    );
+    expect(
+      after.some((op) => op.output !== null && 'version' in op.output && op.output.version > 1),
+    ).to.equal(true);
   });
 });

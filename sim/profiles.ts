@@ -98,16 +98,29 @@ export function profileByName(name: string): NetworkProfile | undefined {
 /** A profile with knobs switched on over it (see NetworkKnob in nemesis.ts). */
 export function withKnobs(
   base: NetworkProfile,
-  knobs: { readonly duplicate: boolean; readonly longDelay: boolean; readonly longReorder: boolean },
+  knobs: {
+    readonly duplicate: boolean;
+    readonly longDelay: boolean;
+    readonly longReorder: boolean;
+  },
 ): NetworkProfile {
   if (!knobs.duplicate && !knobs.longDelay && !knobs.longReorder) return base;
-  const names = Object.entries(knobs).filter(([, on]) => on).map(([name]) => name);
+  const names = Object.entries(knobs)
+    .filter(([, on]) => on)
+    .map(([name]) => name);
   return {
     ...base,
     name: `${base.name}+${names.join('+')}`,
-    duplicatePerMille: knobs.duplicate ? Math.max(base.duplicatePerMille, duplicating.duplicatePerMille) : base.duplicatePerMille,
-    longDelayPerMille: knobs.longDelay ? Math.max(base.longDelayPerMille, longTail.longDelayPerMille) : base.longDelayPerMille,
-    longDelay: knobs.longDelay && base.longDelayPerMille === 0 ? longTail.longDelay : base.longDelay,
-    longReorderPerMille: knobs.longReorder ? longReordering.longReorderPerMille : base.longReorderPerMille,
+    duplicatePerMille: knobs.duplicate
+      ? Math.max(base.duplicatePerMille, duplicating.duplicatePerMille)
+      : base.duplicatePerMille,
+    longDelayPerMille: knobs.longDelay
+      ? Math.max(base.longDelayPerMille, longTail.longDelayPerMille)
+      : base.longDelayPerMille,
+    longDelay:
+      knobs.longDelay && base.longDelayPerMille === 0 ? longTail.longDelay : base.longDelay,
+    longReorderPerMille: knobs.longReorder
+      ? longReordering.longReorderPerMille
+      : base.longReorderPerMille,
   };
 }

@@ -30,6 +30,8 @@ export interface TraceRecord {
   readonly peer: number;
   readonly value: number;
   readonly detail: string;
+  /** For a message: when it was sent (observed runs only; not part of the hash). */
+  readonly sentAt?: Micros;
 }
 
 /** The one formatter: a trace line, golden files and the timeline describe an event alike. */
@@ -83,6 +85,7 @@ export class Trace {
     value: number,
     detail: string,
     bytes: Uint8Array | null = null,
+    sentAt = -1,
   ): void {
     this.count++;
     this.mix(KIND_CODE[kind]);
@@ -95,7 +98,10 @@ export class Trace {
     if (bytes !== null) this.bytes(bytes);
     else this.text(detail);
     if (this.sinks.length === 0) return;
-    const record: TraceRecord = { seq: this.count, t, kind, node, peer, value, detail };
+    const record: TraceRecord =
+      sentAt < 0
+        ? { seq: this.count, t, kind, node, peer, value, detail }
+        : { seq: this.count, t, kind, node, peer, value, detail, sentAt };
     for (const sink of this.sinks) sink(record);
   }
 

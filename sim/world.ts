@@ -43,6 +43,8 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
   leaderResolver: (() => number | null) | null = null;
   private baseProfile: NetworkProfile;
   private readonly knobs = { duplicate: false, longDelay: false, longReorder: false };
+  /** Send times of messages in flight, kept only while someone watches the trace. */
+  private readonly sentAt = new WeakMap<Uint8Array, number>();
 
   constructor(config: WorldConfig<M, A, I>) {
     assert(config.nodes >= 1 && config.nodes < ENDPOINT_SPAN, `bad cluster size ${config.nodes}`);
@@ -80,6 +82,7 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
     if (!(to >= 0 && to < this.nodes && to !== from)) fail(`node ${from} sends to bad node ${to}`);
     const isReply = this.program.isReply(message);
     const bytes = this.program.codec.encode(message);
+    if (this.trace.wantsDetail) this.sentAt.set(bytes, this.scheduler.now);
     const network = this.network;
     const delay = network.isUp(from, to) ? network.fate(isReply, bytes.length) : LOST;
     if (delay === LOST) {
@@ -199,7 +202,9 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
       this.trace.record(this.scheduler.now, 'link', -1, -1, 0, `${kind}: no leader`);
       return;
     }
-    this.applyFault(kind === 'crashLeader' ? { kind: 'crash', node: leader } : { kind: 'isolate', node: leader });
+    this.applyFault(
+      kind === 'crashLeader' ? { kind: 'crash', node: leader } : { kind: 'isolate', node: leader },
+    );
   }
 
   /** Queues a schedule of faults at their virtual times. */
@@ -219,6 +224,15 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
     if (trace.wantsDetail) {
       detail = this.program.describe(message ?? this.program.codec.decode(bytes));
     }
-    trace.record(this.scheduler.now, kind, to, from, bytes.length, detail, bytes);
+    trace.record(
+      this.scheduler.now,
+      kind,
+      to,
+      from,
+      bytes.length,
+      detail,
+      bytes,
+      this.sentAt.get(bytes) ?? -1,
+    );
   }
 }

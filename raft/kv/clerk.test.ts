@@ -3,7 +3,13 @@ import { Clerk } from './clerk.js';
 import { isClerkReturn, type KvEffect } from './server.js';
 import type { ClerkReturn, KvReply } from './types.js';
 
-const context = { id: 3, nodes: 4, raftState: new Uint8Array(), snapshot: new Uint8Array(), seed: 1 };
+const context = {
+  id: 3,
+  nodes: 4,
+  raftState: new Uint8Array(),
+  snapshot: new Uint8Array(),
+  seed: 1,
+};
 const put = { kind: 'put' as const, key: 'a', value: 'x', version: 0 };
 
 function reply(seq: number, err: KvReply['err']): KvReply {

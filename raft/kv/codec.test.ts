@@ -5,14 +5,23 @@ import type { KvOp } from './types.js';
 
 const op: fc.Arbitrary<KvOp> = fc.oneof(
   fc.record({ kind: fc.constant('get' as const), key: fc.string() }),
-  fc.record({ kind: fc.constant('put' as const), key: fc.string(), value: fc.string(), version: fc.nat() }),
+  fc.record({
+    kind: fc.constant('put' as const),
+    key: fc.string(),
+    value: fc.string(),
+    version: fc.nat(),
+  }),
 );
 
 describe('key/value codecs', () => {
   it('log commands round-trip', () => {
     fc.assert(
       fc.property(fc.nat(), fc.nat(), op, (clerk, seq, o) => {
-        expect(decodeCommand(encodeCommand({ clerk, seq, op: o }))).to.deep.equal({ clerk, seq, op: o });
+        expect(decodeCommand(encodeCommand({ clerk, seq, op: o }))).to.deep.equal({
+          clerk,
+          seq,
+          op: o,
+        });
       }),
     );
   });
@@ -23,7 +32,13 @@ describe('key/value codecs', () => {
       fc.record({
         type: fc.constant('KvReply' as const),
         seq: fc.nat(),
-        err: fc.constantFrom('OK' as const, 'ErrNoKey' as const, 'ErrVersion' as const, 'ErrMaybe' as const, 'ErrWrongLeader' as const),
+        err: fc.constantFrom(
+          'OK' as const,
+          'ErrNoKey' as const,
+          'ErrVersion' as const,
+          'ErrMaybe' as const,
+          'ErrWrongLeader' as const,
+        ),
         value: fc.string(),
         version: fc.nat(),
       }),
@@ -38,7 +53,11 @@ describe('key/value codecs', () => {
   });
 
   it('a truncated command is rejected', () => {
-    const bytes = encodeCommand({ clerk: 1, seq: 2, op: { kind: 'put', key: 'k', value: 'v', version: 0 } });
+    const bytes = encodeCommand({
+      clerk: 1,
+      seq: 2,
+      op: { kind: 'put', key: 'k', value: 'v', version: 0 },
+    });
     expect(() => decodeCommand(bytes.subarray(0, bytes.length - 1))).to.throw(/truncated/);
   });
 });

@@ -1,10 +1,9 @@
 import type { BootContext, Effect, Instance } from '../contract.js';
 import type { RaftEffect } from '../core.js';
-import type { RaftMessage } from '../messages.js';
 import { RaftNode } from '../node.js';
 import type { RaftOptions } from '../options.js';
 import type { ApplyMsg } from '../types.js';
-import { decodeCommand, encodeCommand, type KvWire } from './codec.js';
+import { decodeCommand, encodeCommand, isKvMessage, type KvWire } from './codec.js';
 import { KvTable } from './table.js';
 import type { ClerkReturn, KvReply, KvRequest, KvResult } from './types.js';
 
@@ -68,14 +67,9 @@ export class KvServer implements Instance<KvWire, KvApplied> {
   }
 
   message(from: number, message: KvWire): readonly KvEffect[] {
-    switch (message.type) {
-      case 'KvRequest':
-        return this.handleRequest(from, message);
-      case 'KvReply':
-        return [{ kind: 'note', text: `stray KvReply from ${from} dropped` }];
-      default:
-        return this.settle(this.raft.message(from, message as RaftMessage));
-    }
+    if (!isKvMessage(message)) return this.settle(this.raft.message(from, message));
+    if (message.type === 'KvRequest') return this.handleRequest(from, message);
+    return [{ kind: 'note', text: `stray KvReply from ${from} dropped` }];
   }
 
   private handleRequest(clerk: number, request: KvRequest): readonly KvEffect[] {

@@ -10,15 +10,27 @@ describe('KvTable (the service semantics of kv-service.md)', () => {
   it('put with version 0 creates a key at version 1; the next put needs version 1', () => {
     const table = new KvTable();
     expect(table.execute({ kind: 'put', key: 'a', value: 'x', version: 0 }).err).to.equal('OK');
-    expect(table.execute({ kind: 'get', key: 'a' })).to.deep.equal({ err: 'OK', value: 'x', version: 1 });
-    expect(table.execute({ kind: 'put', key: 'a', value: 'y', version: 0 }).err).to.equal('ErrVersion');
+    expect(table.execute({ kind: 'get', key: 'a' })).to.deep.equal({
+      err: 'OK',
+      value: 'x',
+      version: 1,
+    });
+    expect(table.execute({ kind: 'put', key: 'a', value: 'y', version: 0 }).err).to.equal(
+      'ErrVersion',
+    );
     expect(table.execute({ kind: 'put', key: 'a', value: 'y', version: 1 }).err).to.equal('OK');
-    expect(table.execute({ kind: 'get', key: 'a' })).to.deep.equal({ err: 'OK', value: 'y', version: 2 });
+    expect(table.execute({ kind: 'get', key: 'a' })).to.deep.equal({
+      err: 'OK',
+      value: 'y',
+      version: 2,
+    });
   });
 
   it('put with a version > 0 on a missing key is ErrNoKey and changes nothing', () => {
     const table = new KvTable();
-    expect(table.execute({ kind: 'put', key: 'a', value: 'x', version: 3 }).err).to.equal('ErrNoKey');
+    expect(table.execute({ kind: 'put', key: 'a', value: 'x', version: 3 }).err).to.equal(
+      'ErrNoKey',
+    );
     expect(table.size).to.equal(0);
   });
 
@@ -26,11 +38,13 @@ describe('KvTable (the service semantics of kv-service.md)', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string(), fc.string()), fc.nat(), (entries, applied) => {
         const table = new KvTable();
-        for (const [key, value] of Object.entries(entries)) table.execute({ kind: 'put', key, value, version: 0 });
+        for (const [key, value] of Object.entries(entries))
+          table.execute({ kind: 'put', key, value, version: 0 });
         table.appliedIndex = applied;
         const copy = KvTable.decode(table.encode());
         expect(copy.appliedIndex).to.equal(applied);
-        for (const [key, value] of Object.entries(entries)) expect(copy.read(key)).to.deep.equal({ value, version: 1 });
+        for (const [key, value] of Object.entries(entries))
+          expect(copy.read(key)).to.deep.equal({ value, version: 1 });
         expect(copy.encode()).to.deep.equal(table.encode());
       }),
     );
@@ -46,12 +60,20 @@ describe('KvTable (the service semantics of kv-service.md)', () => {
 describe('KvTable duplicate requests', () => {
   it('a request applied twice executes once and answers the same both times', () => {
     const table = new KvTable();
-    const put = { clerk: 7, seq: 1, op: { kind: 'put' as const, key: 'a', value: 'x', version: 0 } };
+    const put = {
+      clerk: 7,
+      seq: 1,
+      op: { kind: 'put' as const, key: 'a', value: 'x', version: 0 },
+    };
     expect(table.apply(put).err).to.equal('OK');
     expect(table.isDuplicate(put)).to.equal(true);
     expect(table.apply(put).err).to.equal('OK'); // not ErrVersion: the duplicate is recognised
     expect(table.read('a')).to.deep.equal({ value: 'x', version: 1 });
-    const next = { clerk: 7, seq: 2, op: { kind: 'put' as const, key: 'a', value: 'y', version: 1 } };
+    const next = {
+      clerk: 7,
+      seq: 2,
+      op: { kind: 'put' as const, key: 'a', value: 'y', version: 1 },
+    };
     expect(table.apply(next).err).to.equal('OK');
     expect(table.apply(put).err).to.equal('ErrVersion'); // an old request changes nothing
     expect(table.read('a')).to.deep.equal({ value: 'y', version: 2 });
@@ -59,7 +81,11 @@ describe('KvTable duplicate requests', () => {
 
   it('the per-clerk record survives a snapshot', () => {
     const table = new KvTable();
-    const put = { clerk: 3, seq: 4, op: { kind: 'put' as const, key: 'k', value: 'v', version: 0 } };
+    const put = {
+      clerk: 3,
+      seq: 4,
+      op: { kind: 'put' as const, key: 'k', value: 'v', version: 0 },
+    };
     table.apply(put);
     const restored = KvTable.decode(table.encode());
     expect(restored.isDuplicate(put)).to.equal(true);

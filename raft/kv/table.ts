@@ -45,7 +45,8 @@ export class KvTable {
     const last = this.lastByClerk.get(command.clerk);
     if (last !== undefined && command.seq === last.seq) return last.result;
     // An older request of a clerk that has moved on: nobody waits for it, it changes nothing.
-    if (last !== undefined && command.seq < last.seq) return { err: 'ErrVersion', value: '', version: 0 };
+    if (last !== undefined && command.seq < last.seq)
+      return { err: 'ErrVersion', value: '', version: 0 };
     const result = this.execute(command.op);
     this.lastByClerk.set(command.clerk, { seq: command.seq, result });
     return result;
@@ -112,7 +113,10 @@ export class KvTable {
       const err = RESULT_ERRS[input.byte('err')];
       if (err === undefined) throw new DecodeError('kv snapshot: unknown err');
       const value = untext.decode(input.bytes('result value'));
-      table.lastByClerk.set(clerk, { seq, result: { err, value, version: input.varint('result version') } });
+      table.lastByClerk.set(clerk, {
+        seq,
+        result: { err, value, version: input.varint('result version') },
+      });
     }
     input.end('kv snapshot');
     return table;

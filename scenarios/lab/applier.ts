@@ -41,7 +41,8 @@ export class Applier {
   /** A server restarts: the 3D service restores from its persisted snapshot first. */
   restart(server: number, persistedSnapshot: Uint8Array): void {
     this.lastApplied[server] = 0;
-    if (this.snapshotting && persistedSnapshot.length > 0) this.ingest(server, persistedSnapshot, -1);
+    if (this.snapshotting && persistedSnapshot.length > 0)
+      this.ingest(server, persistedSnapshot, -1);
   }
 
   apply(server: number, message: ApplyMsg): void {
@@ -51,7 +52,9 @@ export class Applier {
     }
     const index = message.commandIndex;
     if (this.snapshotting && index !== (this.lastApplied[server] ?? 0) + 1) {
-      this.raise(`server ${server} apply out of order, expected index ${(this.lastApplied[server] ?? 0) + 1}, got ${index}`);
+      this.raise(
+        `server ${server} apply out of order, expected index ${(this.lastApplied[server] ?? 0) + 1}, got ${index}`,
+      );
     }
     const value = decodeValue(message.command);
     this.record(server, index, value);
@@ -72,7 +75,9 @@ export class Applier {
       if (!log.has(index)) continue;
       const here = log.get(index);
       if (count > 0 && here !== value) {
-        throw new Error(`committed values do not match: index ${index}, ${String(value)}, ${String(here)}`);
+        throw new Error(
+          `committed values do not match: index ${index}, ${String(value)}, ${String(here)}`,
+        );
       }
       count++;
       value = here;
@@ -84,11 +89,14 @@ export class Applier {
     for (let other = 0; other < this.n; other++) {
       const old = this.logs[other]?.get(index);
       if (old !== undefined && old !== value) {
-        this.raise(`commit index=${index} server=${server} ${String(value)} != server=${other} ${String(old)}`);
+        this.raise(
+          `commit index=${index} server=${server} ${String(value)} != server=${other} ${String(old)}`,
+        );
       }
     }
     const log = this.logs[server] as Map<number, LabValue>;
-    if (index > 1 && !log.has(index - 1)) this.raise(`server ${server} apply out of order ${index}`);
+    if (index > 1 && !log.has(index - 1))
+      this.raise(`server ${server} apply out of order ${index}`);
     log.set(index, value);
     this.maxIndex = Math.max(this.maxIndex, index);
   }
@@ -96,10 +104,14 @@ export class Applier {
   private ingest(server: number, bytes: Uint8Array, expectedIndex: number): void {
     const { lastIncluded, commands } = decodeServiceSnapshot(bytes);
     if (expectedIndex !== -1 && expectedIndex !== lastIncluded) {
-      this.raise(`server ${server} snapshot doesn't match SnapshotIndex ${expectedIndex} != ${lastIncluded}`);
+      this.raise(
+        `server ${server} snapshot doesn't match SnapshotIndex ${expectedIndex} != ${lastIncluded}`,
+      );
     }
     if (expectedIndex !== -1 && lastIncluded < (this.lastApplied[server] ?? 0)) {
-      this.raise(`server ${server} got snapshot ${lastIncluded}, behind its applied index ${this.lastApplied[server]}`);
+      this.raise(
+        `server ${server} got snapshot ${lastIncluded}, behind its applied index ${this.lastApplied[server]}`,
+      );
     }
     const log = new Map<number, LabValue>();
     commands.forEach((value, k) => log.set(k + 1, value));

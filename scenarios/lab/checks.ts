@@ -49,7 +49,10 @@ export function checkNoLeader(cfg: LabCluster): void {
   }
 }
 
-export function nCommitted(cfg: LabCluster, index: number): { count: number; value: LabValue | undefined } {
+export function nCommitted(
+  cfg: LabCluster,
+  index: number,
+): { count: number; value: LabValue | undefined } {
   try {
     return cfg.applier.nCommitted(index);
   } catch (error) {
@@ -62,7 +65,12 @@ export function nCommitted(cfg: LabCluster, index: number): { count: number; val
  * for `expected` servers to apply it at the returned index. Without `retry`, a failure to
  * commit there fails the test; with it, tries again. Gives up after 10 s.
  */
-export async function one(cfg: LabCluster, value: LabValue, expected: number, retry: boolean): Promise<number> {
+export async function one(
+  cfg: LabCluster,
+  value: LabValue,
+  expected: number,
+  retry: boolean,
+): Promise<number> {
   const t0 = cfg.now;
   let next = 0;
   while (cfg.now - t0 < seconds(10)) {
@@ -91,11 +99,20 @@ export async function one(cfg: LabCluster, value: LabValue, expected: number, re
   return cfg.fail(`one(${shortValue(value)}) failed to reach agreement`);
 }
 
+/** What wait() returns when a term moved on while it waited. */
+export const TERM_MOVED = null;
+
 /**
  * Waits (10 ms doubling up to 1 s, 30 polls) for `n` servers to apply `index`. Returns -1 if
  * some server's term moved past `startTerm` (when startTerm >= 0): the caller retries.
+ * (The lab returns -1 for that; a lab value can be any int, so here it is TERM_MOVED.)
  */
-export async function wait(cfg: LabCluster, index: number, n: number, startTerm: number): Promise<LabValue | -1> {
+export async function wait(
+  cfg: LabCluster,
+  index: number,
+  n: number,
+  startTerm: number,
+): Promise<LabValue | typeof TERM_MOVED> {
   let pause = millis(10);
   for (let poll = 0; poll < 30; poll++) {
     if (nCommitted(cfg, index).count >= n) break;
@@ -103,7 +120,7 @@ export async function wait(cfg: LabCluster, index: number, n: number, startTerm:
     if (pause < seconds(1)) pause *= 2;
     if (startTerm > -1) {
       for (let i = 0; i < cfg.n; i++) {
-        if (cfg.isAlive(i) && cfg.getState(i).term > startTerm) return -1;
+        if (cfg.isAlive(i) && cfg.getState(i).term > startTerm) return TERM_MOVED;
       }
     }
   }

@@ -13,7 +13,8 @@ labPart('Lab 3A: leader election', () => {
     // with no failures the term stays put (the lab only warns), and a leader remains
     await cfg.sleep(2 * ELECTION_TIMEOUT);
     const term2 = checkTerms(cfg);
-    if (term1 !== term2) process.stdout.write('    warning: term changed even though there were no failures\n');
+    if (term1 !== term2)
+      process.stdout.write('    warning: term changed even though there were no failures\n');
     await checkOneLeader(cfg);
   });
 

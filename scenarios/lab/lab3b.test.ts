@@ -1,4 +1,4 @@
-import { checkOneLeader, nCommitted, one, wait } from './checks.js';
+import { checkOneLeader, nCommitted, one, TERM_MOVED, wait } from './checks.js';
 import { ELECTION_TIMEOUT, type LabCluster } from './harness.js';
 import { labPart, labTest } from './lab-test.js';
 import { seconds } from '../../sim/time.js';
@@ -123,12 +123,13 @@ labPart('Lab 3B: log replication', () => {
       const committed: number[] = [];
       for (const index of indexes) {
         const value = await wait(cfg, index, cfg.n, first.term);
-        if (value === -1) return false; // the term moved on: try again
+        if (value === TERM_MOVED) return false; // the term moved on: try again
         if (typeof value !== 'number') return cfg.fail(`value ${value} is not an int`);
         committed.push(value);
       }
       for (let k = 0; k < 5; k++) {
-        if (!committed.includes(100 + k)) cfg.fail(`cmd ${100 + k} missing in ${committed.join(',')}`);
+        if (!committed.includes(100 + k))
+          cfg.fail(`cmd ${100 + k} missing in ${committed.join(',')}`);
       }
       return true;
     };
@@ -189,7 +190,8 @@ labPart('Lab 3B: log replication', () => {
   labTest('TestCount3B', THREE, async (cfg) => {
     await checkOneLeader(cfg);
     const elected = cfg.rpcTotal();
-    if (elected > 30 || elected < 1) cfg.fail(`too many or few RPCs (${elected}) to elect initial leader`);
+    if (elected > 30 || elected < 1)
+      cfg.fail(`too many or few RPCs (${elected}) to elect initial leader`);
     let total2 = 0;
     const attempt = async (): Promise<boolean> => {
       const leader = await checkOneLeader(cfg);
@@ -206,12 +208,16 @@ labPart('Lab 3B: log replication', () => {
       }
       for (let i = 1; i <= 10; i++) {
         const value = await wait(cfg, first.index + i, cfg.n, first.term);
-        if (value === -1) return false;
-        if (value !== values[i - 1]) cfg.fail(`wrong value ${value} committed for index ${first.index + i}; expected ${values[i - 1]}`);
+        if (value === TERM_MOVED) return false;
+        if (value !== values[i - 1])
+          cfg.fail(
+            `wrong value ${value} committed for index ${first.index + i}; expected ${values[i - 1]}`,
+          );
       }
       for (let j = 0; j < cfg.n; j++) if (cfg.getState(j).term !== first.term) return false;
       total2 = cfg.rpcTotal();
-      if (total2 - total1 > (10 + 1 + 3) * 3) cfg.fail(`too many RPCs (${total2 - total1}) for 10 entries`);
+      if (total2 - total1 > (10 + 1 + 3) * 3)
+        cfg.fail(`too many RPCs (${total2 - total1}) for 10 entries`);
       return true;
     };
     let success = false;

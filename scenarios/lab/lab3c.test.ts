@@ -116,42 +116,50 @@ labPart('Lab 3C: persistence', () => {
     await one(cfg, cfg.randomValue(), cfg.n, true);
   });
 
-  labTest('TestUnreliableAgree3C', { servers: 5, reliable: false, snapshot: false }, async (cfg) => {
-    const pending: Promise<number>[] = [];
-    for (let round = 1; round < 50; round++) {
-      for (let j = 0; j < 4; j++) pending.push(one(cfg, 100 * round + j, 1, true));
-      await one(cfg, round, 1, true);
-    }
-    cfg.setReliable(true);
-    await Promise.all(pending);
-    await one(cfg, 100, cfg.n, true);
-  });
+  labTest(
+    'TestUnreliableAgree3C',
+    { servers: 5, reliable: false, snapshot: false },
+    async (cfg) => {
+      const pending: Promise<number>[] = [];
+      for (let round = 1; round < 50; round++) {
+        for (let j = 0; j < 4; j++) pending.push(one(cfg, 100 * round + j, 1, true));
+        await one(cfg, round, 1, true);
+      }
+      cfg.setReliable(true);
+      await Promise.all(pending);
+      await one(cfg, 100, cfg.n, true);
+    },
+  );
 
-  labTest('TestFigure8Unreliable3C', { servers: 5, reliable: false, snapshot: false }, async (cfg) => {
-    await one(cfg, cfg.random.int(0, 9999), 1, true);
-    let up = cfg.n;
-    for (let round = 0; round < 1000; round++) {
-      if (round === 200) cfg.setLongReordering(true);
-      let leader = -1;
-      for (let i = 0; i < cfg.n; i++) {
-        if (cfg.start(i, cfg.random.int(0, 9999)).isLeader && cfg.isConnected(i)) leader = i;
-      }
-      await figure8Pause(cfg);
-      if (leader !== -1 && cfg.random.int(0, 999) < 500) {
-        cfg.disconnect(leader);
-        up--;
-      }
-      if (up < 3) {
-        const s = cfg.random.int(0, cfg.n - 1);
-        if (!cfg.isConnected(s)) {
-          cfg.connect(s);
-          up++;
+  labTest(
+    'TestFigure8Unreliable3C',
+    { servers: 5, reliable: false, snapshot: false },
+    async (cfg) => {
+      await one(cfg, cfg.random.int(0, 9999), 1, true);
+      let up = cfg.n;
+      for (let round = 0; round < 1000; round++) {
+        if (round === 200) cfg.setLongReordering(true);
+        let leader = -1;
+        for (let i = 0; i < cfg.n; i++) {
+          if (cfg.start(i, cfg.random.int(0, 9999)).isLeader && cfg.isConnected(i)) leader = i;
+        }
+        await figure8Pause(cfg);
+        if (leader !== -1 && cfg.random.int(0, 999) < 500) {
+          cfg.disconnect(leader);
+          up--;
+        }
+        if (up < 3) {
+          const s = cfg.random.int(0, cfg.n - 1);
+          if (!cfg.isConnected(s)) {
+            cfg.connect(s);
+            up++;
+          }
         }
       }
-    }
-    for (let i = 0; i < cfg.n; i++) if (!cfg.isConnected(i)) cfg.connect(i);
-    await one(cfg, cfg.random.int(0, 9999), cfg.n, true);
-  });
+      for (let i = 0; i < cfg.n; i++) if (!cfg.isConnected(i)) cfg.connect(i);
+      await one(cfg, cfg.random.int(0, 9999), cfg.n, true);
+    },
+  );
 
   for (const unreliable of [false, true]) {
     const name = unreliable ? 'TestUnreliableChurn3C' : 'TestReliableChurn3C';

@@ -74,20 +74,26 @@ labPart('Lab 3D: log compaction', () => {
     ['TestSnapshotInstallUnCrash3D', { disconnect: false, reliable: false, crash: true }],
   ];
   for (const [name, c] of cases) {
-    labTest(name, { servers: 3, reliable: c.reliable, snapshot: true }, (cfg) => snapshotCommon(cfg, c));
+    labTest(name, { servers: 3, reliable: c.reliable, snapshot: true }, (cfg) =>
+      snapshotCommon(cfg, c),
+    );
   }
 
-  labTest('TestSnapshotAllCrash3D', { servers: 3, reliable: false, snapshot: true }, async (cfg) => {
-    await one(cfg, cfg.randomValue(), cfg.n, true);
-    for (let round = 0; round < 5; round++) {
-      const count = SNAPSHOT_INTERVAL / 2 + cfg.random.int(0, SNAPSHOT_INTERVAL - 1);
-      for (let k = 0; k < count; k++) await one(cfg, cfg.randomValue(), cfg.n, true);
-      const index1 = await one(cfg, cfg.randomValue(), cfg.n, true);
-      restartAll(cfg);
-      const index2 = await one(cfg, cfg.randomValue(), cfg.n, true);
-      if (index2 < index1 + 1) cfg.fail(`index decreased from ${index1} to ${index2}`);
-    }
-  });
+  labTest(
+    'TestSnapshotAllCrash3D',
+    { servers: 3, reliable: false, snapshot: true },
+    async (cfg) => {
+      await one(cfg, cfg.randomValue(), cfg.n, true);
+      for (let round = 0; round < 5; round++) {
+        const count = SNAPSHOT_INTERVAL / 2 + cfg.random.int(0, SNAPSHOT_INTERVAL - 1);
+        for (let k = 0; k < count; k++) await one(cfg, cfg.randomValue(), cfg.n, true);
+        const index1 = await one(cfg, cfg.randomValue(), cfg.n, true);
+        restartAll(cfg);
+        const index2 = await one(cfg, cfg.randomValue(), cfg.n, true);
+        if (index2 < index1 + 1) cfg.fail(`index decreased from ${index1} to ${index2}`);
+      }
+    },
+  );
 
   labTest('TestSnapshotInit3D', { servers: 3, reliable: false, snapshot: true }, async (cfg) => {
     await one(cfg, cfg.randomValue(), cfg.n, true);

@@ -8,7 +8,8 @@ export function parseSeedList(text: string): number[] {
   const seeds: number[] = [];
   for (const part of text.split(',')) {
     const match = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
-    if (match === null) throw new Error(`RAFTSIM_SEEDS: "${part}" is not a seed or a range like 1-200`);
+    if (match === null)
+      throw new Error(`RAFTSIM_SEEDS: "${part}" is not a seed or a range like 1-200`);
     const from = Number(match[1]);
     const to = match[2] === undefined ? from : Number(match[2]);
     if (to < from) throw new Error(`RAFTSIM_SEEDS: empty range ${part}`);

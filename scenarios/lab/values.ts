@@ -22,17 +22,24 @@ export function encodeValue(value: LabValue): Uint8Array {
 }
 
 export function decodeValue(bytes: Uint8Array): LabValue {
-  if (bytes[0] === 0) return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getFloat64(1);
+  if (bytes[0] === 0)
+    return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getFloat64(1);
   if (bytes[0] === 1) return decoder.decode(bytes.subarray(1));
   throw new Error(`not a lab value: tag ${bytes[0]}`);
 }
 
 /** The 3D service's snapshot: the last included index and every command up to it. */
-export function encodeServiceSnapshot(lastIncluded: number, commands: readonly LabValue[]): Uint8Array {
+export function encodeServiceSnapshot(
+  lastIncluded: number,
+  commands: readonly LabValue[],
+): Uint8Array {
   return encoder.encode(JSON.stringify([lastIncluded, commands]));
 }
 
-export function decodeServiceSnapshot(bytes: Uint8Array): { lastIncluded: number; commands: LabValue[] } {
+export function decodeServiceSnapshot(bytes: Uint8Array): {
+  lastIncluded: number;
+  commands: LabValue[];
+} {
   const [lastIncluded, commands] = JSON.parse(decoder.decode(bytes)) as [number, LabValue[]];
   return { lastIncluded, commands };
 }

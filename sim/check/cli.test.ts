@@ -13,10 +13,10 @@ const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/porcupine/', imp
 function run(argv: string[]): { code: number; out: string } {
   const original = process.stdout.write.bind(process.stdout);
   let out = '';
-  process.stdout.write = ((chunk: string) => {
-    out += chunk;
+  process.stdout.write = (chunk: string | Uint8Array) => {
+    out += String(chunk);
     return true;
-  }) as typeof process.stdout.write;
+  };
   try {
     return { code: checkCommand(argv), out };
   } finally {

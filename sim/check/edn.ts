@@ -23,6 +23,9 @@ export function readEdnMap(text: string, line: number): Map<string, EdnValue> {
   return map;
 }
 
+/** A bare token (keyword, number, symbol), matched in place: sticky, so no slicing. */
+const TOKEN = /[^\s,{}[\]()"]+/y;
+
 const ESCAPES: Readonly<Record<string, string>> = {
   '"': '"',
   '\\': '\\',
@@ -64,7 +67,8 @@ class Reader {
   value(): EdnValue {
     this.skipSpace();
     if (this.at('"')) return this.string();
-    const match = /^[^\s,{}[\]()"]+/.exec(this.text.slice(this.position));
+    TOKEN.lastIndex = this.position;
+    const match = TOKEN.exec(this.text);
     if (match === null) this.fail('expected a value');
     const token = match[0];
     this.position += token.length;

@@ -1,8 +1,14 @@
 import { expect } from 'chai';
 import { checkParsed, HistoryFormatError, parseHistoryFile, RAFTSIM_FORMAT } from './index.js';
 
-const document = (operations: unknown[], model: string | undefined = 'kv') =>
-  JSON.stringify({ format: RAFTSIM_FORMAT, version: 1, model, operations });
+/** A raftsim-history document; `model: null` leaves the field out. */
+const document = (operations: unknown[], model: string | null = 'kv') =>
+  JSON.stringify({
+    format: RAFTSIM_FORMAT,
+    version: 1,
+    ...(model === null ? {} : { model }),
+    operations,
+  });
 
 const putOp = {
   client: 0,
@@ -23,8 +29,8 @@ describe('parseHistoryFile', () => {
   });
 
   it('takes the model from the hint when the file has none, and rejects a contradicting hint', () => {
-    expect(parseHistoryFile(document([putOp], undefined), 'kv').model).to.equal('kv');
-    expect(() => parseHistoryFile(document([putOp], undefined))).to.throw(
+    expect(parseHistoryFile(document([putOp], null), 'kv').model).to.equal('kv');
+    expect(() => parseHistoryFile(document([putOp], null))).to.throw(
       HistoryFormatError,
       /no "model"/,
     );

@@ -107,7 +107,7 @@ function humanReport(
 ): string {
   const summary =
     `check: ${path}: ${result.verdict} (model ${result.model}, ${result.operations} operations, ` +
-    `${result.partitions} partitions, ${result.steps} steps, ${millis.toFixed(1)} ms)`;
+    `${result.partitions} partition${result.partitions === 1 ? '' : 's'}, ${result.steps} steps, ${millis.toFixed(1)} ms)`;
   const lines = [summary];
   if (result.unknownPartitions.length > 0) {
     lines.push(`  out of budget in partitions: ${result.unknownPartitions.join(', ')}`);
@@ -120,7 +120,7 @@ function humanReport(
         `leaving the state ${failure.state}`,
     );
     if (failure.stuck !== null) {
-      lines.push(`  then nothing can go before: ${describeOperation(history, failure.stuck)}`);
+      lines.push(`  first deadline it misses: ${describeOperation(history, failure.stuck)}`);
     }
   }
   return `${lines.join('\n')}\n`;

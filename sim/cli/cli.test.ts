@@ -35,7 +35,16 @@ describe('raftsim CLI', () => {
   it('run --trace writes an NDJSON trace with one formatted line per event', () => {
     const dir = mkdtempSync(join(tmpdir(), 'raftsim-'));
     const path = join(dir, 'trace.ndjson');
-    const { code, stdout } = raftsim('run', '--seed', '1', '--time', '200ms', '--trace', path, '--json');
+    const { code, stdout } = raftsim(
+      'run',
+      '--seed',
+      '1',
+      '--time',
+      '200ms',
+      '--trace',
+      path,
+      '--json',
+    );
     expect(code).to.equal(0);
     const lines = readFileSync(path, 'utf8').trim().split('\n');
     const first = JSON.parse(lines[0] as string) as Record<string, unknown>;
@@ -49,7 +58,11 @@ describe('raftsim CLI', () => {
     ['a bad seed', ['run', '--seed', 'x'], /--seed must be a non-negative integer/],
     ['a missing seed', ['run'], /--seed is required/],
     ['an unknown flag', ['run', '--seed', '1', '--frobnicate'], /Unknown option '--frobnicate'/],
-    ['an unknown profile', ['run', '--seed', '1', '--profile', 'lossy'], /--profile must be one of/],
+    [
+      'an unknown profile',
+      ['run', '--seed', '1', '--profile', 'lossy'],
+      /--profile must be one of/,
+    ],
     ['a bad duration', ['run', '--seed', '1', '--time', 'soon'], /--time must be a duration/],
     ['an unknown command', ['frobnicate'], /unknown command "frobnicate"/],
   ] as const) {

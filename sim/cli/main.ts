@@ -1,18 +1,27 @@
 #!/usr/bin/env node
 import { benchCommand } from './bench.js';
 import { UsageError } from './args.js';
+import { CHECK_HELP, checkCommand } from './check.js';
+import { FUZZ_HELP, fuzzCommand } from './fuzz.js';
+import { REPLAY_HELP, replayCommand } from './replay.js';
 import { RUN_HELP, runCommand } from './run.js';
 
 const USAGE = `usage: raftsim <command> [options]
 
 commands:
+  ${FUZZ_HELP}
   ${RUN_HELP}
+  ${REPLAY_HELP}
+  ${CHECK_HELP}
   raftsim bench [--json] [--quick]
 
 exit codes: 0 ok, 1 a check failed, 2 bad usage or input, 3 no verdict (out of budget), 4 internal error`;
 
 const COMMANDS: Readonly<Record<string, (argv: string[]) => number | Promise<number>>> = {
+  fuzz: fuzzCommand,
   run: runCommand,
+  replay: replayCommand,
+  check: checkCommand,
   bench: benchCommand,
 };
 

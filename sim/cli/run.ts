@@ -35,7 +35,9 @@ export function runCommand(argv: string[]): number {
   const safetyMicros = parseTime('time', values.time, seconds(20));
   const profile = profileByName(values.profile ?? 'unreliable');
   if (profile === undefined) {
-    throw new UsageError(`--profile must be one of ${PROFILE_NAMES.join(', ')}, got "${values.profile}"`);
+    throw new UsageError(
+      `--profile must be one of ${PROFILE_NAMES.join(', ')}, got "${values.profile}"`,
+    );
   }
   const faults = drawFaults(new Streams(seed).get('faults'), servers, safetyMicros);
   const records: TraceRecord[] = [];
@@ -51,7 +53,10 @@ export function runCommand(argv: string[]): number {
     ...(tracePath === undefined ? {} : { onTrace: (r: TraceRecord) => records.push(r) }),
   });
   if (tracePath !== undefined) {
-    writeFileAtomic(tracePath, records.map((r) => `${JSON.stringify({ ...r, text: formatTraceRecord(r) })}\n`));
+    writeFileAtomic(
+      tracePath,
+      records.map((r) => `${JSON.stringify({ ...r, text: formatTraceRecord(r) })}\n`),
+    );
   }
   if (values.json === true) {
     printJson({
@@ -80,7 +85,9 @@ export function runCommand(argv: string[]): number {
   ];
   if (result.violation !== null) {
     const v = result.violation;
-    lines.push(`violation: ${v.invariant} at event #${v.event} (${formatMicros(v.t)}), nodes [${v.nodes.join(', ')}]: ${v.message}`);
+    lines.push(
+      `violation: ${v.invariant} at event #${v.event} (${formatMicros(v.t)}), nodes [${v.nodes.join(', ')}]: ${v.message}`,
+    );
   }
   if (result.liveness !== null) lines.push(`liveness: ${result.liveness}`);
   lines.push(`verdict: ${result.verdict}`, `trace-hash: ${result.traceHash}`);

@@ -13,7 +13,12 @@ import type { FuzzConfig, SwarmVector } from './config.js';
 export const clusterSize = fc.constantFrom(3, 5, 7);
 
 /** Profiles a run may start with (long reordering and delays come as knobs too). */
-export const PROFILES_FOR_FUZZ = ['reliable', 'unreliable', 'longReordering', 'exponential'] as const;
+export const PROFILES_FOR_FUZZ = [
+  'reliable',
+  'unreliable',
+  'longReordering',
+  'exponential',
+] as const;
 export const profileName = fc.constantFrom(...PROFILES_FOR_FUZZ);
 
 const nodeOf = (servers: number) => fc.integer({ min: 0, max: servers - 1 });
@@ -25,7 +30,10 @@ export function majorityPartition(servers: number): fc.Arbitrary<FaultStep> {
     .shuffledSubarray(allNodes(servers), { minLength: 1, maxLength: Math.floor((servers - 1) / 2) })
     .map((minority) => ({
       kind: 'partition',
-      groups: [allNodes(servers).filter((n) => !minority.includes(n)), [...minority].sort((a, b) => a - b)],
+      groups: [
+        allNodes(servers).filter((n) => !minority.includes(n)),
+        [...minority].sort((a, b) => a - b),
+      ],
     }));
 }
 
@@ -63,7 +71,10 @@ export function faultKinds(servers: number): Record<string, fc.Arbitrary<FaultSt
 
 export const FAULT_KIND_NAMES = Object.keys(faultKinds(3));
 
-export function faultStep(servers: number, kinds: readonly string[] = FAULT_KIND_NAMES): fc.Arbitrary<FaultStep> {
+export function faultStep(
+  servers: number,
+  kinds: readonly string[] = FAULT_KIND_NAMES,
+): fc.Arbitrary<FaultStep> {
   const all = faultKinds(servers);
   return fc.oneof(...kinds.map((k) => all[k] as fc.Arbitrary<FaultStep>));
 }
@@ -75,8 +86,13 @@ export function schedule(
   maxSteps = 12,
   kinds: readonly string[] = FAULT_KIND_NAMES,
 ): fc.Arbitrary<TimedFault[]> {
-  const timed = fc.record({ at: fc.integer({ min: 0, max: safetyMicros }), step: faultStep(servers, kinds) });
-  return fc.array(timed, { maxLength: maxSteps }).map((steps) => [...steps].sort((a, b) => a.at - b.at));
+  const timed = fc.record({
+    at: fc.integer({ min: 0, max: safetyMicros }),
+    step: faultStep(servers, kinds),
+  });
+  return fc
+    .array(timed, { maxLength: maxSteps })
+    .map((steps) => [...steps].sort((a, b) => a.at - b.at));
 }
 
 export const workload: fc.Arbitrary<WorkloadOptions> = fc.record({
@@ -122,7 +138,10 @@ export function swarmConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfi
   const safetyMicros = options.safetyMicros ?? DEFAULT_SAFETY;
   const size = options.servers === undefined ? clusterSize : fc.constant(options.servers);
   return fc.tuple(size, swarmVector).chain(([servers, vector]) => {
-    const steps = Math.max(1, Math.min(options.maxSteps ?? 24, Math.round(safetyMicros / vector.meanGapMicros)));
+    const steps = Math.max(
+      1,
+      Math.min(options.maxSteps ?? 24, Math.round(safetyMicros / vector.meanGapMicros)),
+    );
     return fc.record({
       servers: fc.constant(servers),
       profile: profileName,

@@ -83,7 +83,11 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
     failure: {
       config: shrunk,
       summary: runConfig(seed, shrunk),
-      fastCheck: { seed: details.seed, path: details.counterexamplePath ?? '', shrinks: details.numShrinks },
+      fastCheck: {
+        seed: details.seed,
+        path: details.counterexamplePath ?? '',
+        shrinks: details.numShrinks,
+      },
     },
   };
 }

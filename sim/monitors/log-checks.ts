@@ -105,7 +105,11 @@ export class GhostCommit {
     return null;
   }
 
-  private heldByMajority(index: number, term: number, views: readonly (RaftView | null)[]): boolean {
+  private heldByMajority(
+    index: number,
+    term: number,
+    views: readonly (RaftView | null)[],
+  ): boolean {
     let count = 0;
     for (const view of views) if (view !== null && view.termAt(index) === term) count++;
     return count >= this.majority;

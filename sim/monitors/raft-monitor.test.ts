@@ -100,7 +100,10 @@ describe('RaftMonitor', () => {
 
   it('G4: commitIndex going down, or bounds out of order, fail', () => {
     const { views, monitor } = setup();
-    views[0]!.setLog([[1, 1], [1, 2]]);
+    views[0]!.setLog([
+      [1, 1],
+      [1, 2],
+    ]);
     views[0]!.commitIndex = 2;
     monitor.afterInput(0);
     views[0]!.commitIndex = 1;
@@ -113,20 +116,39 @@ describe('RaftMonitor', () => {
 
   it('LM: the same (index, term) with another command, or after another term, fails', () => {
     const { views, monitor } = setup();
-    views[0]!.setLog([[1, 10], [1, 11]]);
+    views[0]!.setLog([
+      [1, 10],
+      [1, 11],
+    ]);
     monitor.afterInput(0);
-    views[1]!.setLog([[1, 10], [1, 11]]);
+    views[1]!.setLog([
+      [1, 10],
+      [1, 11],
+    ]);
     expect(violation(() => monitor.afterInput(1))).to.equal(null);
-    views[2]!.setLog([[1, 10], [1, 99]]);
+    views[2]!.setLog([
+      [1, 10],
+      [1, 99],
+    ]);
     expect(violation(() => monitor.afterInput(2))).to.equal('LM');
   });
 
   it('LAO: a leader that rewrites its own log in its term fails; appending is fine', () => {
     const { views, monitor } = setup();
     lead(views[0]!, 1);
-    views[0]!.setLog([[1, 1], [1, 2]]);
+    views[0]!.setLog([
+      [1, 1],
+      [1, 2],
+    ]);
     monitor.afterInput(0);
-    views[0]!.setLog([[1, 1], [1, 2], [1, 3]], 3);
+    views[0]!.setLog(
+      [
+        [1, 1],
+        [1, 2],
+        [1, 3],
+      ],
+      3,
+    );
     expect(violation(() => monitor.afterInput(0))).to.equal(null);
     views[0]!.setLog([[1, 1]], 2);
     expect(violation(() => monitor.afterInput(0))).to.equal('LAO');
@@ -153,8 +175,20 @@ describe('RaftMonitor', () => {
     monitor.afterInput(1);
     monitor.afterInput(0);
     expect(monitor.committedIndex).to.equal(0);
-    views[0]!.setLog([[1, 7], [3, 8]], 2);
-    views[1]!.setLog([[1, 7], [3, 8]], 2);
+    views[0]!.setLog(
+      [
+        [1, 7],
+        [3, 8],
+      ],
+      2,
+    );
+    views[1]!.setLog(
+      [
+        [1, 7],
+        [3, 8],
+      ],
+      2,
+    );
     monitor.afterInput(1);
     monitor.afterInput(0);
     expect(monitor.committedIndex).to.equal(2);
@@ -163,7 +197,10 @@ describe('RaftMonitor', () => {
   it('G1: a matchIndex beyond what the follower holds fails', () => {
     const { views, monitor } = setup();
     lead(views[0]!, 2);
-    views[0]!.setLog([[2, 1], [2, 2]]);
+    views[0]!.setLog([
+      [2, 1],
+      [2, 2],
+    ]);
     views[1]!.setLog([[2, 1]]);
     views[1]!.term = 2;
     views[0]!.match = [0, 1, 0];
@@ -175,21 +212,35 @@ describe('RaftMonitor', () => {
   it('G5: a vote granted before it is durable fails; after a persist it is fine', () => {
     const { views, monitor } = setup();
     Object.assign(views[0]!, { term: 4, votedFor: 2 });
-    expect(violation(() => monitor.beforeSend(0, 2, { kind: 'vote', term: 4, candidate: 2 }))).to.equal('G5');
+    expect(
+      violation(() => monitor.beforeSend(0, 2, { kind: 'vote', term: 4, candidate: 2 })),
+    ).to.equal('G5');
     monitor.afterPersist(0);
-    expect(violation(() => monitor.beforeSend(0, 2, { kind: 'vote', term: 4, candidate: 2 }))).to.equal(null);
-    expect(violation(() => monitor.beforeSend(0, 1, { kind: 'append', term: 4, matchIndex: 3 }))).to.equal('G5');
+    expect(
+      violation(() => monitor.beforeSend(0, 2, { kind: 'vote', term: 4, candidate: 2 })),
+    ).to.equal(null);
+    expect(
+      violation(() => monitor.beforeSend(0, 1, { kind: 'append', term: 4, matchIndex: 3 })),
+    ).to.equal('G5');
   });
 
   it('SMS: gaps, going backwards and two commands at one index fail', () => {
     const { monitor } = setup();
-    const cmd = (index: number, byte: number) => ({ commandValid: true as const, command: Uint8Array.of(byte), commandIndex: index });
+    const cmd = (index: number, byte: number) => ({
+      commandValid: true as const,
+      command: Uint8Array.of(byte),
+      commandIndex: index,
+    });
     monitor.onApply(0, cmd(1, 5));
     expect(violation(() => monitor.onApply(0, cmd(3, 6)))).to.equal('SMS');
     expect(violation(() => monitor.onApply(1, cmd(1, 9)))).to.equal('SMS');
     const snap = setup().monitor;
     snap.onApply(0, { commandValid: false, snapshotValid: true, snapshotIndex: 10 });
-    expect(violation(() => snap.onApply(0, { commandValid: false, snapshotValid: true, snapshotIndex: 9 }))).to.equal('SMS');
+    expect(
+      violation(() =>
+        snap.onApply(0, { commandValid: false, snapshotValid: true, snapshotIndex: 9 }),
+      ),
+    ).to.equal('SMS');
     expect(violation(() => snap.onApply(0, cmd(11, 1)))).to.equal(null);
   });
 

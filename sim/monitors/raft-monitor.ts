@@ -79,7 +79,11 @@ export class RaftMonitor {
   afterPersist(node: number): void {
     const view = this.ctx.view(node);
     if (view === null) return;
-    this.durable[node] = { term: view.term, votedFor: view.votedFor, lastLogIndex: view.lastLogIndex };
+    this.durable[node] = {
+      term: view.term,
+      votedFor: view.votedFor,
+      lastLogIndex: view.lastLogIndex,
+    };
   }
 
   /** G5: a reply that vouches for state leaves only once that state is durable. */
@@ -87,13 +91,25 @@ export class RaftMonitor {
     if (vouch === null) return;
     const d = this.durable[node] as Durable;
     if (d.term < vouch.term) {
-      this.fail('G5', [node, to], `node ${node} vouches in term ${vouch.term} with term ${d.term} durable`);
+      this.fail(
+        'G5',
+        [node, to],
+        `node ${node} vouches in term ${vouch.term} with term ${d.term} durable`,
+      );
     }
     if (vouch.kind === 'vote' && d.term === vouch.term && d.votedFor !== vouch.candidate) {
-      this.fail('G5', [node, to], `node ${node} grants ${vouch.candidate} a vote not yet durable (durable: ${d.votedFor})`);
+      this.fail(
+        'G5',
+        [node, to],
+        `node ${node} grants ${vouch.candidate} a vote not yet durable (durable: ${d.votedFor})`,
+      );
     }
     if (vouch.kind === 'append' && d.lastLogIndex < vouch.matchIndex) {
-      this.fail('G5', [node, to], `node ${node} acks index ${vouch.matchIndex} with ${d.lastLogIndex} durable`);
+      this.fail(
+        'G5',
+        [node, to],
+        `node ${node} acks index ${vouch.matchIndex} with ${d.lastLogIndex} durable`,
+      );
     }
   }
 
@@ -102,17 +118,26 @@ export class RaftMonitor {
     const upTo = this.appliedUpTo[node] as number;
     if (!applied.commandValid) {
       if (applied.snapshotIndex <= upTo) {
-        this.fail('SMS', [node], `node ${node} applies snapshot ${applied.snapshotIndex} after applying ${upTo}`);
+        this.fail(
+          'SMS',
+          [node],
+          `node ${node} applies snapshot ${applied.snapshotIndex} after applying ${upTo}`,
+        );
       }
       this.appliedUpTo[node] = applied.snapshotIndex;
       return;
     }
     const index = applied.commandIndex;
-    if (index !== upTo + 1) this.fail('SMS', [node], `node ${node} applies index ${index} after ${upTo}`);
+    if (index !== upTo + 1)
+      this.fail('SMS', [node], `node ${node} applies index ${index} after ${upTo}`);
     const hash = hashBytes(applied.command);
     const other = this.appliedHash[index];
     if (other !== undefined && other !== hash) {
-      this.fail('SMS', [node], `node ${node} applies a command at ${index} that differs from another node's`);
+      this.fail(
+        'SMS',
+        [node],
+        `node ${node} applies a command at ${index} that differs from another node's`,
+      );
     }
     this.appliedHash[index] = hash;
     this.appliedUpTo[node] = index;
@@ -129,19 +154,31 @@ export class RaftMonitor {
     const view = this.ctx.view(node);
     if (view === null) return;
     this.appliedUpTo[node] = view.lastApplied;
-    this.durable[node] = { term: view.term, votedFor: view.votedFor, lastLogIndex: view.lastLogIndex };
+    this.durable[node] = {
+      term: view.term,
+      votedFor: view.votedFor,
+      lastLogIndex: view.lastLogIndex,
+    };
   }
 
   private checkTermAndVote(node: number, view: RaftView): void {
     if (view.term < (this.highestTerm[node] as number)) {
-      this.fail('G2', [node], `node ${node}'s term went from ${this.highestTerm[node]} down to ${view.term}`);
+      this.fail(
+        'G2',
+        [node],
+        `node ${node}'s term went from ${this.highestTerm[node]} down to ${view.term}`,
+      );
     }
     this.highestTerm[node] = view.term;
     if (view.votedFor === null) return;
     const votes = this.votes[node] as Map<number, number>;
     const earlier = votes.get(view.term);
     if (earlier !== undefined && earlier !== view.votedFor) {
-      this.fail('G3', [node, earlier, view.votedFor], `node ${node} voted for ${earlier} and then ${view.votedFor} in term ${view.term}`);
+      this.fail(
+        'G3',
+        [node, earlier, view.votedFor],
+        `node ${node} voted for ${earlier} and then ${view.votedFor} in term ${view.term}`,
+      );
     }
     votes.set(view.term, view.votedFor);
   }
@@ -153,23 +190,36 @@ export class RaftMonitor {
     }
     const owner = this.leaderOfTerm.get(view.term);
     if (owner !== undefined && owner !== node) {
-      this.fail('ES', [owner, node], `nodes ${owner} and ${node} are both leaders of term ${view.term}`);
+      this.fail(
+        'ES',
+        [owner, node],
+        `nodes ${owner} and ${node} are both leaders of term ${view.term}`,
+      );
     }
     if (owner === undefined) {
       this.leaderOfTerm.set(view.term, node);
       const missing = this.ghost.missingFrom(view);
-      if (missing !== null) this.fail('LC', [node], `new leader ${node} of term ${view.term}: ${missing}`);
+      if (missing !== null)
+        this.fail('LC', [node], `new leader ${node} of term ${view.term}: ${missing}`);
     }
   }
 
   private checkBounds(node: number, view: RaftView): void {
     const { commitIndex, lastApplied, lastLogIndex, snapshotIndex } = view;
     if (commitIndex < (this.commitSeen[node] as number)) {
-      this.fail('G4', [node], `node ${node}'s commitIndex went from ${this.commitSeen[node]} down to ${commitIndex}`);
+      this.fail(
+        'G4',
+        [node],
+        `node ${node}'s commitIndex went from ${this.commitSeen[node]} down to ${commitIndex}`,
+      );
     }
     this.commitSeen[node] = commitIndex;
     if (lastApplied > commitIndex || commitIndex > lastLogIndex || snapshotIndex > commitIndex) {
-      this.fail('G4', [node], `node ${node}: lastApplied ${lastApplied}, commitIndex ${commitIndex}, lastIndex ${lastLogIndex}, snapshot ${snapshotIndex}`);
+      this.fail(
+        'G4',
+        [node],
+        `node ${node}: lastApplied ${lastApplied}, commitIndex ${commitIndex}, lastIndex ${lastLogIndex}, snapshot ${snapshotIndex}`,
+      );
     }
   }
 
@@ -179,12 +229,17 @@ export class RaftMonitor {
     if (changed !== Infinity) {
       this.logsChanged = true;
       if (tail !== null && tail.term === view.term && changed <= tail.lastIndex) {
-        this.fail('LAO', [node], `leader ${node} of term ${view.term} changed its log at ${changed} (had ${tail.lastIndex})`);
+        this.fail(
+          'LAO',
+          [node],
+          `leader ${node} of term ${view.term} changed its log at ${changed} (had ${tail.lastIndex})`,
+        );
       }
       const conflict = this.logMatching.check(view, changed);
       if (conflict !== null) this.fail('LM', [node], `node ${node}: ${conflict}`);
     }
-    this.leaderTail[node] = view.role === 'leader' ? { term: view.term, lastIndex: view.lastLogIndex } : null;
+    this.leaderTail[node] =
+      view.role === 'leader' ? { term: view.term, lastIndex: view.lastLogIndex } : null;
   }
 
   /** G1: a leader's matchIndex for a follower of its term is within their shared prefix. */
@@ -198,7 +253,11 @@ export class RaftMonitor {
       const theirs = other.lastLogIndex >= match ? other.termAt(match) : -1;
       if (mine === undefined || theirs === undefined) continue; // compacted on either side
       if (mine !== theirs) {
-        this.fail('G1', [node, peer], `leader ${node} has matchIndex ${match} for ${peer}, whose entry there is ${theirs === -1 ? 'missing' : `of term ${theirs}`}, not ${mine}`);
+        this.fail(
+          'G1',
+          [node, peer],
+          `leader ${node} has matchIndex ${match} for ${peer}, whose entry there is ${theirs === -1 ? 'missing' : `of term ${theirs}`}, not ${mine}`,
+        );
       }
     }
   }
@@ -206,10 +265,17 @@ export class RaftMonitor {
   private advanceGhost(): void {
     this.logsChanged = false;
     const views = Array.from({ length: this.ctx.servers }, (_, i) => this.ctx.view(i));
-    for (const view of views) if (view !== null && view.role === 'leader') this.ghost.advance(view, views);
+    for (const view of views)
+      if (view !== null && view.role === 'leader') this.ghost.advance(view, views);
   }
 
   private fail(invariant: InvariantId, nodes: readonly number[], message: string): never {
-    throw new ViolationError({ invariant, event: this.ctx.eventIndex(), t: this.ctx.now(), nodes, message });
+    throw new ViolationError({
+      invariant,
+      event: this.ctx.eventIndex(),
+      t: this.ctx.now(),
+      nodes,
+      message,
+    });
   }
 }

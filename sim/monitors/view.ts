@@ -64,7 +64,9 @@ export interface Violation {
 export class ViolationError extends Error {
   override readonly name = 'ViolationError';
   constructor(readonly violation: Violation) {
-    super(`${violation.invariant} (${INVARIANTS[violation.invariant]}) violated at event #${violation.event}: ${violation.message}`);
+    super(
+      `${violation.invariant} (${INVARIANTS[violation.invariant]}) violated at event #${violation.event}: ${violation.message}`,
+    );
   }
 }
 

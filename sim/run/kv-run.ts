@@ -5,7 +5,14 @@ import { kvProgram, type KvNode } from '../../raft/kv/program.js';
 import { isClerkReturn, KvServer, type KvApplied } from '../../raft/kv/server.js';
 import { KvTable } from '../../raft/kv/table.js';
 import type { RaftOptions } from '../../raft/options.js';
-import { checkHistory, kvModel, type CheckResult, type KvInput, type KvOutput, type Operation } from '../check/index.js';
+import {
+  checkHistory,
+  kvModel,
+  type CheckResult,
+  type KvInput,
+  type KvOutput,
+  type Operation,
+} from '../check/index.js';
 import { ViolationError, type Violation } from '../monitors/view.js';
 import type { TimedFault } from '../nemesis.js';
 import { reliable, type NetworkProfile } from '../profiles.js';
@@ -73,12 +80,21 @@ export function runKv(config: KvRunConfig): KvRunResult {
     }),
   });
   if (config.onTrace !== undefined) world.trace.subscribe(config.onTrace);
-  const monitor = config.monitors === false ? null : attachMonitor(world, {
+  const monitor =
+    config.monitors === false
+      ? null
+      : attachMonitor(world, {
+          servers,
+          view: (node) => (node instanceof KvServer ? node.raft : null),
+          applied: (applied) => (isClerkReturn(applied) ? null : applied),
+        });
+  const workload = new Workload(
+    workloadOptions,
     servers,
-    view: (node) => (node instanceof KvServer ? node.raft : null),
-    applied: (applied) => (isClerkReturn(applied) ? null : applied),
-  });
-  const workload = new Workload(workloadOptions, servers, world.scheduler, world.streams.get('workload'), (node) => world.host(node));
+    world.scheduler,
+    world.streams.get('workload'),
+    (node) => world.host(node),
+  );
   const appliedCommands: Uint8Array[] = [];
   world.onApply((node, applied) => {
     if (isClerkReturn(applied)) workload.returned(node, applied);
@@ -101,13 +117,28 @@ export function runKv(config: KvRunConfig): KvRunResult {
   violation ??= lostWrites(workload.history, appliedCommands, end);
   let linearizability: CheckResult | null = null;
   if (violation === null) {
-    linearizability = checkHistory(workload.history, kvModel, config.checkBudget === undefined ? {} : { budget: config.checkBudget });
+    linearizability = checkHistory(
+      workload.history,
+      kvModel,
+      config.checkBudget === undefined ? {} : { budget: config.checkBudget },
+    );
     if (linearizability.verdict === 'illegal') {
-      violation = { invariant: 'LIN', ...end, nodes: [], message: `history not linearizable (key ${linearizability.failure?.partition ?? '?'})` };
+      violation = {
+        invariant: 'LIN',
+        ...end,
+        nodes: [],
+        message: `history not linearizable (key ${linearizability.failure?.partition ?? '?'})`,
+      };
     }
   }
   const verdict: RunVerdict =
-    violation !== null ? 'violation' : liveness !== null ? 'liveness' : linearizability?.verdict === 'unknown' ? 'unknown' : 'ok';
+    violation !== null
+      ? 'violation'
+      : liveness !== null
+        ? 'liveness'
+        : linearizability?.verdict === 'unknown'
+          ? 'unknown'
+          : 'ok';
   return {
     verdict,
     violation,
@@ -122,7 +153,11 @@ export function runKv(config: KvRunConfig): KvRunResult {
 }
 
 /** Heals everything, then requires a leader and the end of every open call, on time. */
-function livenessPhase(world: World<KvWire, KvApplied, KvNode>, workload: Workload, servers: number): string | null {
+function livenessPhase(
+  world: World<KvWire, KvApplied, KvNode>,
+  workload: Workload,
+  servers: number,
+): string | null {
   workload.stopIssuing();
   world.applyFault({ kind: 'heal' });
   world.clearKnobs();
@@ -146,12 +181,16 @@ function livenessPhase(world: World<KvWire, KvApplied, KvNode>, workload: Worklo
  */
 function violationOf(error: unknown, event: number, t: Micros): Violation {
   if (error instanceof ViolationError) return error.violation;
-  if (error instanceof RaftInvariantError) return { invariant: 'ASSERT', event, t, nodes: [], message: error.message };
+  if (error instanceof RaftInvariantError)
+    return { invariant: 'ASSERT', event, t, nodes: [], message: error.message };
   throw error;
 }
 
 /** The live server that leads the highest term, if any. */
-export function currentLeader(world: World<KvWire, KvApplied, KvNode>, servers: number): number | null {
+export function currentLeader(
+  world: World<KvWire, KvApplied, KvNode>,
+  servers: number,
+): number | null {
   let leader: number | null = null;
   let term = -1;
   for (let node = 0; node < servers; node++) {
@@ -191,10 +230,20 @@ function lostWrites(
     if (op.input.op !== 'put' || op.output === null) continue;
     const times = effective.get(op.input.value) ?? 0;
     if (op.output.err === 'OK' && times !== 1) {
-      return { invariant: 'DUR', ...end, nodes: [], message: `put ${op.input.value} acknowledged but took effect ${times} times` };
+      return {
+        invariant: 'DUR',
+        ...end,
+        nodes: [],
+        message: `put ${op.input.value} acknowledged but took effect ${times} times`,
+      };
     }
     if ((op.output.err === 'ErrVersion' || op.output.err === 'ErrNoKey') && times !== 0) {
-      return { invariant: 'DUR', ...end, nodes: [], message: `put ${op.input.value} refused (${op.output.err}) but took effect` };
+      return {
+        invariant: 'DUR',
+        ...end,
+        nodes: [],
+        message: `put ${op.input.value} refused (${op.output.err}) but took effect`,
+      };
     }
   }
   return null;

@@ -18,14 +18,11 @@ export interface MonitorBinding<I, A> {
 /** What a reply vouches for (G5), for any message a Raft node sends. */
 export function vouchOf(message: { readonly type: string }, to: number): Vouch | null {
   const m = message as RaftMessage;
-  switch (m.type) {
-    case 'RequestVoteReply':
-      return m.voteGranted ? { kind: 'vote', term: m.term, candidate: to } : null;
-    case 'AppendEntriesReply':
-      return m.success ? { kind: 'append', term: m.term, matchIndex: m.matchIndex } : null;
-    default:
-      return null;
-  }
+  if (m.type === 'RequestVoteReply' && m.voteGranted)
+    return { kind: 'vote', term: m.term, candidate: to };
+  if (m.type === 'AppendEntriesReply' && m.success)
+    return { kind: 'append', term: m.term, matchIndex: m.matchIndex };
+  return null;
 }
 
 export function attachMonitor<M extends { readonly type: string }, A, I extends Instance<M, A>>(
@@ -46,7 +43,8 @@ export function attachMonitor<M extends { readonly type: string }, A, I extends 
     afterInput: (node) => monitor.afterInput(node),
     afterPersist: (node) => monitor.afterPersist(node),
     beforeSend: (node, to, message) => {
-      if (node < binding.servers && to < binding.servers) monitor.beforeSend(node, to, vouchOf(message, to));
+      if (node < binding.servers && to < binding.servers)
+        monitor.beforeSend(node, to, vouchOf(message, to));
     },
     onCrash: (node) => monitor.onCrash(node),
     onRestart: (node) => monitor.onRestart(node),

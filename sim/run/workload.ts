@@ -47,7 +47,9 @@ export class Workload implements EventTarget {
     private readonly firstClerk: number,
     private readonly scheduler: Scheduler,
     private readonly random: RandomStream,
-    private readonly clerk: (node: number) => { run(input: (c: KvNode) => ReturnType<Clerk['invoke']>): void },
+    private readonly clerk: (node: number) => {
+      run(input: (c: KvNode) => ReturnType<Clerk['invoke']>): void;
+    },
   ) {
     this.open = new Array<null>(options.clerks).fill(null);
     this.knownVersion = Array.from({ length: options.clerks }, () => new Map<string, number>());
@@ -100,7 +102,9 @@ export class Workload implements EventTarget {
     const seq = ++this.calls[c]!;
     this.open[c] = { index: this.history.length, seq };
     const input: KvInput =
-      op.kind === 'get' ? { op: 'get', key: op.key } : { op: 'put', key: op.key, value: op.value, version: op.version };
+      op.kind === 'get'
+        ? { op: 'get', key: op.key }
+        : { op: 'put', key: op.key, value: op.value, version: op.version };
     this.history.push({ client: c, call: this.scheduler.now, return: null, input, output: null });
     this.clerk(this.firstClerk + c).run((node) => (node as Clerk).invoke(op));
   }

@@ -1,0 +1,156 @@
+import { SingleBar } from 'cli-progress';
+import { performance } from 'node:perf_hooks';
+import { describeFault } from '../nemesis.js';
+import { reproOf } from '../fuzz/repro.js';
+import { writeFailureReport } from '../fuzz/report.js';
+import { FUZZ_MODES, type FuzzMode, type SeedOutcome } from '../fuzz/run-seed.js';
+import { formatMicros, MICROS_PER_SECOND } from '../time.js';
+import { noPositionals, parseCount, parseFlags, parseSeed, parseTime, UsageError } from './args.js';
+import { runCampaign, type Shard } from './campaign.js';
+import { printJson } from './output.js';
+
+export const FUZZ_HELP =
+  'raftsim fuzz [--runs N | --time 60s] [--seed N] [--nodes 3|5|7] [--mode schedule|swarm] [--workers N] [--shard i/n] [--reports dir] [--json]';
+
+export function parseShard(text: string | undefined): Shard {
+  if (text === undefined) return { index: 1, count: 1 };
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (match === null || count < 1 || index < 1 || index > count) {
+    throw new UsageError(`--shard must be i/n with 1 <= i <= n, got "${text}"`);
+  }
+  return { index, count };
+}
+
+function parseMode(text: string | undefined): FuzzMode {
+  if (text === undefined) return 'swarm';
+  if (!(FUZZ_MODES as readonly string[]).includes(text)) {
+    throw new UsageError(`--mode must be one of ${FUZZ_MODES.join(', ')}, got "${text}"`);
+  }
+  return text as FuzzMode;
+}
+
+/** `raftsim fuzz`: a campaign of generated runs; on a failure, a shrunk repro and a report. */
+export async function fuzzCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags('fuzz', argv, {
+    runs: { type: 'string' },
+    time: { type: 'string' },
+    seed: { type: 'string' },
+    nodes: { type: 'string' },
+    mode: { type: 'string' },
+    workers: { type: 'string' },
+    shard: { type: 'string' },
+    reports: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  noPositionals('fuzz', positionals);
+  if (values.runs !== undefined && values.time !== undefined)
+    throw new UsageError('fuzz: give --runs or --time, not both');
+  const runs = values.time === undefined ? parseCount('runs', values.runs, 200) : null;
+  const timeMicros = parseTime('time', values.time, 60 * MICROS_PER_SECOND);
+  const baseSeed = parseSeed(values.seed, 1);
+  const servers =
+    values.nodes === undefined ? undefined : parseCount('nodes', values.nodes, 5, 3, 7);
+  const mode = parseMode(values.mode);
+  const workers = parseCount('workers', values.workers, 0, 0, 64);
+  const shard = parseShard(values.shard);
+  const reportsDir = values.reports ?? 'reports';
+  const json = values.json === true;
+
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  let interrupted = false;
+  const onInterrupt = () => (interrupted = true);
+  process.on('SIGINT', onInterrupt);
+  const bar = !json && process.stderr.isTTY ? progressBar(runs) : null;
+  let done = 0;
+  let failures = 0;
+  const result = await runCampaign({
+    baseSeed,
+    runs,
+    timeUp: () => elapsed() * MICROS_PER_SECOND >= timeMicros,
+    workers,
+    shard,
+    seed: { mode, ...(servers === undefined ? {} : { servers }) },
+    interrupted: () => interrupted,
+    onOutcome: (outcome) => {
+      done++;
+      if (outcome.failure !== null) failures++;
+      bar?.update(done, { rate: (done / Math.max(elapsed(), 1e-3)).toFixed(1), failures });
+    },
+  }).finally(() => {
+    bar?.stop();
+    process.off('SIGINT', onInterrupt);
+  });
+  const seconds = elapsed();
+  const repro = result.failure === null ? null : report(result.failure, mode, reportsDir);
+  const summary = {
+    runs: result.runs,
+    failures: result.failure === null ? 0 : 1,
+    unknown: result.unknown,
+    seconds,
+    runsPerSecond: result.runs / Math.max(seconds, 1e-9),
+    mode,
+    baseSeed,
+    shard: `${shard.index}/${shard.count}`,
+    workers,
+    interrupted: result.interrupted,
+    ...(repro === null
+      ? {}
+      : { repro: repro.path, failingSeed: result.failure?.seed, verdict: repro.verdict }),
+  };
+  if (json) printJson(summary);
+  else printSummary(summary, result.failure, repro);
+  return result.failure !== null ? 1 : 0;
+}
+
+function report(failure: SeedOutcome, mode: FuzzMode, reportsDir: string) {
+  const repro = reproOf(failure, mode);
+  const dir = writeFailureReport(reportsDir, repro);
+  return { path: `${dir}/repro.json`, dir, verdict: repro.verdict, repro };
+}
+
+function progressBar(runs: number | null): SingleBar {
+  const bar = new SingleBar({
+    format:
+      runs === null
+        ? 'fuzz {value} runs | {rate} runs/s | {failures} failures'
+        : 'fuzz [{bar}] {value}/{total} runs | {rate} runs/s | {failures} failures',
+    hideCursor: true,
+    stream: process.stderr,
+  });
+  bar.start(runs ?? 0, 0, { rate: '0', failures: 0 });
+  return bar;
+}
+
+function printSummary(
+  summary: {
+    runs: number;
+    seconds: number;
+    runsPerSecond: number;
+    unknown: number;
+    interrupted: boolean;
+    mode: string;
+    shard: string;
+  },
+  failure: SeedOutcome | null,
+  repro: ReturnType<typeof report> | null,
+): void {
+  const lines = [
+    `${summary.interrupted ? 'interrupted: ' : ''}${summary.runs} runs (${summary.mode} mode, shard ${summary.shard}) in ${summary.seconds.toFixed(1)} s, ` +
+      `${summary.runsPerSecond.toFixed(1)} runs/s, ${failure === null ? 0 : 1} failures, ${summary.unknown} unknown`,
+  ];
+  if (failure !== null && failure.failure !== null && repro !== null) {
+    const f = failure.failure;
+    const v = f.summary.violation;
+    lines.push(
+      `FAILED seed ${failure.seed}: ${v !== null ? `${v.invariant} violated at event #${v.event} (${formatMicros(v.t)}): ${v.message}` : `liveness: ${f.summary.liveness}`}`,
+      `shrunk from ${failure.config.schedule.length} to ${f.config.schedule.length} schedule steps (${f.fastCheck.shrinks} shrinks), ${f.config.servers} servers, profile ${f.config.profile}:`,
+      ...f.config.schedule.map((s) => `  ${formatMicros(s.at)} ${describeFault(s.step)}`),
+      `report: ${repro.dir}/ (repro.json, trace.ndjson, timeline.html)`,
+      `replay: npx raftsim replay ${repro.path}`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,50 @@
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runKv, type KvRunResult } from '../run/kv-run.js';
+import { formatTraceRecord, type TraceRecord } from '../trace.js';
+import { kvRunConfig } from './config.js';
+import type { Repro } from './repro.js';
+import { renderTimeline } from '../report/timeline.js';
+
+/** A replayed run with everything recorded: the result, and every trace record. */
+export interface TracedRun {
+  readonly result: KvRunResult;
+  readonly records: readonly TraceRecord[];
+}
+
+export function runTraced(repro: Pick<Repro, 'seed' | 'config'>): TracedRun {
+  const records: TraceRecord[] = [];
+  const result = runKv({
+    ...kvRunConfig(repro.seed, repro.config),
+    onTrace: (r) => records.push(r),
+  });
+  return { result, records };
+}
+
+export function traceLines(records: readonly TraceRecord[]): string {
+  return records.map((r) => `${JSON.stringify({ ...r, text: formatTraceRecord(r) })}\n`).join('');
+}
+
+/**
+ * Writes `<reportsDir>/<id>/` with repro.json, trace.ndjson and timeline.html. Everything goes
+ * to a temporary folder first, renamed into place when complete: no half-written report.
+ */
+export function writeFailureReport(reportsDir: string, repro: Repro): string {
+  const id = `seed-${repro.seed}-${repro.traceHash.slice(0, 8)}`;
+  const final = join(reportsDir, id);
+  const temporary = join(reportsDir, `.tmp-${id}-${process.pid}`);
+  rmSync(temporary, { recursive: true, force: true });
+  mkdirSync(temporary, { recursive: true });
+  try {
+    const traced = runTraced(repro);
+    writeFileSync(join(temporary, 'repro.json'), `${JSON.stringify(repro, null, 2)}\n`);
+    writeFileSync(join(temporary, 'trace.ndjson'), traceLines(traced.records));
+    writeFileSync(join(temporary, 'timeline.html'), renderTimeline(repro, traced));
+    if (existsSync(final)) rmSync(final, { recursive: true, force: true });
+    renameSync(temporary, final);
+  } catch (error) {
+    rmSync(temporary, { recursive: true, force: true });
+    throw error;
+  }
+  return final;
+}

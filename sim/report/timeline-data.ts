@@ -1,0 +1,149 @@
+import { describeOperation } from '../check/index.js';
+import type { Violation } from '../monitors/view.js';
+import type { KvRunResult } from '../run/kv-run.js';
+import { formatTraceRecord, type TraceRecord } from '../trace.js';
+import type { Micros } from '../time.js';
+import { kvModel, type KvInput, type KvOutput, type Operation } from '../check/index.js';
+
+/** What the timeline page draws, computed here so the page's script stays small. */
+export interface TimelineData {
+  readonly title: string;
+  readonly servers: number;
+  readonly clerks: number;
+  readonly endMicros: Micros;
+  readonly roles: { node: number; from: Micros; to: Micros; role: string; term: number }[];
+  readonly down: { node: number; from: Micros; to: Micros }[];
+  readonly bands: { from: Micros; to: Micros; text: string }[];
+  readonly messages: {
+    from: number;
+    to: number;
+    sent: Micros;
+    at: Micros;
+    text: string;
+    dropped: boolean;
+  }[];
+  readonly ops: {
+    client: number;
+    call: Micros;
+    ret: Micros | null;
+    text: string;
+    result: string;
+  }[];
+  readonly violation: (Violation & { text: string }) | null;
+  readonly linearization: LinearizationView | null;
+}
+
+export interface LinearizationView {
+  readonly partition: string;
+  readonly state: string;
+  readonly ops: {
+    client: number;
+    call: Micros;
+    ret: Micros | null;
+    text: string;
+    order: number | null;
+    stuck: boolean;
+  }[];
+}
+
+/** At most this many messages are embedded (the busiest runs would make pages too heavy). */
+const MAX_MESSAGES = 60_000;
+const ROLE_NOTE = /^(leader|follower|candidate) term (\d+)/;
+
+export function timelineData(
+  title: string,
+  servers: number,
+  result: KvRunResult,
+  records: readonly TraceRecord[],
+): TimelineData {
+  const endMicros = result.virtualMicros;
+  const roles: TimelineData['roles'] = [];
+  const openRole = new Map<number, { from: Micros; role: string; term: number }>();
+  const down: TimelineData['down'] = [];
+  const downSince = new Map<number, Micros>();
+  const bands: TimelineData['bands'] = [];
+  let band: { from: Micros; text: string } | null = null;
+  const messages: TimelineData['messages'] = [];
+  const closeRole = (node: number, t: Micros) => {
+    const open = openRole.get(node);
+    if (open !== undefined && t > open.from) roles.push({ node, to: t, ...open });
+    openRole.delete(node);
+  };
+  for (const r of records) {
+    if (r.kind === 'note' && r.node < servers) {
+      const match = ROLE_NOTE.exec(r.detail);
+      if (match === null) continue;
+      closeRole(r.node, r.t);
+      openRole.set(r.node, { from: r.t, role: match[1] as string, term: Number(match[2]) });
+    } else if (r.kind === 'crash') {
+      closeRole(r.node, r.t);
+      downSince.set(r.node, r.t);
+    } else if (r.kind === 'restart') {
+      down.push({ node: r.node, from: downSince.get(r.node) ?? 0, to: r.t });
+      downSince.delete(r.node);
+    } else if (r.kind === 'link' || r.kind === 'profile') {
+      if (band !== null) bands.push({ ...band, to: r.t });
+      band = /^heal|^connect|^reliable$/.test(r.detail) ? null : { from: r.t, text: r.detail };
+    } else if ((r.kind === 'deliver' || r.kind === 'drop') && messages.length < MAX_MESSAGES) {
+      messages.push({
+        from: r.peer,
+        to: r.node,
+        sent: r.sentAt ?? r.t,
+        at: r.t,
+        text: r.detail,
+        dropped: r.kind === 'drop',
+      });
+    }
+  }
+  for (const node of openRole.keys()) closeRole(node, endMicros);
+  for (const [node, from] of downSince) down.push({ node, from, to: endMicros });
+  if (band !== null) bands.push({ ...band, to: endMicros });
+  return {
+    title,
+    servers,
+    clerks: new Set(result.history.map((op) => op.client)).size,
+    endMicros,
+    roles,
+    down,
+    bands,
+    messages,
+    ops: result.history.map((op) => ({
+      client: op.client,
+      call: op.call,
+      ret: op.return,
+      text: kvModel.describeOp(op.input, op.output),
+      result: op.output === null ? 'open' : op.output.err,
+    })),
+    violation: violationView(result.violation, records),
+    linearization: linearizationView(result),
+  };
+}
+
+function violationView(violation: Violation | null, records: readonly TraceRecord[]) {
+  if (violation === null) return null;
+  const event = records.find((r) => r.seq === violation.event);
+  return { ...violation, text: event === undefined ? '' : formatTraceRecord(event) };
+}
+
+function linearizationView(result: KvRunResult): LinearizationView | null {
+  const failure = result.linearizability?.failure;
+  if (failure === undefined || failure === null) return null;
+  const history: readonly Operation<KvInput, KvOutput>[] = result.history;
+  const order = new Map(failure.linearized.map((index, k) => [index, k + 1]));
+  const parsed = { model: 'kv' as const, operations: history };
+  return {
+    partition: failure.partition,
+    state: failure.state,
+    ops: failure.operations.map((index) => {
+      const op = history[index] as Operation<KvInput, KvOutput>;
+      return {
+        client: op.client,
+        call: op.call,
+        ret: op.return,
+        text: describeOperation(parsed, index),
+        order: order.get(index) ?? null,
+        stuck: failure.stuck === index,
+      };
+    }),
+  };
+}

@@ -5,6 +5,7 @@ import { assert, unreachable } from './assert.js';
 import type { Effect } from './contract.js';
 import { RaftLog } from './log.js';
 import type { RaftMessage } from './messages.js';
+import type { MutantId } from './mutants.js';
 import type { RaftOptions } from './options.js';
 import { type PersistentState, StateEncoder } from './persist.js';
 import { type ApplyMsg, type LogIndex, type NodeId, type Term, logIndex, term } from './types.js';
@@ -44,6 +45,8 @@ export interface CoreInit extends PersistentState {
   readonly seed: number;
   readonly snapshot: Uint8Array;
   readonly options: RaftOptions;
+  /** A deliberately broken build (raft/mutants.ts), or null for the correct Raft. */
+  readonly mutant: MutantId | null;
 }
 
 /**
@@ -57,6 +60,7 @@ export class Core {
   readonly nodes: number;
   readonly peers: readonly NodeId[];
   readonly options: RaftOptions;
+  readonly mutant: MutantId | null;
   // invariant: never decreases.
   currentTerm: Term;
   // invariant: set at most once per term; cleared only when currentTerm grows.
@@ -83,6 +87,7 @@ export class Core {
       (i) => i !== init.id,
     );
     this.options = init.options;
+    this.mutant = init.mutant;
     this.currentTerm = init.currentTerm;
     this.votedFor = init.votedFor;
     this.log = new RaftLog(init.snapshotIndex, init.snapshotTerm, init.entries);

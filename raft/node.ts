@@ -12,6 +12,7 @@ import { startElection, stepCandidate } from './election.js';
 import { stepFollower } from './follower.js';
 import { appendCommand, broadcastAppend, replicateNow, stepLeader } from './leader.js';
 import type { RaftMessage } from './messages.js';
+import type { MutantId } from './mutants.js';
 import { type RaftOptions, resolveOptions } from './options.js';
 import { CorruptStateError, type PersistentState, decodeState } from './persist.js';
 import {
@@ -56,7 +57,11 @@ export class RaftNode implements Instance<RaftMessage, ApplyMsg> {
    * restores the saved snapshot itself; the first apply is the command right after it (or a
    * newer snapshot from the leader). Throws CorruptStateError if the saved bytes are damaged.
    */
-  constructor(context: BootContext, options: Partial<RaftOptions> = {}) {
+  constructor(
+    context: BootContext,
+    options: Partial<RaftOptions> = {},
+    mutant: MutantId | null = null,
+  ) {
     const { id, nodes } = context;
     if (!Number.isSafeInteger(nodes) || nodes < 1) throw new RangeError(`RaftNode: ${nodes} nodes`);
     if (!Number.isSafeInteger(id) || id < 0 || id >= nodes) {
@@ -70,6 +75,7 @@ export class RaftNode implements Instance<RaftMessage, ApplyMsg> {
       seed: context.seed,
       snapshot: context.snapshot.slice(),
       options: resolveOptions(options),
+      mutant,
     });
   }
 

@@ -2,6 +2,7 @@ import { unreachable } from './assert.js';
 import { raftCodec } from './codec.js';
 import type { BootContext, Program } from './contract.js';
 import { type RaftMessage, isReply } from './messages.js';
+import type { MutantId } from './mutants.js';
 import { RaftNode } from './node.js';
 import { type RaftOptions, resolveOptions } from './options.js';
 import { type ApplyMsg, applyIndexOf } from './types.js';
@@ -9,6 +10,7 @@ import { type ApplyMsg, applyIndexOf } from './types.js';
 /** The Raft core as a program the simulator can run: one RaftNode per boot. */
 export function raftProgram(
   options: Partial<RaftOptions> = {},
+  mutant: MutantId | null = null,
 ): Program<RaftMessage, ApplyMsg, RaftNode> {
   const resolved = resolveOptions(options); // fail at once on a bad option, not at first boot
   return {
@@ -18,7 +20,7 @@ export function raftProgram(
     describe: describeMessage,
     applyIndex: applyIndexOf,
     describeApply,
-    boot: (context: BootContext) => new RaftNode(context, resolved),
+    boot: (context: BootContext) => new RaftNode(context, resolved, mutant),
   };
 }
 

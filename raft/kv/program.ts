@@ -1,6 +1,7 @@
 import type { BootContext, Program } from '../contract.js';
 import { isReply as isRaftReply } from '../messages.js';
 import { describeApply as describeRaftApply, describeMessage } from '../program.js';
+import type { MutantId } from '../mutants.js';
 import { resolveOptions, type RaftOptions } from '../options.js';
 import { applyIndexOf } from '../types.js';
 import { Clerk, DEFAULT_CLERK_OPTIONS, type ClerkOptions } from './clerk.js';
@@ -15,6 +16,8 @@ export interface KvClusterOptions {
   /** The service snapshots once Raft's persisted state reaches this size; 0 never. */
   readonly maxRaftStateBytes?: number;
   readonly clerk?: Partial<ClerkOptions>;
+  /** A deliberately broken build (raft/mutants.ts); null or absent for the correct one. */
+  readonly mutant?: MutantId | null;
 }
 
 export type KvNode = KvServer | Clerk;
@@ -27,6 +30,7 @@ export function kvProgram(options: KvClusterOptions): Program<KvWire, KvApplied,
   const raft = resolveOptions(options.raft ?? {});
   const maxRaftStateBytes = options.maxRaftStateBytes ?? 0;
   const clerk = { ...DEFAULT_CLERK_OPTIONS, ...options.clerk };
+  const mutant = options.mutant ?? null;
   return {
     name: 'kv',
     codec: kvWireCodec,
@@ -43,7 +47,7 @@ export function kvProgram(options: KvClusterOptions): Program<KvWire, KvApplied,
         : describeRaftApply(a),
     boot: (context: BootContext) =>
       context.id < servers
-        ? new KvServer(context, servers, { raft, maxRaftStateBytes })
-        : new Clerk(context, servers, clerk),
+        ? new KvServer(context, servers, { raft, maxRaftStateBytes, mutant })
+        : new Clerk(context, servers, clerk, mutant),
   };
 }

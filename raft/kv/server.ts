@@ -1,6 +1,7 @@
 import type { BootContext, Effect, Instance } from '../contract.js';
 import type { RaftEffect } from '../core.js';
 import { RaftNode } from '../node.js';
+import type { MutantId } from '../mutants.js';
 import type { RaftOptions } from '../options.js';
 import type { ApplyMsg } from '../types.js';
 import { decodeCommand, encodeCommand, isKvMessage, type KvWire } from './codec.js';
@@ -19,6 +20,8 @@ export interface KvServerOptions {
   readonly raft: Partial<RaftOptions>;
   /** Snapshot once the persisted Raft state reaches this many bytes; 0 never snapshots. */
   readonly maxRaftStateBytes: number;
+  /** A deliberately broken build (raft/mutants.ts), or null. */
+  readonly mutant: MutantId | null;
 }
 
 /** A request waiting for its log entry: who asked, to answer once that index is applied. */
@@ -43,7 +46,7 @@ export class KvServer implements Instance<KvWire, KvApplied> {
     readonly servers: number,
     private readonly options: KvServerOptions,
   ) {
-    this.raft = new RaftNode({ ...context, nodes: servers }, options.raft);
+    this.raft = new RaftNode({ ...context, nodes: servers }, options.raft, options.mutant);
     // Restore before the first apply: Raft resumes right after its snapshot's index.
     this.table = context.snapshot.length > 0 ? KvTable.decode(context.snapshot) : new KvTable();
     this.raftStateBytes = context.raftState.length;

@@ -7,6 +7,7 @@ import type { RaftMonitor } from '../../sim/monitors/raft-monitor.js';
 import { attachMonitor, rawRaftBinding } from '../../sim/run/monitor.js';
 import type { RaftMessage } from '../../raft/messages.js';
 import type { RaftNode } from '../../raft/node.js';
+import type { MutantId } from '../../raft/mutants.js';
 import { raftProgram } from '../../raft/program.js';
 import type { ApplyMsg } from '../../raft/types.js';
 import { Applier } from './applier.js';
@@ -33,6 +34,8 @@ export interface LabOptions {
   /** Runs the 3D snapshotting service instead of the plain applier. */
   readonly snapshot: boolean;
   readonly seed: number;
+  /** Runs a deliberately broken Raft (raft/mutants.ts). */
+  readonly mutant?: MutantId;
 }
 
 /**
@@ -60,7 +63,7 @@ export class LabCluster {
       nodes: options.servers,
       seed: options.seed,
       profile: reliable,
-      program: raftProgram(),
+      program: raftProgram({}, options.mutant ?? null),
     });
     this.tasks = new VirtualTasks(this.world.scheduler);
     this.random = this.world.streams.get('lab');

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isMutantId, MUTANT_IDS, type MutantId } from '../../raft/mutants.js';
 import { parseDuration, type Micros } from '../time.js';
 
 /** Bad usage or bad input: printed as one line on stderr, exit code 2. */
@@ -53,4 +54,11 @@ export function parseTime(flag: string, text: string | undefined, fallback: Micr
 export function noPositionals(command: string, positionals: string[]): void {
   if (positionals.length > 0)
     throw new UsageError(`${command}: unexpected argument "${positionals[0]}"`);
+}
+
+export function parseMutant(text: string | undefined): MutantId | undefined {
+  if (text === undefined) return undefined;
+  if (!isMutantId(text))
+    throw new UsageError(`--mutant must be one of ${MUTANT_IDS.join(', ')}, got "${text}"`);
+  return text;
 }

@@ -5,12 +5,20 @@ import { reproOf } from '../fuzz/repro.js';
 import { writeFailureReport } from '../fuzz/report.js';
 import { FUZZ_MODES, type FuzzMode, type SeedOutcome } from '../fuzz/run-seed.js';
 import { formatMicros, MICROS_PER_SECOND } from '../time.js';
-import { noPositionals, parseCount, parseFlags, parseSeed, parseTime, UsageError } from './args.js';
+import {
+  noPositionals,
+  parseCount,
+  parseFlags,
+  parseMutant,
+  parseSeed,
+  parseTime,
+  UsageError,
+} from './args.js';
 import { runCampaign, type Shard } from './campaign.js';
 import { printJson } from './output.js';
 
 export const FUZZ_HELP =
-  'raftsim fuzz [--runs N | --time 60s] [--seed N] [--nodes 3|5|7] [--mode schedule|swarm] [--workers N] [--shard i/n] [--reports dir] [--json]';
+  'raftsim fuzz [--runs N | --time 60s] [--seed N] [--nodes 3|5|7] [--mode schedule|swarm] [--workers N] [--shard i/n] [--mutant Z10] [--reports dir] [--json]';
 
 export function parseShard(text: string | undefined): Shard {
   if (text === undefined) return { index: 1, count: 1 };
@@ -42,6 +50,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     workers: { type: 'string' },
     shard: { type: 'string' },
     reports: { type: 'string' },
+    mutant: { type: 'string' },
     json: { type: 'boolean' },
   });
   noPositionals('fuzz', positionals);
@@ -56,6 +65,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
   const workers = parseCount('workers', values.workers, 0, 0, 64);
   const shard = parseShard(values.shard);
   const reportsDir = values.reports ?? 'reports';
+  const mutant = parseMutant(values.mutant);
   const json = values.json === true;
 
   const started = performance.now();
@@ -72,7 +82,11 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     timeUp: () => elapsed() * MICROS_PER_SECOND >= timeMicros,
     workers,
     shard,
-    seed: { mode, ...(servers === undefined ? {} : { servers }) },
+    seed: {
+      mode,
+      ...(servers === undefined ? {} : { servers }),
+      ...(mutant === undefined ? {} : { mutant }),
+    },
     interrupted: () => interrupted,
     onOutcome: (outcome) => {
       done++;
@@ -92,6 +106,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     seconds,
     runsPerSecond: result.runs / Math.max(seconds, 1e-9),
     mode,
+    mutant: mutant ?? null,
     baseSeed,
     shard: `${shard.index}/${shard.count}`,
     workers,

@@ -5,11 +5,19 @@ import { runKv, type KvRunResult } from '../run/kv-run.js';
 import { drawFaults } from '../run/random-faults.js';
 import { formatMicros, seconds } from '../time.js';
 import { formatTraceRecord, type TraceRecord } from '../trace.js';
-import { noPositionals, parseCount, parseFlags, parseSeed, parseTime, UsageError } from './args.js';
+import {
+  noPositionals,
+  parseCount,
+  parseFlags,
+  parseMutant,
+  parseSeed,
+  parseTime,
+  UsageError,
+} from './args.js';
 import { printJson, writeFileAtomic } from './output.js';
 
 export const RUN_HELP =
-  'raftsim run --seed N [--nodes 5] [--clerks 3] [--time 20s] [--profile unreliable] [--trace out.ndjson] [--json]';
+  'raftsim run --seed N [--nodes 5] [--clerks 3] [--time 20s] [--profile unreliable] [--mutant Z10] [--trace out.ndjson] [--json]';
 
 /** Exit code of a run's verdict (DESIGN §6). */
 export function exitCodeOf(verdict: KvRunResult['verdict']): number {
@@ -25,6 +33,7 @@ export function runCommand(argv: string[]): number {
     time: { type: 'string' },
     profile: { type: 'string' },
     trace: { type: 'string' },
+    mutant: { type: 'string' },
     json: { type: 'boolean' },
   });
   noPositionals('run', positionals);
@@ -39,6 +48,7 @@ export function runCommand(argv: string[]): number {
       `--profile must be one of ${PROFILE_NAMES.join(', ')}, got "${values.profile}"`,
     );
   }
+  const mutant = parseMutant(values.mutant);
   const faults = drawFaults(new Streams(seed).get('faults'), servers, safetyMicros);
   const records: TraceRecord[] = [];
   const tracePath = values.trace;
@@ -50,6 +60,7 @@ export function runCommand(argv: string[]): number {
     safetyMicros,
     workload: { clerks },
     maxRaftStateBytes: 4096,
+    mutant: mutant ?? null,
     ...(tracePath === undefined ? {} : { onTrace: (r: TraceRecord) => records.push(r) }),
   });
   if (tracePath !== undefined) {

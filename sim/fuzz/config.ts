@@ -1,3 +1,4 @@
+import type { MutantId } from '../../raft/mutants.js';
 import type { TimedFault } from '../nemesis.js';
 import { profileByName, type NetworkProfile } from '../profiles.js';
 import type { KvRunConfig } from '../run/kv-run.js';
@@ -18,6 +19,8 @@ export interface FuzzConfig {
   readonly workload: WorkloadOptions;
   /** The service snapshots past this Raft state size. */
   readonly maxRaftStateBytes: number;
+  /** A deliberately broken Raft to run instead of the correct one. */
+  readonly mutant?: MutantId;
   /** In swarm mode, the fault vector the seed drew (printed with it). */
   readonly swarm?: SwarmVector;
 }
@@ -38,5 +41,6 @@ export function kvRunConfig(seed: number, config: FuzzConfig): KvRunConfig {
     safetyMicros: config.safetyMicros,
     workload: config.workload,
     maxRaftStateBytes: config.maxRaftStateBytes,
+    mutant: config.mutant ?? null,
   };
 }

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { MutantId } from '../../raft/mutants.js';
 import { runKv, type KvRunResult, type RunVerdict } from '../run/kv-run.js';
 import type { Violation } from '../monitors/view.js';
 import { fuzzConfig, swarmConfig, type ConfigOptions } from './arbitraries.js';
@@ -9,6 +10,8 @@ export const FUZZ_MODES: readonly FuzzMode[] = ['schedule', 'swarm'];
 
 export interface SeedOptions extends ConfigOptions {
   readonly mode: FuzzMode;
+  /** Fuzz a deliberately broken Raft instead of the correct one. */
+  readonly mutant?: MutantId;
   /** Shrink a failing run (the default); off to only detect. */
   readonly shrink?: boolean;
 }
@@ -65,7 +68,10 @@ export function runConfig(seed: number, config: FuzzConfig): RunSummary {
  * fast-check's structural shrinking — every candidate a full, deterministic re-run.
  */
 export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
-  const arbitrary = options.mode === 'swarm' ? swarmConfig(options) : fuzzConfig(options);
+  const generated = options.mode === 'swarm' ? swarmConfig(options) : fuzzConfig(options);
+  const mutant = options.mutant;
+  const arbitrary =
+    mutant === undefined ? generated : generated.map((config) => ({ ...config, mutant }));
   let first: { config: FuzzConfig; summary: RunSummary } | null = null;
   const property = fc.property(arbitrary, (config) => {
     const summary = runConfig(seed, config);

@@ -4,6 +4,7 @@ import { decodeCommand } from '../../raft/kv/codec.js';
 import { kvProgram, type KvNode } from '../../raft/kv/program.js';
 import { isClerkReturn, KvServer, type KvApplied } from '../../raft/kv/server.js';
 import { KvTable } from '../../raft/kv/table.js';
+import type { MutantId } from '../../raft/mutants.js';
 import type { RaftOptions } from '../../raft/options.js';
 import {
   checkHistory,
@@ -35,6 +36,8 @@ export interface KvRunConfig {
   readonly maxRaftStateBytes?: number;
   /** Linearizability search budget per key. */
   readonly checkBudget?: number;
+  /** A deliberately broken Raft (raft/mutants.ts); absent for the correct one. */
+  readonly mutant?: MutantId | null;
   /** Monitors on (the default) or off (for the benchmark's comparison). */
   readonly monitors?: boolean;
   readonly onTrace?: (record: TraceRecord) => void;
@@ -76,6 +79,7 @@ export function runKv(config: KvRunConfig): KvRunResult {
     program: kvProgram({
       servers,
       maxRaftStateBytes: config.maxRaftStateBytes ?? 0,
+      mutant: config.mutant ?? null,
       ...(config.raft === undefined ? {} : { raft: config.raft }),
     }),
   });

@@ -1,0 +1,38 @@
+/**
+ * Deliberately broken Rafts: the bug zoo of ../shared/spec/bug-zoo.md, each a realistic bug a
+ * fuzzer must catch. A node built with a mutant takes the broken branch at one or two guarded
+ * places (search for `mutant ===`); with none (the default) it is the correct Raft, and each
+ * guard costs one comparison of a field with a constant.
+ *
+ * To add a mutant: give it an id and a one-line description here, add the guarded branch where
+ * the bug lives, and add a regression repro (see the README, "Adding a mutant").
+ */
+export const MUTANTS = {
+  Z01: 'duplicate vote counted twice',
+  Z02: 'votedFor not persisted before the vote is granted',
+  Z03: 'up-to-date check by log length only',
+  Z04: 'a lower-term message lowers currentTerm',
+  Z05: 'election timer reset on any RPC (liveness)',
+  Z06: 'heartbeat skips the consistency check',
+  Z07: 'follower truncates after prevLogIndex unconditionally',
+  Z08: 'AppendEntries accepted from a stale leader',
+  Z09: 'reply from an older term processed',
+  Z10: 'previous-term entry committed by counting replicas (Figure 8)',
+  Z11: 'wrong quorum arithmetic',
+  Z12: 'follower commit not clamped to the last new entry',
+  Z13: 'currentTerm persisted only with log changes',
+  Z14: 'log truncation not persisted',
+  Z15: 'stale InstallSnapshot rolls state back',
+  Z16: 'wrong lastIncludedTerm recorded',
+  Z17: 'lastApplied/commitIndex not restored from the snapshot on restart',
+  Z18: 'apply skips entries when commitIndex jumps',
+  Z19: 'clerk reports ErrVersion on a resend as definite',
+  Z20: 'gets answered locally by a possibly deposed leader',
+} as const;
+
+export type MutantId = keyof typeof MUTANTS;
+export const MUTANT_IDS = Object.keys(MUTANTS) as MutantId[];
+
+export function isMutantId(text: string): text is MutantId {
+  return Object.hasOwn(MUTANTS, text);
+}

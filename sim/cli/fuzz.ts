@@ -3,7 +3,13 @@ import { performance } from 'node:perf_hooks';
 import { describeFault } from '../nemesis.js';
 import { reproOf } from '../fuzz/repro.js';
 import { writeFailureReport } from '../fuzz/report.js';
-import { FUZZ_MODES, type FuzzMode, type SeedOutcome } from '../fuzz/run-seed.js';
+import {
+  FUZZ_MODES,
+  fuzzSeed,
+  type FuzzMode,
+  type SeedOptions,
+  type SeedOutcome,
+} from '../fuzz/run-seed.js';
 import { formatMicros, MICROS_PER_SECOND } from '../time.js';
 import {
   noPositionals,
@@ -31,7 +37,7 @@ export function parseShard(text: string | undefined): Shard {
   return { index, count };
 }
 
-function parseMode(text: string | undefined): FuzzMode {
+export function parseMode(text: string | undefined): FuzzMode {
   if (text === undefined) return 'swarm';
   if (!(FUZZ_MODES as readonly string[]).includes(text)) {
     throw new UsageError(`--mode must be one of ${FUZZ_MODES.join(', ')}, got "${text}"`);
@@ -68,6 +74,13 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
   const mutant = parseMutant(values.mutant);
   const json = values.json === true;
 
+  // Detect first (every seed unshrunk), then shrink only the lowest failing seed.
+  const seedOptions: SeedOptions = {
+    mode,
+    shrink: false,
+    ...(servers === undefined ? {} : { servers }),
+    ...(mutant === undefined ? {} : { mutant }),
+  };
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   let interrupted = false;
@@ -82,11 +95,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     timeUp: () => elapsed() * MICROS_PER_SECOND >= timeMicros,
     workers,
     shard,
-    seed: {
-      mode,
-      ...(servers === undefined ? {} : { servers }),
-      ...(mutant === undefined ? {} : { mutant }),
-    },
+    seed: seedOptions,
     interrupted: () => interrupted,
     onOutcome: (outcome) => {
       done++;
@@ -98,7 +107,8 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     process.off('SIGINT', onInterrupt);
   });
   const seconds = elapsed();
-  const repro = result.failure === null ? null : report(result.failure, mode, reportsDir);
+  const shrunk = result.failure === null ? null : shrinkSeed(result.failure.seed, seedOptions, json);
+  const repro = shrunk === null ? null : report(shrunk, mode, reportsDir);
   const summary = {
     runs: result.runs,
     failures: result.failure === null ? 0 : 1,
@@ -116,11 +126,19 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
       : { repro: repro.path, failingSeed: result.failure?.seed, verdict: repro.verdict }),
   };
   if (json) printJson(summary);
-  else printSummary(summary, result.failure, repro);
+  else printSummary(summary, shrunk, repro);
   return result.failure !== null ? 1 : 0;
 }
 
-function report(failure: SeedOutcome, mode: FuzzMode, reportsDir: string) {
+/** Re-runs a failing seed with shrinking on: fast-check reaches the same failure, then shrinks it. */
+export function shrinkSeed(seed: number, options: SeedOptions, quiet: boolean): SeedOutcome {
+  if (!quiet) process.stderr.write(`seed ${seed} failed; shrinking...\n`);
+  const outcome = fuzzSeed(seed, { ...options, shrink: true });
+  if (outcome.failure === null) throw new Error(`seed ${seed} failed, then passed when re-run: nondeterminism`);
+  return outcome;
+}
+
+export function report(failure: SeedOutcome, mode: FuzzMode, reportsDir: string) {
   const repro = reproOf(failure, mode);
   const dir = writeFailureReport(reportsDir, repro);
   return { path: `${dir}/repro.json`, dir, verdict: repro.verdict, repro };

@@ -3,6 +3,7 @@ import { benchCommand } from './bench.js';
 import { UsageError } from './args.js';
 import { CHECK_HELP, checkCommand } from './check.js';
 import { FUZZ_HELP, fuzzCommand } from './fuzz.js';
+import { MUTANTS_HELP, mutantsCommand } from './mutants.js';
 import { REPLAY_HELP, replayCommand } from './replay.js';
 import { RUN_HELP, runCommand } from './run.js';
 
@@ -13,6 +14,7 @@ commands:
   ${RUN_HELP}
   ${REPLAY_HELP}
   ${CHECK_HELP}
+  ${MUTANTS_HELP}
   raftsim bench [--json] [--quick]
 
 exit codes: 0 ok, 1 a check failed, 2 bad usage or input, 3 no verdict (out of budget), 4 internal error`;
@@ -22,6 +24,7 @@ const COMMANDS: Readonly<Record<string, (argv: string[]) => number | Promise<num
   run: runCommand,
   replay: replayCommand,
   check: checkCommand,
+  mutants: mutantsCommand,
   bench: benchCommand,
 };
 

@@ -1,0 +1,69 @@
+import { expect } from 'chai';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { parseRepro } from '../sim/fuzz/repro.js';
+import { runTraced } from '../sim/fuzz/report.js';
+import { renderTimeline } from '../sim/report/timeline.js';
+
+/** Debian's chromium (installed by .ci/run when missing); RAFTSIM_CHROMIUM overrides. */
+const CHROMIUM = process.env['RAFTSIM_CHROMIUM'] ?? '/usr/bin/chromium';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** A recorded failure of the Figure 8 mutant, replayed to a fresh report. */
+function reportFile(): { file: string; servers: number } {
+  const path = fileURLToPath(new URL('../../scenarios/mutants/Z10.repro.json', import.meta.url));
+  const repro = parseRepro(readFileSync(path, 'utf8'));
+  const html = renderTimeline(repro, runTraced(repro));
+  const out = join(mkdtempSync(join(tmpdir(), 'raftsim-report-')), 'timeline.html');
+  writeFileSync(out, html);
+  return { file: out, servers: repro.config.servers };
+}
+
+describe('the HTML report in a real browser', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+
+  before(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium (.ci/run does)`);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('loads without console errors and shows lanes, operations and the violation', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(error.message));
+    const { file, servers } = reportFile();
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector('#violation');
+    expect(errors).to.deep.equal([]);
+    expect(await page.locator('.server-lane').count()).to.equal(servers);
+    expect(await page.locator('.clerk-lane').count()).to.be.greaterThan(0);
+    expect(await page.locator('rect.op').count()).to.be.greaterThan(10);
+    expect(await page.locator('rect.role-leader').count()).to.be.greaterThan(0);
+    expect(await page.locator('#violation text').textContent()).to.match(/at event #\d+/);
+    // zooming in on the violation draws the messages around it
+    await page.click('#to-violation');
+    expect(await page.locator('line.msg').count()).to.be.greaterThan(0);
+    expect(errors).to.deep.equal([]);
+    await page.close();
+  });
+});

@@ -30,9 +30,14 @@ describe('fuzz campaign on the correct Raft (every seed on the main thread and i
       expect(worker.size).to.equal(SEEDS);
       for (const [seed, outcome] of main) {
         const failure = outcome.failure?.summary;
-        expect(failure, `seed ${seed}: ${failure?.violation?.message ?? failure?.liveness}`).to.equal(undefined);
+        expect(
+          failure,
+          `seed ${seed}: ${failure?.violation?.message ?? failure?.liveness}`,
+        ).to.equal(undefined);
         expect(outcome.summary.verdict, `seed ${seed}`).to.equal('ok');
-        expect(worker.get(seed)?.summary.traceHash, `seed ${seed}`).to.equal(outcome.summary.traceHash);
+        expect(worker.get(seed)?.summary.traceHash, `seed ${seed}`).to.equal(
+          outcome.summary.traceHash,
+        );
       }
       const hashes = new Set([...main.values()].map((o) => o.summary.traceHash));
       expect(hashes.size).to.equal(SEEDS);

@@ -36,7 +36,8 @@ describe('the HTML report in a real browser', function () {
   let browser: Browser;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium (.ci/run does)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium (.ci/run does)`);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   });
 

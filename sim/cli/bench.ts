@@ -1,33 +1,88 @@
+import { idleConfig, monitorCost, referenceConfig, speedup } from '../bench/cluster.js';
 import { bareCeiling, engineRate } from '../bench/engine.js';
+import { checkerCorpus, fuzzRate, labSuiteSeconds } from '../bench/suites.js';
 import { noPositionals, parseFlags } from './args.js';
 import { printJson, writeFileAtomic } from './output.js';
 
 const BENCH_PATH = 'reports/bench.json';
+/** Porcupine v1.3.0, one thread, on the corpus (expected.tsv): the figures to beat. */
+const PORCUPINE = { etcd: 0.579, kv: 0.25 };
+/** The reference harness's wall time for the whole Lab 3 suite (spec/lab3-suite.md). */
+const REFERENCE_LAB_SECONDS = 580;
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** `raftsim bench`: measures the figures of DESIGN §7 in one run and stores them. */
-export function benchCommand(argv: string[]): number {
+export async function benchCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags('bench', argv, {
     json: { type: 'boolean' },
     quick: { type: 'boolean' },
   });
   noPositionals('bench', positionals);
-  const minSeconds = values.quick === true ? 0.3 : 2;
+  const quick = values.quick === true;
+  const minSeconds = quick ? 0.3 : 2;
   const log = (line: string) => {
     if (values.json !== true) process.stdout.write(`${line}\n`);
   };
   const ceiling = bareCeiling(minSeconds);
-  log(
-    `bare ceiling (heap of no-op events): ${Math.round(ceiling.perSecond).toLocaleString('en')} events/s`,
-  );
+  log(`bare ceiling (heap of no-op events):        ${fmt(ceiling.perSecond)} events/s`);
   const engine = engineRate(minSeconds);
   log(
-    `engine, busy toy cluster, hashing on: ${Math.round(engine.perSecond).toLocaleString('en')} events/s` +
-      ` (${((100 * engine.perSecond) / ceiling.perSecond).toFixed(1)} % of the ceiling)`,
+    `engine, busy toy cluster, hashing on:       ${fmt(engine.perSecond)} events/s (${fmt((100 * engine.perSecond) / ceiling.perSecond, 1)} % of the ceiling)`,
   );
+  const reference = speedup(referenceConfig, minSeconds);
+  log(
+    `reference workload (5 servers, 3 clerks):   ${fmt(reference.perSecond)}x real time, ${fmt(reference.events)} events/s, all checks on`,
+  );
+  const idle = speedup(idleConfig, minSeconds);
+  log(`idle 5-node cluster:                        ${fmt(idle.perSecond)}x real time`);
+  const monitors = monitorCost(minSeconds);
+  const slowdown = 1 - monitors.on / monitors.off;
+  log(
+    `monitors on / off:                          ${fmt(monitors.on)} / ${fmt(monitors.off)} events/s (${fmt(100 * slowdown, 1)} % slower)`,
+  );
+  const lab = await labSuiteSeconds();
+  log(
+    `Lab 3 suite (${lab.tests} tests, one seed each): ${fmt(lab.seconds, 2)} s (reference harness ~${REFERENCE_LAB_SECONDS} s)`,
+  );
+  const seeds = quick ? 20 : 100;
+  const fuzz1 = await fuzzRate(0, seeds);
+  const fuzz2 = await fuzzRate(2, seeds);
+  log(
+    `fuzz seeds/s, 1 and 2 workers:              ${fmt(fuzz1, 1)} / ${fmt(fuzz2, 1)} (${fmt(fuzz2 / fuzz1, 2)}x)`,
+  );
+  const corpus = checkerCorpus();
+  if (corpus !== null) {
+    log(
+      `checker, 102 etcd files:                    ${fmt(corpus.etcd, 3)} s (Porcupine ${PORCUPINE.etcd} s)`,
+    );
+    log(
+      `checker, 6 kv files:                        ${fmt(corpus.kv, 3)} s (Porcupine ${PORCUPINE.kv} s); slowest ${corpus.slowestFile} ${fmt(corpus.slowestSeconds * 1000, 1)} ms`,
+    );
+    if (corpus.wrong.length > 0) log(`WRONG verdicts: ${corpus.wrong.join(', ')}`);
+  } else log('checker: the Porcupine corpus is not at ../shared/corpus/porcupine; skipped');
   const figures = {
     ceilingEventsPerSecond: Math.round(ceiling.perSecond),
     engineEventsPerSecond: Math.round(engine.perSecond),
     engineShareOfCeiling: engine.perSecond / ceiling.perSecond,
+    labSuiteSeconds: lab.seconds,
+    speedupReference: reference.perSecond,
+    speedupIdle: idle.perSecond,
+    referenceEventsPerSecond: Math.round(reference.events),
+    monitorsOnEventsPerSecond: Math.round(monitors.on),
+    monitorsOffEventsPerSecond: Math.round(monitors.off),
+    monitorSlowdown: slowdown,
+    fuzzSeedsPerSecond1: fuzz1,
+    fuzzSeedsPerSecond2: fuzz2,
+    ...(corpus === null
+      ? {}
+      : {
+          checkerEtcdSeconds: corpus.etcd,
+          checkerKvSeconds: corpus.kv,
+          checkerSlowestFile: corpus.slowestFile,
+          checkerSlowestSeconds: corpus.slowestSeconds,
+        }),
     node: process.version,
   };
   writeFileAtomic(BENCH_PATH, [`${JSON.stringify(figures, null, 2)}\n`]);

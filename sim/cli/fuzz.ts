@@ -107,7 +107,8 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     process.off('SIGINT', onInterrupt);
   });
   const seconds = elapsed();
-  const shrunk = result.failure === null ? null : shrinkSeed(result.failure.seed, seedOptions, json);
+  const shrunk =
+    result.failure === null ? null : shrinkSeed(result.failure.seed, seedOptions, json);
   const repro = shrunk === null ? null : report(shrunk, mode, reportsDir);
   const summary = {
     runs: result.runs,
@@ -134,7 +135,8 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
 export function shrinkSeed(seed: number, options: SeedOptions, quiet: boolean): SeedOutcome {
   if (!quiet) process.stderr.write(`seed ${seed} failed; shrinking...\n`);
   const outcome = fuzzSeed(seed, { ...options, shrink: true });
-  if (outcome.failure === null) throw new Error(`seed ${seed} failed, then passed when re-run: nondeterminism`);
+  if (outcome.failure === null)
+    throw new Error(`seed ${seed} failed, then passed when re-run: nondeterminism`);
   return outcome;
 }
 

@@ -29,7 +29,9 @@ interface Row {
 function parseOnly(text: string | undefined): MutantId[] {
   if (text === undefined) return [...MUTANT_IDS];
   const ids = text.split(',').map((s) => s.trim());
-  for (const id of ids) if (!isMutantId(id)) throw new UsageError(`--only: unknown mutant "${id}" (known: ${MUTANT_IDS.join(', ')})`);
+  for (const id of ids)
+    if (!isMutantId(id))
+      throw new UsageError(`--only: unknown mutant "${id}" (known: ${MUTANT_IDS.join(', ')})`);
   return ids as MutantId[];
 }
 
@@ -49,7 +51,9 @@ export async function mutantsCommand(argv: string[]): Promise<number> {
     json: { type: 'boolean' },
   });
   noPositionals('mutants', positionals);
-  const budget = parseTime('time-per-mutant', values['time-per-mutant'], 30 * MICROS_PER_SECOND) / MICROS_PER_SECOND;
+  const budget =
+    parseTime('time-per-mutant', values['time-per-mutant'], 30 * MICROS_PER_SECOND) /
+    MICROS_PER_SECOND;
   const only = parseOnly(values.only);
   const mode = parseMode(values.mode);
   const baseSeed = parseSeed(values.seed, 1);
@@ -63,7 +67,15 @@ export async function mutantsCommand(argv: string[]): Promise<number> {
   let spent = 0;
   say('mutant  caught  check     seeds  seconds  shrunk  description');
   for (const name of only) {
-    const row = await hunt(name, { mode, shrink: false, mutant: name }, baseSeed, workers, budget, reportsDir, values['save-repros']);
+    const row = await hunt(
+      name,
+      { mode, shrink: false, mutant: name },
+      baseSeed,
+      workers,
+      budget,
+      reportsDir,
+      values['save-repros'],
+    );
     spent += row.seconds;
     rows.push(row);
     say(
@@ -83,11 +95,20 @@ export async function mutantsCommand(argv: string[]): Promise<number> {
     interrupted: () => false,
   });
   const caught = rows.filter((r) => r.caught).length;
-  const times = rows.filter((r) => r.caught).map((r) => r.seconds).sort((a, b) => a - b);
-  const steps = rows.flatMap((r) => (r.shrunkSteps === null ? [] : [r.shrunkSteps])).sort((a, b) => a - b);
+  const times = rows
+    .filter((r) => r.caught)
+    .map((r) => r.seconds)
+    .sort((a, b) => a - b);
+  const steps = rows
+    .flatMap((r) => (r.shrunkSteps === null ? [] : [r.shrunkSteps]))
+    .sort((a, b) => a - b);
   const summary = {
     mutants: rows,
-    correct: { runs: correct.runs, failures: correct.failure === null ? 0 : 1, seconds: correctBudget },
+    correct: {
+      runs: correct.runs,
+      failures: correct.failure === null ? 0 : 1,
+      seconds: correctBudget,
+    },
     caught,
     total: rows.length,
     medianSecondsToCatch: median(times),
@@ -95,8 +116,12 @@ export async function mutantsCommand(argv: string[]): Promise<number> {
   };
   if (json) printJson(summary);
   else {
-    say(`correct Raft: ${correct.runs} runs in ${correctBudget.toFixed(1)} s, ${summary.correct.failures} failures`);
-    say(`caught ${caught}/${rows.length}; median time to catch ${median(times)?.toFixed(2) ?? '-'} s; median shrunk schedule ${median(steps) ?? '-'} steps`);
+    say(
+      `correct Raft: ${correct.runs} runs in ${correctBudget.toFixed(1)} s, ${summary.correct.failures} failures`,
+    );
+    say(
+      `caught ${caught}/${rows.length}; median time to catch ${median(times)?.toFixed(2) ?? '-'} s; median shrunk schedule ${median(steps) ?? '-'} steps`,
+    );
   }
   return caught === rows.length && correct.failure === null ? 0 : 1;
 }
@@ -126,7 +151,15 @@ async function hunt(
   });
   const base = { name, description: MUTANTS[name] };
   if (result.failure === null) {
-    return { ...base, caught: false, check: null, seeds: result.runs, seconds: budget, shrunkSteps: null, repro: null };
+    return {
+      ...base,
+      caught: false,
+      check: null,
+      seeds: result.runs,
+      seconds: budget,
+      shrunkSteps: null,
+      repro: null,
+    };
   }
   const shrunk = shrinkSeed(result.failure.seed, seedOptions, true);
   const written = report(shrunk, seedOptions.mode, reportsDir);
@@ -149,5 +182,7 @@ async function hunt(
 function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
   const mid = values.length >> 1;
-  return values.length % 2 === 1 ? (values[mid] as number) : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
+  return values.length % 2 === 1
+    ? (values[mid] as number)
+    : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
 }

@@ -30,6 +30,8 @@ export interface KvRunConfig {
   /** The safety phase's faults, at virtual times within safetyMicros. */
   readonly faults: readonly TimedFault[];
   readonly safetyMicros: Micros;
+  /** Keep the healed cluster running at least this long after the safety phase. */
+  readonly healedMicros?: Micros;
   readonly workload?: Partial<WorkloadOptions>;
   readonly raft?: Partial<RaftOptions>;
   /** The service snapshots past this Raft state size (0: never). */
@@ -114,6 +116,9 @@ export function runKv(config: KvRunConfig): KvRunResult {
   try {
     world.scheduler.runUntilTime(config.safetyMicros);
     liveness = livenessPhase(world, workload, servers);
+    const settleUntil = config.safetyMicros + (config.healedMicros ?? 0);
+    if (liveness === null && world.scheduler.now < settleUntil)
+      world.scheduler.runUntilTime(settleUntil);
   } catch (error) {
     violation = violationOf(error, world.trace.events, world.scheduler.now);
   }

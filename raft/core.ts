@@ -77,6 +77,10 @@ export class Core {
   private persistedTerm: Term;
   private persistedVote: NodeId | null;
   private persistedLogVersion: number;
+  /** The log's last index when last persisted (read only by mutant Z14). */
+  private persistedLastIndex: LogIndex;
+  /** The currentTerm written by the last persist (differs from persistedTerm only for Z13). */
+  private termOnDisk: Term;
   private snapshotUnsaved = false;
   private readonly encoder = new StateEncoder();
 
@@ -94,11 +98,15 @@ export class Core {
     this.snapshot = init.snapshot;
     // The service restores the saved snapshot itself on restart, so it has seen everything the
     // snapshot covers: start applying right after it.
-    this.commitIndex = init.snapshotIndex;
-    this.lastApplied = init.snapshotIndex;
+    // mutant Z17: both restart at 0, as if the restored snapshot had not been seen.
+    const restored = init.mutant === 'Z17' ? logIndex(0) : init.snapshotIndex;
+    this.commitIndex = restored;
+    this.lastApplied = restored;
     this.persistedTerm = this.currentTerm;
     this.persistedVote = this.votedFor;
     this.persistedLogVersion = this.log.version;
+    this.persistedLastIndex = this.log.lastIndex;
+    this.termOnDisk = this.currentTerm;
     this.rng = xoroshiro128plus(init.seed | 0);
     // A small seed leaves xoroshiro's first outputs weakly mixed: warm it up.
     for (let i = 0; i < 8; i++) this.rng.next();
@@ -134,23 +142,32 @@ export class Core {
 
   /** A persist effect if currentTerm, votedFor, the log or the snapshot changed since the last. */
   private flushPersist(): void {
-    const logChanged = this.log.version !== this.persistedLogVersion;
+    const logChanged =
+      this.mutant === 'Z14'
+        ? this.log.lastIndex > this.persistedLastIndex // mutant Z14: only a longer log is saved
+        : this.log.version !== this.persistedLogVersion;
     const changed = this.currentTerm !== this.persistedTerm || this.votedFor !== this.persistedVote;
     if (!changed && !logChanged && !this.snapshotUnsaved) return;
-    const raftState = this.encoder.encode(this.persistentState(), this.snapshot);
+    // mutant Z13: the term goes to disk only along with the log (or a snapshot).
+    if (this.mutant !== 'Z13' || logChanged || this.snapshotUnsaved) {
+      this.termOnDisk = this.currentTerm;
+    }
+    const state = { ...this.persistentState(), currentTerm: this.termOnDisk };
+    const raftState = this.encoder.encode(state, this.snapshot);
     // The persister keeps the arrays it is given: hand it its own copy of the snapshot.
     const snapshot = this.snapshotUnsaved ? this.snapshot.slice() : null;
     this.out.push({ kind: 'persist', raftState, snapshot });
     this.persistedTerm = this.currentTerm;
     this.persistedVote = this.votedFor;
     this.persistedLogVersion = this.log.version;
+    this.persistedLastIndex = this.log.lastIndex;
     this.snapshotUnsaved = false;
   }
 
   persistentState(): PersistentState {
     return {
       currentTerm: this.currentTerm,
-      votedFor: this.votedFor,
+      votedFor: this.mutant === 'Z02' ? null : this.votedFor, // mutant Z02: the vote stays in memory
       snapshotIndex: this.log.snapshotIndex,
       snapshotTerm: this.log.snapshotTerm,
       entries: this.log.all(),
@@ -194,7 +211,10 @@ export class Core {
   becomeLeader(): void {
     assert(this.role.kind === 'candidate', `becomeLeader from ${this.role.kind}`);
     assert(this.votedFor === this.id, `leader ${this.id} did not vote for itself`);
-    assert(this.hasMajority(this.role.votes.size), `leader without a majority of votes`);
+    // mutant Z01: the candidate trusts its own miscount, so this check is not made.
+    if (this.mutant !== 'Z01') {
+      assert(this.hasMajority(this.role.votes.size), `leader without a majority of votes`);
+    }
     const next = logIndex(this.log.lastIndex + 1);
     const progress = Array.from({ length: this.nodes }, (): Progress => ({
       nextIndex: next,
@@ -223,6 +243,8 @@ export class Core {
     assert(index <= this.log.lastIndex, `commit ${index} past the log end ${this.log.lastIndex}`);
     if (index <= this.commitIndex) return;
     this.commitIndex = index;
+    // mutant Z18: only the newly committed last entry is applied; those before it are skipped.
+    if (this.mutant === 'Z18') this.lastApplied = logIndex(index - 1);
     while (this.lastApplied < this.commitIndex) {
       const next = logIndex(this.lastApplied + 1);
       const entry = this.log.entry(next);
@@ -246,7 +268,10 @@ export class Core {
    * suffix survives if it follows the snapshot's last entry; the service gets the snapshot.
    */
   installSnapshot(index: LogIndex, snapshotTerm: Term, data: Uint8Array): void {
-    assert(index > this.commitIndex, `snapshot ${index} does not pass commit ${this.commitIndex}`);
+    // mutant Z15: any snapshot is installed, so this check is not made.
+    if (this.mutant !== 'Z15') {
+      assert(index > this.commitIndex, `snapshot ${index} does not pass commit ${this.commitIndex}`);
+    }
     if (this.log.termAt(index) === snapshotTerm) this.log.compactThrough(index);
     else this.log.resetTo(index, snapshotTerm);
     this.snapshot = data;
@@ -265,7 +290,8 @@ export class Core {
   /** The service's own snapshot through `index` (already applied): trim the log to it. */
   compact(index: LogIndex, data: Uint8Array): void {
     assert(index <= this.lastApplied, `compact ${index} past lastApplied ${this.lastApplied}`);
-    this.log.compactThrough(index);
+    // mutant Z16: the snapshot records the current term, not the term of the entry at `index`.
+    this.log.compactThrough(index, this.mutant === 'Z16' ? this.currentTerm : undefined);
     this.snapshot = data;
     this.snapshotUnsaved = true;
   }

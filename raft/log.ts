@@ -108,14 +108,17 @@ export class RaftLog {
     this.versionValue++;
   }
 
-  /** A snapshot now covers everything through `index`: drop those entries, keep the rest. */
-  compactThrough(index: LogIndex): void {
+  /**
+   * A snapshot now covers everything through `index`: drop those entries, keep the rest.
+   * `recordedTerm` exists for mutant Z16 only; the correct log records the entry's own term.
+   */
+  compactThrough(index: LogIndex, recordedTerm?: Term): void {
     const lastTerm = this.termAt(index);
     assert(index > this.snapshotIndexValue, `compact to ${index}: not past ${this.snapshotIndex}`);
     assert(lastTerm !== undefined, `compact to ${index}: past the end ${this.lastIndex}`);
     this.entries = this.entries.slice(index - this.snapshotIndexValue);
     this.snapshotIndexValue = index;
-    this.snapshotTermValue = lastTerm;
+    this.snapshotTermValue = recordedTerm ?? lastTerm;
     this.versionValue++;
   }
 

@@ -67,8 +67,10 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
     return this.current;
   }
 
-  boot(): void {
+  /** Boots a new instance from the persister (or from `persister`, which the host then keeps). */
+  boot(persister?: Persister): void {
     assert(this.current === null, `boot of node ${this.id}, which is running`);
+    if (persister !== undefined) this.persisterNow = persister;
     this.incarnationNumber++;
     this.current = this.program.boot({
       id: this.id,

@@ -6,6 +6,7 @@ import { profileByName, withKnobs, type NetworkProfile } from './profiles.js';
 import type { Instance, Program } from './program.js';
 import { Streams } from './random.js';
 import { DEFAULT_MAX_EVENTS, Scheduler, type EventTarget, type SimEvent } from './scheduler.js';
+import type { Persister } from './storage.js';
 import { Trace } from './trace.js';
 
 export interface WorldConfig<M, A, I extends Instance<M, A>> {
@@ -119,9 +120,10 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
     this.observer?.onCrash(node);
   }
 
-  restart(node: number): void {
+  /** Boots a crashed node from what it persisted (or from the given persister). */
+  restart(node: number, persister?: Persister): void {
     this.trace.record(this.scheduler.now, 'restart', node, -1, 0, '');
-    this.host(node).boot();
+    this.host(node).boot(persister);
     this.observer?.onRestart(node);
   }
 

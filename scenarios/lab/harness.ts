@@ -11,7 +11,9 @@ import type { MutantId } from '../../raft/mutants.js';
 import { raftProgram } from '../../raft/program.js';
 import type { ApplyMsg } from '../../raft/types.js';
 import { Applier } from './applier.js';
-import { decodeValue, encodeValue, type LabValue } from './values.js';
+import { make, type ApplyCh, type Raft } from './facade.js';
+import { Persister } from '../../sim/storage.js';
+import type { LabValue } from './values.js';
 
 /** The lab's election-timeout allowance: tests sleep multiples of it. */
 export const ELECTION_TIMEOUT = millis(1000);
@@ -50,6 +52,9 @@ export class LabCluster {
   readonly n: number;
   readonly seed: number;
   readonly applier: Applier;
+  /** The lab's cfg.rafts: the live peers (null while killed) and their saved state. */
+  readonly rafts: (Raft | null)[];
+  private readonly saved: Persister[];
   readonly monitor: RaftMonitor;
   private readonly connected: boolean[];
   private isReliable = true;
@@ -69,13 +74,19 @@ export class LabCluster {
     this.random = this.world.streams.get('lab');
     this.connected = new Array<boolean>(this.n).fill(true);
     this.applier = new Applier(this.n, options.snapshot, (server, index, bytes) =>
-      this.world.host(server).run((node) => node.snapshot(index, bytes)),
+      this.rafts[server]?.snapshot(index, bytes),
     );
-    this.world.onApply((server, message) => this.applier.apply(server, message));
+    // Each peer's applyCh feeds the applier; a killed peer's is gone with it.
+    this.world.onApply((server, message) => this.rafts[server]?.applyCh.send(message));
     // Every lab test also runs under the online safety monitors.
     this.monitor = attachMonitor(this.world, rawRaftBinding<RaftNode>(this.n));
     this.setReliable(options.reliable);
-    this.world.start();
+    this.saved = Array.from({ length: this.n }, () => new Persister());
+    this.rafts = this.saved.map((persister, i) => make(this.world, i, persister, this.applyCh(i)));
+  }
+
+  private applyCh(i: number): ApplyCh {
+    return { send: (message) => this.applier.apply(i, message) };
   }
 
   get now(): Micros {
@@ -91,7 +102,7 @@ export class LabCluster {
   }
 
   isAlive(i: number): boolean {
-    return this.world.host(i).alive;
+    return this.rafts[i] !== null;
   }
 
   /** Joins server i to every connected server. */
@@ -106,17 +117,26 @@ export class LabCluster {
     this.updateLinks(i);
   }
 
-  /** kill(i): disconnect it, keep a copy of what it persisted, discard it. */
+  /**
+   * kill(i): disconnect it and kill it; what it persisted is kept as a fresh copy, so nothing the
+   * dead instance still holds can change what a restart reads.
+   */
   crash1(i: number): void {
     this.disconnect(i);
-    if (this.world.host(i).alive) this.world.crash(i);
+    const raft = this.rafts[i];
+    if (raft === null || raft === undefined) return;
+    raft.kill();
+    this.rafts[i] = null;
+    this.saved[i] = this.world.host(i).persister.copy();
   }
 
-  /** A fresh server from the persisted copy (the 3D service restores its snapshot first). */
+  /** A fresh server made from the saved copy (the 3D service restores its snapshot first). */
   start1(i: number): void {
     this.crash1(i);
-    this.applier.restart(i, this.world.host(i).persister.readSnapshot());
-    this.world.restart(i);
+    const persister = (this.saved[i] as Persister).copy();
+    this.saved[i] = persister;
+    this.applier.restart(i, persister.readSnapshot());
+    this.rafts[i] = make(this.world, i, persister, this.applyCh(i));
   }
 
   setReliable(isReliable: boolean): void {
@@ -129,20 +149,14 @@ export class LabCluster {
     this.applyProfile();
   }
 
+  /** rafts[i].Start(value); a dead server says it is not leader. */
   start(i: number, value: LabValue): StartResult {
-    let result: StartResult = { index: -1, term: -1, isLeader: false };
-    this.world.host(i).run((node) => {
-      const outcome = node.propose(encodeValue(value));
-      result = outcome;
-      return outcome.effects;
-    });
-    return result;
+    return this.rafts[i]?.start(value) ?? { index: -1, term: -1, isLeader: false };
   }
 
   /** A live server's (term, isLeader); a dead one is no leader. */
   getState(i: number): { term: number; isLeader: boolean } {
-    const node = this.world.host(i).instance;
-    return node === null ? { term: 0, isLeader: false } : node.getState();
+    return this.rafts[i]?.getState() ?? { term: 0, isLeader: false };
   }
 
   randomValue(): number {
@@ -210,8 +224,4 @@ export class LabCluster {
       this.world.network.setLink(j, i, up);
     }
   }
-}
-
-export function valueOf(bytes: Uint8Array): LabValue {
-  return decodeValue(bytes);
 }

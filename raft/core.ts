@@ -290,8 +290,9 @@ export class Core {
   /** The service's own snapshot through `index` (already applied): trim the log to it. */
   compact(index: LogIndex, data: Uint8Array): void {
     assert(index <= this.lastApplied, `compact ${index} past lastApplied ${this.lastApplied}`);
-    // mutant Z16: the snapshot records the current term, not the term of the entry at `index`.
-    this.log.compactThrough(index, this.mutant === 'Z16' ? this.currentTerm : undefined);
+    // mutant Z16: an off-by-one records the term after `index` (the current term at the end).
+    const slipped = this.mutant === 'Z16' ? (this.log.termAt(index + 1) ?? this.currentTerm) : undefined;
+    this.log.compactThrough(index, slipped);
     this.snapshot = data;
     this.snapshotUnsaved = true;
   }

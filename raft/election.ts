@@ -48,5 +48,15 @@ export function stepCandidate(core: Core, from: NodeId, message: RaftMessage): v
 function handleVoteReply(core: Core, from: NodeId, reply: RequestVoteReply): void {
   if (core.role.kind !== 'candidate' || !reply.voteGranted) return;
   core.role.votes.add(from); // a set: a duplicated reply counts once
-  if (core.hasMajority(core.role.votes.size)) becomeLeaderAndAnnounce(core);
+  // mutant Z01: a plain counter of grants, so a duplicated grant counts twice.
+  const count = core.mutant === 'Z01' ? countGrant(core.role) : core.role.votes.size;
+  if (core.hasMajority(count)) becomeLeaderAndAnnounce(core);
+}
+
+/** Mutant Z01's tally: one more per granted reply, whoever sent it (its own vote included). */
+const grantsCounted = new WeakMap<object, number>();
+function countGrant(election: object): number {
+  const count = (grantsCounted.get(election) ?? 1) + 1;
+  grantsCounted.set(election, count);
+  return count;
 }

@@ -44,7 +44,7 @@ function hearFromLeader(core: Core, from: NodeId): void {
  * Figure 2, AppendEntries receiver: check that the log holds prevLogIndex with prevLogTerm,
  * reconcile the entries, then adopt the leader's commit index as far as the entries reach.
  */
-function handleAppendEntries(core: Core, from: NodeId, request: AppendEntries): void {
+export function handleAppendEntries(core: Core, from: NodeId, request: AppendEntries): void {
   const covered = logIndex(request.prevLogIndex + request.entries.length);
   let prevIndex = request.prevLogIndex;
   let prevTerm = request.prevLogTerm;

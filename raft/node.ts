@@ -9,9 +9,9 @@ import {
   type Role,
 } from './core.js';
 import { startElection, stepCandidate } from './election.js';
-import { stepFollower } from './follower.js';
+import { handleAppendEntries, stepFollower } from './follower.js';
 import { appendCommand, broadcastAppend, replicateNow, stepLeader } from './leader.js';
-import type { RaftMessage } from './messages.js';
+import { type RaftMessage, isReply } from './messages.js';
 import type { MutantId } from './mutants.js';
 import { type RaftOptions, resolveOptions } from './options.js';
 import { CorruptStateError, type PersistentState, decodeState } from './persist.js';
@@ -108,9 +108,17 @@ export class RaftNode implements Instance<RaftMessage, ApplyMsg> {
       return this.finish();
     }
     const sender = from as NodeId;
+    // mutant Z04: a request of a lower term also resets the term, down to the request's.
+    if (core.mutant === 'Z04' && message.term < core.currentTerm && !isReply(message)) {
+      lowerTerm(core, message.term);
+    }
     if (message.term > core.currentTerm) core.becomeFollower(message.term, null);
-    if (message.term < core.currentTerm) answerStale(core, sender, message);
-    else this.dispatch(sender, message);
+    // mutant Z05: every request, of any term, granted or not, pushes the election back.
+    if (core.mutant === 'Z05' && !isReply(message) && core.role.kind !== 'leader') {
+      core.armElectionTimer();
+    }
+    if (message.term >= core.currentTerm) this.dispatch(sender, message);
+    else if (!mutantTakesStale(core, sender, message)) answerStale(core, sender, message);
     return this.finish();
   }
 
@@ -272,6 +280,29 @@ function answerStale(core: Core, from: NodeId, message: RaftMessage): void {
     default:
       unreachable(message);
   }
+}
+
+/**
+ * Mutants Z08 and Z09 handle some messages of an older term as if they were current; true if
+ * this one was. The correct Raft takes none (always false).
+ */
+function mutantTakesStale(core: Core, from: NodeId, message: RaftMessage): boolean {
+  if (core.mutant === 'Z08' && message.type === 'AppendEntries') {
+    handleAppendEntries(core, from, message); // mutant Z08: a deposed leader's entries go in
+    return true;
+  }
+  if (core.mutant === 'Z09' && message.type === 'AppendEntriesReply' && core.role.kind === 'leader') {
+    stepLeader(core, from, message); // mutant Z09: a reply counts whatever its request's term
+    return true;
+  }
+  return false;
+}
+
+/** Mutant Z04's term change: to the message's term, lower or not, with the vote forgotten. */
+function lowerTerm(core: Core, to: Term): void {
+  core.currentTerm = to;
+  core.votedFor = null;
+  core.becomeFollower(to, null);
 }
 
 function restore(context: BootContext): PersistentState {

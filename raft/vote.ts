@@ -23,5 +23,7 @@ function mayVoteFor(core: Core, from: NodeId, request: RequestVote): boolean {
   if (core.votedFor !== null && core.votedFor !== from) return false;
   // A candidate or leader of this term voted for itself, so only a follower gets here.
   assert(core.role.kind === 'follower', `${core.role.kind} ${core.id} could vote for ${from}`);
+  // mutant Z03: "up to date" judged by log length alone, the last term ignored.
+  if (core.mutant === 'Z03') return request.lastLogIndex >= core.log.lastIndex;
   return core.log.isBehindOrEqualTo(request.lastLogTerm, request.lastLogIndex);
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,9 +9,56 @@ const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 
 /** Runs the built CLI as a user would. */
 export function raftsim(...args: string[]) {
-  const result = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
+  return raftsimIn(process.cwd(), ...args);
+}
+
+/** Runs the built CLI in a given working folder (where it would write reports/). */
+export function raftsimIn(cwd: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', cwd });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+describe('raftsim CLI: bad input writes nothing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'raftsim-bad-'));
+  const write = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return name;
+  };
+  for (const [title, file, pattern] of [
+    ['malformed JSON', write('bad.json', '{ nope'), /not valid JSON/],
+    ['another format', write('other.json', '{"format":"x","version":1}'), /"format" must be "raftsim-repro"/],
+    ['an unknown version', write('v9.json', '{"format":"raftsim-repro","version":9}'), /unknown repro version 9/],
+    [
+      'a schedule naming a node that does not exist',
+      write(
+        'node.json',
+        JSON.stringify({
+          format: 'raftsim-repro',
+          version: 1,
+          seed: 1,
+          traceHash: '0',
+          config: {
+            servers: 3,
+            profile: 'reliable',
+            safetyMicros: 1000,
+            schedule: [{ at: 0, step: { kind: 'crash', node: 7 } }],
+            workload: { clerks: 1, keys: 1 },
+          },
+        }),
+      ),
+      /schedule step 0: no node 7/,
+    ],
+  ] as const) {
+    it(`replay of ${title}: one line on stderr, exit 2, no reports/`, () => {
+      const { code, stderr, stdout } = raftsimIn(dir, 'replay', file);
+      expect(code).to.equal(2);
+      expect(stdout).to.equal('');
+      expect(stderr).to.match(pattern);
+      expect(stderr.trim().split('\n')).to.have.length(1);
+      expect(existsSync(join(dir, 'reports'))).to.equal(false);
+    });
+  }
+});
 
 describe('raftsim CLI', () => {
   it('run --seed prints a summary and a trace hash, the same twice', () => {
@@ -65,6 +112,14 @@ describe('raftsim CLI', () => {
     ],
     ['a bad duration', ['run', '--seed', '1', '--time', 'soon'], /--time must be a duration/],
     ['an unknown command', ['frobnicate'], /unknown command "frobnicate"/],
+    ['an unknown fuzz mode', ['fuzz', '--mode', 'chaos'], /--mode must be one of schedule, swarm/],
+    ['a bad shard spec', ['fuzz', '--shard', '3/2'], /--shard must be i\/n/],
+    ['both --runs and --time', ['fuzz', '--runs', '5', '--time', '1s'], /--runs or --time, not both/],
+    ['an unknown mutant', ['fuzz', '--mutant', 'Z99'], /--mutant must be one of/],
+    ['an unknown profile for fuzz', ['run', '--seed', '1', '--profile', 'x'], /--profile must be one of/],
+    ['a missing repro', ['replay', 'no-such-file.json'], /cannot read no-such-file.json/],
+    ['replay without a file', ['replay'], /which repro/],
+    ['an unknown mutant list', ['mutants', '--only', 'Z01,Q7'], /unknown mutant "Q7"/],
   ] as const) {
     it(`${title}: one line on stderr, exit 2`, () => {
       const { code, stderr, stdout } = raftsim(...args);

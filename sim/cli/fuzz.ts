@@ -1,4 +1,5 @@
 import { SingleBar } from 'cli-progress';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { describeFault } from '../nemesis.js';
 import { reproOf } from '../fuzz/repro.js';
@@ -68,7 +69,8 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
   const servers =
     values.nodes === undefined ? undefined : parseCount('nodes', values.nodes, 5, 3, 7);
   const mode = parseMode(values.mode);
-  const workers = parseCount('workers', values.workers, 0, 0, 64);
+  // Results never depend on the worker count; by default use every core.
+  const workers = parseCount('workers', values.workers, availableParallelism(), 0, 64);
   const shard = parseShard(values.shard);
   const reportsDir = values.reports ?? 'reports';
   const mutant = parseMutant(values.mutant);

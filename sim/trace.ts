@@ -119,7 +119,10 @@ export class Trace {
     let i = 0;
     for (; i < whole; i += 4) {
       const x =
-        (b[i] as number) | ((b[i + 1] as number) << 8) | ((b[i + 2] as number) << 16) | ((b[i + 3] as number) << 24);
+        (b[i] as number) |
+        ((b[i + 1] as number) << 8) |
+        ((b[i + 2] as number) << 16) |
+        ((b[i + 3] as number) << 24);
       h1 = Math.imul(h1 ^ x, FNV_PRIME);
       h2 = Math.imul(h2 ^ (x + 0x3c6ef372), 0x5bd1e995);
       h2 ^= h2 >>> 13;

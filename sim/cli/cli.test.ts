@@ -26,8 +26,16 @@ describe('raftsim CLI: bad input writes nothing', () => {
   };
   for (const [title, file, pattern] of [
     ['malformed JSON', write('bad.json', '{ nope'), /not valid JSON/],
-    ['another format', write('other.json', '{"format":"x","version":1}'), /"format" must be "raftsim-repro"/],
-    ['an unknown version', write('v9.json', '{"format":"raftsim-repro","version":9}'), /unknown repro version 9/],
+    [
+      'another format',
+      write('other.json', '{"format":"x","version":1}'),
+      /"format" must be "raftsim-repro"/,
+    ],
+    [
+      'an unknown version',
+      write('v9.json', '{"format":"raftsim-repro","version":9}'),
+      /unknown repro version 9/,
+    ],
     [
       'a schedule naming a node that does not exist',
       write(
@@ -101,6 +109,17 @@ describe('raftsim CLI', () => {
     expect(JSON.parse(stdout)).to.have.property('traceHash');
   });
 
+  it('run --history writes the client history, which check finds linearizable', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-history-'));
+    const path = join(dir, 'history.json');
+    expect(raftsim('run', '--seed', '4', '--time', '3s', '--history', path).code).to.equal(0);
+    const checked = raftsim('check', path, '--json');
+    expect(checked.code).to.equal(0);
+    const out = JSON.parse(checked.stdout) as Record<string, unknown>;
+    expect(out).to.include({ verdict: 'ok', model: 'kv' });
+    expect(out['operations']).to.be.greaterThan(10);
+  });
+
   for (const [title, args, pattern] of [
     ['a bad seed', ['run', '--seed', 'x'], /--seed must be a non-negative integer/],
     ['a missing seed', ['run'], /--seed is required/],
@@ -114,9 +133,17 @@ describe('raftsim CLI', () => {
     ['an unknown command', ['frobnicate'], /unknown command "frobnicate"/],
     ['an unknown fuzz mode', ['fuzz', '--mode', 'chaos'], /--mode must be one of schedule, swarm/],
     ['a bad shard spec', ['fuzz', '--shard', '3/2'], /--shard must be i\/n/],
-    ['both --runs and --time', ['fuzz', '--runs', '5', '--time', '1s'], /--runs or --time, not both/],
+    [
+      'both --runs and --time',
+      ['fuzz', '--runs', '5', '--time', '1s'],
+      /--runs or --time, not both/,
+    ],
     ['an unknown mutant', ['fuzz', '--mutant', 'Z99'], /--mutant must be one of/],
-    ['an unknown profile for fuzz', ['run', '--seed', '1', '--profile', 'x'], /--profile must be one of/],
+    [
+      'an unknown profile for fuzz',
+      ['run', '--seed', '1', '--profile', 'x'],
+      /--profile must be one of/,
+    ],
     ['a missing repro', ['replay', 'no-such-file.json'], /cannot read no-such-file.json/],
     ['replay without a file', ['replay'], /which repro/],
     ['an unknown mutant list', ['mutants', '--only', 'Z01,Q7'], /unknown mutant "Q7"/],

@@ -14,10 +14,11 @@ import {
   parseTime,
   UsageError,
 } from './args.js';
+import { historyDocument } from '../fuzz/report.js';
 import { printJson, writeFileAtomic } from './output.js';
 
 export const RUN_HELP =
-  'raftsim run --seed N [--nodes 5] [--clerks 3] [--time 20s] [--profile unreliable] [--mutant Z10] [--trace out.ndjson] [--json]';
+  'raftsim run --seed N [--nodes 5] [--clerks 3] [--time 20s] [--profile unreliable] [--mutant Z10] [--trace out.ndjson] [--history out.json] [--json]';
 
 /** Exit code of a run's verdict (DESIGN §6). */
 export function exitCodeOf(verdict: KvRunResult['verdict']): number {
@@ -33,6 +34,7 @@ export function runCommand(argv: string[]): number {
     time: { type: 'string' },
     profile: { type: 'string' },
     trace: { type: 'string' },
+    history: { type: 'string' },
     mutant: { type: 'string' },
     json: { type: 'boolean' },
   });
@@ -69,6 +71,8 @@ export function runCommand(argv: string[]): number {
       records.map((r) => `${JSON.stringify({ ...r, text: formatTraceRecord(r) })}\n`),
     );
   }
+  if (values.history !== undefined)
+    writeFileAtomic(values.history, [historyDocument(result.history)]);
   if (values.json === true) {
     printJson({
       seed,

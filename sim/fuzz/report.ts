@@ -1,5 +1,12 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  RAFTSIM_FORMAT,
+  RAFTSIM_FORMAT_VERSION,
+  type KvInput,
+  type KvOutput,
+  type Operation,
+} from '../check/index.js';
 import { runKv, type KvRunResult } from '../run/kv-run.js';
 import { formatTraceRecord, type TraceRecord } from '../trace.js';
 import { kvRunConfig } from './config.js';
@@ -21,12 +28,23 @@ export function runTraced(repro: Pick<Repro, 'seed' | 'config'>): TracedRun {
   return { result, records };
 }
 
+/** A run's client history in this project's format, for `raftsim check`. */
+export function historyDocument(history: readonly Operation<KvInput, KvOutput>[]): string {
+  const document = {
+    format: RAFTSIM_FORMAT,
+    version: RAFTSIM_FORMAT_VERSION,
+    model: 'kv',
+    operations: history,
+  };
+  return `${JSON.stringify(document)}\n`;
+}
+
 export function traceLines(records: readonly TraceRecord[]): string {
   return records.map((r) => `${JSON.stringify({ ...r, text: formatTraceRecord(r) })}\n`).join('');
 }
 
 /**
- * Writes `<reportsDir>/<id>/` with repro.json, trace.ndjson and timeline.html. Everything goes
+ * Writes `<reportsDir>/<id>/` with repro.json, trace.ndjson, history.json and timeline.html. Everything goes
  * to a temporary folder first, renamed into place when complete: no half-written report.
  */
 export function writeFailureReport(reportsDir: string, repro: Repro): string {
@@ -39,6 +57,7 @@ export function writeFailureReport(reportsDir: string, repro: Repro): string {
     const traced = runTraced(repro);
     writeFileSync(join(temporary, 'repro.json'), `${JSON.stringify(repro, null, 2)}\n`);
     writeFileSync(join(temporary, 'trace.ndjson'), traceLines(traced.records));
+    writeFileSync(join(temporary, 'history.json'), historyDocument(traced.result.history));
     writeFileSync(join(temporary, 'timeline.html'), renderTimeline(repro, traced));
     if (existsSync(final)) rmSync(final, { recursive: true, force: true });
     renameSync(temporary, final);

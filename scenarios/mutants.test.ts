@@ -25,7 +25,7 @@ describe('mutant regressions (the bug zoo)', function () {
       expect(broken.verdict).to.equal(repro.verdict);
       expect(['violation', 'liveness']).to.include(broken.verdict);
       expect(broken.traceHash).to.equal(repro.traceHash);
-      const { mutant: _mutant, ...correctConfig } = repro.config;
+      const { mutant, ...correctConfig } = repro.config;
       const correct = runConfig(repro.seed, correctConfig);
       expect(correct.verdict, correct.violation?.message ?? correct.liveness ?? '').to.equal('ok');
     });

@@ -1,5 +1,6 @@
 import { buildEventLists, lift, NO_RETURN, RETURN, unlift, type EventLists } from './entries.js';
 import { combine, zobristKeys } from './hashing.js';
+import { Pruner } from './lookahead.js';
 import { Memo } from './memo.js';
 import { buildPrecedence, type Precedence } from './symmetry.js';
 import type { Model, Verdict } from './types.js';
@@ -52,6 +53,7 @@ export class Search<S, I, O> {
   private readonly knownBits: Uint32Array;
   private readonly openBits: Uint32Array;
   private readonly memo: Memo<S>;
+  private readonly pruner: Pruner<S, I, O> | null;
   private readonly stackEntry: Int32Array;
   private readonly stackLimit: Int32Array;
   private readonly stackForced: Uint8Array;
@@ -96,6 +98,8 @@ export class Search<S, I, O> {
     this.memo = new Memo<S>(this.knownBits.length, this.openBits.length, (a, b) =>
       model.equal(a, b),
     );
+    this.pruner =
+      model.lookahead === undefined ? null : new Pruner(this.lists, model, inputs, outputs);
     this.stackEntry = new Int32Array(n);
     this.stackLimit = new Int32Array(n);
     this.stackForced = new Uint8Array(n);
@@ -161,13 +165,28 @@ export class Search<S, I, O> {
     this.toggle(op);
     const afterHash = this.model.hash(after);
     const { knownBits, openBits } = this;
-    if (this.memo.rulesOut(knownBits, openBits, combine(this.knownHash, afterHash), after)) {
+    const hash = combine(this.knownHash, afterHash);
+    if (this.memo.rulesOut(knownBits, openBits, hash, after) || this.hopeless(entry, op, after)) {
       this.toggle(op);
       if (this.readOnly[op] === 1) this.failing = true;
       else this.entry = next[entry] ?? -1;
       return;
     }
     this.push(entry, op, after, afterHash);
+  }
+
+  /**
+   * Lookahead (lookahead.ts), on the configuration after linearizing `op`. Skipped after a
+   * read-only non-reset: the state is unchanged and the pending operations only fewer, so the
+   * parent's check already covered it.
+   */
+  private hopeless(entry: number, op: number, after: S): boolean {
+    const pruner = this.pruner;
+    if (pruner === null || (this.readOnly[op] === 1 && !pruner.resetting(op))) return false;
+    lift(this.lists, entry);
+    const doomed = pruner.doomed(after);
+    unlift(this.lists, entry);
+    return doomed;
   }
 
   private push(entry: number, op: number, after: S, afterHash: number): void {

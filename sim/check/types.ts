@@ -55,6 +55,23 @@ export interface Model<S, I, O> {
   readOnly(input: I, output: O | null): boolean;
   describeOp(input: I, output: O | null): string;
   describeState(state: S): string;
+  /** Optional pruning knowledge; see Lookahead. */
+  readonly lookahead?: Lookahead<S, I, O>;
+}
+
+/**
+ * What a model knows about where its states can go, for pruning (see lookahead.ts).
+ *
+ * Contract: let `state` be any state and `later` one reached from it by any run of operations
+ * of which none `resets`. If `doomed(input, output)` gives a test and the test accepts `state`,
+ * then `step(later, input, output)` is null. The test must never accept wrongly (a false
+ * "doomed" would hide a linearization); failing to accept only costs time.
+ */
+export interface Lookahead<S, I, O> {
+  /** The operation may take the state somewhere the tests do not foresee (e.g. a put). */
+  resets(input: I, output: O | null): boolean;
+  /** A test telling that the operation can never be legal again, or null to never prune. */
+  doomed(input: I, output: O | null): ((state: S) => boolean) | null;
 }
 
 export interface CheckOptions {

@@ -1,0 +1,98 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { describeFault } from '../nemesis.js';
+import { faultKinds, fuzzConfig, swarmConfig } from './arbitraries.js';
+import { parseRepro, REPRO_FORMAT, REPRO_VERSION } from './repro.js';
+import type { FuzzConfig } from './config.js';
+
+/** A config as a repro file would carry it: valid configs must pass the repro validation. */
+function asRepro(config: FuzzConfig): string {
+  return JSON.stringify({
+    format: REPRO_FORMAT,
+    version: REPRO_VERSION,
+    seed: 1,
+    traceHash: '',
+    config,
+  });
+}
+
+const KIND_OF_STEP: Record<string, string> = {
+  partition: 'partition',
+  bridge: 'bridge',
+  isolate: 'isolate',
+  cut: 'cut',
+  isolateLeader: 'isolateLeader',
+  heal: 'heal',
+  crash: 'crash',
+  crashLeader: 'crashLeader',
+  restartCrashed: 'restart',
+  profile: 'profile',
+  knob: 'knob',
+};
+
+describe('fuzz arbitraries', () => {
+  it('schedule mode: valid configs, sorted schedules, node ids within the cluster', () => {
+    fc.assert(
+      fc.property(fuzzConfig(), (config) => {
+        expect([3, 5, 7]).to.include(config.servers);
+        expect(() => parseRepro(asRepro(config))).to.not.throw();
+        const times = config.schedule.map((s) => s.at);
+        expect(times).to.deep.equal([...times].sort((a, b) => a - b));
+        expect(config.schedule.length).to.be.at.most(12);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('swarm mode: a schedule uses only the kinds its vector enabled', () => {
+    fc.assert(
+      fc.property(swarmConfig(), (config) => {
+        expect(() => parseRepro(asRepro(config))).to.not.throw();
+        const enabled = new Set(config.swarm?.kinds);
+        for (const { step } of config.schedule)
+          expect(enabled.has(KIND_OF_STEP[step.kind] as string)).to.equal(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('partitions keep a majority on one side; bridges reach both sides', () => {
+    const kinds = faultKinds(5);
+    fc.assert(
+      fc.property(
+        kinds['partition'] as fc.Arbitrary<never>,
+        (step: { kind: string; groups: number[][] }) => {
+          expect(step.groups[0]?.length).to.be.at.least(3);
+          expect(step.groups.flat().sort()).to.deep.equal([0, 1, 2, 3, 4]);
+        },
+      ),
+    );
+    fc.assert(
+      fc.property(
+        kinds['bridge'] as fc.Arbitrary<never>,
+        (step: { left: number[]; right: number[]; bridge: number }) => {
+          expect([...step.left, ...step.right, step.bridge].sort()).to.deep.equal([0, 1, 2, 3, 4]);
+        },
+      ),
+    );
+  });
+
+  it('every fault kind has a description', () => {
+    for (const arbitrary of Object.values(faultKinds(3))) {
+      for (const step of fc.sample(arbitrary, { seed: 1, numRuns: 5 }))
+        expect(describeFault(step)).to.be.a('string');
+    }
+  });
+
+  it('shrinking makes schedules smaller: a property failing on any crash shrinks to one step', () => {
+    const details = fc.check(
+      fc.property(fuzzConfig(), (config) => !config.schedule.some((s) => s.step.kind === 'crash')),
+      { seed: 7, numRuns: 500 },
+    );
+    expect(details.failed).to.equal(true);
+    const shrunk = details.counterexample?.[0];
+    expect(shrunk?.schedule).to.have.length(1);
+    expect(shrunk?.schedule[0]).to.deep.equal({ at: 0, step: { kind: 'crash', node: 0 } });
+    expect(shrunk?.servers).to.equal(3);
+  });
+});

@@ -35,7 +35,7 @@ export function zobristKeys(count: number): Int32Array {
   return keys;
 }
 
-const ROLL_BASE = 0x01000193;
+export const ROLL_BASE = 0x01000193;
 
 /**
  * A polynomial hash that composes under concatenation:

@@ -1,38 +1,52 @@
 import { RETURN, type EventLists } from './entries.js';
-import type { Model } from './types.js';
+import type { DoomTest, Lookahead, LookaheadOp } from './types.js';
+
+/** Restart states followed per walk; past that many, later operations are not checked. */
+const TRACKED_RESETS = 8;
 
 /**
  * Lookahead pruning: a configuration fails at once when some operation still to be linearized
  * can no longer be legal, instead of when the search finally reaches it.
  *
- * Why this is sound. Take a pending operation G that returned (it must be linearized in any
- * completion) and suppose no pending resetting operation R could be linearized before G, that
- * is, every such R is called after G returns (R.call > G.return: real time puts G first). In any
- * completion, the operations linearized between now and G are pending operations that may
- * precede G, so none of them resets, and the state G meets is reached from the current state
- * by non-resetting operations only. The model's contract (types.ts, Lookahead) then says that
- * G's test accepting the current state means G is illegal wherever it goes: no completion.
- * Open-ended operations count as pending resets too (they may take effect at any time after
- * their call), but never as G: they need not be linearized.
+ * Why this is sound. Take a pending operation G that returned: every completion linearizes it.
+ * The operations linearized between now and G are pending ones that may precede G in real
+ * time: called no later than G returned. Drop from that run the resets that left the state as
+ * it was (a restart state allows that): the others still meet the same states. Look at the
+ * last reset R left in the run:
+ * - if there is none, G meets a state reached from the current one by non-resetting operations
+ *   only; G's test accepting the current state then means G is illegal there (types.ts,
+ *   Lookahead);
+ * - if R has a restart state r, R set the state to r and G meets a state reached from r by
+ *   non-resetting operations, so G's test accepting r means G is illegal there as well;
+ * - if R has no restart state, nothing is known.
+ * So G rules out every completion when its test accepts the current state and the restart state
+ * of every pending reset that may precede it. Open-ended operations may be such resets (they may
+ * take effect at any time after their call), but are never G: they need not be linearized.
  *
- * Cost: one walk of the pending events up to the first pending resetting call, so models whose
- * resets are frequent (a register's writes) pay little, and so do histories checked by key.
+ * Cost: one walk of the pending events, stopped at the first reset without a restart state or
+ * once TRACKED_RESETS distinct restart states are in play (checking fewer operations is always
+ * safe). Tests run once per operation met and restart state in play.
  */
 export class Pruner<S, I, O> {
   private readonly resets: Uint8Array;
-  private readonly tests: (((state: S) => boolean) | null)[];
+  private readonly restarts: (S | null)[];
+  private readonly tests: readonly (DoomTest<S> | null)[];
+  /** The restart states of the pending resets that may precede the walk's position. */
+  private readonly seen: S[] = [];
+  private count = 0;
 
+  /** `placed` is the search's own record of linearized operations, read at each check. */
   constructor(
     private readonly lists: EventLists,
-    model: Model<S, I, O>,
-    inputs: readonly I[],
-    outputs: readonly (O | null)[],
+    private readonly placed: Uint8Array,
+    hook: Lookahead<S, I, O>,
+    ops: readonly LookaheadOp<I, O>[],
   ) {
-    const hook = model.lookahead;
-    this.resets = Uint8Array.from(inputs, (input, op) =>
-      hook === undefined || hook.resets(input, outputs[op] ?? null) ? 1 : 0,
+    this.resets = Uint8Array.from(ops, (op) => (hook.resets(op.input, op.output) ? 1 : 0));
+    this.restarts = ops.map((op, index) =>
+      this.resets[index] === 1 ? hook.restart(op.input, op.output) : null,
     );
-    this.tests = inputs.map((input, op) => hook?.doomed(input, outputs[op] ?? null) ?? null);
+    this.tests = hook.tests(ops);
   }
 
   /** Whether the operation may move the state out of what the tests foresee. */
@@ -42,26 +56,42 @@ export class Pruner<S, I, O> {
 
   /** True when some pending operation that returned can never be legal after `state`. */
   doomed(state: S): boolean {
-    const { next, operation, match, mainHead } = this.lists;
-    const limit = this.firstOpenReset();
-    for (let e = next[mainHead] ?? -1; e !== -1 && e < limit; e = next[e] ?? -1) {
+    const { next, operation, match, mainHead, openHead } = this.lists;
+    this.count = 0;
+    let open = next[openHead] ?? -1;
+    for (let e = next[mainHead] ?? -1; e !== -1; e = next[e] ?? -1) {
+      // Open-ended calls before this event may precede it; entry numbers compare as times.
+      for (; open !== -1 && open < e; open = next[open] ?? -1) {
+        if (!this.track(operation[open] ?? 0)) return false;
+      }
       const op = operation[e] ?? 0;
-      if (match[e] === RETURN) {
-        if (this.tests[op]?.(state) === true) return true;
-      } else if (this.resets[op] === 1) {
-        // Every later return belongs to an operation that this reset may precede.
-        return false;
+      if (match[e] !== RETURN) {
+        if (!this.track(op)) return false;
+      } else if (this.tests[op]?.(state, this.placed) === true && this.unfed(op)) {
+        return true;
       }
     }
     return false;
   }
 
-  /** The entry of the earliest pending open-ended resetting call (entries compare as times). */
-  private firstOpenReset(): number {
-    const { next, operation, openHead } = this.lists;
-    for (let e = next[openHead] ?? -1; e !== -1; e = next[e] ?? -1) {
-      if (this.resets[operation[e] ?? 0] === 1) return e;
+  /** Notes a pending call; false when the walk must stop (an unforeseeable reset, or too many). */
+  private track(op: number): boolean {
+    if (this.resets[op] === 0) return true;
+    const restart = this.restarts[op] ?? null;
+    if (restart === null) return false;
+    // Same object, same test outcome: models share restart states where they can (etcd: values).
+    for (let k = 0; k < this.count; k++) if (this.seen[k] === restart) return true;
+    if (this.count === TRACKED_RESETS) return false;
+    this.seen[this.count++] = restart;
+    return true;
+  }
+
+  /** No reset seen so far leads to a state where `op` could still be legal. */
+  private unfed(op: number): boolean {
+    const test = this.tests[op] as DoomTest<S>;
+    for (let k = 0; k < this.count; k++) {
+      if (!test(this.seen[k] as S, this.placed)) return false;
     }
-    return next.length;
+    return true;
   }
 }

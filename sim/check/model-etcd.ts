@@ -1,5 +1,5 @@
 import { mix32 } from './hashing.js';
-import type { Model, Operation, Partition } from './types.js';
+import type { DoomTest, LookaheadOp, Model, Operation, Partition } from './types.js';
 
 /**
  * The compare-and-set register of the Jepsen etcd histories. It starts absent (a read returns
@@ -72,6 +72,38 @@ function etcdKey(input: EtcdInput, output: EtcdOutput | null): string {
   }
 }
 
+/**
+ * Lookahead (contract in types.ts). Only writes and successful or unknown cas change the
+ * register; reads and failed cas leave it as it is. So with no change to come, a read must see
+ * the current value, a failed cas must not match it, and a successful cas must match it. A
+ * write sets the register to its value whatever it held; a cas sets it to `to` or leaves it.
+ */
+function etcdDoomTest(op: LookaheadOp<EtcdInput, EtcdOutput>): DoomTest<EtcdState> | null {
+  const { input, output } = op;
+  const seen = read(output);
+  const ok = applied(output);
+  if (input.op === 'read')
+    return seen === undefined ? null : (state) => state !== (seen ?? 'absent');
+  if (input.op !== 'cas' || ok === undefined) return null;
+  return ok ? (state) => state !== input.from : (state) => state === input.from;
+}
+
+function changes(input: EtcdInput, output: EtcdOutput | null): boolean {
+  return input.op !== 'read' && applied(output) !== false;
+}
+
+/** A change of the register leaves it holding one value (a cas that misses changes nothing). */
+function restartOf(input: EtcdInput): EtcdState | null {
+  switch (input.op) {
+    case 'read':
+      return null;
+    case 'write':
+      return input.value;
+    case 'cas':
+      return input.to;
+  }
+}
+
 export const etcdModel: Model<EtcdState, EtcdInput, EtcdOutput> = {
   name: 'etcd',
   init: () => 'absent',
@@ -86,4 +118,9 @@ export const etcdModel: Model<EtcdState, EtcdInput, EtcdOutput> = {
   readOnly: (input, output) => input.op === 'read' || applied(output) === false,
   describeOp: describeEtcd,
   describeState: (state) => (state === 'absent' ? 'nil' : String(state)),
+  lookahead: {
+    resets: changes,
+    restart: restartOf,
+    tests: (ops) => ops.map(etcdDoomTest),
+  },
 };

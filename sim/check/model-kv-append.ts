@@ -1,4 +1,5 @@
 import { mix32, rollConcat, rollHash } from './hashing.js';
+import { appendTests } from './model-kv-append-lookahead.js';
 import { partitionByKey } from './partition.js';
 import type { Model } from './types.js';
 
@@ -19,7 +20,7 @@ export type KvAppendOutput = { readonly value: string } | { readonly ok: true };
  * by segment, so a wrong read is usually rejected on its last few characters, and no long
  * string is ever built or copied during the search.
  */
-interface AppendState {
+export interface AppendState {
   readonly parent: AppendState | null;
   readonly segment: string;
   readonly length: number;
@@ -46,6 +47,10 @@ function text(state: AppendState): string {
   return segments.reverse().join('');
 }
 
+export function written(value: string): AppendState {
+  return { parent: null, segment: value, length: value.length, roll: rollHash(value) };
+}
+
 function stepAppend(
   state: AppendState,
   input: KvAppendInput,
@@ -55,12 +60,7 @@ function stepAppend(
     case 'get':
       return output === null || !('value' in output) || reads(state, output.value) ? state : null;
     case 'put':
-      return {
-        parent: null,
-        segment: input.value,
-        length: input.value.length,
-        roll: rollHash(input.value),
-      };
+      return written(input.value);
     case 'append':
       return {
         parent: state,
@@ -90,4 +90,9 @@ export const kvAppendModel: Model<AppendState, KvAppendInput, KvAppendOutput> = 
       ? `get(${JSON.stringify(input.key)}) → ${read(output)}`
       : `${input.op}(${JSON.stringify(input.key)}, ${JSON.stringify(input.value)})`,
   describeState: (state) => JSON.stringify(text(state)),
+  lookahead: {
+    resets: (input) => input.op === 'put',
+    restart: (input) => (input.op === 'put' ? written(input.value) : null),
+    tests: appendTests,
+  },
 };

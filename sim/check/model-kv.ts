@@ -1,6 +1,6 @@
 import { combine, stringHash } from './hashing.js';
 import { partitionByKey } from './partition.js';
-import type { Model } from './types.js';
+import type { DoomTest, LookaheadOp, Model } from './types.js';
 
 /**
  * The versioned key/value service of spec/kv-service.md, one key per partition.
@@ -61,6 +61,23 @@ function outcome(output: KvOutput | null): string {
   return 'value' in output ? `${JSON.stringify(output.value)}@${output.version}` : output.err;
 }
 
+/**
+ * Lookahead (contract in types.ts). No operation lowers a key's version (a put installs its
+ * version + 1 only when its version is the current one), and the value changes only with the
+ * version. So nothing resets, and an operation that needs version k (a get that saw it, a put
+ * that succeeded with it), or the absent key (ErrNoKey, version 0), is doomed once the version
+ * has passed k, as is a get that saw version k with another value than the one now installed.
+ */
+function kvDoomTest({ input, output }: LookaheadOp<KvInput, KvOutput>): DoomTest<KvState> | null {
+  if (output === null) return null;
+  if (output.err === 'ErrNoKey') return (state) => state.version > 0;
+  if (input.op === 'put')
+    return output.err === 'OK' ? (state) => state.version > input.version : null;
+  if (!('value' in output)) return null;
+  const { value, version } = output;
+  return (state) => state.version > version || (state.version === version && state.value !== value);
+}
+
 export const kvModel: Model<KvState, KvInput, KvOutput> = {
   name: 'kv',
   init: () => ABSENT,
@@ -82,4 +99,9 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
       : `put(${JSON.stringify(input.key)}, ${JSON.stringify(input.value)}, ${input.version}) → ${outcome(output)}`,
   describeState: (state) =>
     state.version === 0 ? 'absent' : `${JSON.stringify(state.value)}@${state.version}`,
+  lookahead: {
+    resets: () => false,
+    restart: () => null,
+    tests: (ops) => ops.map(kvDoomTest),
+  },
 };

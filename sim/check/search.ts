@@ -3,7 +3,7 @@ import { combine, zobristKeys } from './hashing.js';
 import { Pruner } from './lookahead.js';
 import { Memo } from './memo.js';
 import { buildPrecedence, type Precedence } from './symmetry.js';
-import type { Model, Verdict } from './types.js';
+import type { Lookahead, Model, Verdict } from './types.js';
 
 /** One partition, with partition-local operation indexes. */
 export interface Problem<S, I, O> {
@@ -32,6 +32,8 @@ const OPEN = 1;
  *   search fails after it, it fails without it too, and the alternatives are not tried. (Only
  *   read-only ones: a write that happens to change nothing now may change the state later.)
  * - Symmetry: interchangeable operations are linearized in a fixed order (see symmetry.ts).
+ * - Lookahead: a configuration where some pending operation can no longer be legal fails at
+ *   once, as if the memo had ruled it out (see lookahead.ts for why).
  *
  * Order of trial (which matters for speed only): operations that returned first, in call order;
  * then the open-ended ones, as "not yet" is often the right guess for them.
@@ -54,6 +56,8 @@ export class Search<S, I, O> {
   private readonly openBits: Uint32Array;
   private readonly memo: Memo<S>;
   private readonly pruner: Pruner<S, I, O> | null;
+  /** 1 for each linearized operation (what `knownBits` and `openBits` say, by operation). */
+  private readonly placed: Uint8Array;
   private readonly stackEntry: Int32Array;
   private readonly stackLimit: Int32Array;
   private readonly stackForced: Uint8Array;
@@ -98,8 +102,8 @@ export class Search<S, I, O> {
     this.memo = new Memo<S>(this.knownBits.length, this.openBits.length, (a, b) =>
       model.equal(a, b),
     );
-    this.pruner =
-      model.lookahead === undefined ? null : new Pruner(this.lists, model, inputs, outputs);
+    this.placed = new Uint8Array(n);
+    this.pruner = model.lookahead === undefined ? null : this.pruneWith(problem, model.lookahead);
     this.stackEntry = new Int32Array(n);
     this.stackLimit = new Int32Array(n);
     this.stackForced = new Uint8Array(n);
@@ -109,6 +113,17 @@ export class Search<S, I, O> {
     this.bestState = this.state;
     this.entry = this.lists.next[this.lists.mainHead] ?? -1;
     if (this.remaining === 0) this.verdict = 'ok';
+  }
+
+  private pruneWith(problem: Problem<S, I, O>, hook: Lookahead<S, I, O>): Pruner<S, I, O> {
+    const { inputs, outputs, calls, returns } = problem;
+    const ops = inputs.map((input, op) => ({
+      input,
+      output: outputs[op] ?? null,
+      call: calls[op] ?? 0,
+      return: returns[op] ?? Infinity,
+    }));
+    return new Pruner(this.lists, this.placed, hook, ops);
   }
 
   /** The longest partial linearization found (local indexes, in order) and the state after it. */
@@ -176,9 +191,10 @@ export class Search<S, I, O> {
   }
 
   /**
-   * Lookahead (lookahead.ts), on the configuration after linearizing `op`. Skipped after a
-   * read-only non-reset: the state is unchanged and the pending operations only fewer, so the
-   * parent's check already covered it.
+   * Lookahead (lookahead.ts), on the configuration after linearizing `op` (unlinked for the
+   * walk, then linked back: `push` unlinks it for good). Skipping is always safe, and done
+   * after a read-only non-reset: the state is unchanged and one read fewer is pending, which
+   * the models' tests do not look at, so the parent's check already said all there is.
    */
   private hopeless(entry: number, op: number, after: S): boolean {
     const pruner = this.pruner;
@@ -230,6 +246,7 @@ export class Search<S, I, O> {
 
   private toggle(op: number): void {
     const bit = this.bitOf[op] ?? 0;
+    this.placed[op] = 1 - (this.placed[op] ?? 0);
     if (this.known[op] === 1) {
       this.knownBits[bit >>> 5] = (this.knownBits[bit >>> 5] ?? 0) ^ (1 << (bit & 31));
       this.knownHash ^= this.zobrist[op] ?? 0;
@@ -238,18 +255,12 @@ export class Search<S, I, O> {
     }
   }
 
-  private linearized(op: number): boolean {
-    const bit = this.bitOf[op] ?? 0;
-    const bits = this.known[op] === 1 ? this.knownBits : this.openBits;
-    return ((bits[bit >>> 5] ?? 0) & (1 << (bit & 31))) !== 0;
-  }
-
   /** Symmetry: an operation waits until its interchangeable predecessors are linearized. */
   private waiting(op: number): boolean {
     const { start, preds } = this.precedence;
     const end = start[op + 1] ?? 0;
     for (let k = start[op] ?? 0; k < end; k++) {
-      if (!this.linearized(preds[k] ?? 0)) return true;
+      if (this.placed[preds[k] ?? 0] === 0) return true;
     }
     return false;
   }

@@ -59,19 +59,37 @@ export interface Model<S, I, O> {
   readonly lookahead?: Lookahead<S, I, O>;
 }
 
+/** An operation of one partition, as the lookahead sees it; `return` is Infinity when open. */
+export interface LookaheadOp<I, O> {
+  readonly input: I;
+  readonly output: O | null;
+  readonly call: number;
+  readonly return: number;
+}
+
+/** `placed[op]` is 1 for the partition's operations already linearized (local indexes). */
+export type DoomTest<S> = (state: S, placed: Uint8Array) => boolean;
+
 /**
  * What a model knows about where its states can go, for pruning (see lookahead.ts).
  *
- * Contract: let `state` be any state and `later` one reached from it by any run of operations
- * of which none `resets`. If `doomed(input, output)` gives a test and the test accepts `state`,
- * then `step(later, input, output)` is null. The test must never accept wrongly (a false
- * "doomed" would hide a linearization); failing to accept only costs time.
+ * Contract, for every state `s`:
+ * - if `restart(R)` gives a state `r`, then `step(s, R)` is null, `r`, or `s` itself (R sets the
+ *   state to `r` whatever it was before, or leaves it be); a reset without a restart state may
+ *   go anywhere;
+ * - the test of an operation G may accept `(s, placed)` only if no run of operations leads from
+ *   `s` to a state where G is legal, when the run is made of distinct operations of the
+ *   partition, none placed, none resetting, none called after G returned.
+ * Tests must never accept wrongly (a false "doomed" would hide a linearization); failing to
+ * accept only costs time.
  */
 export interface Lookahead<S, I, O> {
   /** The operation may take the state somewhere the tests do not foresee (e.g. a put). */
   resets(input: I, output: O | null): boolean;
-  /** A test telling that the operation can never be legal again, or null to never prune. */
-  doomed(input: I, output: O | null): ((state: S) => boolean) | null;
+  /** For a reset: the one state it can lead to, or null when that depends on the state. */
+  restart(input: I, output: O | null): S | null;
+  /** For each operation of a partition (local indexes), its test, or null to never prune. */
+  tests(ops: readonly LookaheadOp<I, O>[]): readonly (DoomTest<S> | null)[];
 }
 
 export interface CheckOptions {

@@ -1,0 +1,259 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  checkHistory,
+  etcdModel,
+  kvAppendModel,
+  kvModel,
+  parseHistoryFile,
+  type EtcdInput,
+  type EtcdOutput,
+  type KvAppendInput,
+  type KvAppendOutput,
+  type KvInput,
+  type KvOutput,
+  type Model,
+  type Operation,
+} from './index.js';
+
+/**
+ * The lookahead (lookahead.ts and the models' tests) may only prune configurations without a
+ * linearization. These properties compare the checker with the definition, tried exhaustively,
+ * and with the same search run without the lookahead, on random histories that come out legal
+ * and illegal in good numbers (the values are drawn from tiny sets, so reads often match).
+ */
+
+/** Some order respecting real time in which every step is legal; open operations optional. */
+function bruteForce<S, I, O>(history: readonly Operation<I, O>[], model: Model<S, I, O>) {
+  const used = history.map(() => false);
+  const blocked = (op: Operation<I, O>) =>
+    history.some((other, j) => !used[j] && other.return !== null && other.return < op.call);
+  const search = (state: S): boolean => {
+    if (history.every((op, i) => used[i] === true || op.return === null)) return true;
+    return history.some((op, i) => {
+      if (used[i] === true || blocked(op)) return false;
+      const next = model.step(state, op.input, op.output);
+      if (next === null) return false;
+      used[i] = true;
+      const found = search(next);
+      used[i] = false;
+      return found;
+    });
+  };
+  return search(model.init()) ? 'ok' : 'illegal';
+}
+
+function withoutLookahead<S, I, O>(model: Model<S, I, O>): Model<S, I, O> {
+  const { lookahead: _, ...plainModel } = model;
+  return plainModel;
+}
+
+/** One operation to be: its input, where it takes effect, its interval, and maybe a lie. */
+interface Drawn<I, O> {
+  readonly input: I;
+  readonly point: number;
+  readonly before: number;
+  readonly after: number;
+  readonly open: boolean;
+  /** Recorded instead of the true output when not null. */
+  readonly lie: O | null;
+}
+
+function drawn<I, O>(input: fc.Arbitrary<I>, lie: fc.Arbitrary<O>): fc.Arbitrary<Drawn<I, O>> {
+  return fc.record({
+    input,
+    point: fc.integer({ min: 0, max: 60 }),
+    before: fc.integer({ min: 0, max: 12 }),
+    after: fc.integer({ min: 0, max: 12 }),
+    // Open-ended operations and lies are rarer than plain ones, as in real histories.
+    open: fc.integer({ min: 0, max: 6 }).map((n) => n === 0),
+    lie: fc.option<O>(lie, { freq: 6 }),
+  });
+}
+
+/**
+ * Runs the operations through the model in the order of their points, recording the true
+ * outputs (from `oracle`) except for lies: without lies the history is linearizable (each
+ * operation at its point), with some it may or may not be.
+ */
+function history<S, I, O>(
+  model: Model<S, I, O>,
+  plan: readonly Drawn<I, O>[],
+  oracle: (state: S, input: I) => O,
+): Operation<I, O>[] {
+  const order = plan.map((_, i) => i).sort((a, b) => (plan[a]?.point ?? 0) - (plan[b]?.point ?? 0));
+  const operations: Operation<I, O>[] = [];
+  let state = model.init();
+  for (const i of order) {
+    const { input, point, before, after, open, lie } = plan[i] as Drawn<I, O>;
+    const truth = oracle(state, input);
+    state = model.step(state, input, truth) ?? state;
+    const call = point - before;
+    operations.push(
+      open
+        ? { client: i, call, return: null, input, output: null }
+        : { client: i, call, return: point + after, input, output: lie ?? truth },
+    );
+  }
+  return operations;
+}
+
+// kv-append: one-letter writes, so that values repeat and several orders may explain a read,
+// yet not so few letters that every read has many explanations.
+const letter = fc.constantFrom('a', 'b', 'c', 'd', 'e');
+const appendInput: fc.Arbitrary<KvAppendInput> = fc.oneof(
+  fc.constant({ op: 'get' as const, key: 'k' }),
+  fc.record({
+    op: fc.constantFrom('put' as const, 'append' as const),
+    key: fc.constant('k'),
+    value: letter,
+  }),
+);
+const appendLie: fc.Arbitrary<KvAppendOutput> = fc.record({
+  value: fc.string({ unit: letter, maxLength: 4 }),
+});
+const appendHistories = (ops: number) =>
+  fc.array(drawn(appendInput, appendLie), { maxLength: ops }).map((plan) =>
+    history(kvAppendModel, plan, (state, input): KvAppendOutput => {
+      if (input.op !== 'get') return { ok: true };
+      return { value: JSON.parse(kvAppendModel.describeState(state)) as string };
+    }),
+  );
+
+// etcd: values 0..2.
+const value = fc.integer({ min: 0, max: 2 });
+const etcdInput: fc.Arbitrary<EtcdInput> = fc.oneof(
+  fc.constant({ op: 'read' as const }),
+  fc.record({ op: fc.constant('write' as const), value }),
+  fc.record({ op: fc.constant('cas' as const), from: value, to: value }),
+);
+const etcdLie: fc.Arbitrary<EtcdOutput> = fc.oneof(
+  fc.record({ value: fc.option(value) }),
+  fc.record({ ok: fc.boolean() }),
+);
+const etcdHistories = (ops: number) =>
+  fc.array(drawn(etcdInput, etcdLie), { maxLength: ops }).map((plan) =>
+    history(etcdModel, plan, (state, input): EtcdOutput => {
+      if (input.op === 'read') return { value: state === 'absent' ? null : state };
+      return { ok: input.op === 'write' || state === input.from };
+    }),
+  );
+
+// kv: versions 0..2.
+const version = fc.integer({ min: 0, max: 2 });
+const kvValue = fc.constantFrom('x', 'y');
+const kvInput: fc.Arbitrary<KvInput> = fc.oneof(
+  fc.constant({ op: 'get' as const, key: 'k' }),
+  fc.record({ op: fc.constant('put' as const), key: fc.constant('k'), value: kvValue, version }),
+);
+const kvLie: fc.Arbitrary<KvOutput> = fc.oneof(
+  fc.record({ err: fc.constant('OK' as const), value: kvValue, version }),
+  fc.record({ err: fc.constantFrom<KvOutput['err']>('OK', 'ErrNoKey', 'ErrVersion', 'ErrMaybe') }),
+);
+const kvHistories = (ops: number) =>
+  fc.array(drawn(kvInput, kvLie), { maxLength: ops }).map((plan) =>
+    history(kvModel, plan, (state, input): KvOutput => {
+      const absent = state.version === 0;
+      if (input.op === 'get')
+        return absent
+          ? { err: 'ErrNoKey' }
+          : { err: 'OK', value: state.value, version: state.version };
+      if (input.version === state.version) return { err: 'OK' };
+      return { err: absent ? 'ErrNoKey' : 'ErrVersion' };
+    }),
+  );
+
+/** Checks one model's histories against the reference; both verdicts must turn up. */
+function crossCheck<S, I, O>(
+  arbitrary: fc.Arbitrary<Operation<I, O>[]>,
+  model: Model<S, I, O>,
+  reference: (history: Operation<I, O>[]) => string,
+  numRuns: number,
+) {
+  const seen = { ok: 0, illegal: 0 };
+  fc.assert(
+    fc.property(arbitrary, (history) => {
+      const expected = reference(history);
+      seen[expected === 'ok' ? 'ok' : 'illegal']++;
+      expect(checkHistory(history, model).verdict).to.equal(expected);
+    }),
+    { numRuns },
+  );
+  expect(seen.ok).to.be.greaterThan(numRuns / 10);
+  expect(seen.illegal).to.be.greaterThan(numRuns / 10);
+}
+
+const plain =
+  <S, I, O>(model: Model<S, I, O>) =>
+  (history: Operation<I, O>[]) =>
+    checkHistory(history, withoutLookahead(model)).verdict;
+
+/** Up to SMALL operations for the brute force, up to MEDIUM for the plain search. */
+const SMALL = 7;
+const MEDIUM = 18;
+
+describe('lookahead pruning agrees with plain searches', () => {
+  it('kv-append', () => {
+    const brute = (h: Operation<KvAppendInput, KvAppendOutput>[]) => bruteForce(h, kvAppendModel);
+    crossCheck(appendHistories(SMALL), kvAppendModel, brute, 400);
+    crossCheck(appendHistories(MEDIUM), kvAppendModel, plain(kvAppendModel), 400);
+  });
+
+  it('etcd', () => {
+    const brute = (h: Operation<EtcdInput, EtcdOutput>[]) => bruteForce(h, etcdModel);
+    crossCheck(etcdHistories(SMALL), etcdModel, brute, 400);
+    crossCheck(etcdHistories(MEDIUM), etcdModel, plain(etcdModel), 400);
+  });
+
+  it('kv', () => {
+    const brute = (h: Operation<KvInput, KvOutput>[]) => bruteForce(h, kvModel);
+    crossCheck(kvHistories(SMALL), kvModel, brute, 400);
+    crossCheck(kvHistories(MEDIUM), kvModel, plain(kvModel), 400);
+  });
+});
+
+describe('lookahead on hand-written kv-append histories', () => {
+  const op = (call: number, end: number, input: KvAppendInput, output: KvAppendOutput) => ({
+    client: call,
+    call,
+    return: end,
+    input,
+    output,
+  });
+  const put = (call: number, end: number, value: string) =>
+    op(call, end, { op: 'put', key: 'k', value }, { ok: true });
+  const append = (call: number, end: number, value: string) =>
+    op(call, end, { op: 'append', key: 'k', value }, { ok: true });
+  const get = (call: number, end: number, value: string) =>
+    op(call, end, { op: 'get', key: 'k' }, { value });
+  const verdict = (history: Operation<KvAppendInput, KvAppendOutput>[]) =>
+    checkHistory(history, kvAppendModel).verdict;
+
+  it('an append called while a get runs may still end the value it read', () => {
+    expect(verdict([put(0, 1, 'x'), get(2, 10, 'xa'), append(5, 8, 'a')])).to.equal('ok');
+    expect(verdict([put(0, 1, 'x'), get(2, 10, 'xa'), append(11, 12, 'a')])).to.equal('illegal');
+  });
+
+  it('a put that may come first explains a read the current value cannot', () => {
+    const read = [append(0, 1, 'a'), append(3, 4, 'c'), get(5, 6, 'bc')];
+    expect(verdict([...read, put(2, 20, 'b')])).to.equal('ok');
+    expect(verdict([...read, put(7, 20, 'b')])).to.equal('illegal');
+  });
+});
+
+const CORPUS = new URL('../../../../shared/corpus/porcupine/', import.meta.url);
+
+describe('lookahead on the corpus', () => {
+  it('settles every key of kv/c50-bad.txt alone (illegal), within 1M steps each', () => {
+    const text = readFileSync(fileURLToPath(new URL('kv/c50-bad.txt', CORPUS)), 'utf8');
+    const history = parseHistoryFile(text);
+    if (history.model !== 'kv-append') throw new Error('kv/c50-bad.txt should be kv-append');
+    for (const key of '0123456789') {
+      const alone = history.operations.filter((op) => op.input.key === key);
+      const result = checkHistory(alone, kvAppendModel, { budget: 1_000_000 });
+      expect(result.verdict, `key ${key}`).to.equal('illegal');
+    }
+  });
+});

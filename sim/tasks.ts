@@ -102,6 +102,5 @@ export class VirtualTasks implements EventTarget {
  * empty; nothing else in a run uses macrotasks, so their order cannot change any result.
  */
 function settle(): Promise<void> {
-  // eslint-disable-next-line no-restricted-globals -- allowed: orders nothing virtual (see above)
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => setImmediate(resolve)); // eslint-disable-line no-restricted-globals -- allowed: orders nothing virtual
 }

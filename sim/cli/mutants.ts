@@ -84,16 +84,12 @@ export async function mutantsCommand(argv: string[]): Promise<number> {
   }
   // The correct Raft gets the same total budget the mutants used (at least one mutant's worth).
   const correctBudget = Math.max(budget, spent);
-  const started = performance.now();
-  const correct = await runCampaign({
+  const { result: correct } = await timedCampaign(
+    { mode, shrink: false },
     baseSeed,
-    runs: null,
-    timeUp: () => (performance.now() - started) / 1000 >= correctBudget,
     workers,
-    shard: { index: 1, count: 1 },
-    seed: { mode, shrink: false },
-    interrupted: () => false,
-  });
+    correctBudget,
+  );
   const caught = rows.filter((r) => r.caught).length;
   const times = rows
     .filter((r) => r.caught)
@@ -135,20 +131,7 @@ async function hunt(
   reportsDir: string,
   saveRepros: string | undefined,
 ): Promise<Row> {
-  const started = performance.now();
-  let foundAt = 0;
-  const result = await runCampaign({
-    baseSeed,
-    runs: null,
-    timeUp: () => (performance.now() - started) / 1000 >= budget,
-    workers,
-    shard: { index: 1, count: 1 },
-    seed: seedOptions,
-    interrupted: () => false,
-    onOutcome: (outcome) => {
-      if (outcome.failure !== null && foundAt === 0) foundAt = (performance.now() - started) / 1000;
-    },
-  });
+  const { result, foundAt } = await timedCampaign(seedOptions, baseSeed, workers, budget);
   const base = { name, description: MUTANTS[name] };
   if (result.failure === null) {
     return {
@@ -177,6 +160,26 @@ async function hunt(
     shrunkSteps: shrunk.failure?.config.schedule.length ?? null,
     repro: written.path,
   };
+}
+
+/** A campaign limited by wall time; also says when (in seconds) a failing seed was found. */
+async function timedCampaign(seed: SeedOptions, baseSeed: number, workers: number, budget: number) {
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  let foundAt = 0;
+  const result = await runCampaign({
+    baseSeed,
+    runs: null,
+    timeUp: () => elapsed() >= budget,
+    workers,
+    shard: { index: 1, count: 1 },
+    seed,
+    interrupted: () => false,
+    onOutcome: (outcome) => {
+      if (outcome.failure !== null && foundAt === 0) foundAt = elapsed();
+    },
+  });
+  return { result, foundAt };
 }
 
 function median(values: readonly number[]): number | null {

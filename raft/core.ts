@@ -167,7 +167,7 @@ export class Core {
   persistentState(): PersistentState {
     return {
       currentTerm: this.currentTerm,
-      votedFor: this.mutant === 'Z02' ? null : this.votedFor, // mutant Z02: the vote stays in memory
+      votedFor: this.votedFor,
       snapshotIndex: this.log.snapshotIndex,
       snapshotTerm: this.log.snapshotTerm,
       entries: this.log.all(),
@@ -270,7 +270,10 @@ export class Core {
   installSnapshot(index: LogIndex, snapshotTerm: Term, data: Uint8Array): void {
     // mutant Z15: any snapshot is installed, so this check is not made.
     if (this.mutant !== 'Z15') {
-      assert(index > this.commitIndex, `snapshot ${index} does not pass commit ${this.commitIndex}`);
+      assert(
+        index > this.commitIndex,
+        `snapshot ${index} does not pass commit ${this.commitIndex}`,
+      );
     }
     if (this.log.termAt(index) === snapshotTerm) this.log.compactThrough(index);
     else this.log.resetTo(index, snapshotTerm);
@@ -291,7 +294,8 @@ export class Core {
   compact(index: LogIndex, data: Uint8Array): void {
     assert(index <= this.lastApplied, `compact ${index} past lastApplied ${this.lastApplied}`);
     // mutant Z16: an off-by-one records the term after `index` (the current term at the end).
-    const slipped = this.mutant === 'Z16' ? (this.log.termAt(index + 1) ?? this.currentTerm) : undefined;
+    const slipped =
+      this.mutant === 'Z16' ? (this.log.termAt(index + 1) ?? this.currentTerm) : undefined;
     this.log.compactThrough(index, slipped);
     this.snapshot = data;
     this.snapshotUnsaved = true;

@@ -45,6 +45,11 @@ function hearFromLeader(core: Core, from: NodeId): void {
  * reconcile the entries, then adopt the leader's commit index as far as the entries reach.
  */
 export function handleAppendEntries(core: Core, from: NodeId, request: AppendEntries): void {
+  // mutant Z06: a heartbeat is taken on trust, without the consistency check.
+  if (core.mutant === 'Z06' && request.entries.length === 0) {
+    acceptHeartbeatUnchecked(core, from, request);
+    return;
+  }
   const covered = logIndex(request.prevLogIndex + request.entries.length);
   let prevIndex = request.prevLogIndex;
   let prevTerm = request.prevLogTerm;
@@ -63,8 +68,10 @@ export function handleAppendEntries(core: Core, from: NodeId, request: AppendEnt
   }
   mergeEntries(core, prevIndex, entries);
   // Only what this request vouched for is known to match the leader: not the log end.
+  // mutant Z12: the commit follows the leader's as far as this log goes, matched or not.
+  const vouched = core.mutant === 'Z12' ? core.log.lastIndex : covered;
   if (request.leaderCommit > core.commitIndex) {
-    core.commitThrough(logIndex(Math.min(request.leaderCommit, covered)));
+    core.commitThrough(logIndex(Math.min(request.leaderCommit, vouched)));
   }
   core.send(from, {
     type: 'AppendEntriesReply',
@@ -81,6 +88,12 @@ export function handleAppendEntries(core: Core, from: NodeId, request: AppendEnt
  */
 function mergeEntries(core: Core, prevIndex: LogIndex, entries: readonly Entry[]): void {
   const { log } = core;
+  // mutant Z07: whatever follows prevLogIndex goes, even if it matches, and the entries replace it.
+  if (core.mutant === 'Z07' && log.lastIndex > prevIndex) {
+    log.truncateAfter(prevIndex);
+    log.append(entries);
+    return;
+  }
   for (let k = 0; k < entries.length; k++) {
     const index = logIndex(prevIndex + 1 + k);
     const existing = log.termAt(index);
@@ -125,12 +138,26 @@ function rejectAppend(
  * (and must not move the service backwards): acknowledge it and keep the log.
  */
 function handleInstallSnapshot(core: Core, from: NodeId, request: InstallSnapshot): void {
-  if (request.lastIncludedIndex > core.commitIndex) {
+  // mutant Z15: a snapshot is installed even when it does not pass commitIndex.
+  if (core.mutant === 'Z15' || request.lastIncludedIndex > core.commitIndex) {
     core.installSnapshot(request.lastIncludedIndex, request.lastIncludedTerm, request.data);
   }
   core.send(from, {
     type: 'InstallSnapshotReply',
     term: core.currentTerm,
     lastIncludedIndex: request.lastIncludedIndex,
+  });
+}
+
+/** Mutant Z06: success for any heartbeat, and a commit as far as the leader's, log permitting. */
+function acceptHeartbeatUnchecked(core: Core, from: NodeId, request: AppendEntries): void {
+  const reach = logIndex(Math.min(request.leaderCommit, core.log.lastIndex));
+  if (reach > core.commitIndex) core.commitThrough(reach);
+  core.send(from, {
+    type: 'AppendEntriesReply',
+    term: core.currentTerm,
+    success: true,
+    prevLogIndex: request.prevLogIndex,
+    matchIndex: request.prevLogIndex,
   });
 }

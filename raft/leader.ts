@@ -175,9 +175,23 @@ function maybeAdvanceCommit(core: Core): void {
   const matches = core.peers.map((peer) => (state.progress[peer] as Progress).matchIndex);
   matches.push(core.log.lastIndex);
   matches.sort((a, b) => b - a);
-  const candidate = matches[Math.floor(core.nodes / 2)] as LogIndex;
+  // mutant Z11: the most common matchIndex (ties to the highest), not the majority's.
+  const candidate =
+    core.mutant === 'Z11' ? modeOf(matches) : (matches[Math.floor(core.nodes / 2)] as LogIndex);
   if (candidate <= core.commitIndex) return;
-  if (core.log.termAt(candidate) !== core.currentTerm) return;
+  // mutant Z10: an entry of an earlier term commits by counting replicas (Figure 8).
+  if (core.mutant !== 'Z10' && core.log.termAt(candidate) !== core.currentTerm) return;
   core.commitThrough(candidate);
   if (core.peers.length > 0) scheduleReplicate(core); // tell the followers soon
+}
+
+/** Mutant Z11's quorum: the value most often seen; the first (highest) of a tie. */
+function modeOf(sortedDescending: readonly LogIndex[]): LogIndex {
+  let best = sortedDescending[0] as LogIndex;
+  let bestCount = 0;
+  for (const value of new Set(sortedDescending)) {
+    const count = sortedDescending.filter((v) => v === value).length;
+    if (count > bestCount) [best, bestCount] = [value, count];
+  }
+  return best;
 }

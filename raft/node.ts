@@ -291,7 +291,11 @@ function mutantTakesStale(core: Core, from: NodeId, message: RaftMessage): boole
     handleAppendEntries(core, from, message); // mutant Z08: a deposed leader's entries go in
     return true;
   }
-  if (core.mutant === 'Z09' && message.type === 'AppendEntriesReply' && core.role.kind === 'leader') {
+  if (
+    core.mutant === 'Z09' &&
+    message.type === 'AppendEntriesReply' &&
+    core.role.kind === 'leader'
+  ) {
     stepLeader(core, from, message); // mutant Z09: a reply counts whatever its request's term
     return true;
   }

@@ -2,6 +2,7 @@ import { assert, unreachable } from './assert.js';
 import { raftCodec } from './codec.js';
 import type { RaftEffect } from './core.js';
 import type { RaftMessage } from './messages.js';
+import type { MutantId } from './mutants.js';
 import { RaftNode } from './node.js';
 import type { RaftOptions } from './options.js';
 import type { ApplyMsg } from './types.js';
@@ -34,6 +35,8 @@ export class TestCluster {
     readonly size: number,
     readonly seed = 1,
     readonly options: Partial<RaftOptions> = {},
+    /** A deliberately broken build for every node (raft/mutants.ts), or null. */
+    readonly mutant: MutantId | null = null,
   ) {
     this.applied = Array.from({ length: size }, () => []);
     this.saved = Array.from({ length: size }, () => ({
@@ -63,6 +66,7 @@ export class TestCluster {
         seed: this.seed * 1000 + i * 7 + this.boots,
       },
       this.options,
+      this.mutant,
     );
     this.nodes[i] = node;
     this.run(i, node.start());

@@ -11,6 +11,13 @@ import type { NodeId } from './types.js';
 export function handleRequestVote(core: Core, from: NodeId, request: RequestVote): void {
   assert(request.term === core.currentTerm, `vote request of term ${request.term} not settled`);
   const granted = mayVoteFor(core, from, request);
+  if (core.mutant === 'Z02') {
+    // mutant Z02: the grant leaves first; the vote is recorded (and saved) only after it.
+    core.send(from, { type: 'RequestVoteReply', term: core.currentTerm, voteGranted: granted });
+    if (granted) core.votedFor = from;
+    if (granted) core.armElectionTimer();
+    return;
+  }
   if (granted) {
     core.votedFor = from;
     // Granting a vote counts as hearing from a live candidate: do not race it (Figure 2).

@@ -16,7 +16,10 @@ export const DEFAULT_CLERK_OPTIONS: ClerkOptions = { retryMicros: 200_000, backo
 const RETRY_TIMER = 'retry';
 
 interface Call {
+  /** The call's number, which its return carries. */
   readonly seq: number;
+  /** The number its requests carry: the call's own (mutant Z19: a new one per attempt). */
+  wire: number;
   readonly op: KvOp;
   /** Some attempt got no answer: it may have executed. */
   uncertain: boolean;
@@ -34,6 +37,8 @@ export class Clerk implements Instance<KvWire, KvApplied> {
   private leader = 0;
   private nextSeq = 1;
   private call: Call | null = null;
+  /** Requests sent so far; counted only by mutant Z19, which numbers each attempt with it. */
+  private attempts = 0;
 
   constructor(
     readonly context: BootContext,
@@ -54,7 +59,8 @@ export class Clerk implements Instance<KvWire, KvApplied> {
   invoke(op: KvOp): readonly KvEffect[] {
     if (this.call !== null)
       throw new Error(`clerk ${this.context.id}: invoke while a call is open`);
-    this.call = { seq: this.nextSeq++, op, uncertain: false, refusals: 0 };
+    const seq = this.nextSeq++;
+    this.call = { seq, wire: seq, op, uncertain: false, refusals: 0 };
     return this.send();
   }
 
@@ -72,7 +78,7 @@ export class Clerk implements Instance<KvWire, KvApplied> {
 
   message(from: number, message: KvWire): readonly KvEffect[] {
     const call = this.call;
-    if (message.type !== 'KvReply' || call === null || message.seq !== call.seq) return [];
+    if (message.type !== 'KvReply' || call === null || message.seq !== call.wire) return [];
     if (message.err === 'ErrWrongLeader') return this.refused(from, call);
     this.leader = from;
     this.call = null;
@@ -95,7 +101,9 @@ export class Clerk implements Instance<KvWire, KvApplied> {
 
   private outcome(call: Call, reply: KvReply): KvErr {
     const err = reply.err as KvErr;
-    return call.op.kind === 'put' && err === 'ErrVersion' && call.uncertain ? 'ErrMaybe' : err;
+    // mutant Z19: ErrVersion is reported as definite even after an attempt that may have worked.
+    const ambiguous = call.uncertain && this.mutant !== 'Z19';
+    return call.op.kind === 'put' && err === 'ErrVersion' && ambiguous ? 'ErrMaybe' : err;
   }
 
   private refused(from: number, call: Call): readonly KvEffect[] {
@@ -107,8 +115,12 @@ export class Clerk implements Instance<KvWire, KvApplied> {
 
   private send(): readonly KvEffect[] {
     const call = this.call as Call;
+    // mutant Z19: like the lab's clerk, which relies on versions alone, each attempt is a new
+    // request, so the servers cannot tell a resend from a new put.
+    if (this.mutant === 'Z19') call.wire = ++this.attempts;
+    const request = { type: 'KvRequest', seq: call.wire, op: call.op } as const;
     return [
-      { kind: 'send', to: this.leader, message: { type: 'KvRequest', seq: call.seq, op: call.op } },
+      { kind: 'send', to: this.leader, message: request },
       { kind: 'setTimer', name: RETRY_TIMER, afterMicros: this.options.retryMicros },
     ];
   }

@@ -15,6 +15,7 @@ export interface HostObserver<M> {
   afterInput(node: number): void;
   afterPersist(node: number): void;
   beforeSend(node: number, to: number, message: M): void;
+  /** Told just before the node crashes. */
   onCrash(node: number): void;
   onRestart(node: number): void;
 }

@@ -43,8 +43,12 @@ export class Network {
     this.up[this.linkIndex(from, to)] = isUp ? 1 : 0;
   }
 
-  /** Only nodes in the same group can talk; a node in no group is isolated. */
-  partition(groups: readonly (readonly number[])[]): void {
+  /**
+   * Among nodes below `domain` (every node by default), only nodes of the same group can talk;
+   * one in no group is isolated. Links to and from nodes at or above `domain` (clients that every
+   * side can reach) are left as they are.
+   */
+  partition(groups: readonly (readonly number[])[], domain: number = this.nodes): void {
     const groupOf = new Array<number>(this.nodes).fill(-1);
     groups.forEach((group, g) => {
       for (const node of group) {
@@ -53,17 +57,18 @@ export class Network {
         groupOf[node] = g;
       }
     });
-    for (let a = 0; a < this.nodes; a++) {
-      for (let b = 0; b < this.nodes; b++) {
+    for (let a = 0; a < domain; a++) {
+      for (let b = 0; b < domain; b++) {
         this.up[a * this.nodes + b] =
           a === b || (groupOf[a] !== -1 && groupOf[a] === groupOf[b]) ? 1 : 0;
       }
     }
   }
 
-  isolate(node: number): void {
+  /** Cuts `node` off from every node below `domain` (every node by default), both ways. */
+  isolate(node: number, domain: number = this.nodes): void {
     this.checkNode(node);
-    for (let other = 0; other < this.nodes; other++) {
+    for (let other = 0; other < domain; other++) {
       if (other === node) continue;
       this.setLink(node, other, false);
       this.setLink(other, node, false);

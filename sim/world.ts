@@ -15,6 +15,11 @@ export interface WorldConfig<M, A, I extends Instance<M, A>> {
   readonly program: Program<M, A, I>;
   readonly profile: NetworkProfile;
   readonly maxEvents?: number;
+  /**
+   * Partitions and isolation apply among nodes below this (default: all). The nodes above are
+   * clients that stay reachable from every side, as real clients of a partitioned cluster are.
+   */
+  readonly faultDomain?: number;
 }
 
 /** Delivery events pack both ends into `a`; nodes are far fewer than this. */
@@ -35,6 +40,7 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
   readonly trace = new Trace();
   readonly hosts: Host<M, A, I>[];
   readonly nodes: number;
+  readonly faultDomain: number;
   private readonly program: Program<M, A, I>;
   private readonly applyListeners: ((node: number, message: A) => void)[] = [];
   private readonly nemesis: EventTarget;
@@ -50,6 +56,7 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
   constructor(config: WorldConfig<M, A, I>) {
     assert(config.nodes >= 1 && config.nodes < ENDPOINT_SPAN, `bad cluster size ${config.nodes}`);
     this.nodes = config.nodes;
+    this.faultDomain = config.faultDomain ?? config.nodes;
     this.program = config.program;
     this.scheduler = new Scheduler(config.maxEvents ?? DEFAULT_MAX_EVENTS);
     this.streams = new Streams(config.seed);
@@ -115,9 +122,9 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
   }
 
   crash(node: number): void {
+    this.observer?.onCrash(node); // told first, while the node's last state can still be seen
     this.host(node).crash();
     this.trace.record(this.scheduler.now, 'crash', node, -1, 0, '');
-    this.observer?.onCrash(node);
   }
 
   /** Boots a crashed node from what it persisted (or from the given persister). */
@@ -137,19 +144,19 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
   applyFault(step: FaultStep): void {
     switch (step.kind) {
       case 'partition':
-        this.network.partition(step.groups);
+        this.network.partition(step.groups, this.faultDomain);
         break;
       case 'cut':
         this.network.setLink(step.from, step.to, false);
         break;
       case 'isolate':
-        this.network.isolate(step.node);
+        this.network.isolate(step.node, this.faultDomain);
         break;
       case 'heal':
         this.network.heal();
         break;
       case 'bridge':
-        this.network.partition([[...step.left, step.bridge], step.right]);
+        this.network.partition([[...step.left, step.bridge], step.right], this.faultDomain);
         for (const other of step.right) {
           this.network.setLink(step.bridge, other, true);
           this.network.setLink(other, step.bridge, true);

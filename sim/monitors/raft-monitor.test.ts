@@ -62,22 +62,68 @@ function violation(act: () => void): InvariantId | null {
   }
 }
 
+type Setup = ReturnType<typeof setup>;
+
+/** Makes `node` leader of `term` the proper way: it and a majority vote for it first. */
+function elect({ views, monitor }: Setup, node: number, term: number): void {
+  const majority = Math.floor(views.length / 2) + 1;
+  for (let k = 0; k < majority; k++) {
+    const voter = (node + k) % views.length;
+    Object.assign(views[voter]!, { term, votedFor: node });
+    monitor.afterInput(voter);
+  }
+  lead(views[node]!, term);
+}
+
 function lead(view: FakeView, term: number): void {
   view.role = 'leader';
   view.term = term;
+  view.votedFor = view.votedFor ?? null;
 }
 
 describe('RaftMonitor', () => {
   it('ES: a second leader in a term fails, even after the first stepped down', () => {
-    const { views, monitor } = setup();
-    lead(views[0]!, 2);
+    const s = setup(5);
+    const { views, monitor } = s;
+    elect(s, 0, 2);
     monitor.afterInput(0);
     views[0]!.role = 'follower';
     monitor.afterInput(0);
-    lead(views[1]!, 3);
+    elect(s, 1, 3);
     expect(violation(() => monitor.afterInput(1))).to.equal(null);
-    lead(views[2]!, 2);
-    expect(violation(() => monitor.afterInput(2))).to.equal('ES');
+    lead(views[4]!, 2);
+    expect(violation(() => monitor.afterInput(4))).to.equal('ES');
+  });
+
+  it('ES: a leader without a majority of votes in its term fails (a vote counted twice)', () => {
+    const { views, monitor } = setup(5);
+    for (const voter of [0, 1]) {
+      Object.assign(views[voter]!, { term: 4, votedFor: 0 });
+      monitor.afterInput(voter);
+    }
+    lead(views[0]!, 4);
+    expect(violation(() => monitor.afterInput(0))).to.equal('ES');
+  });
+
+  it('G3: a vote forgotten across a restart fails', () => {
+    const { views, monitor } = setup();
+    Object.assign(views[1]!, { term: 6, votedFor: 2 });
+    monitor.afterInput(1);
+    monitor.onCrash(1);
+    Object.assign(views[1]!, { term: 6, votedFor: null });
+    expect(violation(() => monitor.onRestart(1))).to.equal('G3');
+  });
+
+  it('CS: committing beyond what is truly committed fails (the Figure 8 commit)', () => {
+    const s = setup();
+    const { views, monitor } = s;
+    views[1]!.setLog([[1, 7]]);
+    monitor.afterInput(1);
+    elect(s, 0, 3);
+    views[0]!.setLog([[1, 7]]);
+    monitor.afterInput(0);
+    views[0]!.commitIndex = 1; // an old-term entry on a majority, committed by counting
+    expect(violation(() => monitor.afterInput(0))).to.equal('CS');
   });
 
   it('G2: a term that goes down fails, across a restart too', () => {
@@ -99,18 +145,25 @@ describe('RaftMonitor', () => {
   });
 
   it('G4: commitIndex going down, or bounds out of order, fail', () => {
-    const { views, monitor } = setup();
+    const s = setup();
+    const { views, monitor } = s;
+    elect(s, 0, 1);
+    views[1]!.setLog([
+      [1, 1],
+      [1, 2],
+    ]);
     views[0]!.setLog([
       [1, 1],
       [1, 2],
     ]);
+    monitor.afterInput(1);
     views[0]!.commitIndex = 2;
     monitor.afterInput(0);
     views[0]!.commitIndex = 1;
     expect(violation(() => monitor.afterInput(0))).to.equal('G4');
     const other = setup();
     other.views[0]!.setLog([[1, 1]]);
-    Object.assign(other.views[0]!, { commitIndex: 1, lastApplied: 2 });
+    Object.assign(other.views[0]!, { commitIndex: 0, lastApplied: 1 });
     expect(violation(() => other.monitor.afterInput(0))).to.equal('G4');
   });
 
@@ -134,8 +187,9 @@ describe('RaftMonitor', () => {
   });
 
   it('LAO: a leader that rewrites its own log in its term fails; appending is fine', () => {
-    const { views, monitor } = setup();
-    lead(views[0]!, 1);
+    const s = setup();
+    const { views, monitor } = s;
+    elect(s, 0, 1);
     views[0]!.setLog([
       [1, 1],
       [1, 2],
@@ -155,22 +209,25 @@ describe('RaftMonitor', () => {
   });
 
   it('LC: a new leader lacking a truly committed entry fails', () => {
-    const { views, monitor } = setup();
-    lead(views[0]!, 1);
+    const s = setup();
+    const { views, monitor } = s;
+    elect(s, 0, 1);
     views[0]!.setLog([[1, 7]]);
     views[1]!.setLog([[1, 7]]);
     monitor.afterInput(1);
     monitor.afterInput(0); // held by 2 of 3 in the leader's term: committed
     expect(monitor.committedIndex).to.equal(1);
     views[0]!.role = 'follower';
-    lead(views[2]!, 2); // node 2 never got index 1
+    elect(s, 2, 2); // node 2 never got index 1
     expect(violation(() => monitor.afterInput(2))).to.equal('LC');
   });
 
   it('LC ghost: an old-term entry on a majority is not committed by counting (Figure 8)', () => {
-    const { views, monitor } = setup();
+    const s = setup();
+    const { views, monitor } = s;
     views[1]!.setLog([[1, 7]]);
-    lead(views[0]!, 3);
+    monitor.afterInput(1);
+    elect(s, 0, 3);
     views[0]!.setLog([[1, 7]]);
     monitor.afterInput(1);
     monitor.afterInput(0);
@@ -195,8 +252,9 @@ describe('RaftMonitor', () => {
   });
 
   it('G1: a matchIndex beyond what the follower holds fails', () => {
-    const { views, monitor } = setup();
-    lead(views[0]!, 2);
+    const s = setup();
+    const { views, monitor } = s;
+    elect(s, 0, 2);
     views[0]!.setLog([
       [2, 1],
       [2, 2],
@@ -245,8 +303,9 @@ describe('RaftMonitor', () => {
   });
 
   it('a violation names the invariant, the event, the time and the nodes', () => {
-    const { views, monitor } = setup();
-    lead(views[0]!, 1);
+    const s = setup();
+    const { views, monitor } = s;
+    elect(s, 0, 1);
     monitor.afterInput(0);
     lead(views[1]!, 1);
     try {

@@ -1,7 +1,9 @@
 import type { Micros } from '../time.js';
+import { AppliedRecord } from './applies.js';
+import { Durability } from './durability.js';
 import { GhostCommit, LogMatching } from './log-checks.js';
+import { VoteRecord } from './votes.js';
 import {
-  hashBytes,
   ViolationError,
   type AppliedView,
   type InvariantId,
@@ -20,29 +22,27 @@ export interface MonitorContext {
   view(node: number): RaftView | null;
 }
 
-interface Durable {
-  readonly term: number;
-  readonly votedFor: number | null;
-  readonly lastLogIndex: number;
-}
-
 /**
  * The online safety monitor: after every event it checks what that event could have changed,
  * and throws a ViolationError naming the invariant, the event and the nodes at the first
- * failure. Its state is the ghost history a node cannot see: every leader of every term, every
- * vote, the truly committed entries, what each node applied and what it has made durable.
+ * failure. Its state is the ghost history no node can see: every leader and vote of every term,
+ * the truly committed entries, what each node applied and what it has made durable.
  */
 export class RaftMonitor {
   private readonly leaderOfTerm = new Map<number, number>();
   private readonly highestTerm: number[];
-  private readonly votes: Map<number, number>[];
+  private readonly votes: VoteRecord;
   private readonly commitSeen: number[];
   private readonly leaderTail: ({ term: number; lastIndex: number } | null)[];
-  private readonly appliedUpTo: number[];
-  private readonly appliedHash: number[] = [];
-  private readonly durable: Durable[];
+  private readonly applied: AppliedRecord;
+  private readonly durability: Durability;
+  /** Per node, the lowest log index changed and not yet checked for log matching. */
+  private readonly unchecked: number[];
+  /** A crashed node's last state: what it persisted, for counting replicas while it is down. */
+  private readonly crashed: (RaftView | null)[];
   private readonly logMatching = new LogMatching();
   private readonly ghost: GhostCommit;
+  private readonly majority: number;
   private logsChanged = false;
   /** Checks run, for the benchmark and for tests that want to see the monitor at work. */
   checks = 0;
@@ -50,12 +50,15 @@ export class RaftMonitor {
   constructor(private readonly ctx: MonitorContext) {
     const n = ctx.servers;
     this.highestTerm = new Array<number>(n).fill(0);
-    this.votes = Array.from({ length: n }, () => new Map<number, number>());
+    this.votes = new VoteRecord(n);
     this.commitSeen = new Array<number>(n).fill(0);
     this.leaderTail = new Array<null>(n).fill(null);
-    this.appliedUpTo = new Array<number>(n).fill(0);
-    this.durable = Array.from({ length: n }, () => ({ term: 0, votedFor: null, lastLogIndex: 0 }));
-    this.ghost = new GhostCommit(Math.floor(n / 2) + 1);
+    this.applied = new AppliedRecord(n);
+    this.durability = new Durability(n);
+    this.unchecked = new Array<number>(n).fill(Infinity);
+    this.crashed = new Array<null>(n).fill(null);
+    this.majority = Math.floor(n / 2) + 1;
+    this.ghost = new GhostCommit(this.majority);
   }
 
   /** The ghost commit index: how far the cluster has truly committed. */
@@ -74,91 +77,62 @@ export class RaftMonitor {
     this.checkLog(node, view);
     if (view.role === 'leader') this.checkMatchIndexes(node, view);
     if (this.logsChanged) this.advanceGhost();
+    this.checkCommitted(node, view);
   }
 
   afterPersist(node: number): void {
     const view = this.ctx.view(node);
     if (view === null) return;
-    this.durable[node] = {
-      term: view.term,
-      votedFor: view.votedFor,
-      lastLogIndex: view.lastLogIndex,
-    };
+    this.noteChanges(node, view);
+    this.durability.saved(node, view);
   }
 
   /** G5: a reply that vouches for state leaves only once that state is durable. */
   beforeSend(node: number, to: number, vouch: Vouch | null): void {
     if (vouch === null) return;
-    const d = this.durable[node] as Durable;
-    if (d.term < vouch.term) {
-      this.fail(
-        'G5',
-        [node, to],
-        `node ${node} vouches in term ${vouch.term} with term ${d.term} durable`,
-      );
-    }
-    if (vouch.kind === 'vote' && d.term === vouch.term && d.votedFor !== vouch.candidate) {
-      this.fail(
-        'G5',
-        [node, to],
-        `node ${node} grants ${vouch.candidate} a vote not yet durable (durable: ${d.votedFor})`,
-      );
-    }
-    if (vouch.kind === 'append' && d.lastLogIndex < vouch.matchIndex) {
-      this.fail(
-        'G5',
-        [node, to],
-        `node ${node} acks index ${vouch.matchIndex} with ${d.lastLogIndex} durable`,
-      );
-    }
+    const view = this.ctx.view(node);
+    if (view !== null) this.noteChanges(node, view);
+    const why = this.durability.premature(node, vouch);
+    if (why !== null) this.fail('G5', [node, to], why);
   }
 
   /** SMS: gap-free, in-order applies, the same command at an index everywhere. */
   onApply(node: number, applied: AppliedView): void {
-    const upTo = this.appliedUpTo[node] as number;
-    if (!applied.commandValid) {
-      if (applied.snapshotIndex <= upTo) {
-        this.fail(
-          'SMS',
-          [node],
-          `node ${node} applies snapshot ${applied.snapshotIndex} after applying ${upTo}`,
-        );
-      }
-      this.appliedUpTo[node] = applied.snapshotIndex;
-      return;
-    }
-    const index = applied.commandIndex;
-    if (index !== upTo + 1)
-      this.fail('SMS', [node], `node ${node} applies index ${index} after ${upTo}`);
-    const hash = hashBytes(applied.command);
-    const other = this.appliedHash[index];
-    if (other !== undefined && other !== hash) {
-      this.fail(
-        'SMS',
-        [node],
-        `node ${node} applies a command at ${index} that differs from another node's`,
-      );
-    }
-    this.appliedHash[index] = hash;
-    this.appliedUpTo[node] = index;
+    const why = this.applied.apply(node, applied);
+    if (why !== null) this.fail('SMS', [node], why);
   }
 
-  /** commitIndex is volatile: a restarted node starts again from its snapshot. */
+  /** Told just before the crash: keep the node's last state; its volatile bounds start over. */
   onCrash(node: number): void {
+    this.crashed[node] = this.ctx.view(node);
     this.leaderTail[node] = null;
     this.commitSeen[node] = 0;
   }
 
-  /** A restarted node (already booted and checked) resumes applying after its snapshot. */
+  /** A restarted node (already booted and checked) must remember its vote. */
   onRestart(node: number): void {
+    this.crashed[node] = null;
     const view = this.ctx.view(node);
     if (view === null) return;
-    this.appliedUpTo[node] = view.lastApplied;
-    this.durable[node] = {
-      term: view.term,
-      votedFor: view.votedFor,
-      lastLogIndex: view.lastLogIndex,
-    };
+    const vote = this.votes.votedIn(node, view.term);
+    if (vote !== undefined && view.votedFor !== vote) {
+      this.fail(
+        'G3',
+        [node, vote],
+        `node ${node} forgot its vote for ${vote} in term ${view.term} across a restart`,
+      );
+    }
+    this.applied.restart(node, view.lastApplied);
+    this.durability.saved(node, view);
+  }
+
+  /** Log changes since the last look feed both log matching and the durability check. */
+  private noteChanges(node: number, view: RaftView): number {
+    const changed = view.takeLogChanges();
+    if (changed === Infinity) return Infinity;
+    this.durability.changed(node, changed);
+    if (changed < (this.unchecked[node] as number)) this.unchecked[node] = changed;
+    return changed;
   }
 
   private checkTermAndVote(node: number, view: RaftView): void {
@@ -171,23 +145,19 @@ export class RaftMonitor {
     }
     this.highestTerm[node] = view.term;
     if (view.votedFor === null) return;
-    const votes = this.votes[node] as Map<number, number>;
-    const earlier = votes.get(view.term);
-    if (earlier !== undefined && earlier !== view.votedFor) {
+    const earlier = this.votes.record(node, view.term, view.votedFor);
+    if (earlier !== null) {
       this.fail(
         'G3',
         [node, earlier, view.votedFor],
         `node ${node} voted for ${earlier} and then ${view.votedFor} in term ${view.term}`,
       );
     }
-    votes.set(view.term, view.votedFor);
   }
 
+  /** ES: one leader per term, elected by a majority of that term's votes; LC for a new leader. */
   private checkLeadership(node: number, view: RaftView): void {
-    if (view.role !== 'leader') {
-      this.leaderTail[node] = null;
-      return;
-    }
+    if (view.role !== 'leader') return;
     const owner = this.leaderOfTerm.get(view.term);
     if (owner !== undefined && owner !== node) {
       this.fail(
@@ -196,12 +166,19 @@ export class RaftMonitor {
         `nodes ${owner} and ${node} are both leaders of term ${view.term}`,
       );
     }
-    if (owner === undefined) {
-      this.leaderOfTerm.set(view.term, node);
-      const missing = this.ghost.missingFrom(view);
-      if (missing !== null)
-        this.fail('LC', [node], `new leader ${node} of term ${view.term}: ${missing}`);
+    if (owner !== undefined) return;
+    this.leaderOfTerm.set(view.term, node);
+    const votes = this.votes.votesFor(node, view.term);
+    if (votes < this.majority) {
+      this.fail(
+        'ES',
+        [node],
+        `node ${node} leads term ${view.term} with ${votes} of the ${this.majority} votes it needs`,
+      );
     }
+    const missing = this.ghost.missingFrom(view);
+    if (missing !== null)
+      this.fail('LC', [node], `new leader ${node} of term ${view.term}: ${missing}`);
   }
 
   private checkBounds(node: number, view: RaftView): void {
@@ -223,8 +200,11 @@ export class RaftMonitor {
     }
   }
 
+  /** LAO for a leader, LM for everyone, on the entries changed since the last check. */
   private checkLog(node: number, view: RaftView): void {
-    const changed = view.takeLogChanges();
+    this.noteChanges(node, view);
+    const changed = this.unchecked[node] as number;
+    this.unchecked[node] = Infinity;
     const tail = this.leaderTail[node] as { term: number; lastIndex: number } | null;
     if (changed !== Infinity) {
       this.logsChanged = true;
@@ -253,18 +233,44 @@ export class RaftMonitor {
       const theirs = other.lastLogIndex >= match ? other.termAt(match) : -1;
       if (mine === undefined || theirs === undefined) continue; // compacted on either side
       if (mine !== theirs) {
+        const there = theirs === -1 ? 'missing' : `of term ${theirs}`;
         this.fail(
           'G1',
           [node, peer],
-          `leader ${node} has matchIndex ${match} for ${peer}, whose entry there is ${theirs === -1 ? 'missing' : `of term ${theirs}`}, not ${mine}`,
+          `leader ${node} has matchIndex ${match} for ${peer}, whose entry there is ${there}, not ${mine}`,
         );
       }
     }
   }
 
+  /** CS: a node marks committed only what is truly committed (the ghost set). */
+  private checkCommitted(node: number, view: RaftView): void {
+    const commit = view.commitIndex;
+    if (commit > this.ghost.index) {
+      this.fail(
+        'CS',
+        [node],
+        `node ${node} commits index ${commit}, but only ${this.ghost.index} is truly committed`,
+      );
+    }
+    const want = this.ghost.termAt(commit);
+    const have = commit > view.snapshotIndex ? view.termAt(commit) : undefined;
+    if (want !== undefined && want !== -1 && have !== undefined && have !== want) {
+      this.fail(
+        'CS',
+        [node],
+        `node ${node} commits index ${commit} of term ${have}; the committed entry there is of term ${want}`,
+      );
+    }
+  }
+
+  /** The ghost counts replicas on live nodes and, for crashed ones, what they last held. */
   private advanceGhost(): void {
     this.logsChanged = false;
-    const views = Array.from({ length: this.ctx.servers }, (_, i) => this.ctx.view(i));
+    const views = Array.from(
+      { length: this.ctx.servers },
+      (_, i) => this.ctx.view(i) ?? this.crashed[i] ?? null,
+    );
     for (const view of views)
       if (view !== null && view.role === 'leader') this.ghost.advance(view, views);
   }

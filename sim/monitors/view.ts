@@ -39,6 +39,7 @@ export const INVARIANTS = {
   LAO: 'leader append-only',
   LM: 'log matching',
   LC: 'leader completeness',
+  CS: 'only truly committed entries are marked committed',
   SMS: 'state machine safety',
   LIN: 'linearizability of the client history',
   DUR: 'no acknowledged write lost',

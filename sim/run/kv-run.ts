@@ -76,6 +76,7 @@ export function runKv(config: KvRunConfig): KvRunResult {
   const servers = config.servers;
   const world = new World<KvWire, KvApplied, KvNode>({
     nodes: servers + workloadOptions.clerks,
+    faultDomain: servers, // clerks reach every side of a partition
     seed: config.seed,
     profile: config.profile,
     program: kvProgram({

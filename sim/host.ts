@@ -43,6 +43,11 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
   private persisterNow = new Persister();
   private readonly timers = new Map<string, SimEvent>();
   private busy = false;
+  /**
+   * How fast this machine's clock runs, per mille of real time (1000: exact). Timers a node sets
+   * take afterMicros of its own time. A property of the machine: it survives crashes.
+   */
+  clockRatePerMille = 1000;
   private readonly queued: ((instance: I) => readonly Effect<M, A>[])[] = [];
 
   constructor(
@@ -176,13 +181,12 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
       case 'setTimer': {
         if (effect.afterMicros < 0) fail(`negative timer ${effect.name} on node ${this.id}`);
         this.cancelTimer(effect.name);
-        const event = env.scheduler.after(
-          effect.afterMicros,
-          this,
-          this.incarnationNumber,
-          0,
-          effect.name,
-        );
+        // A drifting clock: the node means afterMicros of its own time.
+        const delay =
+          this.clockRatePerMille === 1000
+            ? effect.afterMicros
+            : Math.round((effect.afterMicros * 1000) / this.clockRatePerMille);
+        const event = env.scheduler.after(delay, this, this.incarnationNumber, 0, effect.name);
         this.timers.set(effect.name, event);
         return;
       }

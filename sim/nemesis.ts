@@ -24,6 +24,8 @@ export type FaultStep =
   /** Every crashed node boots again. */
   | { readonly kind: 'restartCrashed' }
   | { readonly kind: 'profile'; readonly profile: string }
+  /** The node's clock runs at this rate, per mille of real time, from now on. */
+  | { readonly kind: 'clock'; readonly node: number; readonly ratePerMille: number }
   /** Switches one network behaviour on or off on top of the profile. */
   | { readonly kind: 'knob'; readonly knob: NetworkKnob; readonly on: boolean };
 
@@ -64,6 +66,8 @@ export function describeFault(step: FaultStep): string {
       return 'restart every crashed node';
     case 'profile':
       return `profile ${step.profile}`;
+    case 'clock':
+      return `clock of ${step.node} at ${(step.ratePerMille / 1000).toFixed(3)}x`;
     case 'knob':
       return `${step.knob} ${step.on ? 'on' : 'off'}`;
   }

@@ -95,6 +95,9 @@ export function profileByName(name: string): NetworkProfile | undefined {
   return Object.hasOwn(PROFILES, name) ? PROFILES[name] : undefined;
 }
 
+/** The duplication knob is harsher than the duplicating profile: one message in ten twice. */
+const DUPLICATE_KNOB_PER_MILLE = 100;
+
 /** A profile with knobs switched on over it (see NetworkKnob in nemesis.ts). */
 export function withKnobs(
   base: NetworkProfile,
@@ -112,7 +115,7 @@ export function withKnobs(
     ...base,
     name: `${base.name}+${names.join('+')}`,
     duplicatePerMille: knobs.duplicate
-      ? Math.max(base.duplicatePerMille, duplicating.duplicatePerMille)
+      ? Math.max(base.duplicatePerMille, DUPLICATE_KNOB_PER_MILLE)
       : base.duplicatePerMille,
     longDelayPerMille: knobs.longDelay
       ? Math.max(base.longDelayPerMille, longTail.longDelayPerMille)

@@ -181,6 +181,18 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
         this.setProfile(profile);
         return;
       }
+      case 'clock':
+        assert(step.ratePerMille > 0, `clock rate ${step.ratePerMille} per mille`);
+        this.host(step.node).clockRatePerMille = step.ratePerMille;
+        this.trace.record(
+          this.scheduler.now,
+          'link',
+          step.node,
+          -1,
+          step.ratePerMille,
+          describeFault(step),
+        );
+        return;
       case 'knob':
         this.knobs[step.knob] = step.on;
         this.setProfile(this.baseProfile);

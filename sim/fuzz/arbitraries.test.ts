@@ -28,6 +28,7 @@ const KIND_OF_STEP: Record<string, string> = {
   restartCrashed: 'restart',
   profile: 'profile',
   knob: 'knob',
+  clock: 'clock',
 };
 
 describe('fuzz arbitraries', () => {

@@ -66,6 +66,11 @@ export function faultKinds(servers: number): Record<string, fc.Arbitrary<FaultSt
     knob: fc
       .tuple(fc.constantFrom(...NETWORK_KNOBS), fc.boolean())
       .map(([knob, on]) => ({ kind: 'knob', knob, on })),
+    // Drift within 0.67x..1.5x: a slow leader's heartbeats (150 ms) still beat a fast follower's
+    // shortest election timeout (200 ms), so a correct Raft stays live.
+    clock: fc
+      .tuple(node, fc.constantFrom(667, 800, 1250, 1500))
+      .map(([n, ratePerMille]) => ({ kind: 'clock', node: n, ratePerMille })),
   };
 }
 
@@ -103,6 +108,9 @@ export const workload: fc.Arbitrary<WorkloadOptions> = fc.record({
   thinkMaxMicros: fc.integer({ min: 0, max: 100_000 }),
 });
 
+/** How many entries one AppendEntries may carry: 128 (the default) or a handful. */
+export const raftOptions = fc.record({ maxEntriesPerAppend: fc.constantFrom(128, 4, 1) });
+
 export interface ConfigOptions {
   /** A fixed cluster size (otherwise 3, 5 or 7). */
   readonly servers?: number;
@@ -124,6 +132,7 @@ export function fuzzConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfig
       safetyMicros: fc.constant(safetyMicros),
       workload,
       maxRaftStateBytes: fc.constantFrom(4096, 1024, 16384),
+      raft: raftOptions,
     }),
   );
 }
@@ -149,6 +158,7 @@ export function swarmConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfi
       safetyMicros: fc.constant(safetyMicros),
       workload,
       maxRaftStateBytes: fc.constantFrom(4096, 1024, 16384),
+      raft: raftOptions,
       swarm: fc.constant(vector),
     });
   });

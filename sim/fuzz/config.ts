@@ -19,6 +19,8 @@ export interface FuzzConfig {
   readonly workload: WorkloadOptions;
   /** The service snapshots past this Raft state size. */
   readonly maxRaftStateBytes: number;
+  /** Raft options the fuzzer varies (small batches make partial AppendEntries common). */
+  readonly raft?: { readonly maxEntriesPerAppend: number };
   /** A deliberately broken Raft to run instead of the correct one. */
   readonly mutant?: MutantId;
   /** In swarm mode, the fault vector the seed drew (printed with it). */
@@ -42,5 +44,6 @@ export function kvRunConfig(seed: number, config: FuzzConfig): KvRunConfig {
     workload: config.workload,
     maxRaftStateBytes: config.maxRaftStateBytes,
     mutant: config.mutant ?? null,
+    ...(config.raft === undefined ? {} : { raft: config.raft }),
   };
 }

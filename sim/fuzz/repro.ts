@@ -86,6 +86,13 @@ function checkConfig(config: FuzzConfig | undefined): void {
       typeof describeFault(fault.step) === 'string';
     if (!known) throw new Error(`schedule step ${i}: unknown fault`);
     checkNodes(fault.step, config.servers, i);
+    if (fault.step.kind === 'clock' && !(fault.step.ratePerMille > 0)) {
+      throw new Error(`schedule step ${i}: a clock rate must be positive`);
+    }
+  }
+  const perAppend = config.raft?.maxEntriesPerAppend;
+  if (perAppend !== undefined && !(Number.isSafeInteger(perAppend) && perAppend >= 1)) {
+    throw new Error('"config.raft.maxEntriesPerAppend" must be an integer >= 1');
   }
   const w = config.workload;
   if (w === undefined || !(w.clerks >= 1) || !(w.keys >= 1))

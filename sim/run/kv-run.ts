@@ -1,4 +1,5 @@
 import { RaftInvariantError } from '../../raft/assert.js';
+import { CorruptStateError } from '../../raft/persist.js';
 import type { KvWire } from '../../raft/kv/codec.js';
 import { decodeCommand } from '../../raft/kv/codec.js';
 import { kvProgram, type KvNode } from '../../raft/kv/program.js';
@@ -191,6 +192,15 @@ function livenessPhase(
  */
 function violationOf(error: unknown, event: number, t: Micros): Violation {
   if (error instanceof ViolationError) return error.violation;
+  if (error instanceof CorruptStateError) {
+    return {
+      invariant: 'ASSERT',
+      event,
+      t,
+      nodes: [],
+      message: `a node cannot read its own saved state: ${error.message}`,
+    };
+  }
   if (error instanceof RaftInvariantError)
     return { invariant: 'ASSERT', event, t, nodes: [], message: error.message };
   throw error;

@@ -4,8 +4,52 @@
  */
 
 /** Bytes that cannot be read as what they claim to be; the message names the field. */
+const UTF8 = new TextEncoder();
+const UTF8_DECODER = new TextDecoder('utf-8', { fatal: true });
+
+function decodeUtf8(bytes: Uint8Array, field: string): string {
+  try {
+    return UTF8_DECODER.decode(bytes);
+  } catch {
+    throw new DecodeError(`${field}: not valid UTF-8`);
+  }
+}
+
 export class DecodeError extends Error {
   override readonly name = 'DecodeError';
+}
+
+/** Slabs are this big; anything larger gets an array of its own. */
+const SLAB_BYTES = 64 * 1024;
+let slab = new Uint8Array(SLAB_BYTES);
+let slabUsed = 0;
+
+/**
+ * A fresh, zeroed byte array that the caller owns: carved from a slab that is never written
+ * again, so it stays as immutable as a separate allocation, at a fraction of the cost (encoded
+ * messages and saved states are many and small). A slab is freed once no array refers to it.
+ */
+export function allocate(length: number): Uint8Array {
+  if (length > SLAB_BYTES / 4) return new Uint8Array(length);
+  if (slabUsed + length > SLAB_BYTES) {
+    slab = new Uint8Array(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const out = slab.subarray(slabUsed, slabUsed + length);
+  slabUsed += length;
+  return out;
+}
+
+/**
+ * One writer reused by every encoder of a module: encoding is synchronous and never nested, and
+ * finish() hands out a copy, so a message costs one allocation instead of two.
+ */
+export function scratchWriter(): () => ByteWriter {
+  const writer = new ByteWriter(1024);
+  return () => {
+    writer.truncate(0);
+    return writer;
+  };
 }
 
 export class ByteWriter {
@@ -39,6 +83,24 @@ export class ByteWriter {
     this.raw(value);
   }
 
+  /**
+   * A string as length-prefixed UTF-8. Keys and values are mostly ASCII: those are copied a
+   * character at a time, which is several times cheaper than a TextEncoder call.
+   */
+  text(value: string): void {
+    const n = value.length;
+    let ascii = true;
+    for (let i = 0; i < n && ascii; i++) ascii = value.charCodeAt(i) < 0x80;
+    if (!ascii) {
+      this.bytes(UTF8.encode(value));
+      return;
+    }
+    this.varint(n);
+    this.reserve(n);
+    for (let i = 0; i < n; i++) this.buffer[this.used + i] = value.charCodeAt(i);
+    this.used += n;
+  }
+
   /** Bytes as they are, without a length prefix. */
   raw(value: Uint8Array): void {
     this.reserve(value.length);
@@ -69,7 +131,9 @@ export class ByteWriter {
 
   /** The bytes written so far, as a fresh array the caller owns. */
   finish(): Uint8Array {
-    return this.buffer.slice(0, this.used);
+    const out = allocate(this.used);
+    out.set(this.buffer.subarray(0, this.used));
+    return out;
   }
 
   private reserve(extra: number): void {
@@ -118,6 +182,23 @@ export class ByteReader {
     return value;
   }
 
+  /** What ByteWriter.text wrote. */
+  text(field: string): string {
+    const length = this.varint(`${field} length`);
+    if (length > this.remaining) {
+      throw new DecodeError(`truncated: ${field} needs ${length} bytes, ${this.remaining} left`);
+    }
+    const start = this.offset;
+    let ascii = true;
+    for (let i = start; i < start + length && ascii; i++) ascii = (this.buffer[i] as number) < 0x80;
+    this.offset += length;
+    if (!ascii) return decodeUtf8(this.buffer.subarray(start, start + length), field);
+    let out = '';
+    for (let i = start; i < start + length; i++)
+      out += String.fromCharCode(this.buffer[i] as number);
+    return out;
+  }
+
   uint32(field: string): number {
     let value = 0;
     for (let shift = 0; shift < 32; shift += 8) value += this.byte(field) * 2 ** shift;
@@ -141,11 +222,23 @@ const CRC_TABLE = ((): Uint32Array => {
   return table;
 })();
 
-/** CRC-32 (IEEE 802.3, as in zlib and PNG) of bytes[from, to). */
-export function crc32(bytes: Uint8Array, from = 0, to = bytes.length): number {
-  let crc = 0xffffffff;
+/** The running state a CRC-32 starts from. */
+export const CRC_START = 0xffffffff;
+
+/** Carries a running CRC-32 state over bytes[from, to): sums can continue across calls. */
+export function crcUpdate(state: number, bytes: Uint8Array, from = 0, to = bytes.length): number {
+  let crc = state;
   for (let i = from; i < to; i++) {
     crc = (CRC_TABLE[(crc ^ (bytes[i] as number)) & 0xff] as number) ^ (crc >>> 8);
   }
-  return (crc ^ 0xffffffff) >>> 0;
+  return crc;
+}
+
+export function crcFinish(state: number): number {
+  return (state ^ 0xffffffff) >>> 0;
+}
+
+/** CRC-32 (IEEE 802.3, as in zlib and PNG) of bytes[from, to). */
+export function crc32(bytes: Uint8Array, from = 0, to = bytes.length): number {
+  return crcFinish(crcUpdate(CRC_START, bytes, from, to));
 }

@@ -1,5 +1,5 @@
 import { unreachable } from './assert.js';
-import { ByteReader, ByteWriter, DecodeError } from './bytes.js';
+import { ByteReader, DecodeError, scratchWriter, type ByteWriter } from './bytes.js';
 import type {
   AppendEntries,
   AppendEntriesReply,
@@ -29,8 +29,10 @@ const TAGS = {
 
 export const raftCodec: Codec<RaftMessage> = { encode: encodeMessage, decode: decodeMessage };
 
+const scratch = scratchWriter();
+
 export function encodeMessage(message: RaftMessage): Uint8Array {
-  const out = new ByteWriter(message.type === 'AppendEntries' ? 256 : 32);
+  const out = scratch();
   out.byte(TAGS[message.type]);
   out.varint(message.term);
   switch (message.type) {

@@ -1,5 +1,13 @@
-import { ByteReader, ByteWriter, DecodeError, crc32 } from './bytes.js';
-import { readEntries } from './codec.js';
+import {
+  ByteReader,
+  ByteWriter,
+  CRC_START,
+  DecodeError,
+  allocate,
+  crc32,
+  crcFinish,
+  crcUpdate,
+} from './bytes.js';
 import {
   type Entry,
   type LogIndex,
@@ -14,11 +22,17 @@ import {
  * The durable half of a node (Figure 2's persistent state, plus §7's last included index and
  * term). Saved as:
  *
- *   'R' 'S'  version(1 byte)  bodyLength(uint32 LE)  body  crc32(uint32 LE, over all before it)
+ *   'R' 'S'  version(1 byte)  totalLength(uint32 LE)  entries  trailer  crc32(uint32 LE)
  *
- * body = currentTerm, votedFor + 1 (0 = none), snapshotIndex, snapshotTerm, snapshotLength,
- * snapshotCrc (uint32), entries. The snapshot itself is stored beside this state by the host;
- * its length and checksum are recorded here so that a mismatched pair is caught at boot.
+ * entries = for each log entry, its term (varint) and command (length-prefixed bytes).
+ * trailer = fixed width: entries byte length, entry count, currentTerm, votedFor + 1 (0 = none),
+ * snapshotIndex, snapshotTerm, snapshot length, snapshot crc32. The checksum covers entries and
+ * trailer; the header is checked field by field. The log comes first and the fields that change
+ * on every save come last so that the checksum of the log can be carried from save to save and
+ * only the trailer summed again: a save costs O(new entries), not O(log).
+ *
+ * The snapshot itself is stored beside this state by the host; its length and checksum are
+ * recorded here so that a mismatched pair is caught at boot.
  */
 export interface PersistentState {
   readonly currentTerm: Term;
@@ -35,8 +49,10 @@ export class CorruptStateError extends Error {
 
 const MAGIC_0 = 0x52; // 'R'
 const MAGIC_1 = 0x53; // 'S'
-export const STATE_FORMAT_VERSION = 1;
+export const STATE_FORMAT_VERSION = 2;
 const HEADER_BYTES = 7;
+/** entriesBytes, entryCount, votedFor + 1, snapshotLength, snapshotCrc: 4 bytes each; 3 × 8. */
+const TRAILER_BYTES = 5 * 4 + 3 * 8;
 const CRC_BYTES = 4;
 
 export function encodeState(state: PersistentState, snapshot: Uint8Array): Uint8Array {
@@ -44,16 +60,17 @@ export function encodeState(state: PersistentState, snapshot: Uint8Array): Uint8
 }
 
 /**
- * Encodes the successive states of one node. Persisting happens after nearly every change, and
- * re-encoding a long log each time would cost O(log length) varint work per save: the encoder
- * keeps the encoded entries and re-encodes only those after the first entry that is not the
- * same object as before (logs change by appending, truncating and compacting).
+ * Encodes the successive states of one node. Persisting happens after nearly every change: the
+ * encoder keeps the encoded entries with the running checksum after each one, and re-encodes
+ * only from the first entry that is not the same object as before (logs change by appending,
+ * truncating and compacting). A save is then one copy of the log bytes plus a trailer.
  */
 export class StateEncoder {
   private readonly encoded = new ByteWriter(256);
-  /** The entries whose encodings `encoded` holds, and where each one ends. */
+  /** The entries whose encodings `encoded` holds, where each ends, and the CRC state there. */
   private entries: Entry[] = [];
   private ends: number[] = [];
+  private crcs: number[] = [];
   private snapshotIndex = -1;
   /** The snapshot last seen (snapshots are replaced, never changed in place) and its CRC. */
   private snapshot: Uint8Array | null = null;
@@ -61,28 +78,32 @@ export class StateEncoder {
 
   encode(state: PersistentState, snapshot: Uint8Array): Uint8Array {
     this.update(state);
-    const body = new ByteWriter(48 + this.encoded.length);
-    body.varint(state.currentTerm);
-    body.varint(state.votedFor === null ? 0 : state.votedFor + 1);
-    body.varint(state.snapshotIndex);
-    body.varint(state.snapshotTerm);
-    body.varint(snapshot.length);
     if (snapshot !== this.snapshot) {
       this.snapshot = snapshot;
       this.snapshotCrc = crc32(snapshot);
     }
-    body.uint32(this.snapshotCrc);
-    body.varint(state.entries.length);
-    body.raw(this.encoded.view());
-    const bodyBytes = body.view();
-    const out = new ByteWriter(HEADER_BYTES + bodyBytes.length + CRC_BYTES);
-    out.byte(MAGIC_0);
-    out.byte(MAGIC_1);
-    out.byte(STATE_FORMAT_VERSION);
-    out.uint32(bodyBytes.length);
-    out.raw(bodyBytes);
-    out.uint32(crc32(out.view()));
-    return out.finish();
+    const log = this.encoded.view();
+    const total = HEADER_BYTES + log.length + TRAILER_BYTES + CRC_BYTES;
+    const out = allocate(total);
+    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    out[0] = MAGIC_0;
+    out[1] = MAGIC_1;
+    out[2] = STATE_FORMAT_VERSION;
+    view.setUint32(3, total, true);
+    out.set(log, HEADER_BYTES);
+    let at = HEADER_BYTES + log.length;
+    view.setUint32(at, log.length, true);
+    view.setUint32(at + 4, state.entries.length, true);
+    view.setUint32(at + 8, state.votedFor === null ? 0 : state.votedFor + 1, true);
+    view.setUint32(at + 12, snapshot.length, true);
+    view.setUint32(at + 16, this.snapshotCrc, true);
+    view.setFloat64(at + 20, state.currentTerm, true);
+    view.setFloat64(at + 28, state.snapshotIndex, true);
+    view.setFloat64(at + 36, state.snapshotTerm, true);
+    at += TRAILER_BYTES;
+    const logCrc = this.crcs.length === 0 ? CRC_START : (this.crcs[this.crcs.length - 1] as number);
+    view.setUint32(at, crcFinish(crcUpdate(logCrc, out, HEADER_BYTES + log.length, at)), true);
+    return out;
   }
 
   private update(state: PersistentState): void {
@@ -94,13 +115,18 @@ export class StateEncoder {
     this.snapshotIndex = state.snapshotIndex;
     this.entries.length = keep;
     this.ends.length = keep;
+    this.crcs.length = keep;
     this.encoded.truncate(keep === 0 ? 0 : (this.ends[keep - 1] as number));
+    let crc = keep === 0 ? CRC_START : (this.crcs[keep - 1] as number);
     for (let k = keep; k < state.entries.length; k++) {
       const entry = state.entries[k] as Entry;
+      const from = this.encoded.length;
       this.encoded.varint(entry.term);
       this.encoded.bytes(entry.command);
+      crc = crcUpdate(crc, this.encoded.view(), from, this.encoded.length);
       this.entries.push(entry);
       this.ends.push(this.encoded.length);
+      this.crcs.push(crc);
     }
   }
 }
@@ -115,10 +141,9 @@ export function decodeState(
   nodes: number,
 ): PersistentState {
   checkFrame(bytes);
-  const input = new ByteReader(bytes.subarray(HEADER_BYTES, bytes.length - CRC_BYTES));
   let state: PersistentState;
   try {
-    state = readBody(input, snapshot);
+    state = readBody(bytes, snapshot);
   } catch (error) {
     if (error instanceof DecodeError) throw new CorruptStateError(`raft state: ${error.message}`);
     throw error;
@@ -131,29 +156,37 @@ function checkFrame(bytes: Uint8Array): void {
   const fail = (what: string): never => {
     throw new CorruptStateError(`raft state: ${what}`);
   };
-  if (bytes.length < HEADER_BYTES + CRC_BYTES)
+  if (bytes.length < HEADER_BYTES + TRAILER_BYTES + CRC_BYTES)
     fail(`truncated: ${bytes.length} bytes is too short`);
   if (bytes[0] !== MAGIC_0 || bytes[1] !== MAGIC_1) fail('bad magic: not a raftsim state');
   if (bytes[2] !== STATE_FORMAT_VERSION) fail(`unsupported format version ${bytes[2]}`);
-  const bodyLength = new ByteReader(bytes.subarray(3, HEADER_BYTES)).uint32('body length');
-  const expected = HEADER_BYTES + bodyLength + CRC_BYTES;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const expected = view.getUint32(3, true);
   if (bytes.length < expected) fail(`truncated: ${bytes.length} of ${expected} bytes`);
   if (bytes.length > expected) fail(`${bytes.length - expected} trailing bytes after the checksum`);
-  const stored = new ByteReader(bytes.subarray(expected - CRC_BYTES)).uint32('checksum');
-  const computed = crc32(bytes, 0, expected - CRC_BYTES);
+  const stored = view.getUint32(expected - CRC_BYTES, true);
+  const computed = crcFinish(crcUpdate(CRC_START, bytes, HEADER_BYTES, expected - CRC_BYTES));
   if (stored !== computed)
     fail(`checksum mismatch (stored ${hex(stored)}, computed ${hex(computed)})`);
 }
 
-function readBody(input: ByteReader, snapshot: Uint8Array): PersistentState {
-  const currentTerm = term(input.varint('currentTerm'));
-  const vote = input.varint('votedFor');
-  const snapshotIndex = logIndex(input.varint('snapshotIndex'));
-  const snapshotTerm = term(input.varint('snapshotTerm'));
-  const snapshotLength = input.varint('snapshot length');
-  const snapshotCrc = input.uint32('snapshot checksum');
-  const entries = readEntries(input, 'log entries');
-  input.end('raft state');
+function readBody(bytes: Uint8Array, snapshot: Uint8Array): PersistentState {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const at = bytes.length - CRC_BYTES - TRAILER_BYTES;
+  const entriesBytes = view.getUint32(at, true);
+  const entryCount = view.getUint32(at + 4, true);
+  const vote = view.getUint32(at + 8, true);
+  const snapshotLength = view.getUint32(at + 12, true);
+  const snapshotCrc = view.getUint32(at + 16, true);
+  const currentTerm = term(safeInteger(view.getFloat64(at + 20, true), 'currentTerm'));
+  const snapshotIndex = logIndex(safeInteger(view.getFloat64(at + 28, true), 'snapshotIndex'));
+  const snapshotTerm = term(safeInteger(view.getFloat64(at + 36, true), 'snapshotTerm'));
+  if (HEADER_BYTES + entriesBytes !== at) {
+    throw new DecodeError(
+      `the log is ${at - HEADER_BYTES} bytes but the trailer says ${entriesBytes}`,
+    );
+  }
+  const entries = readLog(new ByteReader(bytes.subarray(HEADER_BYTES, at)), entryCount);
   if (snapshotLength !== snapshot.length || snapshotCrc !== crc32(snapshot)) {
     throw new CorruptStateError(
       `snapshot does not match the raft state (expected ${snapshotLength} bytes with crc ` +
@@ -162,6 +195,21 @@ function readBody(input: ByteReader, snapshot: Uint8Array): PersistentState {
   }
   const votedFor = vote === 0 ? null : nodeId(vote - 1);
   return { currentTerm, votedFor, snapshotIndex, snapshotTerm, entries };
+}
+
+function readLog(input: ByteReader, count: number): Entry[] {
+  const entries: Entry[] = [];
+  for (let k = 0; k < count; k++) {
+    entries.push({ term: term(input.varint('entry term')), command: input.bytes('entry command') });
+  }
+  input.end('log entries');
+  return entries;
+}
+
+function safeInteger(value: number, field: string): number {
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new DecodeError(`${field} ${value} is not an integer >= 0`);
+  return value;
 }
 
 function checkMeaning(state: PersistentState, nodes: number): void {

@@ -1,4 +1,4 @@
-import { ByteReader, ByteWriter, DecodeError } from '../bytes.js';
+import { ByteReader, DecodeError, scratchWriter, type ByteWriter } from '../bytes.js';
 import { raftCodec, type Codec } from '../codec.js';
 import type { RaftMessage } from '../messages.js';
 import type { KvCommand, KvMessage, KvOp, KvWireErr } from './types.js';
@@ -9,31 +9,30 @@ export type KvWire = RaftMessage | KvMessage;
 // Raft's tags are small numbers; the service's start at 0x40 so one byte tells them apart.
 const REQUEST_TAG = 0x40;
 const REPLY_TAG = 0x41;
+const scratch = scratchWriter();
 const ERRS: readonly KvWireErr[] = ['OK', 'ErrNoKey', 'ErrVersion', 'ErrMaybe', 'ErrWrongLeader'];
-const text = new TextEncoder();
-const untext = new TextDecoder();
 
 function writeOp(out: ByteWriter, op: KvOp): void {
   out.byte(op.kind === 'get' ? 0 : 1);
-  out.bytes(text.encode(op.key));
+  out.text(op.key);
   if (op.kind === 'put') {
-    out.bytes(text.encode(op.value));
+    out.text(op.value);
     out.varint(op.version);
   }
 }
 
 function readOp(input: ByteReader): KvOp {
   const kind = input.byte('op kind');
-  const key = untext.decode(input.bytes('key'));
+  const key = input.text('key');
   if (kind === 0) return { kind: 'get', key };
   if (kind !== 1) throw new DecodeError(`op kind ${kind} unknown`);
-  const value = untext.decode(input.bytes('value'));
+  const value = input.text('value');
   return { kind: 'put', key, value, version: input.varint('version') };
 }
 
 /** A log command's bytes: clerk, request number, operation. */
 export function encodeCommand(command: KvCommand): Uint8Array {
-  const out = new ByteWriter(32);
+  const out = scratch();
   out.varint(command.clerk);
   out.varint(command.seq);
   writeOp(out, command.op);
@@ -50,7 +49,7 @@ export function decodeCommand(bytes: Uint8Array): KvCommand {
 }
 
 function encodeKv(message: KvMessage): Uint8Array {
-  const out = new ByteWriter(32);
+  const out = scratch();
   if (message.type === 'KvRequest') {
     out.byte(REQUEST_TAG);
     out.varint(message.seq);
@@ -59,7 +58,7 @@ function encodeKv(message: KvMessage): Uint8Array {
     out.byte(REPLY_TAG);
     out.varint(message.seq);
     out.byte(ERRS.indexOf(message.err));
-    out.bytes(text.encode(message.value));
+    out.text(message.value);
     out.varint(message.version);
   }
   return out.finish();
@@ -75,7 +74,7 @@ function decodeKv(bytes: Uint8Array): KvMessage {
   } else {
     const err = ERRS[input.byte('err')];
     if (err === undefined) throw new DecodeError('kv reply: unknown err');
-    const value = untext.decode(input.bytes('value'));
+    const value = input.text('value');
     message = { type: 'KvReply', seq, err, value, version: input.varint('version') };
   }
   input.end(message.type);

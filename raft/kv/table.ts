@@ -3,8 +3,6 @@ import type { KvCommand, KvEntry, KvOp, KvResult } from './types.js';
 
 const SNAPSHOT_FORMAT = 1;
 const RESULT_ERRS: readonly KvResult['err'][] = ['OK', 'ErrNoKey', 'ErrVersion', 'ErrMaybe'];
-const text = new TextEncoder();
-const untext = new TextDecoder();
 
 /** The last command a clerk got applied, and what it returned. */
 interface ClerkLast {
@@ -77,8 +75,8 @@ export class KvTable {
     out.varint(keys.length);
     for (const key of keys) {
       const entry = this.entries.get(key) as KvEntry;
-      out.bytes(text.encode(key));
-      out.bytes(text.encode(entry.value));
+      out.text(key);
+      out.text(entry.value);
       out.varint(entry.version);
     }
     const clerks = [...this.lastByClerk.keys()].sort((a, b) => a - b);
@@ -88,7 +86,7 @@ export class KvTable {
       out.varint(clerk);
       out.varint(last.seq);
       out.byte(RESULT_ERRS.indexOf(last.result.err));
-      out.bytes(text.encode(last.result.value));
+      out.text(last.result.value);
       out.varint(last.result.version);
     }
     return out.finish();
@@ -102,8 +100,8 @@ export class KvTable {
     table.appliedIndex = input.varint('applied index');
     const count = input.varint('key count');
     for (let i = 0; i < count; i++) {
-      const key = untext.decode(input.bytes('key'));
-      const value = untext.decode(input.bytes('value'));
+      const key = input.text('key');
+      const value = input.text('value');
       table.entries.set(key, { value, version: input.varint('version') });
     }
     const clerks = input.varint('clerk count');
@@ -112,7 +110,7 @@ export class KvTable {
       const seq = input.varint('seq');
       const err = RESULT_ERRS[input.byte('err')];
       if (err === undefined) throw new DecodeError('kv snapshot: unknown err');
-      const value = untext.decode(input.bytes('result value'));
+      const value = input.text('result value');
       table.lastByClerk.set(clerk, {
         seq,
         result: { err, value, version: input.varint('result version') },

@@ -84,20 +84,68 @@ export function faultStep(
   return fc.oneof(...kinds.map((k) => all[k] as fc.Arbitrary<FaultStep>));
 }
 
-/** A schedule: up to maxSteps faults at times within the safety phase, sorted by time. */
+/** A fault that lasts: it starts at `at` and is undone `durationMicros` later. */
+export interface Episode {
+  readonly at: Micros;
+  readonly durationMicros: Micros;
+  readonly step: FaultStep;
+}
+
+/**
+ * What ends a fault: links heal, crashed nodes restart, a knob goes off. Heals, profile
+ * switches and clock drift need no ending.
+ */
+export function undo(step: FaultStep): FaultStep | null {
+  switch (step.kind) {
+    case 'partition':
+    case 'bridge':
+    case 'isolate':
+    case 'cut':
+    case 'isolateLeader':
+      return { kind: 'heal' };
+    case 'crash':
+      return { kind: 'restart', node: step.node };
+    case 'crashLeader':
+      return { kind: 'restartCrashed' };
+    case 'knob':
+      return step.on ? { kind: 'knob', knob: step.knob, on: false } : null;
+    case 'heal':
+    case 'restart':
+    case 'restartCrashed':
+    case 'profile':
+    case 'clock': // a machine's clock keeps its drift, into the liveness phase too
+      return null;
+  }
+}
+
+/** Episodes as the timed steps a run applies: each start, and its end where it has one. */
+export function expandEpisodes(episodes: readonly Episode[]): TimedFault[] {
+  const steps: TimedFault[] = [];
+  for (const e of episodes) {
+    steps.push({ at: e.at, step: e.step });
+    const end = undo(e.step);
+    if (end !== null) steps.push({ at: e.at + e.durationMicros, step: end });
+  }
+  return steps.sort((a, b) => a.at - b.at); // stable: equal times keep episode order
+}
+
+/**
+ * A schedule: up to maxSteps fault episodes within the safety phase, each undone after a while
+ * (the way Jepsen's nemeses start and stop faults), as timed steps sorted by time. Episodes
+ * shrink to fewer, earlier and shorter ones.
+ */
 export function schedule(
   servers: number,
   safetyMicros: Micros,
   maxSteps = 12,
   kinds: readonly string[] = FAULT_KIND_NAMES,
 ): fc.Arbitrary<TimedFault[]> {
-  const timed = fc.record({
+  const episode: fc.Arbitrary<Episode> = fc.record({
     at: fc.integer({ min: 0, max: safetyMicros }),
+    durationMicros: fc.integer({ min: 50_000, max: 4_000_000 }),
     step: faultStep(servers, kinds),
   });
-  return fc
-    .array(timed, { maxLength: maxSteps })
-    .map((steps) => [...steps].sort((a, b) => a.at - b.at));
+  return fc.array(episode, { maxLength: Math.ceil(maxSteps / 2) }).map(expandEpisodes);
 }
 
 export const workload: fc.Arbitrary<WorkloadOptions> = fc.record({

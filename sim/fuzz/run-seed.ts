@@ -14,6 +14,8 @@ export interface SeedOptions extends ConfigOptions {
   readonly mutant?: MutantId;
   /** Shrink a failing run (the default); off to only detect. */
   readonly shrink?: boolean;
+  /** Runs tried while shrinking, at most (DEFAULT_SHRINK_BUDGET). */
+  readonly shrinkBudget?: number;
 }
 
 /** What one run came to, in plain data (it crosses worker threads and lands in repro files). */
@@ -39,6 +41,15 @@ export interface Failure {
   readonly config: FuzzConfig;
   readonly summary: RunSummary;
   readonly fastCheck: { readonly seed: number; readonly path: string; readonly shrinks: number };
+}
+
+/** Runs tried while shrinking one failure, at most. */
+export const DEFAULT_SHRINK_BUDGET = 300;
+
+/** What kind of failure a run is: the invariant it broke, 'liveness', or null for none. */
+export function failureKind(summary: RunSummary): string | null {
+  if (!isFailure(summary.verdict)) return null;
+  return summary.violation?.invariant ?? 'liveness';
 }
 
 export function isFailure(verdict: RunVerdict): boolean {
@@ -73,10 +84,19 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
   const arbitrary =
     mutant === undefined ? generated : generated.map((config) => ({ ...config, mutant }));
   let first: { config: FuzzConfig; summary: RunSummary } | null = null;
+  let candidates = 0;
+  const budget = options.shrinkBudget ?? DEFAULT_SHRINK_BUDGET;
   const property = fc.property(arbitrary, (config) => {
-    const summary = runConfig(seed, config);
-    first ??= { config, summary };
-    return !isFailure(summary.verdict);
+    if (first === null) {
+      const summary = runConfig(seed, config);
+      first = { config, summary };
+      return !isFailure(summary.verdict);
+    }
+    // Shrinking: a candidate counts as failing only if it fails the same way, so the shrunk
+    // case still shows the original bug; past the budget every candidate counts as passing,
+    // which ends the shrinking where it stands (deterministically: the budget counts runs).
+    if (++candidates > budget) return true;
+    return failureKind(runConfig(seed, config)) !== failureKind(first.summary);
   });
   const details = fc.check(property, { seed, numRuns: 1, endOnFailure: options.shrink === false });
   const ran = first as { config: FuzzConfig; summary: RunSummary } | null;

@@ -44,6 +44,8 @@ export class RaftMonitor {
   private readonly ghost: GhostCommit;
   private readonly majority: number;
   private logsChanged = false;
+  /** Reused by advanceGhost (it runs after most events). */
+  private readonly views: (RaftView | null)[] = [];
   /** Checks run, for the benchmark and for tests that want to see the monitor at work. */
   checks = 0;
 
@@ -267,12 +269,12 @@ export class RaftMonitor {
   /** The ghost counts replicas on live nodes and, for crashed ones, what they last held. */
   private advanceGhost(): void {
     this.logsChanged = false;
-    const views = Array.from(
-      { length: this.ctx.servers },
-      (_, i) => this.ctx.view(i) ?? this.crashed[i] ?? null,
-    );
-    for (const view of views)
+    const views = this.views;
+    for (let i = 0; i < this.ctx.servers; i++)
+      views[i] = this.ctx.view(i) ?? this.crashed[i] ?? null;
+    for (const view of views) {
       if (view !== null && view.role === 'leader') this.ghost.advance(view, views);
+    }
   }
 
   private fail(invariant: InvariantId, nodes: readonly number[], message: string): never {

@@ -157,7 +157,7 @@ describe('the bug zoo: each mutant against the correct build', () => {
     expect(diskWhenGranted('Z02')).to.equal(null);
   });
 
-  it('Z03 a longer log of an older last term wins the vote', () => {
+  it('Z03 a candidate of a high term with a log of an older last term wins the vote', () => {
     const vote = (build: Build) => {
       const p = new Probe(build);
       p.message(0, append(2, 0, 0, [1, 2]));

@@ -10,7 +10,7 @@
 export const MUTANTS = {
   Z01: 'duplicate vote counted twice',
   Z02: 'votedFor not persisted before the vote is granted',
-  Z03: 'up-to-date check by log length only',
+  Z03: "up-to-date check uses the candidate's current term, not its last log term",
   Z04: 'a lower-term message lowers currentTerm',
   Z05: 'election timer reset on any RPC (liveness)',
   Z06: 'heartbeat skips the consistency check',

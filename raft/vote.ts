@@ -30,7 +30,7 @@ function mayVoteFor(core: Core, from: NodeId, request: RequestVote): boolean {
   if (core.votedFor !== null && core.votedFor !== from) return false;
   // A candidate or leader of this term voted for itself, so only a follower gets here.
   assert(core.role.kind === 'follower', `${core.role.kind} ${core.id} could vote for ${from}`);
-  // mutant Z03: "up to date" judged by log length alone, the last term ignored.
-  if (core.mutant === 'Z03') return request.lastLogIndex >= core.log.lastIndex;
+  // mutant Z03: "up to date" judged by the candidate's current term instead of its last log term.
+  if (core.mutant === 'Z03') return core.log.isBehindOrEqualTo(request.term, request.lastLogIndex);
   return core.log.isBehindOrEqualTo(request.lastLogTerm, request.lastLogIndex);
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MUTANT_IDS } from '../raft/mutants.js';
+import { MUTANT_IDS, type MutantId } from '../raft/mutants.js';
 import { parseRepro } from '../sim/fuzz/repro.js';
 import { runConfig } from '../sim/fuzz/run-seed.js';
 
@@ -10,22 +10,34 @@ import { runConfig } from '../sim/fuzz/run-seed.js';
  * it must still fail with its mutant, with the recorded verdict and trace hash, and pass on the
  * correct Raft.
  */
-function reproOf(id: string) {
-  const path = fileURLToPath(new URL(`../../scenarios/mutants/${id}.repro.json`, import.meta.url));
-  return parseRepro(readFileSync(path, 'utf8'));
+function reproPath(id: MutantId): string {
+  return fileURLToPath(new URL(`../../scenarios/mutants/${id}.repro.json`, import.meta.url));
 }
+
+/**
+ * Mutants the fuzzer has not caught yet, so there is nothing to record. Kept honest by a test:
+ * when one gets caught and its repro is saved, this list must shrink.
+ */
+export const NOT_YET_CAUGHT: ReadonlySet<MutantId> = new Set<MutantId>(['Z09', 'Z12']);
 
 describe('mutant regressions (the bug zoo)', function () {
   this.timeout(60_000);
   for (const id of MUTANT_IDS) {
+    if (NOT_YET_CAUGHT.has(id)) {
+      it(`${id}: not caught by the fuzzer yet, so no repro is recorded`, () => {
+        expect(existsSync(reproPath(id))).to.equal(false);
+      });
+      continue;
+    }
     it(`${id}: its recorded repro still fails with the mutant and passes without it`, () => {
-      const repro = reproOf(id);
+      const repro = parseRepro(readFileSync(reproPath(id), 'utf8'));
       expect(repro.config.mutant).to.equal(id);
       const broken = runConfig(repro.seed, repro.config);
       expect(broken.verdict).to.equal(repro.verdict);
       expect(['violation', 'liveness']).to.include(broken.verdict);
       expect(broken.traceHash).to.equal(repro.traceHash);
       const { mutant, ...correctConfig } = repro.config;
+      expect(mutant).to.equal(id);
       const correct = runConfig(repro.seed, correctConfig);
       expect(correct.verdict, correct.violation?.message ?? correct.liveness ?? '').to.equal('ok');
     });

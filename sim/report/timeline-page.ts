@@ -89,7 +89,9 @@ export const TIMELINE_SCRIPT = `
       var vg = el('g', { id: 'violation', 'class': 'violation-marker' });
       var vx = x(d.violation.t);
       el('line', { x1: vx, y1: 14, x2: vx, y2: height - 4 }, vg);
-      el('text', { x: vx + 3, y: height - 6 }, vg, d.violation.invariant + ' at event #' + d.violation.event);
+      var nearEnd = vx > width() - 180;
+      el('text', { x: nearEnd ? vx - 4 : vx + 4, y: height - 6, 'text-anchor': nearEnd ? 'end' : 'start' }, vg,
+        d.violation.invariant + ' at event #' + d.violation.event);
       hover(vg, d.violation.invariant + ': ' + d.violation.message + ' — ' + d.violation.text);
     }
   }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +66,75 @@ describe('raftsim CLI: bad input writes nothing', () => {
       expect(existsSync(join(dir, 'reports'))).to.equal(false);
     });
   }
+});
+
+describe('raftsim fuzz, as a user runs it', function () {
+  this.timeout(60_000);
+
+  it('Ctrl-C stops a campaign cleanly and prints the summary so far', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-sigint-'));
+    const child = spawn(process.execPath, [MAIN, 'fuzz', '--time', '60s', '--workers', '0'], {
+      cwd: dir,
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).to.equal(0);
+    expect(stdout).to.match(/^interrupted: \d+ runs \(swarm mode, shard 1\/1\)/m);
+    expect(existsSync(join(dir, 'reports'))).to.equal(false);
+  });
+
+  it('--json gives the campaign figures; a shard runs its share of the seeds', () => {
+    const { code, stdout } = raftsim(
+      'fuzz',
+      '--runs',
+      '6',
+      '--shard',
+      '2/3',
+      '--workers',
+      '0',
+      '--json',
+    );
+    expect(code).to.equal(0);
+    const out = JSON.parse(stdout) as Record<string, unknown>;
+    expect(out).to.include({ runs: 6, failures: 0, shard: '2/3', mode: 'swarm' });
+    expect(out).to.include.keys('seconds', 'runsPerSecond');
+  });
+
+  it('a broken Raft is caught, shrunk and reported; its repro replays to the same verdict and hash', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-mutant-'));
+    const fuzz = raftsimIn(
+      dir,
+      'fuzz',
+      '--mutant',
+      'Z10',
+      '--runs',
+      '50',
+      '--workers',
+      '0',
+      '--json',
+    );
+    expect(fuzz.code).to.equal(1);
+    const summary = JSON.parse(fuzz.stdout) as { repro: string; verdict: string };
+    expect(summary.verdict).to.equal('violation');
+    const repro = JSON.parse(readFileSync(join(dir, summary.repro), 'utf8')) as {
+      traceHash: string;
+      config: { schedule: unknown[] };
+    };
+    expect(repro.config.schedule.length).to.be.at.most(10);
+    for (const file of ['repro.json', 'trace.ndjson', 'history.json', 'timeline.html']) {
+      expect(existsSync(join(dir, summary.repro, '..', file)), file).to.equal(true);
+    }
+    const replay = raftsimIn(dir, 'replay', summary.repro, '--expect-same-trace', '--json');
+    expect(replay.code).to.equal(1);
+    expect(JSON.parse(replay.stdout)).to.include({
+      verdict: 'violation',
+      traceHash: repro.traceHash,
+      sameTrace: true,
+    });
+  });
 });
 
 describe('raftsim CLI', () => {

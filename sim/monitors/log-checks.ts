@@ -48,16 +48,25 @@ export class LogMatching {
 }
 
 /**
- * The ghost set of truly committed entries: (index, term) held by a majority of the cluster at a
- * moment when the leader of that term had it — Figure 2's commit rule evaluated omnisciently,
- * independent of any node's own bookkeeping. Everything before a committed entry is committed.
+ * The ghost set of truly committed entries. An entry of term T is committed once a majority of
+ * nodes have held it while they were in term T — exactly the acknowledgements the leader of T
+ * may count (Figure 2's rule, evaluated omnisciently, independent of any node's bookkeeping).
+ * A node that gets an old-term entry later, from a newer leader, does not count for it: that is
+ * Figure 8's trap. Everything before a committed entry is committed too.
  */
 export class GhostCommit {
   /** committedTerm[i] is the term of the committed entry at i; -1 where only a snapshot knew. */
   private readonly committedTerm: number[] = [0];
   private upTo = 0;
+  /** Per node: term → the highest index of that term it has held while in that term. */
+  private readonly held: Map<number, number>[];
 
-  constructor(private readonly majority: number) {}
+  constructor(
+    servers: number,
+    private readonly majority: number,
+  ) {
+    this.held = Array.from({ length: servers }, () => new Map<number, number>());
+  }
 
   get index(): number {
     return this.upTo;
@@ -67,27 +76,30 @@ export class GhostCommit {
     return this.committedTerm[index];
   }
 
-  /** Advances the ghost commit with what `leader` has replicated in its own term. */
-  advance(leader: RaftView, views: readonly (RaftView | null)[]): void {
-    const term = leader.term;
-    let lo = Math.max(this.upTo + 1, leader.snapshotIndex + 1);
-    let hi = leader.lastLogIndex;
-    if (lo > hi || leader.termAt(hi) !== term) return;
-    // Only the leader's own-term entries count (Figure 8); they form the tail of its log.
-    while (lo <= hi && leader.termAt(lo) !== term) lo++;
-    let best = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.heldByMajority(mid, term, views)) {
-        best = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
+  /**
+   * Node `node` (seen through `view`) may hold new entries of its own term: record them and
+   * advance the commit if a majority now holds them.
+   */
+  observe(node: number, view: RaftView): void {
+    const term = view.term;
+    const last = view.lastLogIndex;
+    if (last === 0 || view.termAt(last) !== term) return; // own-term entries end the log
+    const held = this.held[node] as Map<number, number>;
+    if ((held.get(term) ?? 0) >= last) return;
+    held.set(term, last);
+    const quorum = this.quorumIndex(term);
+    if (quorum <= this.upTo) return;
+    for (let index = this.upTo + 1; index <= quorum; index++) {
+      // `view` holds (quorum, term), so by log matching its prefix is the committed one.
+      this.committedTerm[index] = view.termAt(index) ?? -1;
     }
-    if (best === -1) return;
-    for (let index = this.upTo + 1; index <= best; index++) {
-      this.committedTerm[index] = leader.termAt(index) ?? -1;
-    }
-    this.upTo = best;
+    this.upTo = quorum;
+  }
+
+  /** The highest index of `term` that a majority has held while in `term`. */
+  private quorumIndex(term: number): number {
+    const indexes = this.held.map((h) => h.get(term) ?? 0).sort((a, b) => b - a);
+    return indexes[this.majority - 1] ?? 0;
   }
 
   /** Describes the first committed entry `leader` lacks, or null if it holds them all. */
@@ -103,15 +115,5 @@ export class GhostCommit {
       }
     }
     return null;
-  }
-
-  private heldByMajority(
-    index: number,
-    term: number,
-    views: readonly (RaftView | null)[],
-  ): boolean {
-    let count = 0;
-    for (const view of views) if (view !== null && view.termAt(index) === term) count++;
-    return count >= this.majority;
   }
 }

@@ -251,6 +251,20 @@ describe('RaftMonitor', () => {
     expect(monitor.committedIndex).to.equal(2);
   });
 
+  it('LC ghost: an old-term entry copied to a majority by a later leader is not committed', () => {
+    const s = setup();
+    const { views, monitor } = s;
+    elect(s, 0, 1);
+    views[0]!.setLog([[1, 7]]); // the leader of term 1 holds (1, t1) alone
+    monitor.afterInput(0);
+    for (const n of [1, 2]) {
+      Object.assign(views[n]!, { term: 3 }); // both moved on before getting it
+      views[n]!.setLog([[1, 7]]);
+      monitor.afterInput(n);
+    }
+    expect(monitor.committedIndex).to.equal(0);
+  });
+
   it('G1: a matchIndex beyond what the follower holds fails', () => {
     const s = setup();
     const { views, monitor } = s;

@@ -38,14 +38,9 @@ export class RaftMonitor {
   private readonly durability: Durability;
   /** Per node, the lowest log index changed and not yet checked for log matching. */
   private readonly unchecked: number[];
-  /** A crashed node's last state: what it persisted, for counting replicas while it is down. */
-  private readonly crashed: (RaftView | null)[];
   private readonly logMatching = new LogMatching();
   private readonly ghost: GhostCommit;
   private readonly majority: number;
-  private logsChanged = false;
-  /** Reused by advanceGhost (it runs after most events). */
-  private readonly views: (RaftView | null)[] = [];
   /** Checks run, for the benchmark and for tests that want to see the monitor at work. */
   checks = 0;
 
@@ -58,9 +53,8 @@ export class RaftMonitor {
     this.applied = new AppliedRecord(n);
     this.durability = new Durability(n);
     this.unchecked = new Array<number>(n).fill(Infinity);
-    this.crashed = new Array<null>(n).fill(null);
     this.majority = Math.floor(n / 2) + 1;
-    this.ghost = new GhostCommit(this.majority);
+    this.ghost = new GhostCommit(n, this.majority);
   }
 
   /** The ghost commit index: how far the cluster has truly committed. */
@@ -78,7 +72,7 @@ export class RaftMonitor {
     this.checkBounds(node, view);
     this.checkLog(node, view);
     if (view.role === 'leader') this.checkMatchIndexes(node, view);
-    if (this.logsChanged) this.advanceGhost();
+    this.ghost.observe(node, view);
     this.checkCommitted(node, view);
   }
 
@@ -104,16 +98,14 @@ export class RaftMonitor {
     if (why !== null) this.fail('SMS', [node], why);
   }
 
-  /** Told just before the crash: keep the node's last state; its volatile bounds start over. */
+  /** Told just before the crash: its volatile bounds start over. */
   onCrash(node: number): void {
-    this.crashed[node] = this.ctx.view(node);
     this.leaderTail[node] = null;
     this.commitSeen[node] = 0;
   }
 
   /** A restarted node (already booted and checked) must remember its vote. */
   onRestart(node: number): void {
-    this.crashed[node] = null;
     const view = this.ctx.view(node);
     if (view === null) return;
     const vote = this.votes.votedIn(node, view.term);
@@ -209,7 +201,6 @@ export class RaftMonitor {
     this.unchecked[node] = Infinity;
     const tail = this.leaderTail[node] as { term: number; lastIndex: number } | null;
     if (changed !== Infinity) {
-      this.logsChanged = true;
       if (tail !== null && tail.term === view.term && changed <= tail.lastIndex) {
         this.fail(
           'LAO',
@@ -263,17 +254,6 @@ export class RaftMonitor {
         [node],
         `node ${node} commits index ${commit} of term ${have}; the committed entry there is of term ${want}`,
       );
-    }
-  }
-
-  /** The ghost counts replicas on live nodes and, for crashed ones, what they last held. */
-  private advanceGhost(): void {
-    this.logsChanged = false;
-    const views = this.views;
-    for (let i = 0; i < this.ctx.servers; i++)
-      views[i] = this.ctx.view(i) ?? this.crashed[i] ?? null;
-    for (const view of views) {
-      if (view !== null && view.role === 'leader') this.ghost.advance(view, views);
     }
   }
 

@@ -46,7 +46,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   log(
     `Lab 3 suite (${lab.tests} tests, one seed each): ${fmt(lab.seconds, 2)} s (reference harness ~${REFERENCE_LAB_SECONDS} s)`,
   );
-  const seeds = quick ? 20 : 100;
+  const seeds = quick ? 40 : 300; // enough that starting the worker threads is a small part
   const fuzz1 = await fuzzRate(0, seeds);
   const fuzz2 = await fuzzRate(2, seeds);
   log(

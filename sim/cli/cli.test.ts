@@ -103,7 +103,8 @@ describe('raftsim fuzz, as a user runs it', function () {
     expect(out).to.include.keys('seconds', 'runsPerSecond');
   });
 
-  it('a broken Raft is caught, shrunk and reported; its repro replays to the same verdict and hash', () => {
+  it('a broken Raft is caught, shrunk and reported; its repro replays to the same verdict and hash', function () {
+    this.timeout(120_000);
     const dir = mkdtempSync(join(tmpdir(), 'raftsim-mutant-'));
     const fuzz = raftsimIn(
       dir,
@@ -112,6 +113,10 @@ describe('raftsim fuzz, as a user runs it', function () {
       'Z10',
       '--runs',
       '50',
+      '--nodes',
+      '5',
+      '--shrink-budget',
+      '60',
       '--workers',
       '0',
       '--json',

@@ -5,6 +5,7 @@ import { describeFault } from '../nemesis.js';
 import { reproOf } from '../fuzz/repro.js';
 import { writeFailureReport } from '../fuzz/report.js';
 import {
+  DEFAULT_SHRINK_BUDGET,
   FUZZ_MODES,
   fuzzSeed,
   type FuzzMode,
@@ -25,7 +26,7 @@ import { runCampaign, type Shard } from './campaign.js';
 import { printJson } from './output.js';
 
 export const FUZZ_HELP =
-  'raftsim fuzz [--runs N | --time 60s] [--seed N] [--nodes 3|5|7] [--mode schedule|swarm] [--workers N] [--shard i/n] [--mutant Z10] [--reports dir] [--json]';
+  'raftsim fuzz [--runs N | --time 60s] [--seed N] [--nodes 3|5|7] [--mode schedule|swarm] [--workers N] [--shard i/n] [--mutant Z10] [--shrink-budget 300] [--reports dir] [--json]';
 
 export function parseShard(text: string | undefined): Shard {
   if (text === undefined) return { index: 1, count: 1 };
@@ -58,6 +59,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     shard: { type: 'string' },
     reports: { type: 'string' },
     mutant: { type: 'string' },
+    'shrink-budget': { type: 'string' },
     json: { type: 'boolean' },
   });
   noPositionals('fuzz', positionals);
@@ -77,9 +79,17 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
   const json = values.json === true;
 
   // Detect first (every seed unshrunk), then shrink only the lowest failing seed.
+  const shrinkBudget = parseCount(
+    'shrink-budget',
+    values['shrink-budget'],
+    DEFAULT_SHRINK_BUDGET,
+    0,
+    1e6,
+  );
   const seedOptions: SeedOptions = {
     mode,
     shrink: false,
+    shrinkBudget,
     ...(servers === undefined ? {} : { servers }),
     ...(mutant === undefined ? {} : { mutant }),
   };

@@ -60,6 +60,7 @@ export class GhostCommit {
   private upTo = 0;
   /** Per node: term → the highest index of that term it has held while in that term. */
   private readonly held: Map<number, number>[];
+  private readonly scratch: number[] = [];
 
   constructor(
     servers: number,
@@ -98,7 +99,10 @@ export class GhostCommit {
 
   /** The highest index of `term` that a majority has held while in `term`. */
   private quorumIndex(term: number): number {
-    const indexes = this.held.map((h) => h.get(term) ?? 0).sort((a, b) => b - a);
+    const indexes = this.scratch;
+    indexes.length = 0;
+    for (const held of this.held) indexes.push(held.get(term) ?? 0);
+    indexes.sort((a, b) => b - a);
     return indexes[this.majority - 1] ?? 0;
   }
 

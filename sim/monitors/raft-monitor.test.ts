@@ -27,8 +27,8 @@ class FakeView implements RaftView {
     const e = this.log[index - 1];
     return e === undefined ? undefined : { term: e[0], command: Uint8Array.of(e[1]) };
   }
-  progressOf(peer: number) {
-    return this.role === 'leader' ? { matchIndex: this.match[peer] ?? 0 } : null;
+  matchIndexOf(peer: number): number {
+    return this.role === 'leader' ? (this.match[peer] ?? 0) : 0;
   }
   takeLogChanges(): number {
     const c = this.changed;

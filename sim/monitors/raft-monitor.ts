@@ -219,7 +219,7 @@ export class RaftMonitor {
   private checkMatchIndexes(node: number, view: RaftView): void {
     for (let peer = 0; peer < this.ctx.servers; peer++) {
       if (peer === node) continue;
-      const match = view.progressOf(peer)?.matchIndex ?? 0;
+      const match = view.matchIndexOf(peer);
       const other = match > 0 ? this.ctx.view(peer) : null;
       if (other === null || other.term > view.term) continue; // a newer term may rewrite its log
       const mine = view.termAt(match);

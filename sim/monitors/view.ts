@@ -16,7 +16,8 @@ export interface RaftView {
   readonly snapshotTerm: number;
   termAt(index: number): number | undefined;
   entryAt(index: number): { readonly term: number; readonly command: Uint8Array } | undefined;
-  progressOf(peer: number): { readonly matchIndex: number } | null;
+  /** A leader's matchIndex for `peer`; 0 when not leader. */
+  matchIndexOf(peer: number): number;
   /**
    * The lowest log index appended, replaced or truncated away since the last call (Infinity if
    * none); compaction into a snapshot is not a change. Lets the monitors check incrementally.

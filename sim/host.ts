@@ -43,6 +43,8 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
   private persisterNow = new Persister();
   private readonly timers = new Map<string, SimEvent>();
   private busy = false;
+  /** Inputs waiting while the machine is paused; null when it runs. */
+  private held: (() => void)[] | null = null;
   /**
    * How fast this machine's clock runs, per mille of real time (1000: exact). Timers a node sets
    * take afterMicros of its own time. A property of the machine: it survives crashes.
@@ -88,8 +90,27 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
     this.run((instance) => instance.start());
   }
 
+  /**
+   * The machine stops running (a long GC pause, a stalled VM): messages and timers that reach it
+   * wait, in order, until it resumes. Nothing is lost; everything is late.
+   */
+  pause(): void {
+    if (this.current !== null && this.held === null) this.held = [];
+  }
+
+  resume(): void {
+    const held = this.held;
+    this.held = null;
+    if (held !== null) for (const input of held) input();
+  }
+
+  get paused(): boolean {
+    return this.held !== null;
+  }
+
   crash(): void {
     assert(this.current !== null, `crash of node ${this.id}, which is down`);
+    this.held = null;
     for (const timer of this.timers.values()) timer.cancelled = true;
     this.timers.clear();
     this.queued.length = 0;
@@ -106,6 +127,10 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
   run(input: (instance: I) => readonly Effect<M, A>[]): void {
     const instance = this.current;
     if (instance === null) return;
+    if (this.held !== null) {
+      this.held.push(() => this.run(input));
+      return;
+    }
     if (this.busy) {
       this.queued.push(input);
       return;
@@ -124,6 +149,10 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
   deliver(from: number, message: M): void {
     const instance = this.current;
     if (instance === null) return;
+    if (this.held !== null) {
+      this.held.push(() => this.deliver(from, message));
+      return;
+    }
     if (this.busy) {
       this.queued.push((i) => i.message(from, message));
       return;
@@ -144,6 +173,13 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
     const instance = this.current;
     if (event.a !== this.incarnationNumber || instance === null) return;
     if (this.timers.get(name) !== event) fail(`stale timer ${name} fired on node ${this.id}`);
+    if (this.held !== null) {
+      // Replayed on resume only if no input replayed before it re-armed or cancelled it.
+      this.held.push(() => {
+        if (this.timers.get(name) === event) this.fire(event);
+      });
+      return;
+    }
     if (this.busy) fail(`timer ${name} fired inside an input on node ${this.id}`);
     this.timers.delete(name);
     this.env.trace.record(this.env.scheduler.now, 'timer', this.id, -1, 0, name);

@@ -24,6 +24,9 @@ export type FaultStep =
   /** Every crashed node boots again. */
   | { readonly kind: 'restartCrashed' }
   | { readonly kind: 'profile'; readonly profile: string }
+  /** The node stops running until resumed: what reaches it waits (a GC pause, a stalled VM). */
+  | { readonly kind: 'pause'; readonly node: number }
+  | { readonly kind: 'resume'; readonly node: number }
   /** The node's clock runs at this rate, per mille of real time, from now on. */
   | { readonly kind: 'clock'; readonly node: number; readonly ratePerMille: number }
   /** Switches one network behaviour on or off on top of the profile. */
@@ -66,6 +69,10 @@ export function describeFault(step: FaultStep): string {
       return 'restart every crashed node';
     case 'profile':
       return `profile ${step.profile}`;
+    case 'pause':
+      return `pause ${step.node}`;
+    case 'resume':
+      return `resume ${step.node}`;
     case 'clock':
       return `clock of ${step.node} at ${(step.ratePerMille / 1000).toFixed(3)}x`;
     case 'knob':

@@ -169,3 +169,30 @@ describe('World: crash and restart', () => {
     ]);
   });
 });
+
+describe('World: pause and resume', () => {
+  it('a paused node runs nothing; on resume it handles what waited, in order', () => {
+    const { world, node } = probeWorld();
+    world.host(1).run(() => [{ kind: 'setTimer', name: 'tick', afterMicros: 1_000 }]);
+    world.applyFault({ kind: 'pause', node: 1 });
+    send(world, 0, 1, request(1));
+    send(world, 2, 1, request(2));
+    world.scheduler.runUntilTime(50_000);
+    expect(node(1).received).to.have.length(0);
+    expect(node(1).timersFired).to.deep.equal([]);
+    world.applyFault({ kind: 'resume', node: 1 });
+    expect(node(1).received.map((r) => r.message.n)).to.deep.equal([1, 2]);
+    expect(node(1).timersFired).to.deep.equal(['tick']);
+  });
+
+  it('a crash while paused drops what waited', () => {
+    const { world, node } = probeWorld();
+    world.applyFault({ kind: 'pause', node: 1 });
+    send(world, 0, 1, request(1));
+    world.scheduler.runUntilTime(10_000);
+    world.crash(1);
+    world.restart(1);
+    world.applyFault({ kind: 'resume', node: 1 });
+    expect(node(1).received).to.have.length(0);
+  });
+});

@@ -181,6 +181,14 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
         this.setProfile(profile);
         return;
       }
+      case 'pause':
+        this.host(step.node).pause();
+        this.trace.record(this.scheduler.now, 'link', step.node, -1, 0, describeFault(step));
+        return;
+      case 'resume':
+        this.trace.record(this.scheduler.now, 'link', step.node, -1, 0, describeFault(step));
+        this.host(step.node).resume();
+        return;
       case 'clock':
         assert(step.ratePerMille > 0, `clock rate ${step.ratePerMille} per mille`);
         this.host(step.node).clockRatePerMille = step.ratePerMille;

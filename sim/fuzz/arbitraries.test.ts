@@ -30,6 +30,8 @@ const KIND_OF_STEP: Record<string, string> = {
   profile: 'profile',
   knob: 'knob',
   clock: 'clock',
+  pause: 'pause',
+  resume: 'resume',
 };
 
 describe('fuzz arbitraries', () => {
@@ -51,7 +53,7 @@ describe('fuzz arbitraries', () => {
       fc.property(swarmConfig(), (config) => {
         expect(() => parseRepro(asRepro(config))).to.not.throw();
         // Besides the enabled kinds, only the steps that end an episode may appear.
-        const allowed = new Set([...(config.swarm?.kinds ?? []), 'heal', 'restart']);
+        const allowed = new Set([...(config.swarm?.kinds ?? []), 'heal', 'restart', 'resume']);
         for (const { step } of config.schedule) {
           const kind = step.kind === 'knob' && !step.on ? 'knob-off' : KIND_OF_STEP[step.kind];
           expect(kind === 'knob-off' || allowed.has(kind as string), kind).to.equal(true);

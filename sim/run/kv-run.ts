@@ -174,6 +174,9 @@ function livenessPhase(
   world.clearKnobs();
   world.setProfile(reliable);
   world.applyFault({ kind: 'restartCrashed' });
+  for (let node = 0; node < servers; node++) {
+    if (world.host(node).paused) world.applyFault({ kind: 'resume', node });
+  }
   const healedAt = world.scheduler.now;
   const hasLeader = () => currentLeader(world, servers) !== null;
   if (!world.scheduler.runUntil(hasLeader, healedAt + LIVENESS_LEADER)) {

@@ -112,7 +112,7 @@ describe('raftsim fuzz, as a user runs it', function () {
       '--mutant',
       'Z10',
       '--runs',
-      '50',
+      '400', // the campaign stops at the first failing seed
       '--nodes',
       '5',
       '--shrink-budget',

@@ -115,8 +115,6 @@ describe('raftsim fuzz, as a user runs it', function () {
       '400', // the campaign stops at the first failing seed
       '--nodes',
       '5',
-      '--shrink-budget',
-      '60',
       '--workers',
       '0',
       '--json',

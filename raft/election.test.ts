@@ -3,25 +3,19 @@ import type { RaftEffect } from './core.js';
 import type { RaftMessage } from './messages.js';
 import { RaftNode } from './node.js';
 import { decodeState } from './persist.js';
-import { TestCluster, bytesOf } from './testkit.js';
+import {
+  TestCluster,
+  bytesOf,
+  requestVote,
+  effectKinds as kinds,
+  effectNotes as notes,
+} from './testkit.js';
 import { logIndex, term } from './types.js';
 
-const kinds = (effects: readonly RaftEffect[]): string[] => effects.map((e) => e.kind);
 const sends = (effects: readonly RaftEffect[]): { to: number; message: RaftMessage }[] =>
   effects.flatMap((e) => (e.kind === 'send' ? [{ to: e.to, message: e.message }] : []));
 const timersSet = (effects: readonly RaftEffect[]): string[] =>
   effects.flatMap((e) => (e.kind === 'setTimer' ? [e.name] : []));
-const notes = (effects: readonly RaftEffect[]): string[] =>
-  effects.flatMap((e) => (e.kind === 'note' ? [e.text] : []));
-
-function requestVote(t: number, lastIndex = 0, lastTerm = 0): RaftMessage {
-  return {
-    type: 'RequestVote',
-    term: term(t),
-    lastLogIndex: logIndex(lastIndex),
-    lastLogTerm: term(lastTerm),
-  };
-}
 
 function freshNode(id = 0, nodes = 3, seed = 1): RaftNode {
   const node = new RaftNode({

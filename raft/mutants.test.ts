@@ -5,7 +5,7 @@ import type { RaftMessage } from './messages.js';
 import type { MutantId } from './mutants.js';
 import { RaftNode } from './node.js';
 import { type PersistentState, decodeState, encodeState } from './persist.js';
-import { bytesOf } from './testkit.js';
+import { bytesOf, requestVote } from './testkit.js';
 import { type ApplyMsg, logIndex, nodeId, term } from './types.js';
 
 /**
@@ -65,15 +65,6 @@ class Probe {
     }
     return effects;
   }
-}
-
-function requestVote(t: number, lastIndex = 0, lastTerm = 0): RaftMessage {
-  return {
-    type: 'RequestVote',
-    term: term(t),
-    lastLogIndex: logIndex(lastIndex),
-    lastLogTerm: term(lastTerm),
-  };
 }
 
 function granted(t: number): RaftMessage {

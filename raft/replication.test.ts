@@ -2,10 +2,9 @@ import { expect } from 'chai';
 import type { RaftEffect } from './core.js';
 import type { AppendEntries, RaftMessage } from './messages.js';
 import { RaftNode } from './node.js';
-import { TestCluster, bytesOf } from './testkit.js';
+import { TestCluster, bytesOf, effectKinds as kinds } from './testkit.js';
 import { type Entry, logIndex, term } from './types.js';
 
-const kinds = (effects: readonly RaftEffect[]): string[] => effects.map((e) => e.kind);
 const sent = (effects: readonly RaftEffect[]): RaftMessage[] =>
   effects.flatMap((e) => (e.kind === 'send' ? [e.message] : []));
 

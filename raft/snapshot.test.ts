@@ -3,11 +3,9 @@ import type { RaftEffect } from './core.js';
 import type { RaftMessage } from './messages.js';
 import { RaftNode } from './node.js';
 import { CorruptStateError, decodeState, encodeState } from './persist.js';
-import { TestCluster, bytesOf } from './testkit.js';
+import { TestCluster, bytesOf, effectNotes as notes } from './testkit.js';
 import { type ApplyMsg, logIndex, nodeId, term } from './types.js';
 
-const notes = (effects: readonly RaftEffect[]): string[] =>
-  effects.flatMap((e) => (e.kind === 'note' ? [e.text] : []));
 const persists = (effects: readonly RaftEffect[]) =>
   effects.flatMap((e) => (e.kind === 'persist' ? [e] : []));
 

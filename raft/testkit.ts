@@ -5,7 +5,7 @@ import type { RaftMessage } from './messages.js';
 import type { MutantId } from './mutants.js';
 import { RaftNode } from './node.js';
 import type { RaftOptions } from './options.js';
-import type { ApplyMsg } from './types.js';
+import { logIndex, term, type ApplyMsg } from './types.js';
 
 /** A message in flight in a TestCluster. */
 export interface Flight {
@@ -194,4 +194,20 @@ function isReplyType(message: RaftMessage): boolean {
 
 export function bytesOf(...values: number[]): Uint8Array {
   return Uint8Array.from(values);
+}
+
+/** The kinds of effects, in order (tests check the order of persist, send and apply). */
+export const effectKinds = (effects: readonly RaftEffect[]): string[] => effects.map((e) => e.kind);
+
+/** The trace notes among the effects. */
+export const effectNotes = (effects: readonly RaftEffect[]): string[] =>
+  effects.flatMap((e) => (e.kind === 'note' ? [e.text] : []));
+
+export function requestVote(t: number, lastIndex = 0, lastTerm = 0): RaftMessage {
+  return {
+    type: 'RequestVote',
+    term: term(t),
+    lastLogIndex: logIndex(lastIndex),
+    lastLogTerm: term(lastTerm),
+  };
 }

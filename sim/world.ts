@@ -253,15 +253,7 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
     if (trace.wantsDetail) {
       detail = this.program.describe(message ?? this.program.codec.decode(bytes));
     }
-    trace.record(
-      this.scheduler.now,
-      kind,
-      to,
-      from,
-      bytes.length,
-      detail,
-      bytes,
-      this.sentAt.get(bytes) ?? -1,
-    );
+    const sentAt = trace.wantsDetail ? (this.sentAt.get(bytes) ?? -1) : -1;
+    trace.record(this.scheduler.now, kind, to, from, bytes.length, detail, bytes, sentAt);
   }
 }

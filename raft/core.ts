@@ -25,7 +25,17 @@ export interface Progress {
   matchIndex: LogIndex;
   /** The leaderCommit of the last AppendEntries sent, to tell whether the follower is behind. */
   commitSent: LogIndex;
+  /**
+   * The lowest probe (prevLogIndex) rejected since the follower last acknowledged anything or
+   * was sent a fresh probe at or above it. A rejection at or above it is a late or duplicated
+   * copy: acting on it again would start a second walk back beside the first, and under
+   * duplication the walks would multiply.
+   */
+  rejectedFloor: number;
 }
+
+/** No probe rejected yet. */
+export const NO_REJECTION = Number.MAX_SAFE_INTEGER;
 
 export type RoleState =
   | { readonly kind: 'follower'; leader: NodeId | null }
@@ -220,6 +230,7 @@ export class Core {
       nextIndex: next,
       matchIndex: logIndex(0),
       commitSent: logIndex(0),
+      rejectedFloor: NO_REJECTION,
     }));
     this.role = { kind: 'leader', progress, replicatePending: false };
     this.cancelTimer(ELECTION_TIMER);

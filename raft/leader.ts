@@ -1,5 +1,11 @@
 import { assert, unreachable } from './assert.js';
-import { type Core, HEARTBEAT_TIMER, type Progress, REPLICATE_TIMER } from './core.js';
+import {
+  type Core,
+  HEARTBEAT_TIMER,
+  NO_REJECTION,
+  type Progress,
+  REPLICATE_TIMER,
+} from './core.js';
 import type { AppendEntriesRejected, AppendEntriesReply, RaftMessage } from './messages.js';
 import { type LogIndex, type NodeId, logIndex } from './types.js';
 import { handleRequestVote } from './vote.js';
@@ -100,6 +106,8 @@ function sendAppend(core: Core, peer: NodeId): void {
     prevLogTerm !== undefined,
     `nextIndex ${progress.nextIndex} past the log ${log.lastIndex}`,
   );
+  // A fresh probe at or above the lowest rejected one: its own rejection must count again.
+  if (prevLogIndex >= progress.rejectedFloor) progress.rejectedFloor = NO_REJECTION;
   const entries = log.slice(progress.nextIndex, core.options.maxEntriesPerAppend);
   const leaderCommit = core.commitIndex;
   core.send(peer, {
@@ -137,6 +145,7 @@ function acknowledge(core: Core, from: NodeId, matchIndex: LogIndex): void {
   assert(matchIndex <= core.log.lastIndex, `node ${from} matches ${matchIndex}, past our log`);
   if (matchIndex <= progress.matchIndex) return; // late or duplicated: nothing new
   progress.matchIndex = matchIndex;
+  progress.rejectedFloor = NO_REJECTION;
   progress.nextIndex = logIndex(Math.max(progress.nextIndex, matchIndex + 1));
   maybeAdvanceCommit(core);
   // Catching up (after a snapshot, a rewind or a full batch): keep the entries flowing.
@@ -144,22 +153,39 @@ function acknowledge(core: Core, from: NodeId, matchIndex: LogIndex): void {
 }
 
 /**
- * The follower lacks prevLogIndex or holds another term there. Jump nextIndex back by the fast
- * backup rule and retry at once. A rejection of a probe at or below matchIndex is stale (the
- * follower has since accepted more) and changes nothing; nextIndex only ever moves back here.
+ * The follower lacks prevLogIndex or holds another term there. Move nextIndex back by the
+ * backup policy and retry at once. A rejection of a probe at or below matchIndex is stale (the
+ * follower has since accepted more), and one at or above a probe already rejected is a late
+ * copy; neither changes anything. nextIndex only ever moves back here.
  */
 function handleRejection(core: Core, from: NodeId, reply: AppendEntriesRejected): void {
   const progress = progressOf(core, from);
   if (reply.prevLogIndex <= progress.matchIndex) return;
-  const target = Math.min(backupTarget(core, reply), progress.nextIndex);
+  if (reply.prevLogIndex >= progress.rejectedFloor) return;
+  progress.rejectedFloor = reply.prevLogIndex;
+  const target = Math.min(backupTarget(core, reply, progress), progress.nextIndex);
   const next = logIndex(Math.max(target, progress.matchIndex + 1, 1));
   if (next >= progress.nextIndex) return;
   progress.nextIndex = next;
   sendAppend(core, from);
 }
 
+/** Where nextIndex goes under the configured policy (before the clamps above). */
+function backupTarget(core: Core, reply: AppendEntriesRejected, progress: Progress): number {
+  switch (core.options.backup) {
+    case 'fast':
+      return fastBackupTarget(core, reply);
+    case 'byOne':
+      return reply.prevLogIndex; // retry one entry earlier than the rejected probe
+    case 'toMatch':
+      return progress.matchIndex + 1;
+    default:
+      return unreachable(core.options.backup);
+  }
+}
+
 /** The handout's three cases. */
-function backupTarget(core: Core, reply: AppendEntriesRejected): number {
+function fastBackupTarget(core: Core, reply: AppendEntriesRejected): number {
   if (reply.xTerm === 0) return reply.xLen; // the follower's log is too short
   const last = core.log.lastIndexOfTerm(reply.xTerm);
   if (last === undefined) return reply.xIndex; // we lack xTerm: skip all of it

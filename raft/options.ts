@@ -17,7 +17,22 @@ export interface RaftOptions {
   readonly batchDelayMicros: number;
   /** The most entries one AppendEntries carries; the rest follow as replies come back. */
   readonly maxEntriesPerAppend: number;
+  /** How far a leader moves nextIndex back when a follower rejects AppendEntries. */
+  readonly backup: BackupPolicy;
 }
+
+/**
+ * Where a rejected AppendEntries sends nextIndex. All three are correct Raft: backing up
+ * further than needed costs only resent entries. They differ in what followers get to see, and
+ * so in which follower bugs a run can expose.
+ * - `fast`: the lab handout's rule from the reply's XTerm, XIndex and XLen (lands exactly on
+ *   the first entry that differs).
+ * - `byOne`: Figure 2's rule, one index per rejection.
+ * - `toMatch`: back to just after what the follower last acknowledged, as etcd raft does when a
+ *   pipelined follower rejects; a follower then hears entries it already holds again.
+ */
+export type BackupPolicy = 'fast' | 'byOne' | 'toMatch';
+export const BACKUP_POLICIES: readonly BackupPolicy[] = ['fast', 'byOne', 'toMatch'];
 
 export const DEFAULT_RAFT_OPTIONS: RaftOptions = {
   electionTimeoutMinMicros: 300_000,
@@ -25,12 +40,20 @@ export const DEFAULT_RAFT_OPTIONS: RaftOptions = {
   heartbeatIntervalMicros: 100_000,
   batchDelayMicros: 1_000,
   maxEntriesPerAppend: 128,
+  backup: 'fast',
 };
 
 /** Fills in defaults and rejects nonsense with an error naming the option and its value. */
 export function resolveOptions(options: Partial<RaftOptions> = {}): RaftOptions {
   const resolved: RaftOptions = { ...DEFAULT_RAFT_OPTIONS, ...options };
+  if (!BACKUP_POLICIES.includes(resolved.backup)) {
+    throw new RangeError(
+      `raftProgram: option backup must be one of ${BACKUP_POLICIES.join(', ')}, ` +
+        `got ${String(resolved.backup)}`,
+    );
+  }
   for (const [name, value] of Object.entries(resolved)) {
+    if (name === 'backup') continue;
     if (!Number.isSafeInteger(value) || (value as number) < 0) {
       throw new RangeError(`raftProgram: option ${name} must be an integer >= 0, got ${value}`);
     }

@@ -133,6 +133,7 @@ describe('raftProgram', () => {
       raftProgram({ electionTimeoutMinMicros: 9, electionTimeoutMaxMicros: 1 }),
     ).to.throw(/election timeout/);
     expect(() => raftProgram({ maxEntriesPerAppend: 0 })).to.throw(/maxEntriesPerAppend/);
+    expect(() => raftProgram({ backup: 'sideways' as never })).to.throw(/backup must be one of/);
     expect(() =>
       program.boot({ id: 3, nodes: 3, raftState: bytesOf(), snapshot: bytesOf(), seed: 1 }),
     ).to.throw(/id 3/);

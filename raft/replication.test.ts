@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { RaftEffect } from './core.js';
 import type { AppendEntries, RaftMessage } from './messages.js';
 import { RaftNode } from './node.js';
+import type { BackupPolicy } from './options.js';
 import { TestCluster, bytesOf, effectKinds as kinds } from './testkit.js';
 import { type Entry, logIndex, term } from './types.js';
 
@@ -160,6 +161,75 @@ describe('log replication (§5.3, §5.4)', () => {
       snapshotValid: false,
       commandTerm: 1,
     });
+  });
+
+  /** A deposed leader with 20 stray entries of term 1 rejoins a leader of term 2 holding 6. */
+  function rejoinDivergent(backup: BackupPolicy): { rejections: number; probes: number[] } {
+    const c = new TestCluster(3, 1, { backup });
+    c.elect(0);
+    c.propose(0, bytesOf(1));
+    c.tick();
+    c.disconnect(0);
+    for (let k = 0; k < 20; k++) c.propose(0, bytesOf(k));
+    c.elect(1);
+    for (let k = 0; k < 5; k++) c.propose(1, bytesOf(100 + k));
+    c.tick();
+    c.connect(0);
+    c.inFlight.length = 0;
+    c.fire(1, 'heartbeat');
+    let rejections = 0;
+    const probes: number[] = [];
+    while (c.inFlight.length > 0) {
+      const flight = c.inFlight[0];
+      if (flight?.message.type === 'AppendEntriesReply' && !flight.message.success) rejections++;
+      if (flight?.message.type === 'AppendEntries' && flight.to === 0) {
+        probes.push(flight.message.prevLogIndex);
+      }
+      c.deliver(0);
+    }
+    expect(termsOf(c.node(0))).to.deep.equal([1, 2, 2, 2, 2, 2]);
+    return { rejections, probes };
+  }
+
+  it('backup policies: fast jumps to the divergence, byOne walks back, toMatch restarts at the match', () => {
+    expect(rejoinDivergent('fast')).to.deep.equal({ rejections: 1, probes: [6, 1] });
+    expect(rejoinDivergent('byOne')).to.deep.equal({ rejections: 5, probes: [6, 5, 4, 3, 2, 1] });
+    // Nothing acknowledged yet in term 2: back to the start, resending entry 1 it already holds.
+    expect(rejoinDivergent('toMatch')).to.deep.equal({ rejections: 1, probes: [6, 0] });
+  });
+
+  it('a duplicated or late rejection starts no second walk back (no storm under duplication)', () => {
+    for (const backup of ['fast', 'byOne', 'toMatch'] as const) {
+      const c = new TestCluster(3, 1, { backup, maxEntriesPerAppend: 1 });
+      c.elect(0);
+      c.propose(0, bytesOf(1));
+      c.tick();
+      c.disconnect(2);
+      for (let k = 0; k < 8; k++) c.propose(0, bytesOf(k));
+      c.disconnect(0); // 0 keeps 8 stray entries that 2 never saw
+      c.connect(2);
+      c.elect(1);
+      for (let k = 0; k < 3; k++) c.propose(1, bytesOf(100 + k));
+      c.tick();
+      c.connect(0);
+      c.inFlight.length = 0;
+      c.fire(1, 'heartbeat');
+      let probes = 0;
+      const copies = new Set<unknown>();
+      for (let steps = 0; c.inFlight.length > 0; steps++) {
+        expect(steps, backup).to.be.below(500);
+        const flight = c.inFlight[0];
+        if (flight?.message.type === 'AppendEntries' && flight.to === 0) probes++;
+        if (flight?.message.type === 'AppendEntriesReply' && !copies.has(flight)) {
+          const copy = { ...flight }; // every reply arrives twice, the copy one message later
+          copies.add(copy);
+          c.inFlight.splice(2, 0, copy);
+        }
+        c.deliver(0);
+      }
+      expect(termsOf(c.node(0)), backup).to.deep.equal([1, 2, 2, 2]);
+      expect(probes, backup).to.be.below(backup === 'byOne' ? 30 : 12);
+    }
   });
 
   it('§5.3 fast backup: the leader skips a whole conflicting term in one round trip', () => {

@@ -8,7 +8,12 @@ export class InvariantError extends Error {
 
 /** A simulation that cannot go on as configured (event cap, deadlock); not a bug in the engine. */
 export class SimulationError extends Error {
-  override readonly name = 'SimulationError';
+  override readonly name: string = 'SimulationError';
+}
+
+/** The run executed more events than its cap: a livelock or a message storm, most likely. */
+export class EventCapError extends SimulationError {
+  override readonly name = 'EventCapError';
 }
 
 export function assert(condition: boolean, message: string): asserts condition {

@@ -6,8 +6,21 @@ export type FaultStep =
   | { readonly kind: 'partition'; readonly groups: readonly (readonly number[])[] }
   /** Cut the one-way link from → to (the other direction is untouched). */
   | { readonly kind: 'cut'; readonly from: number; readonly to: number }
+  /**
+   * The one-way link from → to stops delivering: what it carries waits, in order, until the
+   * stalls are released (a connection whose reader stalled). Messages come late, not lost;
+   * partitions and heals on top of a stall leave it stalled.
+   */
+  | { readonly kind: 'stall'; readonly from: number; readonly to: number }
+  /**
+   * Resolved when applied: the link into whoever leads then from the node after it (by id,
+   * wrapping) stalls; that follower's replies pile up while the rest of the cluster talks.
+   */
+  | { readonly kind: 'stallLeader' }
+  /** Every stalled link delivers what it holds, in order, and flows again. */
+  | { readonly kind: 'release' }
   | { readonly kind: 'isolate'; readonly node: number }
-  /** Every link up again (crashed nodes stay down). */
+  /** Every link up again (crashed nodes stay down, stalled links stay stalled). */
   | { readonly kind: 'heal' }
   /** Two sides that cannot talk, and one node that talks to both (a bridge). */
   | {
@@ -20,6 +33,12 @@ export type FaultStep =
   | { readonly kind: 'restart'; readonly node: number }
   /** Resolved when applied: whoever leads then (nothing happens if no node does). */
   | { readonly kind: 'isolateLeader' }
+  /**
+   * Resolved when applied: whoever leads then, with the `followers` nodes after it (by id,
+   * wrapping), is cut off from the rest: a deposed leader that keeps a follower or two and
+   * keeps taking writes.
+   */
+  | { readonly kind: 'partitionLeader'; readonly followers: number }
   | { readonly kind: 'crashLeader' }
   /** Every crashed node boots again. */
   | { readonly kind: 'restartCrashed' }
@@ -51,6 +70,12 @@ export function describeFault(step: FaultStep): string {
       return `partition ${step.groups.map((g) => `{${g.join(',')}}`).join(' ')}`;
     case 'cut':
       return `cut ${step.from}->${step.to}`;
+    case 'stall':
+      return `stall ${step.from}->${step.to}`;
+    case 'stallLeader':
+      return 'stall the link into the leader from the next node';
+    case 'release':
+      return 'release stalled links';
     case 'isolate':
       return `isolate ${step.node}`;
     case 'heal':
@@ -63,6 +88,8 @@ export function describeFault(step: FaultStep): string {
       return `restart ${step.node}`;
     case 'isolateLeader':
       return 'isolate the leader';
+    case 'partitionLeader':
+      return `partition the leader with ${step.followers} follower${step.followers === 1 ? '' : 's'}`;
     case 'crashLeader':
       return 'crash the leader';
     case 'restartCrashed':

@@ -7,6 +7,14 @@ import type { Micros } from './time.js';
 export const LOST = -1;
 
 /**
+ * A directed link's state, two bits. Up or down: what a down link carries is lost. Stalled or
+ * flowing, independently: what reaches a stalled link waits there, in order, until the stall is
+ * released (a connection whose reader stopped; a partition on top of it loses nothing already
+ * waiting, as TCP would not). A flowing, up link is the common case: one compare.
+ */
+export const LINK_UP = 1;
+export const LINK_STALLED = 2;
+/**
  * Links and per-message fate. Each directed link is up or down, so one-way partitions exist.
  * The fate of every message is drawn from the network stream under the current profile.
  * Counters follow labrpc: requests delivered per node, bytes of every request and reply sent.
@@ -35,12 +43,34 @@ export class Network {
   }
 
   isUp(from: number, to: number): boolean {
-    return this.up[this.linkIndex(from, to)] === 1;
+    return ((this.up[this.linkIndex(from, to)] as number) & LINK_UP) !== 0;
   }
 
-  /** Cuts (or restores) the one-way link from → to. */
+  /** Both bits of the link's state (hot path: one lookup per message). */
+  linkState(from: number, to: number): number {
+    return this.up[from * this.nodes + to] as number;
+  }
+
+  /** Cuts (or restores) the one-way link from → to; a stall stays as it is. */
   setLink(from: number, to: number, isUp: boolean): void {
-    this.up[this.linkIndex(from, to)] = isUp ? 1 : 0;
+    const i = this.linkIndex(from, to);
+    this.up[i] = ((this.up[i] as number) & LINK_STALLED) | (isUp ? LINK_UP : 0);
+  }
+
+  /** The one-way link from → to holds what it carries until the stalls are released. */
+  stall(from: number, to: number): void {
+    const i = this.linkIndex(from, to);
+    this.up[i] = (this.up[i] as number) | LINK_STALLED;
+  }
+
+  /** True if some link is stalled. */
+  hasStalls(): boolean {
+    return this.up.some((state) => (state & LINK_STALLED) !== 0);
+  }
+
+  /** Every stalled link flows again (up or down as it was). */
+  releaseStalls(): void {
+    for (let i = 0; i < this.up.length; i++) this.up[i] = (this.up[i] as number) & LINK_UP;
   }
 
   /**
@@ -59,8 +89,9 @@ export class Network {
     });
     for (let a = 0; a < domain; a++) {
       for (let b = 0; b < domain; b++) {
-        this.up[a * this.nodes + b] =
-          a === b || (groupOf[a] !== -1 && groupOf[a] === groupOf[b]) ? 1 : 0;
+        const i = a * this.nodes + b;
+        const up = a === b || (groupOf[a] !== -1 && groupOf[a] === groupOf[b]);
+        this.up[i] = ((this.up[i] as number) & LINK_STALLED) | (up ? LINK_UP : 0);
       }
     }
   }
@@ -75,15 +106,18 @@ export class Network {
     }
   }
 
+  /** Every link up again; stalls stay until released. */
   heal(): void {
-    this.up.fill(1);
+    for (let i = 0; i < this.up.length; i++) this.up[i] = (this.up[i] as number) | LINK_UP;
   }
 
   /** Links that are down, as [from, to] pairs (for reports and summaries). */
   downLinks(): [number, number][] {
     const out: [number, number][] = [];
     for (let a = 0; a < this.nodes; a++) {
-      for (let b = 0; b < this.nodes; b++) if (!this.isUp(a, b)) out.push([a, b]);
+      for (let b = 0; b < this.nodes; b++) {
+        if (!this.isUp(a, b)) out.push([a, b]);
+      }
     }
     return out;
   }

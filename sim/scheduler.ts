@@ -1,4 +1,4 @@
-import { assert, fail, SimulationError } from './assert.js';
+import { assert, EventCapError, fail } from './assert.js';
 import { formatMicros, type Micros } from './time.js';
 
 /** Whatever an event is addressed to. One method keeps the hot loop monomorphic. */
@@ -145,7 +145,7 @@ export class Scheduler {
 
   private execute(event: SimEvent): void {
     if (this.executed >= this.maxEvents) {
-      throw new SimulationError(
+      throw new EventCapError(
         `event cap reached: ${this.maxEvents} events executed by ${formatMicros(this.nowMicros)}` +
           ' (raise maxEvents, or look for a livelock)',
       );

@@ -196,3 +196,70 @@ describe('World: pause and resume', () => {
     expect(node(1).received).to.have.length(0);
   });
 });
+
+describe('World: stalled links', () => {
+  it('a stalled link holds what it carries, in order, and delivers it on release', () => {
+    const { world, node } = probeWorld();
+    world.applyFault({ kind: 'stall', from: 0, to: 1 });
+    for (let n = 1; n <= 3; n++) {
+      send(world, 0, 1, request(n));
+      world.scheduler.runUntilTime(n * 1_000); // each arrives (and waits) before the next leaves
+    }
+    send(world, 2, 1, request(9)); // other links into 1 still flow
+    world.scheduler.runUntilTime(50_000);
+    expect(node(1).received.map((r) => r.message.n)).to.deep.equal([9]);
+    world.applyFault({ kind: 'release' });
+    world.scheduler.runUntilTime(50_001);
+    expect(node(1).received.map((r) => r.message.n)).to.deep.equal([9, 1, 2, 3]);
+  });
+
+  it('a partition and a heal on top of a stall leave it stalled; nothing held is lost', () => {
+    const { world, node, records } = probeWorld();
+    world.applyFault({ kind: 'stall', from: 0, to: 1 });
+    send(world, 0, 1, request(1));
+    world.scheduler.runUntilTime(10_000);
+    world.applyFault({ kind: 'isolate', node: 0 });
+    send(world, 0, 1, request(2)); // the link is down when it leaves: lost
+    world.applyFault({ kind: 'heal' });
+    send(world, 0, 1, request(3)); // up again but still stalled: held
+    world.scheduler.runUntilTime(20_000);
+    expect(node(1).received).to.have.length(0);
+    world.applyFault({ kind: 'release' });
+    world.scheduler.runUntilTime(20_001);
+    expect(node(1).received.map((r) => r.message.n)).to.deep.equal([1, 3]);
+    expect(records.filter((r) => r.kind === 'loss')).to.have.length(1);
+  });
+
+  it('what was held is dropped on release if the link is down or the node restarted', () => {
+    const { world, node } = probeWorld();
+    world.applyFault({ kind: 'stall', from: 0, to: 1 });
+    world.applyFault({ kind: 'stall', from: 2, to: 1 });
+    send(world, 0, 1, request(1));
+    send(world, 2, 1, request(2));
+    world.scheduler.runUntilTime(10_000);
+    world.applyFault({ kind: 'cut', from: 0, to: 1 });
+    world.crash(1);
+    world.restart(1);
+    world.applyFault({ kind: 'release' });
+    world.scheduler.runUntilTime(20_000);
+    expect(node(1).received).to.have.length(0);
+  });
+
+  it('leader faults resolve against whoever leads when they apply', () => {
+    const { world, node } = probeWorld(5);
+    world.leaderResolver = () => 3;
+    world.applyFault({ kind: 'stallLeader' }); // the link 4 -> 3
+    world.applyFault({ kind: 'partitionLeader', followers: 1 }); // {3, 4} | {0, 1, 2}
+    expect(world.network.isUp(4, 3)).to.equal(true);
+    expect(world.network.isUp(3, 0)).to.equal(false);
+    expect(world.network.isUp(0, 1)).to.equal(true);
+    send(world, 4, 3, request(1));
+    send(world, 0, 3, request(2));
+    world.scheduler.runUntilTime(10_000);
+    expect(node(3).received).to.have.length(0);
+    world.applyFault({ kind: 'heal' });
+    world.applyFault({ kind: 'release' });
+    world.scheduler.runUntilTime(20_000);
+    expect(node(3).received.map((r) => r.message.n)).to.deep.equal([1]);
+  });
+});

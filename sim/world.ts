@@ -1,7 +1,7 @@
 import { assert, fail, unreachable } from './assert.js';
 import { Host, type HostEnvironment, type HostObserver } from './host.js';
 import { describeFault, type FaultStep, type TimedFault } from './nemesis.js';
-import { LOST, Network } from './network.js';
+import { LINK_STALLED, LINK_UP, LOST, Network } from './network.js';
 import { profileByName, withKnobs, type NetworkProfile } from './profiles.js';
 import type { Instance, Program } from './program.js';
 import { Streams } from './random.js';
@@ -22,14 +22,27 @@ export interface WorldConfig<M, A, I extends Instance<M, A>> {
   readonly faultDomain?: number;
 }
 
+/** The faults aimed at whoever leads when they apply. */
+type LeaderFault = Extract<
+  FaultStep,
+  { kind: 'isolateLeader' | 'crashLeader' | 'stallLeader' | 'partitionLeader' }
+>;
+
+/** A delivery that reached a stalled link: its event's fields (events are pooled). */
+interface HeldDelivery {
+  readonly endpoints: number;
+  readonly incarnation: number;
+  readonly bytes: Uint8Array;
+}
+
 /** Delivery events pack both ends into `a`; nodes are far fewer than this. */
 const ENDPOINT_SPAN = 1 << 12;
 
 /**
  * A cluster in its simulated world: the clock, the named random streams, the network, one host
  * per node and the trace. Messages are encoded when sent and decoded on delivery, and a
- * message reaches its node only if the link is up both when it leaves and when it arrives, and
- * the node has not crashed in between.
+ * message reaches its node only if the link is up both when it leaves and when it arrives (a
+ * stalled link holds it until released), and the node has not crashed in between.
  */
 export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
   implements EventTarget, HostEnvironment<M, A>
@@ -50,6 +63,8 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
   leaderResolver: (() => number | null) | null = null;
   private baseProfile: NetworkProfile;
   private readonly knobs = { duplicate: false, longDelay: false, longReorder: false };
+  /** Deliveries waiting on stalled links, in the order they arrived there. */
+  private stalled: HeldDelivery[] = [];
   /** Send times of messages in flight, kept only while someone watches the trace. */
   private readonly sentAt = new WeakMap<Uint8Array, number>();
 
@@ -92,7 +107,8 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
     const bytes = this.program.codec.encode(message);
     if (this.trace.wantsDetail) this.sentAt.set(bytes, this.scheduler.now);
     const network = this.network;
-    const delay = network.isUp(from, to) ? network.fate(isReply, bytes.length) : LOST;
+    const delay =
+      (network.linkState(from, to) & LINK_UP) !== 0 ? network.fate(isReply, bytes.length) : LOST;
     if (delay === LOST) {
       this.traceMessage('loss', from, to, bytes, message);
       return;
@@ -111,7 +127,12 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
     const to = event.a % ENDPOINT_SPAN;
     const bytes = event.payload as Uint8Array;
     const host = this.hosts[to] as Host<M, A, I>;
-    if (!host.alive || host.incarnation !== event.b || !this.network.isUp(from, to)) {
+    const link = this.network.linkState(from, to);
+    if ((link & LINK_STALLED) !== 0 && host.alive && host.incarnation === event.b) {
+      this.stalled.push({ endpoints: event.a, incarnation: event.b, bytes });
+      return;
+    }
+    if (!host.alive || host.incarnation !== event.b || link !== LINK_UP) {
       this.traceMessage('drop', from, to, bytes, null);
       return;
     }
@@ -149,6 +170,12 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
       case 'cut':
         this.network.setLink(step.from, step.to, false);
         break;
+      case 'stall':
+        this.network.stall(step.from, step.to);
+        break;
+      case 'release':
+        this.network.releaseStalls();
+        break;
       case 'isolate':
         this.network.isolate(step.node, this.faultDomain);
         break;
@@ -170,7 +197,9 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
         return;
       case 'isolateLeader':
       case 'crashLeader':
-        this.applyToLeader(step.kind);
+      case 'stallLeader':
+      case 'partitionLeader':
+        this.applyToLeader(step);
         return;
       case 'restartCrashed':
         for (const host of this.hosts) if (!host.alive) this.restart(host.id);
@@ -209,6 +238,22 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
         unreachable(step);
     }
     this.trace.record(this.scheduler.now, 'link', -1, -1, 0, describeFault(step));
+    if (this.stalled.length > 0) this.deliverReleased();
+  }
+
+  /**
+   * Stalls ended: what waited on a link that no longer stalls goes on at once, in the order it
+   * arrived (and is dropped on delivery if the link is down or the node restarted).
+   */
+  private deliverReleased(): void {
+    const waiting: HeldDelivery[] = [];
+    for (const held of this.stalled) {
+      const from = Math.floor(held.endpoints / ENDPOINT_SPAN);
+      const to = held.endpoints % ENDPOINT_SPAN;
+      if ((this.network.linkState(from, to) & LINK_STALLED) !== 0) waiting.push(held);
+      else this.scheduler.post(0, this, held.endpoints, held.incarnation, held.bytes);
+    }
+    this.stalled = waiting;
   }
 
   /** Switches the network's behaviour for every message sent from now on (knobs stay on). */
@@ -225,15 +270,35 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
     this.knobs.longReorder = false;
   }
 
-  private applyToLeader(kind: 'isolateLeader' | 'crashLeader'): void {
+  private applyToLeader(step: LeaderFault): void {
     const leader = this.leaderResolver?.() ?? null;
     if (leader === null) {
-      this.trace.record(this.scheduler.now, 'link', -1, -1, 0, `${kind}: no leader`);
+      this.trace.record(this.scheduler.now, 'link', -1, -1, 0, `${step.kind}: no leader`);
       return;
     }
-    this.applyFault(
-      kind === 'crashLeader' ? { kind: 'crash', node: leader } : { kind: 'isolate', node: leader },
-    );
+    switch (step.kind) {
+      case 'crashLeader':
+        this.applyFault({ kind: 'crash', node: leader });
+        return;
+      case 'isolateLeader':
+        this.applyFault({ kind: 'isolate', node: leader });
+        return;
+      case 'stallLeader':
+        if (this.faultDomain > 1) {
+          this.applyFault({ kind: 'stall', from: (leader + 1) % this.faultDomain, to: leader });
+        }
+        return;
+      case 'partitionLeader': {
+        const n = this.faultDomain;
+        const size = Math.min(1 + step.followers, n);
+        const side = Array.from({ length: size }, (_, k) => (leader + k) % n);
+        const rest = Array.from({ length: n }, (_, k) => k).filter((k) => !side.includes(k));
+        this.applyFault({ kind: 'partition', groups: [side, rest] });
+        return;
+      }
+      default:
+        unreachable(step);
+    }
   }
 
   /** Queues a schedule of faults at their virtual times. */

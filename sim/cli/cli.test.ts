@@ -104,7 +104,7 @@ describe('raftsim fuzz, as a user runs it', function () {
   });
 
   it('a broken Raft is caught, shrunk and reported; its repro replays to the same verdict and hash', function () {
-    this.timeout(120_000);
+    this.timeout(240_000);
     const dir = mkdtempSync(join(tmpdir(), 'raftsim-mutant-'));
     const fuzz = raftsimIn(
       dir,
@@ -117,6 +117,8 @@ describe('raftsim fuzz, as a user runs it', function () {
       '5',
       '--workers',
       '0',
+      '--shrink-budget',
+      '100', // every candidate is a full run: keep the test's wall time down
       '--json',
     );
     expect(fuzz.code).to.equal(1);

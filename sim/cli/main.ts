@@ -7,6 +7,18 @@ import { MUTANTS_HELP, mutantsCommand } from './mutants.js';
 import { REPLAY_HELP, replayCommand } from './replay.js';
 import { RUN_HELP, runCommand } from './run.js';
 
+const BENCH_HELP = 'raftsim bench [--json] [--quick]';
+
+/** Each command's one-line synopsis, for `raftsim <command> --help`. */
+const HELP: Readonly<Record<string, string>> = {
+  fuzz: FUZZ_HELP,
+  run: RUN_HELP,
+  replay: REPLAY_HELP,
+  check: CHECK_HELP,
+  mutants: MUTANTS_HELP,
+  bench: BENCH_HELP,
+};
+
 const USAGE = `usage: raftsim <command> [options]
 
 commands:
@@ -15,7 +27,7 @@ commands:
   ${REPLAY_HELP}
   ${CHECK_HELP}
   ${MUTANTS_HELP}
-  raftsim bench [--json] [--quick]
+  ${BENCH_HELP}
 
 exit codes: 0 ok, 1 a check failed, 2 bad usage or input, 3 no verdict (out of budget), 4 internal error`;
 
@@ -36,6 +48,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) throw new UsageError(`unknown command "${name}" (try raftsim --help)`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`usage: ${HELP[name] ?? name}\n(see README.md, "Using it")\n`);
+    return 0;
+  }
   return command(rest);
 }
 

@@ -32,6 +32,10 @@ const KIND_OF_STEP: Record<string, string> = {
   clock: 'clock',
   pause: 'pause',
   resume: 'resume',
+  stall: 'stall',
+  partitionLeader: 'partitionLeader',
+  stallLeader: 'stallLeader',
+  release: 'release',
 };
 
 describe('fuzz arbitraries', () => {
@@ -53,7 +57,13 @@ describe('fuzz arbitraries', () => {
       fc.property(swarmConfig(), (config) => {
         expect(() => parseRepro(asRepro(config))).to.not.throw();
         // Besides the enabled kinds, only the steps that end an episode may appear.
-        const allowed = new Set([...(config.swarm?.kinds ?? []), 'heal', 'restart', 'resume']);
+        const allowed = new Set([
+          ...(config.swarm?.kinds ?? []),
+          'heal',
+          'restart',
+          'resume',
+          'release',
+        ]);
         for (const { step } of config.schedule) {
           const kind = step.kind === 'knob' && !step.on ? 'knob-off' : KIND_OF_STEP[step.kind];
           expect(kind === 'knob-off' || allowed.has(kind as string), kind).to.equal(true);

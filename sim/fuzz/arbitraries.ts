@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { BACKUP_POLICIES } from '../../raft/options.js';
 import { NETWORK_KNOBS, type FaultStep, type TimedFault } from '../nemesis.js';
 import type { WorkloadOptions } from '../run/workload.js';
 import { seconds, type Micros } from '../time.js';
@@ -59,7 +60,16 @@ export function faultKinds(servers: number): Record<string, fc.Arbitrary<FaultSt
       .tuple(node, node)
       .filter(([a, b]) => a !== b)
       .map(([from, to]) => ({ kind: 'cut', from, to })),
+    stall: fc
+      .tuple(node, node)
+      .filter(([a, b]) => a !== b)
+      .map(([from, to]) => ({ kind: 'stall', from, to })),
+    stallLeader: fc.constant({ kind: 'stallLeader' }),
     isolateLeader: fc.constant({ kind: 'isolateLeader' }),
+    // The leader keeps a minority side: with a follower where the cluster allows (5 or more).
+    partitionLeader: fc
+      .integer({ min: Math.min(1, minorityFollowers(servers)), max: minorityFollowers(servers) })
+      .map((followers) => ({ kind: 'partitionLeader', followers })),
     heal: fc.constant({ kind: 'heal' }),
     crash: node.map((n) => ({ kind: 'crash', node: n })),
     crashLeader: fc.constant({ kind: 'crashLeader' }),
@@ -76,6 +86,11 @@ export function faultKinds(servers: number): Record<string, fc.Arbitrary<FaultSt
       .tuple(node, fc.constantFrom(667, 800, 1250, 1500, 2000))
       .map(([n, ratePerMille]) => ({ kind: 'clock', node: n, ratePerMille })),
   };
+}
+
+/** How many followers a leader can keep and still be in a minority. */
+function minorityFollowers(servers: number): number {
+  return Math.max(0, Math.floor((servers - 1) / 2) - 1);
 }
 
 export const FAULT_KIND_NAMES = Object.keys(faultKinds(3));
@@ -106,6 +121,7 @@ export function undo(step: FaultStep): FaultStep | null {
     case 'isolate':
     case 'cut':
     case 'isolateLeader':
+    case 'partitionLeader':
       return { kind: 'heal' };
     case 'crash':
       return { kind: 'restart', node: step.node };
@@ -113,9 +129,13 @@ export function undo(step: FaultStep): FaultStep | null {
       return { kind: 'restartCrashed' };
     case 'pause':
       return { kind: 'resume', node: step.node };
+    case 'stall':
+    case 'stallLeader':
+      return { kind: 'release' };
     case 'knob':
       return step.on ? { kind: 'knob', knob: step.knob, on: false } : null;
     case 'heal':
+    case 'release':
     case 'restart':
     case 'restartCrashed':
     case 'resume':
@@ -163,8 +183,15 @@ export const workload: fc.Arbitrary<WorkloadOptions> = fc.record({
   thinkMaxMicros: fc.integer({ min: 0, max: 100_000 }),
 });
 
-/** How many entries one AppendEntries may carry: 128 (the default) or a handful. */
-export const raftOptions = fc.record({ maxEntriesPerAppend: fc.constantFrom(128, 4, 1) });
+/**
+ * How many entries one AppendEntries may carry (128, the default, or a handful) and how a
+ * leader backs up after a rejection (every policy is correct Raft; each shows followers
+ * different requests). Both shrink toward the defaults.
+ */
+export const raftOptions = fc.record({
+  maxEntriesPerAppend: fc.constantFrom(128, 4, 1),
+  backup: fc.constantFrom(...BACKUP_POLICIES),
+});
 
 export interface ConfigOptions {
   /** A fixed cluster size (otherwise 3, 5 or 7). */
@@ -220,7 +247,10 @@ function foldStep(step: FaultStep, n: number): FaultStep | null {
     case 'resume':
     case 'clock':
       return { ...step, node: step.node % n };
+    case 'partitionLeader':
+      return { ...step, followers: Math.min(step.followers, minorityFollowers(n)) };
     case 'cut':
+    case 'stall':
       return step.from % n === step.to % n
         ? null
         : { ...step, from: step.from % n, to: step.to % n };
@@ -232,6 +262,8 @@ function foldStep(step: FaultStep, n: number): FaultStep | null {
       return { kind: 'bridge', left, right, bridge };
     }
     case 'heal':
+    case 'release':
+    case 'stallLeader':
     case 'isolateLeader':
     case 'crashLeader':
     case 'restartCrashed':

@@ -1,4 +1,5 @@
 import type { MutantId } from '../../raft/mutants.js';
+import type { BackupPolicy } from '../../raft/options.js';
 import type { TimedFault } from '../nemesis.js';
 import { profileByName, type NetworkProfile } from '../profiles.js';
 import type { KvRunConfig } from '../run/kv-run.js';
@@ -19,8 +20,11 @@ export interface FuzzConfig {
   readonly workload: WorkloadOptions;
   /** The service snapshots past this Raft state size. */
   readonly maxRaftStateBytes: number;
-  /** Raft options the fuzzer varies (small batches make partial AppendEntries common). */
-  readonly raft?: { readonly maxEntriesPerAppend: number };
+  /**
+   * Raft options the fuzzer varies: small batches make partial AppendEntries common, and the
+   * backup policy decides whether followers hear entries they already hold again.
+   */
+  readonly raft?: { readonly maxEntriesPerAppend: number; readonly backup?: BackupPolicy };
   /** A deliberately broken Raft to run instead of the correct one. */
   readonly mutant?: MutantId;
   /** In swarm mode, the fault vector the seed drew (printed with it). */

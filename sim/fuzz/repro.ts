@@ -1,3 +1,4 @@
+import { BACKUP_POLICIES } from '../../raft/options.js';
 import type { Violation } from '../monitors/view.js';
 import { describeFault } from '../nemesis.js';
 import { profileByName } from '../profiles.js';
@@ -86,6 +87,12 @@ function checkConfig(config: FuzzConfig | undefined): void {
       typeof describeFault(fault.step) === 'string';
     if (!known) throw new Error(`schedule step ${i}: unknown fault`);
     checkNodes(fault.step, config.servers, i);
+    if (
+      fault.step.kind === 'partitionLeader' &&
+      !(Number.isSafeInteger(fault.step.followers) && fault.step.followers >= 0)
+    ) {
+      throw new Error(`schedule step ${i}: "followers" must be an integer >= 0`);
+    }
     if (fault.step.kind === 'clock' && !(fault.step.ratePerMille > 0)) {
       throw new Error(`schedule step ${i}: a clock rate must be positive`);
     }
@@ -93,6 +100,10 @@ function checkConfig(config: FuzzConfig | undefined): void {
   const perAppend = config.raft?.maxEntriesPerAppend;
   if (perAppend !== undefined && !(Number.isSafeInteger(perAppend) && perAppend >= 1)) {
     throw new Error('"config.raft.maxEntriesPerAppend" must be an integer >= 1');
+  }
+  const backup = config.raft?.backup;
+  if (backup !== undefined && !BACKUP_POLICIES.includes(backup)) {
+    throw new Error(`"config.raft.backup" must be one of ${BACKUP_POLICIES.join(', ')}`);
   }
   const w = config.workload;
   if (w === undefined || !(w.clerks >= 1) || !(w.keys >= 1))
@@ -106,7 +117,7 @@ function checkNodes(
 ): void {
   const nodes: number[] = [];
   if ('node' in step) nodes.push(step.node);
-  if (step.kind === 'cut') nodes.push(step.from, step.to);
+  if (step.kind === 'cut' || step.kind === 'stall') nodes.push(step.from, step.to);
   if (step.kind === 'partition') nodes.push(...step.groups.flat());
   if (step.kind === 'bridge') nodes.push(...step.left, ...step.right, step.bridge);
   for (const node of nodes) {

@@ -68,6 +68,11 @@ export function summarize(result: KvRunResult): RunSummary {
   };
 }
 
+/** How large a counterexample is: its schedule steps first, then its cluster size. */
+function sizeOf(config: FuzzConfig): number {
+  return config.schedule.length * 8 + config.servers;
+}
+
 /** Runs one configuration with the run's fixed simulation seed. */
 export function runConfig(seed: number, config: FuzzConfig): RunSummary {
   return summarize(runKv(kvRunConfig(seed, config)));
@@ -85,18 +90,25 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
     mutant === undefined ? generated : generated.map((config) => ({ ...config, mutant }));
   let first: { config: FuzzConfig; summary: RunSummary } | null = null;
   let candidates = 0;
+  let smallest = Infinity;
   const budget = options.shrinkBudget ?? DEFAULT_SHRINK_BUDGET;
   const property = fc.property(arbitrary, (config) => {
     if (first === null) {
       const summary = runConfig(seed, config);
       first = { config, summary };
+      smallest = sizeOf(config);
       return !isFailure(summary.verdict);
     }
     // Shrinking: a candidate counts as failing only if it fails the same way, so the shrunk
-    // case still shows the original bug; past the budget every candidate counts as passing,
-    // which ends the shrinking where it stands (deterministically: the budget counts runs).
+    // case still shows the original bug, and only if it is no larger than the smallest failure
+    // so far (a shrunk swarm vector draws a fresh schedule, which may be longer). Past the
+    // budget every candidate counts as passing, which ends the shrinking where it stands
+    // (deterministically: the budget counts runs).
+    if (sizeOf(config) > smallest) return true;
     if (++candidates > budget) return true;
-    return failureKind(runConfig(seed, config)) !== failureKind(first.summary);
+    const same = failureKind(runConfig(seed, config)) === failureKind(first.summary);
+    if (same) smallest = sizeOf(config);
+    return !same;
   });
   const details = fc.check(property, { seed, numRuns: 1, endOnFailure: options.shrink === false });
   const ran = first as { config: FuzzConfig; summary: RunSummary } | null;

@@ -57,6 +57,12 @@ export class LogMatching {
 export class GhostCommit {
   /** committedTerm[i] is the term of the committed entry at i; -1 where only a snapshot knew. */
   private readonly committedTerm: number[] = [0];
+  /**
+   * committedIn[i] is the term whose leader's majority made entry i committed. Leader
+   * completeness binds leaders of later terms only: a late leader of an earlier term (its votes
+   * were delayed) may lawfully lack it, and cannot commit anything over it.
+   */
+  private readonly committedIn: number[] = [0];
   private upTo = 0;
   /** Per node: term → the highest index of that term it has held while in that term. */
   private readonly held: Map<number, number>[];
@@ -93,6 +99,7 @@ export class GhostCommit {
     for (let index = this.upTo + 1; index <= quorum; index++) {
       // `view` holds (quorum, term), so by log matching its prefix is the committed one.
       this.committedTerm[index] = view.termAt(index) ?? -1;
+      this.committedIn[index] = term;
     }
     this.upTo = quorum;
   }
@@ -106,12 +113,16 @@ export class GhostCommit {
     return indexes[this.majority - 1] ?? 0;
   }
 
-  /** Describes the first committed entry `leader` lacks, or null if it holds them all. */
+  /**
+   * Describes the first entry committed in an earlier term that `leader` lacks, or null if it
+   * holds them all.
+   */
   missingFrom(leader: RaftView): string | null {
-    if (leader.lastLogIndex < this.upTo) {
-      return `leader's log ends at ${leader.lastLogIndex}, before committed index ${this.upTo}`;
+    const bound = this.committedBefore(leader.term);
+    if (leader.lastLogIndex < bound) {
+      return `leader's log ends at ${leader.lastLogIndex}, before committed index ${bound}`;
     }
-    for (let index = leader.snapshotIndex + 1; index <= this.upTo; index++) {
+    for (let index = leader.snapshotIndex + 1; index <= bound; index++) {
       const want = this.committedTerm[index] as number;
       const have = leader.termAt(index);
       if (want !== -1 && have !== want) {
@@ -119,5 +130,12 @@ export class GhostCommit {
       }
     }
     return null;
+  }
+
+  /** The highest index committed in a term before `term` (commit terms never go down). */
+  private committedBefore(term: number): number {
+    let index = this.upTo;
+    while (index > 0 && (this.committedIn[index] as number) >= term) index--;
+    return index;
   }
 }

@@ -222,6 +222,26 @@ describe('RaftMonitor', () => {
     expect(violation(() => monitor.afterInput(2))).to.equal('LC');
   });
 
+  it('LC: a late leader of an earlier term may lack what a later term committed', () => {
+    const s = setup(5);
+    const { views, monitor } = s;
+    for (const voter of [3, 4, 0]) {
+      Object.assign(views[voter]!, { term: 3, votedFor: 3 }); // node 3 wins term 3 ...
+      monitor.afterInput(voter);
+    }
+    elect(s, 0, 4); // ... but before it hears so, nodes 0, 1 and 2 move on to term 4
+    for (const n of [1, 2, 0]) {
+      views[n]!.setLog([[4, 7]]);
+      monitor.afterInput(n);
+    }
+    expect(monitor.committedIndex).to.equal(1); // committed in term 4
+    lead(views[3]!, 3); // the late votes arrive: node 3 leads term 3 without index 1
+    expect(violation(() => monitor.afterInput(3))).to.equal(null);
+    for (const n of [0, 3]) views[n]!.role = 'follower';
+    elect(s, 4, 5); // a leader of a later term must hold it
+    expect(violation(() => monitor.afterInput(4))).to.equal('LC');
+  });
+
   it('LC ghost: an old-term entry on a majority is not committed by counting (Figure 8)', () => {
     const s = setup();
     const { views, monitor } = s;

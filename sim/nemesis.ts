@@ -36,9 +36,14 @@ export type FaultStep =
   /**
    * Resolved when applied: whoever leads then, with the `followers` nodes after it (by id,
    * wrapping), is cut off from the rest: a deposed leader that keeps a follower or two and
-   * keeps taking writes.
+   * keeps taking writes. With `clients`, the clients (nodes past the fault domain) are on the
+   * leader's side too: a datacenter cut off with its users, who can reach nothing else.
    */
-  | { readonly kind: 'partitionLeader'; readonly followers: number }
+  | {
+      readonly kind: 'partitionLeader';
+      readonly followers: number;
+      readonly clients?: boolean;
+    }
   | { readonly kind: 'crashLeader' }
   /** Every crashed node boots again. */
   | { readonly kind: 'restartCrashed' }
@@ -89,7 +94,10 @@ export function describeFault(step: FaultStep): string {
     case 'isolateLeader':
       return 'isolate the leader';
     case 'partitionLeader':
-      return `partition the leader with ${step.followers} follower${step.followers === 1 ? '' : 's'}`;
+      return (
+        `partition the leader with ${step.followers} follower${step.followers === 1 ? '' : 's'}` +
+        (step.clients === true ? ' and the clients' : '')
+      );
     case 'crashLeader':
       return 'crash the leader';
     case 'restartCrashed':

@@ -245,6 +245,31 @@ describe('World: stalled links', () => {
     expect(node(1).received).to.have.length(0);
   });
 
+  it("partitionLeader with clients: the clients reach only the leader's side", () => {
+    // Nodes 0-4 are servers, 5 and 6 clients.
+    const config = {
+      nodes: 7,
+      faultDomain: 5,
+      seed: 1,
+      profile: reliable,
+      program: probeProgram(),
+    };
+    const world = new World(config);
+    const servers = new World(config);
+    world.leaderResolver = () => 4;
+    servers.leaderResolver = () => 4;
+    world.applyFault({ kind: 'partitionLeader', followers: 1, clients: true }); // {4, 0}
+    servers.applyFault({ kind: 'partitionLeader', followers: 1 });
+    for (const client of [5, 6]) {
+      expect(world.network.isUp(client, 4)).to.equal(true);
+      expect(world.network.isUp(client, 0)).to.equal(true);
+      expect(world.network.isUp(client, 2)).to.equal(false);
+      expect(world.network.isUp(2, client)).to.equal(false);
+      expect(servers.network.isUp(client, 2)).to.equal(true); // without: clients reach every side
+    }
+    expect(world.network.isUp(5, 6)).to.equal(true);
+  });
+
   it('leader faults resolve against whoever leads when they apply', () => {
     const { world, node } = probeWorld(5);
     world.leaderResolver = () => 3;

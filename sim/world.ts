@@ -294,10 +294,21 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
         const side = Array.from({ length: size }, (_, k) => (leader + k) % n);
         const rest = Array.from({ length: n }, (_, k) => k).filter((k) => !side.includes(k));
         this.applyFault({ kind: 'partition', groups: [side, rest] });
+        if (step.clients === true) this.cutClientsFrom(rest);
         return;
       }
       default:
         unreachable(step);
+    }
+  }
+
+  /** Every client (a node past the fault domain) loses its links to and from these servers. */
+  private cutClientsFrom(servers: readonly number[]): void {
+    for (let client = this.faultDomain; client < this.nodes; client++) {
+      for (const server of servers) {
+        this.network.setLink(client, server, false);
+        this.network.setLink(server, client, false);
+      }
     }
   }
 

@@ -67,9 +67,16 @@ export function faultKinds(servers: number): Record<string, fc.Arbitrary<FaultSt
     stallLeader: fc.constant({ kind: 'stallLeader' }),
     isolateLeader: fc.constant({ kind: 'isolateLeader' }),
     // The leader keeps a minority side: with a follower where the cluster allows (5 or more).
+    // Its clients may go with it (and then write to it alone), or keep reaching every side.
     partitionLeader: fc
-      .integer({ min: Math.min(1, minorityFollowers(servers)), max: minorityFollowers(servers) })
-      .map((followers) => ({ kind: 'partitionLeader', followers })),
+      .tuple(
+        fc.integer({
+          min: Math.min(1, minorityFollowers(servers)),
+          max: minorityFollowers(servers),
+        }),
+        fc.boolean(),
+      )
+      .map(([followers, clients]) => ({ kind: 'partitionLeader', followers, clients })),
     heal: fc.constant({ kind: 'heal' }),
     crash: node.map((n) => ({ kind: 'crash', node: n })),
     crashLeader: fc.constant({ kind: 'crashLeader' }),

@@ -191,6 +191,12 @@ export const workload: fc.Arbitrary<WorkloadOptions> = fc.record({
 });
 
 /**
+ * The service snapshots past this Raft state size: rarely (16 KiB), often, or after every few
+ * entries (400 bytes), so that snapshots land on every kind of index, term boundaries included.
+ */
+export const snapshotThreshold = fc.constantFrom(4096, 1024, 16384, 400);
+
+/**
  * How many entries one AppendEntries may carry (128, the default, or a handful) and how a
  * leader backs up after a rejection (every policy is correct Raft; each shows followers
  * different requests). Both shrink toward the defaults.
@@ -229,7 +235,7 @@ export function fuzzConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfig
       schedule: schedule(drawnFor, safetyMicros, options.maxSteps ?? 12),
       safetyMicros: fc.constant(safetyMicros),
       workload,
-      maxRaftStateBytes: fc.constantFrom(4096, 1024, 16384),
+      maxRaftStateBytes: snapshotThreshold,
       raft: raftOptions,
     })
     .map((config) => ({ ...config, schedule: foldSchedule(config.schedule, config.servers) }));
@@ -315,7 +321,7 @@ export function swarmConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfi
       schedule: schedule(servers, safetyMicros, steps, vector.kinds),
       safetyMicros: fc.constant(safetyMicros),
       workload,
-      maxRaftStateBytes: fc.constantFrom(4096, 1024, 16384),
+      maxRaftStateBytes: snapshotThreshold,
       raft: raftOptions,
       swarm: fc.constant(vector),
     });

@@ -5,6 +5,13 @@ import type { DoomTest, Lookahead, LookaheadOp } from './types.js';
 const TRACKED_RESETS = 8;
 
 /**
+ * Pending events looked at per walk. A doomed operation is nearly always close to the front;
+ * an unbounded walk made every step of the search linear in the history, which dominated the
+ * check of long fuzz histories.
+ */
+const WALK_LIMIT = 256;
+
+/**
  * Lookahead pruning: a configuration fails at once when some operation still to be linearized
  * can no longer be legal, instead of when the search finally reaches it.
  *
@@ -23,9 +30,9 @@ const TRACKED_RESETS = 8;
  * of every pending reset that may precede it. Open-ended operations may be such resets (they may
  * take effect at any time after their call), but are never G: they need not be linearized.
  *
- * Cost: one walk of the pending events, stopped at the first reset without a restart state or
- * once TRACKED_RESETS distinct restart states are in play (checking fewer operations is always
- * safe). Tests run once per operation met and restart state in play.
+ * Cost: one walk of the pending events, stopped at the first reset without a restart state,
+ * once TRACKED_RESETS distinct restart states are in play, or after WALK_LIMIT events (checking
+ * fewer operations is always safe). Tests run once per operation met and restart state in play.
  */
 export class Pruner<S, I, O> {
   private readonly resets: Uint8Array;
@@ -59,7 +66,8 @@ export class Pruner<S, I, O> {
     const { next, operation, match, mainHead, openHead } = this.lists;
     this.count = 0;
     let open = next[openHead] ?? -1;
-    for (let e = next[mainHead] ?? -1; e !== -1; e = next[e] ?? -1) {
+    let budget = WALK_LIMIT;
+    for (let e = next[mainHead] ?? -1; e !== -1 && budget-- > 0; e = next[e] ?? -1) {
       // Open-ended calls before this event may precede it; entry numbers compare as times.
       for (; open !== -1 && open < e; open = next[open] ?? -1) {
         if (!this.track(operation[open] ?? 0)) return false;

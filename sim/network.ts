@@ -20,7 +20,8 @@ export const LINK_STALLED = 2;
  * Counters follow labrpc: requests delivered per node, bytes of every request and reply sent.
  */
 export class Network {
-  private readonly up: Uint8Array;
+  /** Per directed link, its state bits (LINK_UP, LINK_STALLED). */
+  private readonly links: Uint8Array;
   profile: NetworkProfile;
   /** Set by fate(): delay of a duplicate copy, or LOST when there is none. */
   duplicateDelay: Micros = LOST;
@@ -37,40 +38,40 @@ export class Network {
     profile: NetworkProfile,
   ) {
     assert(Number.isSafeInteger(nodes) && nodes > 0, `network needs >= 1 node, got ${nodes}`);
-    this.up = new Uint8Array(nodes * nodes).fill(1);
+    this.links = new Uint8Array(nodes * nodes).fill(LINK_UP);
     this.profile = profile;
     this.requestsDelivered = new Array<number>(nodes).fill(0);
   }
 
   isUp(from: number, to: number): boolean {
-    return ((this.up[this.linkIndex(from, to)] as number) & LINK_UP) !== 0;
+    return ((this.links[this.linkIndex(from, to)] as number) & LINK_UP) !== 0;
   }
 
   /** Both bits of the link's state (hot path: one lookup per message). */
   linkState(from: number, to: number): number {
-    return this.up[from * this.nodes + to] as number;
+    return this.links[from * this.nodes + to] as number;
   }
 
   /** Cuts (or restores) the one-way link from → to; a stall stays as it is. */
   setLink(from: number, to: number, isUp: boolean): void {
     const i = this.linkIndex(from, to);
-    this.up[i] = ((this.up[i] as number) & LINK_STALLED) | (isUp ? LINK_UP : 0);
+    this.links[i] = ((this.links[i] as number) & LINK_STALLED) | (isUp ? LINK_UP : 0);
   }
 
   /** The one-way link from → to holds what it carries until the stalls are released. */
   stall(from: number, to: number): void {
     const i = this.linkIndex(from, to);
-    this.up[i] = (this.up[i] as number) | LINK_STALLED;
+    this.links[i] = (this.links[i] as number) | LINK_STALLED;
   }
 
   /** True if some link is stalled. */
   hasStalls(): boolean {
-    return this.up.some((state) => (state & LINK_STALLED) !== 0);
+    return this.links.some((state) => (state & LINK_STALLED) !== 0);
   }
 
   /** Every stalled link flows again (up or down as it was). */
   releaseStalls(): void {
-    for (let i = 0; i < this.up.length; i++) this.up[i] = (this.up[i] as number) & LINK_UP;
+    for (let i = 0; i < this.links.length; i++) this.links[i] = (this.links[i] as number) & LINK_UP;
   }
 
   /**
@@ -91,7 +92,7 @@ export class Network {
       for (let b = 0; b < domain; b++) {
         const i = a * this.nodes + b;
         const up = a === b || (groupOf[a] !== -1 && groupOf[a] === groupOf[b]);
-        this.up[i] = ((this.up[i] as number) & LINK_STALLED) | (up ? LINK_UP : 0);
+        this.links[i] = ((this.links[i] as number) & LINK_STALLED) | (up ? LINK_UP : 0);
       }
     }
   }
@@ -108,7 +109,7 @@ export class Network {
 
   /** Every link up again; stalls stay until released. */
   heal(): void {
-    for (let i = 0; i < this.up.length; i++) this.up[i] = (this.up[i] as number) | LINK_UP;
+    for (let i = 0; i < this.links.length; i++) this.links[i] = (this.links[i] as number) | LINK_UP;
   }
 
   /** Links that are down, as [from, to] pairs (for reports and summaries). */

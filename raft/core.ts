@@ -27,9 +27,9 @@ export interface Progress {
   commitSent: LogIndex;
   /**
    * The lowest probe (prevLogIndex) rejected since the follower last acknowledged anything or
-   * was sent a fresh probe at or above it. A rejection at or above it is a late or duplicated
-   * copy: acting on it again would start a second walk back beside the first, and under
-   * duplication the walks would multiply.
+   * the last heartbeat. A rejection at or above it is a late or duplicated copy: acting on it
+   * again would start a second walk back beside the first, and under duplication the walks
+   * would multiply.
    */
   rejectedFloor: number;
 }

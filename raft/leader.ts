@@ -58,7 +58,13 @@ export function stepLeader(core: Core, from: NodeId, message: RaftMessage): void
 
 /** The heartbeat: AppendEntries to every follower, carrying whatever each one still lacks. */
 export function broadcastAppend(core: Core): void {
-  for (const peer of core.peers) sendAppend(core, peer);
+  for (const peer of core.peers) {
+    // The heartbeat is a fresh probe whose rejection must count, wherever the floor stands
+    // (else a lost probe of a walk back would wedge it). Only here, once an interval, so late
+    // copies of rejections cannot start walks faster than heartbeats go out.
+    progressOf(core, peer).rejectedFloor = NO_REJECTION;
+    sendAppend(core, peer);
+  }
   core.setTimer(HEARTBEAT_TIMER, core.options.heartbeatIntervalMicros);
 }
 
@@ -106,8 +112,6 @@ function sendAppend(core: Core, peer: NodeId): void {
     prevLogTerm !== undefined,
     `nextIndex ${progress.nextIndex} past the log ${log.lastIndex}`,
   );
-  // A fresh probe at or above the lowest rejected one: its own rejection must count again.
-  if (prevLogIndex >= progress.rejectedFloor) progress.rejectedFloor = NO_REJECTION;
   const entries = log.slice(progress.nextIndex, core.options.maxEntriesPerAppend);
   const leaderCommit = core.commitIndex;
   core.send(peer, {

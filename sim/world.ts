@@ -286,6 +286,8 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
       case 'stallLeader':
         if (this.faultDomain > 1) {
           this.applyFault({ kind: 'stall', from: (leader + 1) % this.faultDomain, to: leader });
+        } else {
+          this.trace.record(this.scheduler.now, 'link', -1, -1, 0, `${step.kind}: no follower`);
         }
         return;
       case 'partitionLeader': {
@@ -310,6 +312,8 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
         this.network.setLink(server, client, false);
       }
     }
+    const text = `clients cut off from {${servers.join(',')}}`;
+    this.trace.record(this.scheduler.now, 'link', -1, -1, 0, text);
   }
 
   /** Queues a schedule of faults at their virtual times. */

@@ -56,6 +56,25 @@ describe('raftsim CLI: bad input writes nothing', () => {
       ),
       /schedule step 0: no node 7/,
     ],
+    ...(
+      [
+        ['Raft options that are not an object', '"abc"', /"config.raft" must be an object/],
+        [
+          'a Raft option the fuzzer does not vary',
+          '{"maxEntriesPerAppend":4,"heartbeatIntervalMicros":"x"}',
+          /unknown option "heartbeatIntervalMicros"/,
+        ],
+        ['an unknown backup policy', '{"backup":"sideways"}', /"config.raft.backup" must be/],
+      ] as const
+    ).map(([title, raft, pattern], k) => {
+      const file = write(
+        `raft-${k}.json`,
+        `{"format":"raftsim-repro","version":1,"seed":1,"traceHash":"0","config":{"servers":3,` +
+          `"profile":"reliable","safetyMicros":1000,"schedule":[],` +
+          `"workload":{"clerks":1,"keys":1},"raft":${raft}}}`,
+      );
+      return [title, file, pattern] as const;
+    }),
   ] as const) {
     it(`replay of ${title}: one line on stderr, exit 2, no reports/`, () => {
       const { code, stderr, stdout } = raftsimIn(dir, 'replay', file);

@@ -97,17 +97,28 @@ function checkConfig(config: FuzzConfig | undefined): void {
       throw new Error(`schedule step ${i}: a clock rate must be positive`);
     }
   }
-  const perAppend = config.raft?.maxEntriesPerAppend;
-  if (perAppend !== undefined && !(Number.isSafeInteger(perAppend) && perAppend >= 1)) {
-    throw new Error('"config.raft.maxEntriesPerAppend" must be an integer >= 1');
-  }
-  const backup = config.raft?.backup;
-  if (backup !== undefined && !BACKUP_POLICIES.includes(backup)) {
-    throw new Error(`"config.raft.backup" must be one of ${BACKUP_POLICIES.join(', ')}`);
-  }
+  checkRaftOptions(config.raft);
   const w = config.workload;
   if (w === undefined || !(w.clerks >= 1) || !(w.keys >= 1))
     throw new Error('"config.workload" is incomplete');
+}
+
+/** Only the Raft options the fuzzer varies may appear, with sensible values. */
+function checkRaftOptions(raft: FuzzConfig['raft']): void {
+  if (raft === undefined) return;
+  if (typeof raft !== 'object' || raft === null || Array.isArray(raft)) {
+    throw new Error('"config.raft" must be an object');
+  }
+  const unknown = Object.keys(raft).filter((k) => k !== 'maxEntriesPerAppend' && k !== 'backup');
+  if (unknown.length > 0) throw new Error(`"config.raft" has unknown option "${unknown[0]}"`);
+  const perAppend = raft.maxEntriesPerAppend;
+  if (perAppend !== undefined && !(Number.isSafeInteger(perAppend) && perAppend >= 1)) {
+    throw new Error('"config.raft.maxEntriesPerAppend" must be an integer >= 1');
+  }
+  const backup = raft.backup;
+  if (backup !== undefined && !BACKUP_POLICIES.includes(backup)) {
+    throw new Error(`"config.raft.backup" must be one of ${BACKUP_POLICIES.join(', ')}`);
+  }
 }
 
 function checkNodes(

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { MutantId } from '../../raft/mutants.js';
-import { runKv, type KvRunResult, type RunVerdict } from '../run/kv-run.js';
+import { EVENT_STORM, runKv, type KvRunResult, type RunVerdict } from '../run/kv-run.js';
 import type { Violation } from '../monitors/view.js';
 import { fuzzConfig, swarmConfig, type ConfigOptions } from './arbitraries.js';
 import { kvRunConfig, type FuzzConfig } from './config.js';
@@ -46,10 +46,14 @@ export interface Failure {
 /** Runs tried while shrinking one failure, at most. */
 export const DEFAULT_SHRINK_BUDGET = 300;
 
-/** What kind of failure a run is: the invariant it broke, 'liveness', or null for none. */
+/**
+ * What kind of failure a run is: the invariant it broke, 'storm' (the event cap), 'liveness',
+ * or null for none. Shrinking keeps the kind, so a storm never shrinks into a slow election.
+ */
 export function failureKind(summary: RunSummary): string | null {
   if (!isFailure(summary.verdict)) return null;
-  return summary.violation?.invariant ?? 'liveness';
+  if (summary.violation !== null) return summary.violation.invariant;
+  return summary.liveness?.startsWith(EVENT_STORM) === true ? 'storm' : 'liveness';
 }
 
 export function isFailure(verdict: RunVerdict): boolean {

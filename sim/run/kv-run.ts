@@ -55,6 +55,9 @@ export interface KvRunConfig {
  */
 export const KV_MAX_EVENTS = 20_000_000;
 
+/** How a liveness message starts when the run hit the event cap. */
+export const EVENT_STORM = 'event storm';
+
 export type RunVerdict = 'ok' | 'violation' | 'liveness' | 'unknown';
 
 export interface KvRunResult {
@@ -134,7 +137,7 @@ export function runKv(config: KvRunConfig): KvRunResult {
   } catch (error) {
     // A run that cannot get through its virtual time within the event cap makes no progress:
     // a livelock or a message storm, which is a liveness failure, not a crash of the tool.
-    if (error instanceof EventCapError) liveness = `event storm: ${error.message}`;
+    if (error instanceof EventCapError) liveness = `${EVENT_STORM}: ${error.message}`;
     else violation = violationOf(error, world.trace.events, world.scheduler.now);
   }
   const end = { t: world.scheduler.now, event: world.trace.events };

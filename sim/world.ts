@@ -175,6 +175,7 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
         break;
       case 'release':
         this.network.releaseStalls();
+        this.deliverHeld();
         break;
       case 'isolate':
         this.network.isolate(step.node, this.faultDomain);
@@ -238,22 +239,17 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
         unreachable(step);
     }
     this.trace.record(this.scheduler.now, 'link', -1, -1, 0, describeFault(step));
-    if (this.stalled.length > 0) this.deliverReleased();
   }
 
   /**
-   * Stalls ended: what waited on a link that no longer stalls goes on at once, in the order it
-   * arrived (and is dropped on delivery if the link is down or the node restarted).
+   * The stalls ended (only a release ends them): what waited goes on at once, in the order it
+   * arrived, and is dropped on delivery if its link is down or its node restarted.
    */
-  private deliverReleased(): void {
-    const waiting: HeldDelivery[] = [];
+  private deliverHeld(): void {
     for (const held of this.stalled) {
-      const from = Math.floor(held.endpoints / ENDPOINT_SPAN);
-      const to = held.endpoints % ENDPOINT_SPAN;
-      if ((this.network.linkState(from, to) & LINK_STALLED) !== 0) waiting.push(held);
-      else this.scheduler.post(0, this, held.endpoints, held.incarnation, held.bytes);
+      this.scheduler.post(0, this, held.endpoints, held.incarnation, held.bytes);
     }
-    this.stalled = waiting;
+    this.stalled = [];
   }
 
   /** Switches the network's behaviour for every message sent from now on (knobs stay on). */

@@ -52,18 +52,14 @@ export function bridgePartition(servers: number): fc.Arbitrary<FaultStep> {
 /** Every kind of fault step, by name: swarm mode enables a subset per seed. */
 export function faultKinds(servers: number): Record<string, fc.Arbitrary<FaultStep>> {
   const node = nodeOf(servers);
+  /** A one-way link between two different nodes. */
+  const link = fc.tuple(node, node).filter(([a, b]) => a !== b);
   return {
     partition: majorityPartition(servers),
     bridge: bridgePartition(servers),
     isolate: node.map((n) => ({ kind: 'isolate', node: n })),
-    cut: fc
-      .tuple(node, node)
-      .filter(([a, b]) => a !== b)
-      .map(([from, to]) => ({ kind: 'cut', from, to })),
-    stall: fc
-      .tuple(node, node)
-      .filter(([a, b]) => a !== b)
-      .map(([from, to]) => ({ kind: 'stall', from, to })),
+    cut: link.map(([from, to]) => ({ kind: 'cut', from, to })),
+    stall: link.map(([from, to]) => ({ kind: 'stall', from, to })),
     stallLeader: fc.constant({ kind: 'stallLeader' }),
     isolateLeader: fc.constant({ kind: 'isolateLeader' }),
     // The leader keeps a minority side: with a follower where the cluster allows (5 or more).

@@ -162,6 +162,14 @@ describe('raftsim fuzz, as a user runs it', function () {
 });
 
 describe('raftsim CLI', () => {
+  it('the package bin runs as a program, the way npx raftsim starts it', () => {
+    // npx runs the bin file itself: it needs its shebang and the execute bit the build sets.
+    const result = spawnSync(MAIN, ['run', '--help'], { encoding: 'utf8' });
+    expect(result.error, String(result.error)).to.equal(undefined);
+    expect(result.status).to.equal(0);
+    expect(result.stdout).to.match(/^usage: raftsim run /);
+  });
+
   it('run --seed prints a summary and a trace hash, the same twice', () => {
     const first = raftsim('run', '--seed', '7', '--time', '2s');
     const second = raftsim('run', '--seed', '7', '--time', '2s');

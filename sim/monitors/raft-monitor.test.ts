@@ -293,12 +293,52 @@ describe('RaftMonitor', () => {
       [2, 1],
       [2, 2],
     ]);
+    views[1]!.setLog([
+      [2, 1],
+      [2, 2],
+    ]);
+    views[1]!.term = 2;
+    monitor.beforeSend(1, 0, null, { term: 2, matchIndex: 2 });
+    views[0]!.match = [0, 2, 0];
+    expect(violation(() => monitor.afterInput(0))).to.equal(null);
+    // The follower acknowledged index 2 but no longer holds it (a broken follower).
+    views[1]!.setLog([[2, 1]]);
+    expect(violation(() => monitor.afterInput(0))).to.equal('G1');
+  });
+
+  it('G1: a matchIndex only a reply of an earlier term vouched for fails', () => {
+    const s = setup();
+    const { views, monitor } = s;
+    elect(s, 0, 2);
+    views[0]!.setLog([[2, 1]]);
     views[1]!.setLog([[2, 1]]);
     views[1]!.term = 2;
+    monitor.beforeSend(1, 0, null, { term: 2, matchIndex: 1 });
     views[0]!.match = [0, 1, 0];
     expect(violation(() => monitor.afterInput(0))).to.equal(null);
-    views[0]!.match = [0, 2, 0];
+    // Node 0 leads again in term 4, and counts the term-2 reply: true by luck, still unknown.
+    views[0]!.role = 'follower';
+    elect(s, 0, 4);
+    views[0]!.match = [0, 1, 0];
     expect(violation(() => monitor.afterInput(0))).to.equal('G1');
+    // Acknowledged again in term 4 (here by a snapshot reply): now it is known.
+    views[1]!.term = 4;
+    monitor.beforeSend(1, 0, null, { term: 4, matchIndex: 1 });
+    expect(violation(() => monitor.afterInput(0))).to.equal(null);
+  });
+
+  it('G1: a follower answering in a newer term leaves what it acknowledged before standing', () => {
+    const s = setup();
+    const { views, monitor } = s;
+    elect(s, 0, 2);
+    views[0]!.setLog([[2, 1]]);
+    views[1]!.setLog([[2, 1]]);
+    views[1]!.term = 2;
+    monitor.beforeSend(1, 0, null, { term: 2, matchIndex: 1 });
+    // Node 1 moved to term 5 and answers a late term-2 snapshot: a reply of term 5.
+    monitor.beforeSend(1, 0, null, { term: 5, matchIndex: 1 });
+    views[0]!.match = [0, 1, 0];
+    expect(violation(() => monitor.afterInput(0))).to.equal(null);
   });
 
   it('G5: a vote granted before it is durable fails; after a persist it is fine', () => {

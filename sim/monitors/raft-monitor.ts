@@ -1,10 +1,12 @@
 import type { Micros } from '../time.js';
+import { Acknowledgements } from './acknowledgements.js';
 import { AppliedRecord } from './applies.js';
 import { Durability } from './durability.js';
 import { GhostCommit, LogMatching } from './log-checks.js';
 import { VoteRecord } from './votes.js';
 import {
   ViolationError,
+  type Acknowledgement,
   type AppliedView,
   type InvariantId,
   type RaftView,
@@ -36,6 +38,7 @@ export class RaftMonitor {
   private readonly leaderTail: ({ term: number; lastIndex: number } | null)[];
   private readonly applied: AppliedRecord;
   private readonly durability: Durability;
+  private readonly acknowledgements: Acknowledgements;
   /** Per node, the lowest log index changed and not yet checked for log matching. */
   private readonly unchecked: number[];
   private readonly logMatching = new LogMatching();
@@ -52,6 +55,7 @@ export class RaftMonitor {
     this.leaderTail = new Array<null>(n).fill(null);
     this.applied = new AppliedRecord(n);
     this.durability = new Durability(n);
+    this.acknowledgements = new Acknowledgements(n);
     this.unchecked = new Array<number>(n).fill(Infinity);
     this.majority = Math.floor(n / 2) + 1;
     this.ghost = new GhostCommit(n, this.majority);
@@ -83,8 +87,18 @@ export class RaftMonitor {
     this.durability.saved(node, view);
   }
 
-  /** G5: a reply that vouches for state leaves only once that state is durable. */
-  beforeSend(node: number, to: number, vouch: Vouch | null): void {
+  /**
+   * G5: a reply that vouches for state leaves only once that state is durable. An append or
+   * snapshot acknowledgement is also recorded: it is all a leader may learn a matchIndex from.
+   */
+  beforeSend(
+    node: number,
+    to: number,
+    vouch: Vouch | null,
+    acknowledged: Acknowledgement | null = null,
+  ): void {
+    if (acknowledged !== null)
+      this.acknowledgements.record(node, to, acknowledged.term, acknowledged.matchIndex);
     if (vouch === null) return;
     const view = this.ctx.view(node);
     if (view !== null) this.noteChanges(node, view);
@@ -215,24 +229,41 @@ export class RaftMonitor {
       view.role === 'leader' ? { term: view.term, lastIndex: view.lastLogIndex } : null;
   }
 
-  /** G1: a leader's matchIndex for a follower of its term is within their shared prefix. */
+  /**
+   * G1: a leader's matchIndex for a follower is knowledge, so it is no higher than what that
+   * follower acknowledged to it in its term (a reply from an earlier term proves nothing now),
+   * and it lies within the prefix their logs truly share.
+   */
   private checkMatchIndexes(node: number, view: RaftView): void {
     for (let peer = 0; peer < this.ctx.servers; peer++) {
       if (peer === node) continue;
       const match = view.matchIndexOf(peer);
-      const other = match > 0 ? this.ctx.view(peer) : null;
-      if (other === null || other.term > view.term) continue; // a newer term may rewrite its log
-      const mine = view.termAt(match);
-      const theirs = other.lastLogIndex >= match ? other.termAt(match) : -1;
-      if (mine === undefined || theirs === undefined) continue; // compacted on either side
-      if (mine !== theirs) {
-        const there = theirs === -1 ? 'missing' : `of term ${theirs}`;
+      if (match === 0) continue;
+      const told = this.acknowledgements.highest(peer, node, view.term);
+      if (match > told) {
         this.fail(
           'G1',
           [node, peer],
-          `leader ${node} has matchIndex ${match} for ${peer}, whose entry there is ${there}, not ${mine}`,
+          `leader ${node} of term ${view.term} has matchIndex ${match} for ${peer}, which acknowledged only ${told} in that term`,
         );
       }
+      this.checkSharedPrefix(node, view, peer, match);
+    }
+  }
+
+  private checkSharedPrefix(node: number, view: RaftView, peer: number, match: number): void {
+    const other = this.ctx.view(peer);
+    if (other === null || other.term > view.term) return; // a newer term may rewrite its log
+    const mine = view.termAt(match);
+    const theirs = other.lastLogIndex >= match ? other.termAt(match) : -1;
+    if (mine === undefined || theirs === undefined) return; // compacted on either side
+    if (mine !== theirs) {
+      const there = theirs === -1 ? 'missing' : `of term ${theirs}`;
+      this.fail(
+        'G1',
+        [node, peer],
+        `leader ${node} has matchIndex ${match} for ${peer}, whose entry there is ${there}, not ${mine}`,
+      );
     }
   }
 

@@ -35,6 +35,12 @@ export type Vouch =
   | { readonly kind: 'vote'; readonly term: number; readonly candidate: number }
   | { readonly kind: 'append'; readonly term: number; readonly matchIndex: number };
 
+/** A reply that tells a leader how far the sender's log matches: what a matchIndex rests on. */
+export interface Acknowledgement {
+  readonly term: number;
+  readonly matchIndex: number;
+}
+
 export const INVARIANTS = {
   ES: 'election safety',
   LAO: 'leader append-only',
@@ -44,7 +50,7 @@ export const INVARIANTS = {
   SMS: 'state machine safety',
   LIN: 'linearizability of the client history',
   DUR: 'no acknowledged write lost',
-  G1: 'matchIndex within the shared prefix',
+  G1: 'matchIndex acknowledged in its term and within the shared prefix',
   G2: 'currentTerm never decreases',
   G3: 'one vote per term',
   G4: 'commit and apply bounds',

@@ -2,7 +2,7 @@ import type { RaftMessage } from '../../raft/messages.js';
 import type { ApplyMsg } from '../../raft/types.js';
 import type { Instance } from '../program.js';
 import { RaftMonitor } from '../monitors/raft-monitor.js';
-import type { AppliedView, RaftView, Vouch } from '../monitors/view.js';
+import type { Acknowledgement, AppliedView, RaftView, Vouch } from '../monitors/view.js';
 import type { World } from '../world.js';
 
 /**
@@ -25,6 +25,18 @@ export function vouchOf(message: { readonly type: string }, to: number): Vouch |
   return null;
 }
 
+/**
+ * What a reply acknowledges (G1): an accepted append, or a snapshot. A snapshot reply also
+ * answers requests of an older term, in a newer one; counting those too only loosens G1.
+ */
+export function acknowledgementOf(message: { readonly type: string }): Acknowledgement | null {
+  const m = message as RaftMessage;
+  if (m.type === 'AppendEntriesReply' && m.success)
+    return { term: m.term, matchIndex: m.matchIndex };
+  if (m.type === 'InstallSnapshotReply') return { term: m.term, matchIndex: m.lastIncludedIndex };
+  return null;
+}
+
 export function attachMonitor<M extends { readonly type: string }, A, I extends Instance<M, A>>(
   world: World<M, A, I>,
   binding: MonitorBinding<I, A>,
@@ -44,7 +56,7 @@ export function attachMonitor<M extends { readonly type: string }, A, I extends 
     afterPersist: (node) => monitor.afterPersist(node),
     beforeSend: (node, to, message) => {
       if (node < binding.servers && to < binding.servers)
-        monitor.beforeSend(node, to, vouchOf(message, to));
+        monitor.beforeSend(node, to, vouchOf(message, to), acknowledgementOf(message));
     },
     onCrash: (node) => monitor.onCrash(node),
     onRestart: (node) => monitor.onRestart(node),

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { describeFault } from '../nemesis.js';
+import { describeFault, type FaultStep } from '../nemesis.js';
 import { faultKinds, fuzzConfig, swarmConfig } from './arbitraries.js';
 import { parseRepro, REPRO_FORMAT, REPRO_VERSION } from './repro.js';
 import type { FuzzConfig } from './config.js';
@@ -92,6 +92,39 @@ describe('fuzz arbitraries', () => {
         },
       ),
     );
+  });
+
+  it("swarm focus: node faults and partition minorities favour the vector's focus nodes", () => {
+    let targeted = 0;
+    let onFocus = 0;
+    for (const config of fc.sample(swarmConfig(), { seed: 11, numRuns: 300 })) {
+      const focus = config.swarm?.focus ?? [];
+      expect(focus.length).to.be.within(1, 3);
+      const folded = new Set(focus.map((n) => n % config.servers));
+      for (const { step } of config.schedule) {
+        let hit: boolean;
+        if (step.kind === 'isolate' || step.kind === 'crash' || step.kind === 'clock')
+          hit = folded.has(step.node);
+        else if (step.kind === 'partition') hit = (step.groups[1] ?? []).some((n) => folded.has(n));
+        else continue;
+        targeted++;
+        if (hit) onFocus++;
+      }
+    }
+    expect(targeted).to.be.greaterThan(100);
+    // Three in four draws are a focus node, and uniform draws land on one now and then too.
+    expect(onFocus / targeted).to.be.greaterThan(0.7);
+  });
+
+  it('without a focus, faults hit every node alike', () => {
+    const counts = [0, 0, 0, 0, 0];
+    for (const step of fc.sample(faultKinds(5)['isolate'] as fc.Arbitrary<FaultStep>, {
+      seed: 3,
+      numRuns: 1000,
+    })) {
+      if (step.kind === 'isolate') counts[step.node]!++;
+    }
+    for (const count of counts) expect(count).to.be.within(150, 250);
   });
 
   it('every fault kind has a description', () => {

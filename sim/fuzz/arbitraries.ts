@@ -27,17 +27,29 @@ export const profileName = fc.constantFrom(...PROFILES_FOR_FUZZ);
 const nodeOf = (servers: number) => fc.integer({ min: 0, max: servers - 1 });
 const allNodes = (servers: number) => Array.from({ length: servers }, (_, i) => i);
 
-/** A majority and a minority, in random order. */
-export function majorityPartition(servers: number): fc.Arbitrary<FaultStep> {
-  return fc
-    .shuffledSubarray(allNodes(servers), { minLength: 1, maxLength: Math.floor((servers - 1) / 2) })
-    .map((minority) => ({
-      kind: 'partition',
-      groups: [
-        allNodes(servers).filter((n) => !minority.includes(n)),
-        [...minority].sort((a, b) => a - b),
-      ],
-    }));
+/**
+ * A majority and a minority, in random order. With a `first` node arbitrary (a focus), the
+ * minority holds that node and up to half the cluster less one more.
+ */
+export function majorityPartition(
+  servers: number,
+  first: fc.Arbitrary<number> | null = null,
+): fc.Arbitrary<FaultStep> {
+  const largest = Math.floor((servers - 1) / 2);
+  const drawn = fc.shuffledSubarray(allNodes(servers), { minLength: 1, maxLength: largest });
+  const minority =
+    first === null
+      ? drawn
+      : fc
+          .tuple(first, drawn)
+          .map(([node, rest]) => [node, ...rest.filter((n) => n !== node)].slice(0, largest));
+  return minority.map((members) => ({
+    kind: 'partition',
+    groups: [
+      allNodes(servers).filter((n) => !members.includes(n)),
+      [...members].sort((a, b) => a - b),
+    ],
+  }));
 }
 
 /** Two sides that cannot talk and one node in touch with both. */
@@ -49,13 +61,34 @@ export function bridgePartition(servers: number): fc.Arbitrary<FaultStep> {
   });
 }
 
-/** Every kind of fault step, by name: swarm mode enables a subset per seed. */
-export function faultKinds(servers: number): Record<string, fc.Arbitrary<FaultStep>> {
-  const node = nodeOf(servers);
+/**
+ * The node a fault hits: any node, or, given focus nodes, one of those three times in four.
+ * Faults cluster on bad machines (a drifting clock, pauses and dropped links on one host), and
+ * many bugs need the same node hit twice: the focus makes that common instead of rare.
+ */
+function targetNode(servers: number, focus: readonly number[]): fc.Arbitrary<number> {
+  const any = nodeOf(servers);
+  const focused = focus.filter((n) => n < servers);
+  if (focused.length === 0) return any;
+  return fc.oneof(
+    { arbitrary: fc.constantFrom(...focused), weight: 3 },
+    { arbitrary: any, weight: 1 },
+  );
+}
+
+/**
+ * Every kind of fault step, by name: swarm mode enables a subset per seed. Steps that name a
+ * node draw it through `focus` (see targetNode); the default, no focus, draws uniformly.
+ */
+export function faultKinds(
+  servers: number,
+  focus: readonly number[] = [],
+): Record<string, fc.Arbitrary<FaultStep>> {
+  const node = targetNode(servers, focus);
   /** A one-way link between two different nodes. */
   const link = fc.tuple(node, node).filter(([a, b]) => a !== b);
   return {
-    partition: majorityPartition(servers),
+    partition: majorityPartition(servers, focus.length === 0 ? null : node),
     bridge: bridgePartition(servers),
     isolate: node.map((n) => ({ kind: 'isolate', node: n })),
     cut: link.map(([from, to]) => ({ kind: 'cut', from, to })),
@@ -84,12 +117,18 @@ export function faultKinds(servers: number): Record<string, fc.Arbitrary<FaultSt
       .map(([knob, on]) => ({ kind: 'knob', knob, on })),
     // Drift within 0.67x..2x: at worst a slow leader's heartbeats (every 150 ms) race a fast
     // follower's shortest election timeout (150 ms), which costs an election now and then but
-    // not liveness; a node twice as fast as the rest times out first every round.
+    // not liveness; a node twice as fast as the rest times out first every round. The two
+    // extremes are drawn twice as often as the milder rates: they are where timing bugs show.
     clock: fc
-      .tuple(node, fc.constantFrom(667, 800, 1250, 1500, 2000))
+      .tuple(node, clockRate)
       .map(([n, ratePerMille]) => ({ kind: 'clock', node: n, ratePerMille })),
   };
 }
+
+const clockRate = fc.oneof(
+  { arbitrary: fc.constantFrom(2000, 667), weight: 2 },
+  { arbitrary: fc.constantFrom(1500, 800, 1250), weight: 1 },
+);
 
 /** How many followers a leader can keep and still be in a minority. */
 function minorityFollowers(servers: number): number {
@@ -101,8 +140,9 @@ export const FAULT_KIND_NAMES = Object.keys(faultKinds(3));
 export function faultStep(
   servers: number,
   kinds: readonly string[] = FAULT_KIND_NAMES,
+  focus: readonly number[] = [],
 ): fc.Arbitrary<FaultStep> {
-  const all = faultKinds(servers);
+  const all = faultKinds(servers, focus);
   return fc.oneof(...kinds.map((k) => all[k] as fc.Arbitrary<FaultStep>));
 }
 
@@ -169,11 +209,12 @@ export function schedule(
   safetyMicros: Micros,
   maxSteps = 12,
   kinds: readonly string[] = FAULT_KIND_NAMES,
+  focus: readonly number[] = [],
 ): fc.Arbitrary<TimedFault[]> {
   const episode: fc.Arbitrary<Episode> = fc.record({
     at: fc.integer({ min: 0, max: safetyMicros }),
     durationMicros: fc.integer({ min: 50_000, max: 4_000_000 }),
-    step: faultStep(servers, kinds),
+    step: faultStep(servers, kinds, focus),
   });
   return fc.array(episode, { maxLength: Math.ceil(maxSteps / 2) }).map(expandEpisodes);
 }
@@ -297,10 +338,18 @@ function foldGroups(groups: readonly (readonly number[])[], n: number, skip = -1
   });
 }
 
-/** Swarm mode: the seed first draws its fault vector (which kinds, how dense), then a schedule. */
+/**
+ * Swarm mode: the seed first draws its fault vector (which kinds, how dense, which one to three
+ * nodes its faults favour), then a schedule. Focus ids are drawn for the largest cluster and
+ * taken modulo the drawn size.
+ */
 export const swarmVector: fc.Arbitrary<SwarmVector> = fc.record({
   kinds: fc.subarray(FAULT_KIND_NAMES, { minLength: 1 }),
   meanGapMicros: fc.integer({ min: 200_000, max: 3_000_000 }),
+  focus: fc.uniqueArray(fc.integer({ min: 0, max: MAX_SERVERS - 1 }), {
+    minLength: 1,
+    maxLength: 3,
+  }),
 });
 
 export function swarmConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfig> {
@@ -314,7 +363,7 @@ export function swarmConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfi
     return fc.record({
       servers: fc.constant(servers),
       profile: profileName,
-      schedule: schedule(servers, safetyMicros, steps, vector.kinds),
+      schedule: schedule(servers, safetyMicros, steps, vector.kinds, focusOn(vector, servers)),
       safetyMicros: fc.constant(safetyMicros),
       workload,
       maxRaftStateBytes: snapshotThreshold,
@@ -322,4 +371,9 @@ export function swarmConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfi
       swarm: fc.constant(vector),
     });
   });
+}
+
+/** A vector's focus nodes on a cluster of `servers` (ids folded, duplicates dropped). */
+function focusOn(vector: SwarmVector, servers: number): number[] {
+  return [...new Set((vector.focus ?? []).map((n) => n % servers))];
 }

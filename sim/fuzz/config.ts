@@ -35,6 +35,8 @@ export interface FuzzConfig {
 export interface SwarmVector {
   readonly kinds: readonly string[];
   readonly meanGapMicros: Micros;
+  /** The nodes its faults favour (ids for a 7-node cluster, folded onto the drawn size). */
+  readonly focus?: readonly number[];
 }
 
 export function kvRunConfig(seed: number, config: FuzzConfig): KvRunConfig {

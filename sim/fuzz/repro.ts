@@ -21,8 +21,12 @@ export interface Repro {
   readonly violation: Violation | null;
   readonly liveness: string | null;
   readonly traceHash: string;
-  /** How fast-check reaches the shrunk case from the seed: `fc.assert(..., { seed, path })`. */
+  /**
+   * How fast-check reaches its shrunk case from the seed: `fc.assert(..., { seed, path })`. The
+   * trim pass then removed `trimmedSteps` more steps from that case's schedule.
+   */
   readonly fastCheck: { readonly seed: number; readonly path: string; readonly shrinks: number };
+  readonly trimmedSteps: number;
   /** The schedule before shrinking, for the record. */
   readonly originalSteps: number;
 }
@@ -41,6 +45,7 @@ export function reproOf(outcome: SeedOutcome, mode: FuzzMode): Repro {
     liveness: failure.summary.liveness,
     traceHash: failure.summary.traceHash,
     fastCheck: failure.fastCheck,
+    trimmedSteps: failure.trimmedSteps,
     originalSteps: outcome.config.schedule.length,
   };
 }

@@ -4,6 +4,7 @@ import { EVENT_STORM, runKv, type KvRunResult, type RunVerdict } from '../run/kv
 import type { Violation } from '../monitors/view.js';
 import { fuzzConfig, swarmConfig, type ConfigOptions } from './arbitraries.js';
 import { kvRunConfig, type FuzzConfig } from './config.js';
+import { trimSchedule, type Judge } from './trim.js';
 
 export type FuzzMode = 'schedule' | 'swarm';
 export const FUZZ_MODES: readonly FuzzMode[] = ['schedule', 'swarm'];
@@ -40,7 +41,9 @@ export interface SeedOutcome {
 export interface Failure {
   readonly config: FuzzConfig;
   readonly summary: RunSummary;
+  /** How fast-check reaches its shrunk case, before the trim pass removed `trimmedSteps`. */
   readonly fastCheck: { readonly seed: number; readonly path: string; readonly shrinks: number };
+  readonly trimmedSteps: number;
 }
 
 /** Runs tried while shrinking one failure, at most. */
@@ -85,7 +88,8 @@ export function runConfig(seed: number, config: FuzzConfig): RunSummary {
 /**
  * One seed of a campaign: fast-check draws the configuration from the seed (so the seed alone
  * reproduces it), the simulation runs under the same seed, and a failure is shrunk by
- * fast-check's structural shrinking — every candidate a full, deterministic re-run.
+ * fast-check's structural shrinking, then trimmed step by step (trim.ts) — every candidate a
+ * full, deterministic re-run.
  */
 export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
   const generated = options.mode === 'swarm' ? swarmConfig(options) : fuzzConfig(options);
@@ -96,6 +100,8 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
   let candidates = 0;
   let smallest = Infinity;
   const budget = options.shrinkBudget ?? DEFAULT_SHRINK_BUDGET;
+  // fast-check's shrinking may use all but a quarter (at most 60 runs), kept for the trim pass.
+  const fastCheckBudget = budget - Math.min(60, Math.floor(budget / 4));
   const property = fc.property(arbitrary, (config) => {
     if (first === null) {
       const summary = runConfig(seed, config);
@@ -109,7 +115,7 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
     // budget every candidate counts as passing, which ends the shrinking where it stands
     // (deterministically: the budget counts runs).
     if (sizeOf(config) > smallest) return true;
-    if (++candidates > budget) return true;
+    if (++candidates > fastCheckBudget) return true;
     const same = failureKind(runConfig(seed, config)) === failureKind(first.summary);
     if (same) smallest = sizeOf(config);
     return !same;
@@ -118,18 +124,29 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
   const ran = first as { config: FuzzConfig; summary: RunSummary } | null;
   if (ran === null) throw new Error(`fuzz seed ${seed}: fast-check ran nothing`);
   if (!details.failed || details.counterexample === null) return { seed, ...ran, failure: null };
-  const shrunk = details.counterexample[0];
+  const shrunk: FuzzConfig = details.counterexample[0];
+  const kind = failureKind(ran.summary) as string;
+  const judge: Judge = (config) => {
+    const summary = runConfig(seed, config);
+    return { kind: failureKind(summary), summary };
+  };
+  const fromFastCheck = { config: shrunk, summary: runConfig(seed, shrunk) };
+  const trimmed =
+    options.shrink === false
+      ? fromFastCheck
+      : trimSchedule(fromFastCheck, kind, judge, budget - Math.min(candidates, fastCheckBudget));
   return {
     seed,
     ...ran,
     failure: {
-      config: shrunk,
-      summary: runConfig(seed, shrunk),
+      config: trimmed.config,
+      summary: trimmed.summary,
       fastCheck: {
         seed: details.seed,
         path: details.counterexamplePath ?? '',
         shrinks: details.numShrinks,
       },
+      trimmedSteps: shrunk.schedule.length - trimmed.config.schedule.length,
     },
   };
 }

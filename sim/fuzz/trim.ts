@@ -1,0 +1,46 @@
+import type { FuzzConfig } from './config.js';
+import type { RunSummary } from './run-seed.js';
+
+/** A failing configuration and how it failed. */
+export interface Failing {
+  readonly config: FuzzConfig;
+  readonly summary: RunSummary;
+}
+
+/** Runs a candidate; says how it failed (the failure kind) or null if it passed. */
+export type Judge = (config: FuzzConfig) => { kind: string | null; summary: RunSummary };
+
+/**
+ * The second half of shrinking, after fast-check's: the schedule as plain data, trimmed one step
+ * at a time. fast-check shrinks what its generators can reach, and a swarm schedule drawn from
+ * a shrunk vector is a fresh draw, so it can stop with steps that play no part left in place.
+ * Steps after a safety violation go first (the run is the same up to it, and it ends there);
+ * then each step, latest first, is dropped if the run still fails the same way. Every candidate
+ * is a full run, at most `budget` of them, so the pass is bounded and deterministic.
+ */
+export function trimSchedule(start: Failing, kind: string, judge: Judge, budget: number): Failing {
+  let best = start;
+  let runs = 0;
+  const attempt = (schedule: FuzzConfig['schedule']): boolean => {
+    if (runs >= budget) return false;
+    runs++;
+    const config = { ...best.config, schedule };
+    const outcome = judge(config);
+    if (outcome.kind !== kind) return false;
+    best = { config, summary: outcome.summary };
+    return true;
+  };
+  const violation = best.summary.violation;
+  if (violation !== null) {
+    const before = best.config.schedule.filter((step) => step.at <= violation.t);
+    if (before.length < best.config.schedule.length) attempt(before);
+  }
+  for (let dropped = true; dropped && runs < budget;) {
+    dropped = false;
+    for (let i = best.config.schedule.length - 1; i >= 0 && runs < budget; i--) {
+      const schedule = best.config.schedule;
+      if (attempt([...schedule.slice(0, i), ...schedule.slice(i + 1)])) dropped = true;
+    }
+  }
+  return best;
+}

@@ -28,8 +28,8 @@ const nodeOf = (servers: number) => fc.integer({ min: 0, max: servers - 1 });
 const allNodes = (servers: number) => Array.from({ length: servers }, (_, i) => i);
 
 /**
- * A majority and a minority, in random order. With a `first` node arbitrary (a focus), the
- * minority holds that node and up to half the cluster less one more.
+ * A majority and a minority, in random order. Given `first` (a focus node's arbitrary), the node
+ * it draws is always in the minority.
  */
 export function majorityPartition(
   servers: number,

@@ -81,6 +81,17 @@ function lead(view: FakeView, term: number): void {
   view.votedFor = view.votedFor ?? null;
 }
 
+/** Node 0 leads term 2; node 1 holds its one entry and has acknowledged it in term 2. */
+function acknowledgedInTerm2(): Setup {
+  const s = setup();
+  elect(s, 0, 2);
+  s.views[0]!.setLog([[2, 1]]);
+  s.views[1]!.setLog([[2, 1]]);
+  s.views[1]!.term = 2;
+  s.monitor.beforeSend(1, 0, null, { term: 2, matchIndex: 1 });
+  return s;
+}
+
 describe('RaftMonitor', () => {
   it('ES: a second leader in a term fails, even after the first stepped down', () => {
     const s = setup(5);
@@ -307,13 +318,8 @@ describe('RaftMonitor', () => {
   });
 
   it('G1: a matchIndex only a reply of an earlier term vouched for fails', () => {
-    const s = setup();
+    const s = acknowledgedInTerm2();
     const { views, monitor } = s;
-    elect(s, 0, 2);
-    views[0]!.setLog([[2, 1]]);
-    views[1]!.setLog([[2, 1]]);
-    views[1]!.term = 2;
-    monitor.beforeSend(1, 0, null, { term: 2, matchIndex: 1 });
     views[0]!.match = [0, 1, 0];
     expect(violation(() => monitor.afterInput(0))).to.equal(null);
     // Node 0 leads again in term 4, and counts the term-2 reply: true by luck, still unknown.
@@ -328,13 +334,8 @@ describe('RaftMonitor', () => {
   });
 
   it('G1: a follower answering in a newer term leaves what it acknowledged before standing', () => {
-    const s = setup();
+    const s = acknowledgedInTerm2();
     const { views, monitor } = s;
-    elect(s, 0, 2);
-    views[0]!.setLog([[2, 1]]);
-    views[1]!.setLog([[2, 1]]);
-    views[1]!.term = 2;
-    monitor.beforeSend(1, 0, null, { term: 2, matchIndex: 1 });
     // Node 1 moved to term 5 and answers a late term-2 snapshot: a reply of term 5.
     monitor.beforeSend(1, 0, null, { term: 5, matchIndex: 1 });
     views[0]!.match = [0, 1, 0];

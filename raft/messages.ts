@@ -78,7 +78,10 @@ export interface InstallSnapshot {
 export interface InstallSnapshotReply {
   readonly type: 'InstallSnapshotReply';
   readonly term: Term;
-  /** Echoed: the follower now holds everything through this index. */
+  /**
+   * Echoed: the follower now holds everything through this index. 0 in the answer to a request
+   * of an older term, which acknowledges nothing.
+   */
   readonly lastIncludedIndex: LogIndex;
 }
 

@@ -273,10 +273,12 @@ function answerStale(core: Core, from: NodeId, message: RaftMessage): void {
       });
       return;
     case 'InstallSnapshot':
+      // Index 0: nothing is acknowledged. Echoing the request's index here once let a sender
+      // that had since won this newer term count the answer as holding its snapshot.
       core.send(from, {
         type: 'InstallSnapshotReply',
         term: currentTerm,
-        lastIncludedIndex: message.lastIncludedIndex,
+        lastIncludedIndex: logIndex(0),
       });
       return;
     case 'RequestVoteReply':

@@ -128,6 +128,29 @@ describe('log compaction (§7) and restarts', () => {
     expect(c.node(2).lastLogIndex).to.equal(5);
   });
 
+  it('§7 an InstallSnapshot of an older term is answered with the newer term and acknowledges nothing', () => {
+    const c = committed(5);
+    c.node(2).message(1, {
+      type: 'RequestVote',
+      term: term(3),
+      lastLogIndex: logIndex(0),
+      lastLogTerm: term(0),
+    });
+    const effects = c.node(2).message(0, {
+      type: 'InstallSnapshot',
+      term: term(1),
+      lastIncludedIndex: logIndex(9),
+      lastIncludedTerm: term(1),
+      data: bytesOf(9),
+    });
+    const replies = effects.flatMap((e) => (e.kind === 'send' ? [e.message] : []));
+    // Were index 9 echoed, a node 0 that has since won term 3 would count node 2 as holding it.
+    expect(replies).to.deep.equal([
+      { type: 'InstallSnapshotReply', term: 3, lastIncludedIndex: 0 },
+    ]);
+    expect(c.node(2).lastLogIndex).to.equal(5);
+  });
+
   it('boot with a snapshot: commit and apply start at its index; the first apply is the next command', () => {
     const c = committed(5);
     for (let i = 0; i < 3; i++) c.snapshot(i, 3, bytesOf(3));

@@ -340,22 +340,23 @@ function foldGroups(groups: readonly (readonly number[])[], n: number, skip = -1
 
 /**
  * Swarm mode: the seed first draws its fault vector (which kinds, how dense, which one to three
- * nodes its faults favour), then a schedule. Focus ids are drawn for the largest cluster and
- * taken modulo the drawn size.
+ * nodes of the cluster its faults favour, never all of them), then a schedule.
  */
-export const swarmVector: fc.Arbitrary<SwarmVector> = fc.record({
-  kinds: fc.subarray(FAULT_KIND_NAMES, { minLength: 1 }),
-  meanGapMicros: fc.integer({ min: 200_000, max: 3_000_000 }),
-  focus: fc.uniqueArray(fc.integer({ min: 0, max: MAX_SERVERS - 1 }), {
-    minLength: 1,
-    maxLength: 3,
-  }),
-});
+export function swarmVector(servers: number): fc.Arbitrary<SwarmVector> {
+  return fc.record({
+    kinds: fc.subarray(FAULT_KIND_NAMES, { minLength: 1 }),
+    meanGapMicros: fc.integer({ min: 200_000, max: 3_000_000 }),
+    focus: fc.uniqueArray(nodeOf(servers), {
+      minLength: 1,
+      maxLength: Math.max(1, Math.min(3, servers - 1)),
+    }),
+  });
+}
 
 export function swarmConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfig> {
   const safetyMicros = options.safetyMicros ?? DEFAULT_SAFETY;
   const size = options.servers === undefined ? clusterSize : fc.constant(options.servers);
-  return fc.tuple(size, swarmVector).chain(([servers, vector]) => {
+  const configFor = (servers: number, vector: SwarmVector) => {
     const steps = Math.max(
       1,
       Math.min(options.maxSteps ?? 24, Math.round(safetyMicros / vector.meanGapMicros)),
@@ -363,17 +364,15 @@ export function swarmConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfi
     return fc.record({
       servers: fc.constant(servers),
       profile: profileName,
-      schedule: schedule(servers, safetyMicros, steps, vector.kinds, focusOn(vector, servers)),
+      schedule: schedule(servers, safetyMicros, steps, vector.kinds, vector.focus),
       safetyMicros: fc.constant(safetyMicros),
       workload,
       maxRaftStateBytes: snapshotThreshold,
       raft: raftOptions,
       swarm: fc.constant(vector),
     });
-  });
-}
-
-/** A vector's focus nodes on a cluster of `servers` (ids folded, duplicates dropped). */
-function focusOn(vector: SwarmVector, servers: number): number[] {
-  return [...new Set((vector.focus ?? []).map((n) => n % servers))];
+  };
+  return size.chain((servers) =>
+    swarmVector(servers).chain((vector) => configFor(servers, vector)),
+  );
 }

@@ -35,7 +35,7 @@ export interface FuzzConfig {
 export interface SwarmVector {
   readonly kinds: readonly string[];
   readonly meanGapMicros: Micros;
-  /** The nodes its faults favour (ids for a 7-node cluster, folded onto the drawn size). */
+  /** The nodes its faults favour (absent in repros written before focus nodes existed). */
   readonly focus?: readonly number[];
 }
 

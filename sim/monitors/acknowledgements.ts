@@ -2,9 +2,9 @@
  * What each follower has told each leader: per term, the highest index it acknowledged (an
  * append accepted, or a snapshot held). Recorded when the reply is sent, so it bounds what any
  * leader can have learned from it. Kept per term because a follower that has moved on still
- * answers an old leader's snapshot in its newer term, and that must not hide the older record.
- * The newest term of each pair sits in flat arrays (the leader's checks read it on every input);
- * older terms move to a map.
+ * answers an old leader's snapshot in its newer term (acknowledging nothing), and that must not
+ * hide the older record. The newest term of each pair sits in flat arrays (the leader's checks
+ * read it on every input); older terms move to a map.
  */
 export class Acknowledgements {
   private readonly newestTerm: Int32Array;

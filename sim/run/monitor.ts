@@ -26,8 +26,8 @@ export function vouchOf(message: { readonly type: string }, to: number): Vouch |
 }
 
 /**
- * What a reply acknowledges (G1): an accepted append, or a snapshot. A snapshot reply also
- * answers requests of an older term, in a newer one; counting those too only loosens G1.
+ * What a reply acknowledges (G1): an accepted append, or a snapshot. A snapshot reply that
+ * answers a request of an older term carries index 0: it acknowledges nothing.
  */
 export function acknowledgementOf(message: { readonly type: string }): Acknowledgement | null {
   const m = message as RaftMessage;

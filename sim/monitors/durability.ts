@@ -9,9 +9,9 @@ interface Durable {
 
 /**
  * G5's bookkeeping: what each node had when it last persisted, and the lowest log index it has
- * changed since. A reply that vouches for state (a granted vote, an acknowledged append) must
- * find that state durable: term and vote saved, and no unsaved change at or below the index it
- * acknowledges (etcd's rule: such messages wait for the disk).
+ * changed since. A reply that vouches for state (a granted vote, an acknowledged append or
+ * snapshot) must find that state durable: term and vote saved, and no unsaved change at or
+ * below the index it acknowledges (etcd's rule: such messages wait for the disk).
  */
 export class Durability {
   private readonly durable: Durable[];

@@ -88,7 +88,8 @@ function acknowledgedInTerm2(): Setup {
   s.views[0]!.setLog([[2, 1]]);
   s.views[1]!.setLog([[2, 1]]);
   s.views[1]!.term = 2;
-  s.monitor.beforeSend(1, 0, null, { term: 2, matchIndex: 1 });
+  s.monitor.afterPersist(1); // G5 sees these acknowledgements too
+  s.monitor.beforeSend(1, 0, { kind: 'append', term: 2, matchIndex: 1 });
   return s;
 }
 
@@ -309,7 +310,8 @@ describe('RaftMonitor', () => {
       [2, 2],
     ]);
     views[1]!.term = 2;
-    monitor.beforeSend(1, 0, null, { term: 2, matchIndex: 2 });
+    monitor.afterPersist(1);
+    monitor.beforeSend(1, 0, { kind: 'append', term: 2, matchIndex: 2 });
     views[0]!.match = [0, 2, 0];
     expect(violation(() => monitor.afterInput(0))).to.equal(null);
     // The follower acknowledged index 2 but no longer holds it (a broken follower).
@@ -329,15 +331,18 @@ describe('RaftMonitor', () => {
     expect(violation(() => monitor.afterInput(0))).to.equal('G1');
     // Acknowledged again in term 4 (here by a snapshot reply): now it is known.
     views[1]!.term = 4;
-    monitor.beforeSend(1, 0, null, { term: 4, matchIndex: 1 });
+    monitor.afterPersist(1);
+    monitor.beforeSend(1, 0, { kind: 'snapshot', term: 4, matchIndex: 1 });
     expect(violation(() => monitor.afterInput(0))).to.equal(null);
   });
 
   it('G1: a follower answering in a newer term leaves what it acknowledged before standing', () => {
     const s = acknowledgedInTerm2();
     const { views, monitor } = s;
-    // Node 1 moved to term 5 and answers a late term-2 snapshot: a reply of term 5.
-    monitor.beforeSend(1, 0, null, { term: 5, matchIndex: 1 });
+    // Node 1 moved to term 5 and answers a late term-2 snapshot: term 5, index 0.
+    views[1]!.term = 5;
+    monitor.afterPersist(1);
+    monitor.beforeSend(1, 0, { kind: 'snapshot', term: 5, matchIndex: 0 });
     views[0]!.match = [0, 1, 0];
     expect(violation(() => monitor.afterInput(0))).to.equal(null);
   });
@@ -354,6 +359,9 @@ describe('RaftMonitor', () => {
     ).to.equal(null);
     expect(
       violation(() => monitor.beforeSend(0, 1, { kind: 'append', term: 4, matchIndex: 3 })),
+    ).to.equal('G5');
+    expect(
+      violation(() => monitor.beforeSend(0, 1, { kind: 'snapshot', term: 4, matchIndex: 3 })),
     ).to.equal('G5');
   });
 

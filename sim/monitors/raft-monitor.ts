@@ -6,7 +6,6 @@ import { GhostCommit, LogMatching } from './log-checks.js';
 import { VoteRecord } from './votes.js';
 import {
   ViolationError,
-  type Acknowledgement,
   type AppliedView,
   type InvariantId,
   type RaftView,
@@ -91,19 +90,13 @@ export class RaftMonitor {
    * G5: a reply that vouches for state leaves only once that state is durable. An append or
    * snapshot acknowledgement is also recorded: it is all a leader may learn a matchIndex from.
    */
-  beforeSend(
-    node: number,
-    to: number,
-    vouch: Vouch | null,
-    acknowledged: Acknowledgement | null = null,
-  ): void {
-    if (acknowledged !== null)
-      this.acknowledgements.record(node, to, acknowledged.term, acknowledged.matchIndex);
+  beforeSend(node: number, to: number, vouch: Vouch | null): void {
     if (vouch === null) return;
     const view = this.ctx.view(node);
     if (view !== null) this.noteChanges(node, view);
     const why = this.durability.premature(node, vouch);
     if (why !== null) this.fail('G5', [node, to], why);
+    if (vouch.kind !== 'vote') this.acknowledgements.record(node, to, vouch.term, vouch.matchIndex);
   }
 
   /** SMS: gap-free, in-order applies, the same command at an index everywhere. */

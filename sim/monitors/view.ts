@@ -30,16 +30,13 @@ export type AppliedView =
   | { readonly commandValid: true; readonly command: Uint8Array; readonly commandIndex: number }
   | { readonly commandValid: false; readonly snapshotValid: true; readonly snapshotIndex: number };
 
-/** A reply that vouches for state: a granted vote, or an append acknowledged up to an index. */
+/**
+ * A reply that vouches for state: a granted vote, or an append or snapshot acknowledged up to
+ * an index (what a leader's matchIndex rests on).
+ */
 export type Vouch =
   | { readonly kind: 'vote'; readonly term: number; readonly candidate: number }
-  | { readonly kind: 'append'; readonly term: number; readonly matchIndex: number };
-
-/** A reply that tells a leader how far the sender's log matches: what a matchIndex rests on. */
-export interface Acknowledgement {
-  readonly term: number;
-  readonly matchIndex: number;
-}
+  | { readonly kind: 'append' | 'snapshot'; readonly term: number; readonly matchIndex: number };
 
 export const INVARIANTS = {
   ES: 'election safety',

@@ -2,7 +2,7 @@ import type { RaftMessage } from '../../raft/messages.js';
 import type { ApplyMsg } from '../../raft/types.js';
 import type { Instance } from '../program.js';
 import { RaftMonitor } from '../monitors/raft-monitor.js';
-import type { Acknowledgement, AppliedView, RaftView, Vouch } from '../monitors/view.js';
+import type { AppliedView, RaftView, Vouch } from '../monitors/view.js';
 import type { World } from '../world.js';
 
 /**
@@ -15,25 +15,16 @@ export interface MonitorBinding<I, A> {
   applied(applied: A): AppliedView | null;
 }
 
-/** What a reply vouches for (G5), for any message a Raft node sends. */
+/** What a reply vouches for (G5, and G1's acknowledgements), for any message a node sends. */
 export function vouchOf(message: { readonly type: string }, to: number): Vouch | null {
   const m = message as RaftMessage;
   if (m.type === 'RequestVoteReply' && m.voteGranted)
     return { kind: 'vote', term: m.term, candidate: to };
   if (m.type === 'AppendEntriesReply' && m.success)
     return { kind: 'append', term: m.term, matchIndex: m.matchIndex };
-  return null;
-}
-
-/**
- * What a reply acknowledges (G1): an accepted append, or a snapshot. A snapshot reply that
- * answers a request of an older term carries index 0: it acknowledges nothing.
- */
-export function acknowledgementOf(message: { readonly type: string }): Acknowledgement | null {
-  const m = message as RaftMessage;
-  if (m.type === 'AppendEntriesReply' && m.success)
-    return { term: m.term, matchIndex: m.matchIndex };
-  if (m.type === 'InstallSnapshotReply') return { term: m.term, matchIndex: m.lastIncludedIndex };
+  // An answer to a snapshot of an older term carries index 0: it vouches for nothing.
+  if (m.type === 'InstallSnapshotReply')
+    return { kind: 'snapshot', term: m.term, matchIndex: m.lastIncludedIndex };
   return null;
 }
 
@@ -56,7 +47,7 @@ export function attachMonitor<M extends { readonly type: string }, A, I extends 
     afterPersist: (node) => monitor.afterPersist(node),
     beforeSend: (node, to, message) => {
       if (node < binding.servers && to < binding.servers)
-        monitor.beforeSend(node, to, vouchOf(message, to), acknowledgementOf(message));
+        monitor.beforeSend(node, to, vouchOf(message, to));
     },
     onCrash: (node) => monitor.onCrash(node),
     onRestart: (node) => monitor.onRestart(node),

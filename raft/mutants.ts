@@ -1,5 +1,5 @@
 /**
- * Deliberately broken Rafts: the bug zoo of ../shared/spec/bug-zoo.md, each a realistic bug a
+ * Deliberately broken Rafts: the bug zoo of docs/spec/bug-zoo.md, each a realistic bug a
  * fuzzer must catch. A node built with a mutant takes the broken branch at one or two guarded
  * places (search for `mutant ===`); with none (the default) it is the correct Raft, and each
  * guard costs one comparison of a field with a constant.

@@ -1,5 +1,5 @@
 /**
- * The replicated key/value service of ../shared/spec/kv-service.md: versioned puts, gets through
+ * The replicated key/value service of docs/spec/kv-service.md: versioned puts, gets through
  * the log, and a clerk that retries. Every name here is the service's vocabulary.
  */
 

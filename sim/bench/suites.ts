@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { corpusDir } from '../check/corpus-path.js';
 import { runCampaign } from '../cli/campaign.js';
 import { measureCorpus } from '../cli/check.js';
 
@@ -30,11 +28,9 @@ export async function fuzzRate(workers: number, runs: number): Promise<number> {
   return runs / ((performance.now() - start) / 1000);
 }
 
-/** The checker on the Porcupine corpus (shared/ beside the repository). */
+/** The checker on the Porcupine corpus (`testdata/corpus/porcupine/`). */
 export function checkerCorpus() {
-  const root = fileURLToPath(new URL('../../../../shared/corpus/porcupine', import.meta.url));
-  if (!existsSync(join(root, 'expected.tsv'))) return null;
-  const m = measureCorpus(root);
+  const m = measureCorpus(corpusDir('porcupine'));
   return {
     etcd: m.checkerEtcdSeconds,
     kv: m.checkerKvSeconds,

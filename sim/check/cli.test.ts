@@ -2,12 +2,12 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UsageError } from '../cli/args.js';
 import { checkCommand } from '../cli/check.js';
+import { corpusDir } from './corpus-path.js';
 import { RAFTSIM_FORMAT } from './index.js';
 
-const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/porcupine/', import.meta.url));
+const CORPUS = corpusDir('porcupine');
 
 /** Runs the command with stdout captured. */
 function run(argv: string[]): { code: number; out: string } {

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { corpusDir } from './corpus-path.js';
 import { checkParsed, HistoryFormatError, parseHistoryFile } from './index.js';
 
-// Tests run from dist/sim/check/; the corpus sits beside the repository in ../shared.
-const CORPUS = new URL('../../../../shared/corpus/porcupine/', import.meta.url);
+const CORPUS = pathToFileURL(corpusDir('porcupine'));
 
 interface Row {
   readonly path: string;

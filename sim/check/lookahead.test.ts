@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { corpusDir } from './corpus-path.js';
 import {
   checkHistory,
   etcdModel,
@@ -243,7 +244,7 @@ describe('lookahead on hand-written kv-append histories', () => {
   });
 });
 
-const CORPUS = new URL('../../../../shared/corpus/porcupine/', import.meta.url);
+const CORPUS = pathToFileURL(corpusDir('porcupine'));
 
 describe('lookahead on the corpus', () => {
   it('settles every key of kv/c50-bad.txt alone (illegal), within 1M steps each', () => {

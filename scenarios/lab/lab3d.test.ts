@@ -57,12 +57,10 @@ async function snapshotCommon(cfg: LabCluster, c: SnapshotCase): Promise<void> {
   }
 }
 
+/** The lab's kill(all) then restart(all). */
 function restartAll(cfg: LabCluster): void {
-  for (let i = 0; i < cfg.n; i++) cfg.crash1(i);
-  for (let i = 0; i < cfg.n; i++) {
-    cfg.start1(i);
-    cfg.connect(i);
-  }
+  cfg.kill(cfg.all());
+  cfg.restart(cfg.all());
 }
 
 labPart('Lab 3D: log compaction', () => {

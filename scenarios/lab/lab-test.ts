@@ -20,7 +20,7 @@ export async function runLabTest(test: LabTestCase, seed: number): Promise<strin
   return cfg.end();
 }
 
-const underMocha = (): boolean => typeof globalThis.it === 'function';
+export const underMocha = (): boolean => typeof globalThis.it === 'function';
 
 /** A part of the lab (3A…3D): a mocha describe block when mocha runs the file. */
 export function labPart(title: string, declare: () => void): void {

@@ -1,6 +1,7 @@
 import { BACKUP_POLICIES } from '../../raft/options.js';
 import type { Violation } from '../monitors/view.js';
 import { describeFault } from '../nemesis.js';
+import { DELIVERY_RULES, isDeliveryRule } from '../network.js';
 import { profileByName } from '../profiles.js';
 import type { RunVerdict } from '../run/kv-run.js';
 import type { TimedFault } from '../nemesis.js';
@@ -103,6 +104,9 @@ function checkConfig(config: FuzzConfig | undefined): void {
     }
   }
   checkRaftOptions(config.raft);
+  if (config.delivery !== undefined && !isDeliveryRule(config.delivery)) {
+    throw new Error(`"config.delivery" must be one of ${DELIVERY_RULES.join(', ')}`);
+  }
   const w = config.workload;
   if (w === undefined || !(w.clerks >= 1) || !(w.keys >= 1))
     throw new Error('"config.workload" is incomplete');

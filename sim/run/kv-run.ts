@@ -18,6 +18,7 @@ import {
 } from '../check/index.js';
 import { ViolationError, type Violation } from '../monitors/view.js';
 import type { TimedFault } from '../nemesis.js';
+import type { DeliveryRule } from '../network.js';
 import { reliable, type NetworkProfile } from '../profiles.js';
 import { seconds, type Micros } from '../time.js';
 import type { TraceRecord } from '../trace.js';
@@ -47,6 +48,8 @@ export interface KvRunConfig {
   readonly onTrace?: (record: TraceRecord) => void;
   /** The run's event cap (KV_MAX_EVENTS); past it the run fails as an event storm. */
   readonly maxEvents?: number;
+  /** When links are checked (DeliveryRule); DEFAULT_DELIVERY when absent. */
+  readonly delivery?: DeliveryRule;
 }
 
 /**
@@ -91,6 +94,7 @@ export function runKv(config: KvRunConfig): KvRunResult {
     maxEvents: config.maxEvents ?? KV_MAX_EVENTS,
     nodes: servers + workloadOptions.clerks,
     faultDomain: servers, // clerks reach every side of a partition
+    ...(config.delivery === undefined ? {} : { delivery: config.delivery }),
     seed: config.seed,
     profile: config.profile,
     program: kvProgram({

@@ -193,7 +193,7 @@ function printSummary(
     const v = f.summary.violation;
     lines.push(
       `FAILED seed ${failure.seed}: ${v !== null ? `${v.invariant} violated at event #${v.event} (${formatMicros(v.t)}): ${v.message}` : `liveness: ${f.summary.liveness}`}`,
-      `shrunk from ${failure.config.schedule.length} to ${f.config.schedule.length} schedule steps (${f.fastCheck.shrinks} shrinks, then ${f.trimmedSteps} trimmed), ${f.config.servers} servers, profile ${f.config.profile}:`,
+      `shrunk from ${failure.config.schedule.length} to ${f.config.schedule.length} schedule steps (${f.fastCheck.shrinks} shrinks, then ${f.trimmedSteps} trimmed), ${f.config.servers} servers, profile ${f.config.profile}${f.config.delivery === 'labrpc' ? ', labrpc delivery' : ''}:`,
       ...f.config.schedule.map((s) => `  ${formatMicros(s.at)} ${describeFault(s.step)}`),
       `report: ${repro.dir}/ (repro.json, trace.ndjson, history.json, timeline.html)`,
       `replay: npx raftsim replay ${repro.path}`,

@@ -149,12 +149,10 @@ export class LabCluster {
     for (const i of servers) this.crash1(i);
   }
 
-  /** The lab's restart(srvs): each in turn starts from its saved state and is connected. */
+  /** The lab's restart(srvs): all start from their saved state, then each is connected. */
   restart(servers: readonly number[]): void {
-    for (const i of servers) {
-      this.start1(i);
-      this.connect(i);
-    }
+    for (const i of servers) this.start1(i);
+    for (const i of servers) this.connect(i);
   }
 
   /** Every server, for kill(all) and restart(all). */

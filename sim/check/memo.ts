@@ -10,30 +10,54 @@
  *
  * Layout: open addressing over groups (known set + state); each group keeps a linked list of the
  * open sets that failed with it, pruned to those not implied by another.
+ *
+ * Bounded: each stored set costs a word per 32 operations of the partition, so on a long history
+ * the table could outgrow memory. Past MEMO_WORDS words it is emptied and starts again. That is
+ * safe (the memo only remembers failures, so forgetting one costs time, never a verdict) and
+ * keeps the search's memory flat; a search that keeps forgetting runs out of steps instead, and
+ * the verdict is "unknown".
  */
 export class Memo<S> {
-  private slots = new Int32Array(1 << 10);
-  private groupHash = new Int32Array(1 << 9);
-  private groupHead = new Int32Array(1 << 9);
-  private groupKnown: Uint32Array;
-  private readonly groupState: S[] = [];
+  private slots = new Int32Array(0);
+  private groupHash = new Int32Array(0);
+  private groupHead = new Int32Array(0);
+  private groupKnown = new Uint32Array(0);
+  private groupState: S[] = [];
   private groups = 0;
-  private entryOpen: Uint32Array;
-  private entryNext = new Int32Array(1 << 9);
+  private entryOpen = new Uint32Array(0);
+  private entryNext = new Int32Array(0);
   private entries = 0;
+  /** Times the table was emptied for room. */
+  forgotten = 0;
 
   constructor(
     private readonly knownWords: number,
     private readonly openWords: number,
     private readonly equal: (a: S, b: S) => boolean,
   ) {
-    this.groupKnown = new Uint32Array((1 << 9) * knownWords);
-    this.entryOpen = new Uint32Array((1 << 9) * openWords);
+    this.reset();
   }
 
   /** Failed configurations stored, implied ones included. */
   get size(): number {
     return this.entries;
+  }
+
+  /** Words of sets held (the bulk of the table's memory). */
+  get words(): number {
+    return this.groups * this.knownWords + this.entries * this.openWords;
+  }
+
+  private reset(): void {
+    this.slots = new Int32Array(1 << 10);
+    this.groupHash = new Int32Array(1 << 9);
+    this.groupHead = new Int32Array(1 << 9);
+    this.groupKnown = new Uint32Array((1 << 9) * this.knownWords);
+    this.groupState = [];
+    this.groups = 0;
+    this.entryOpen = new Uint32Array((1 << 9) * this.openWords);
+    this.entryNext = new Int32Array(1 << 9);
+    this.entries = 0;
   }
 
   /** Whether a stored failure rules this configuration out. */
@@ -48,6 +72,10 @@ export class Memo<S> {
 
   /** Records a configuration whose search failed. */
   add(known: Uint32Array, open: Uint32Array, hash: number, state: S): void {
+    if (this.words + this.knownWords + this.openWords > MEMO_WORDS) {
+      this.forgotten++;
+      this.reset();
+    }
     let group = this.find(known, hash, state);
     if (group === -1) group = this.newGroup(known, hash, state);
     this.dropSupersets(group, open);
@@ -139,6 +167,9 @@ export class Memo<S> {
     for (let group = 0; group < this.groups; group++) this.place(group);
   }
 }
+
+/** 2^24 words: 64 MB of sets at most, whatever the history's length. */
+export const MEMO_WORDS = 1 << 24;
 
 function grow<T extends Int32Array | Uint32Array>(from: T, to: T): T {
   to.set(from);

@@ -3,7 +3,7 @@ import { combine, zobristKeys } from './hashing.js';
 import { Pruner } from './lookahead.js';
 import { Memo } from './memo.js';
 import { buildPrecedence, type Precedence } from './symmetry.js';
-import type { Lookahead, Model, Verdict } from './types.js';
+import type { Lookahead, LookaheadOp, Model, Verdict } from './types.js';
 
 /** One partition, with partition-local operation indexes. */
 export interface Problem<S, I, O> {
@@ -13,6 +13,8 @@ export interface Problem<S, I, O> {
   readonly calls: Float64Array;
   /** +Infinity for an unknown outcome. */
   readonly returns: Float64Array;
+  /** The same operations as the lookahead sees them. */
+  readonly ops: readonly LookaheadOp<I, O>[];
 }
 
 /** Phases of the scan of one configuration: the main list, then the open list. */
@@ -31,6 +33,9 @@ const OPEN = 1;
  *   linearization of the rest it could be moved up to here without changing a state, so if the
  *   search fails after it, it fails without it too, and the alternatives are not tried. (Only
  *   read-only ones: a write that happens to change nothing now may change the state later.)
+ * - An open-ended operation that would leave the state as it is (a put whose version is not the
+ *   current one) is not tried: placed there it changes nothing, so any linearization with it
+ *   is one without it, and it may still be placed later or never.
  * - Symmetry: interchangeable operations are linearized in a fixed order (see symmetry.ts).
  * - Lookahead: a configuration where some pending operation can no longer be legal fails at
  *   once, as if the memo had ruled it out (see lookahead.ts for why).
@@ -74,7 +79,11 @@ export class Search<S, I, O> {
   private entry: number;
   /** In the OPEN phase: the first pending return; only open calls before it can go first. */
   private limit = 0;
-  private best: number[] = [];
+  /** The longest linearization found: stack entries, `best[0 .. bestLength)`. */
+  private readonly best: Int32Array;
+  private bestLength = 0;
+  /** The stack has kept `best[0 .. stable)` since the last record (so it is not copied again). */
+  private stable = 0;
   private bestState: S;
   steps = 0;
   verdict: Verdict | null = null;
@@ -108,6 +117,7 @@ export class Search<S, I, O> {
     this.stackLimit = new Int32Array(n);
     this.stackForced = new Uint8Array(n);
     this.stackHash = new Int32Array(n);
+    this.best = new Int32Array(n);
     this.state = model.init();
     this.stateHash = model.hash(this.state);
     this.bestState = this.state;
@@ -116,20 +126,15 @@ export class Search<S, I, O> {
   }
 
   private pruneWith(problem: Problem<S, I, O>, hook: Lookahead<S, I, O>): Pruner<S, I, O> {
-    const { inputs, outputs, calls, returns } = problem;
-    const ops = inputs.map((input, op) => ({
-      input,
-      output: outputs[op] ?? null,
-      call: calls[op] ?? 0,
-      return: returns[op] ?? Infinity,
-    }));
-    return new Pruner(this.lists, this.placed, hook, ops);
+    return new Pruner(this.lists, this.placed, hook, problem.ops);
   }
 
   /** The longest partial linearization found (local indexes, in order) and the state after it. */
   longest(): { readonly operations: readonly number[]; readonly state: S } {
     if (this.verdict === 'ok') this.record();
-    return { operations: this.best, state: this.bestState };
+    const { operation } = this.lists;
+    const entries = this.best.subarray(0, this.bestLength);
+    return { operations: Array.from(entries, (e) => operation[e] ?? 0), state: this.bestState };
   }
 
   /** Runs up to `maxSteps` more steps; returns the verdict once there is one. */
@@ -173,7 +178,7 @@ export class Search<S, I, O> {
       return;
     }
     const after = this.model.step(this.state, this.inputs[op] as I, this.outputs[op] ?? null);
-    if (after === null) {
+    if (after === null || (after === this.state && this.known[op] === 0)) {
       this.entry = next[entry] ?? -1;
       return;
     }
@@ -222,7 +227,7 @@ export class Search<S, I, O> {
 
   /** The current configuration has no linearization: undo the last choice. */
   private backtrack(): void {
-    if (this.depth > this.best.length) this.record();
+    if (this.depth > this.bestLength) this.record();
     if (this.depth === 0) {
       this.verdict = 'illegal';
       return;
@@ -230,6 +235,7 @@ export class Search<S, I, O> {
     const { knownBits, openBits, state } = this;
     this.memo.add(knownBits, openBits, combine(this.knownHash, this.stateHash), state);
     const depth = --this.depth;
+    this.stable = Math.min(this.stable, depth);
     const entry = this.stackEntry[depth] ?? 0;
     const op = this.lists.operation[entry] ?? 0;
     this.state = this.stackState[depth] as S;
@@ -265,9 +271,11 @@ export class Search<S, I, O> {
     return false;
   }
 
+  /** Copies only what changed since the last record: linear in the search's moves overall. */
   private record(): void {
-    const { operation } = this.lists;
-    this.best = Array.from(this.stackEntry.subarray(0, this.depth), (e) => operation[e] ?? 0);
+    this.best.set(this.stackEntry.subarray(this.stable, this.depth), this.stable);
+    this.bestLength = this.depth;
+    this.stable = this.depth;
     this.bestState = this.state;
   }
 }

@@ -57,7 +57,20 @@ export interface Model<S, I, O> {
   describeState(state: S): string;
   /** Optional pruning knowledge; see Lookahead. */
   readonly lookahead?: Lookahead<S, I, O>;
+  /**
+   * Optional: which open-ended operations of a partition (local indexes) the search can do
+   * without, as OpenFate codes (see open-search.ts). Contract: only operations with
+   * `return: Infinity` are marked; if the partition is linearizable, it stays so with all the
+   * DROP operations left out together. DEFER operations are left out of a first search only,
+   * which is sound for "ok" whatever is deferred (see open-search.ts).
+   */
+  openFates?(ops: readonly LookaheadOp<I, O>[]): Uint8Array;
 }
+
+/** Codes of Model.openFates: kept in every search, never needed, or needed only if all else fails. */
+export const KEEP = 0;
+export const DROP = 1;
+export const DEFER = 2;
 
 /** An operation of one partition, as the lookahead sees it; `return` is Infinity when open. */
 export interface LookaheadOp<I, O> {

@@ -1,0 +1,64 @@
+import { combine, ROLL_BASE, rollHash, rollPower } from './hashing.js';
+
+/**
+ * Which texts the reads of a partition may show: as a prefix of a value read, or anywhere in
+ * one. Built once per partition in time linear in the total length of the reads (times the
+ * number of distinct text lengths asked about, a handful in practice).
+ *
+ * Answers are one-sided, which is all the open-operation rules need: "no" is certain, "maybe"
+ * may be a hash collision. A wrong "maybe" only keeps an operation in the search (costing
+ * time); a "no" is proof that no read shows the text.
+ */
+export class ReadIndex {
+  private readonly prefixes = new Set<number>();
+  private readonly windows = new Set<number>();
+
+  /**
+   * `prefixLengths`: lengths of the texts that `mayStart` will be asked about; `windowLengths`:
+   * the same for `mayContain`. Other lengths always answer "maybe".
+   */
+  constructor(
+    reads: Iterable<string>,
+    private readonly prefixLengths: ReadonlySet<number>,
+    private readonly windowLengths: ReadonlySet<number>,
+  ) {
+    for (const read of reads) this.index(read);
+  }
+
+  /** False only if no read starts with `text`. */
+  mayStart(text: string): boolean {
+    if (!this.prefixLengths.has(text.length)) return true;
+    return this.prefixes.has(combine(rollHash(text), text.length));
+  }
+
+  /** False only if no read contains `text`. */
+  mayContain(text: string): boolean {
+    if (!this.windowLengths.has(text.length)) return true;
+    return this.windows.has(combine(rollHash(text), text.length));
+  }
+
+  private index(read: string): void {
+    const prefix = new Int32Array(read.length + 1);
+    for (let i = 0; i < read.length; i++) {
+      prefix[i + 1] = (Math.imul(prefix[i] ?? 0, ROLL_BASE) + read.charCodeAt(i)) | 0;
+    }
+    for (const length of this.prefixLengths) {
+      if (length <= read.length) this.prefixes.add(combine(prefix[length] ?? 0, length));
+    }
+    for (const length of this.windowLengths) {
+      // roll(read[i .. i + length)) = prefix[i + length] - prefix[i] * BASE^length.
+      const power = rollPower(length);
+      for (let i = 0; i + length <= read.length; i++) {
+        const roll = ((prefix[i + length] ?? 0) - Math.imul(prefix[i] ?? 0, power)) | 0;
+        this.windows.add(combine(roll, length));
+      }
+    }
+  }
+}
+
+/** The lengths of the texts, as a set. */
+export function lengthsOf(texts: Iterable<string>): Set<number> {
+  const lengths = new Set<number>();
+  for (const text of texts) lengths.add(text.length);
+  return lengths;
+}

@@ -4,7 +4,6 @@ import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import { assert, fail } from './assert.js';
 import { mix32 } from './check/hashing.js';
 
-
 /**
  * The seed of stream `name` under run seed `runSeed`. Streams are derived, not split from one
  * another, so a new draw from one stream never shifts any other.

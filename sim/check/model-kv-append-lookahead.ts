@@ -50,7 +50,8 @@ function appendGroups(ops: readonly Op[]): Map<string, Group> {
     const op = ops[index] as Op;
     const text = op.input.op === 'append' ? op.input.value : '';
     let group = groups.get(text);
-    if (group === undefined) groups.set(text, (group = { length: text.length, ops: [], calls: [] }));
+    if (group === undefined)
+      groups.set(text, (group = { length: text.length, ops: [], calls: [] }));
     group.ops.push(index);
     group.calls.push(op.call);
   }

@@ -64,7 +64,7 @@ export interface Model<S, I, O> {
    * DROP operations left out together. DEFER operations are left out of a first search only,
    * which is sound for "ok" whatever is deferred (see open-search.ts).
    */
-  openFates?(ops: readonly LookaheadOp<I, O>[]): Uint8Array;
+  readonly openFates?: (ops: readonly LookaheadOp<I, O>[]) => Uint8Array;
 }
 
 /** Codes of Model.openFates: kept in every search, never needed, or needed only if all else fails. */

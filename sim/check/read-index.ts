@@ -2,8 +2,11 @@ import { combine, ROLL_BASE, rollHash, rollPower } from './hashing.js';
 
 /**
  * Which texts the reads of a partition may show: as a prefix of a value read, or anywhere in
- * one. Built once per partition in time linear in the total length of the reads (times the
- * number of distinct text lengths asked about, a handful in practice).
+ * one. Built once per partition in time linear in the total length of the distinct reads (times
+ * the number of distinct text lengths asked about, a handful in practice). Reads often extend
+ * one another (a value, then the value with an append): the distinct reads are taken in sorted
+ * order, so a read's longest indexed prefix among them is at hand, and only the windows that
+ * end past that prefix are new.
  *
  * Answers are one-sided, which is all the open-operation rules need: "no" is certain, "maybe"
  * may be a hash collision. A wrong "maybe" only keeps an operation in the search (costing
@@ -12,6 +15,11 @@ import { combine, ROLL_BASE, rollHash, rollPower } from './hashing.js';
 export class ReadIndex {
   private readonly prefixes = new Set<number>();
   private readonly windows = new Set<number>();
+  /**
+   * rolls[i]: the rolling hash of the first i characters of the read being indexed. Valid up to
+   * the length of every read on the chain, so a read extending one only hashes its extension.
+   */
+  private rolls = new Int32Array(64);
 
   /**
    * `prefixLengths`: lengths of the texts that `mayStart` will be asked about; `windowLengths`:
@@ -22,7 +30,14 @@ export class ReadIndex {
     private readonly prefixLengths: ReadonlySet<number>,
     private readonly windowLengths: ReadonlySet<number>,
   ) {
-    for (const read of reads) this.index(read);
+    const sorted = [...new Set(reads)].sort();
+    // The reads indexed so far that are prefixes of one another, longest last.
+    const chain: string[] = [];
+    for (const read of sorted) {
+      while (chain.length > 0 && !read.startsWith(chain[chain.length - 1] as string)) chain.pop();
+      this.index(read, chain[chain.length - 1]?.length ?? -1);
+      chain.push(read);
+    }
   }
 
   /** False only if no read starts with `text`. */
@@ -37,18 +52,26 @@ export class ReadIndex {
     return this.windows.has(combine(rollHash(text), text.length));
   }
 
-  private index(read: string): void {
-    const prefix = new Int32Array(read.length + 1);
-    for (let i = 0; i < read.length; i++) {
+  /** Indexes `read`, whose first `known` characters are a read indexed already (-1: none). */
+  private index(read: string, known: number): void {
+    if (this.rolls.length <= read.length) {
+      const grown = new Int32Array(2 * read.length + 1);
+      grown.set(this.rolls);
+      this.rolls = grown;
+    }
+    const prefix = this.rolls;
+    for (let i = Math.max(0, known); i < read.length; i++) {
       prefix[i + 1] = (Math.imul(prefix[i] ?? 0, ROLL_BASE) + read.charCodeAt(i)) | 0;
     }
     for (const length of this.prefixLengths) {
-      if (length <= read.length) this.prefixes.add(combine(prefix[length] ?? 0, length));
+      if (length <= read.length && length > known) {
+        this.prefixes.add(combine(prefix[length] ?? 0, length));
+      }
     }
     for (const length of this.windowLengths) {
       // roll(read[i .. i + length)) = prefix[i + length] - prefix[i] * BASE^length.
       const power = rollPower(length);
-      for (let i = 0; i + length <= read.length; i++) {
+      for (let i = Math.max(0, known - length + 1); i + length <= read.length; i++) {
         const roll = ((prefix[i + length] ?? 0) - Math.imul(prefix[i] ?? 0, power)) | 0;
         this.windows.add(combine(roll, length));
       }

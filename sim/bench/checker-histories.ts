@@ -1,4 +1,10 @@
-import type { KvInput, KvOutput, Operation } from '../check/index.js';
+import type {
+  KvAppendInput,
+  KvAppendOutput,
+  KvInput,
+  KvOutput,
+  Operation,
+} from '../check/index.js';
 import { RandomStream } from '../random.js';
 
 type KvOperation = Operation<KvInput, KvOutput>;
@@ -94,4 +100,56 @@ function apply(state: KeyState, input: KvInput): void {
     state.value += input.value;
   }
   state.version++;
+}
+
+/**
+ * One key, 10,000 completed operations (a write, then a read of it, by clients taking turns,
+ * each overlapping its neighbours) and 1,000 puts that never complete and whose values nobody
+ * reads, called all along. `corrupt`: one read near the end sees a value never written.
+ */
+function unreadOpenPuts<I, O>(
+  write: (i: number) => I,
+  read: (i: number) => [I, O],
+  openPut: (j: number) => I,
+  written: O,
+  corrupt: boolean,
+): Operation<I, O>[] {
+  const history: Operation<I, O>[] = [];
+  for (let i = 0; i < 5_000; i++) {
+    const [input, output] = read(corrupt && i === 4_500 ? -1 : i);
+    history.push(
+      { client: i % 10, call: 10 * i, return: 10 * i + 4, input: write(i), output: written },
+      { client: (i + 5) % 10, call: 10 * i + 5, return: 10 * i + 9, input, output },
+    );
+    if (i % 5 === 0) {
+      const open = openPut(i / 5);
+      history.push({ client: 10 + i, call: 10 * i + 1, return: null, input: open, output: null });
+    }
+  }
+  return history;
+}
+
+/** The kv-append (Porcupine) shape of `unreadOpenPuts`. */
+export function unreadOpenPutsAppend(corrupt: boolean): Operation<KvAppendInput, KvAppendOutput>[] {
+  return unreadOpenPuts<KvAppendInput, KvAppendOutput>(
+    (i) => ({ op: 'put', key: 'k', value: `v${i}` }),
+    (i) => [{ op: 'get', key: 'k' }, { value: i < 0 ? 'corrupted' : `v${i}` }],
+    (j) => ({ op: 'put', key: 'k', value: `open${j}` }),
+    { ok: true },
+    corrupt,
+  );
+}
+
+/** The versioned kv shape of `unreadOpenPuts`: open puts carry versions that were current. */
+export function unreadOpenPutsKv(corrupt: boolean): KvOperation[] {
+  return unreadOpenPuts<KvInput, KvOutput>(
+    (i) => ({ op: 'put', key: 'k', value: `v${i}`, version: i }),
+    (i) => [
+      { op: 'get', key: 'k' },
+      { err: 'OK', value: i < 0 ? 'corrupted' : `v${i}`, version: i < 0 ? 4_501 : i + 1 },
+    ],
+    (j) => ({ op: 'put', key: 'k', value: `open${j}`, version: 5 * j }),
+    { err: 'OK' },
+    corrupt,
+  );
 }

@@ -14,6 +14,7 @@ import {
   type Model,
   type Operation,
 } from './index.js';
+import { unreadOpenPutsAppend, unreadOpenPutsKv } from '../bench/checker-histories.js';
 import { DEFER, DROP } from './types.js';
 
 /**
@@ -226,63 +227,9 @@ describe('open operations: the rules agree with plain searches', () => {
   });
 });
 
-/**
- * One key, 10,000 completed operations (ten clients taking turns: a write, then a read of it,
- * each overlapping its neighbours) and 1,000 puts that never complete and whose values nobody
- * reads, called all along. `corrupt`: one read near the end sees a value never written.
- */
-function unreadOpenPuts<I, O>(
-  write: (i: number) => I,
-  read: (i: number) => [I, O],
-  openPut: (j: number) => I,
-  written: O,
-  corrupt: boolean,
-): Operation<I, O>[] {
-  const history: Operation<I, O>[] = [];
-  for (let i = 0; i < 5_000; i++) {
-    history.push({
-      client: i % 10,
-      call: 10 * i,
-      return: 10 * i + 4,
-      input: write(i),
-      output: written,
-    });
-    const [input, output] = read(corrupt && i === 4_500 ? -1 : i);
-    history.push({ client: (i + 5) % 10, call: 10 * i + 5, return: 10 * i + 9, input, output });
-    if (i % 5 === 0) {
-      history.push({
-        client: 10 + i,
-        call: 10 * i + 1,
-        return: null,
-        input: openPut(i / 5),
-        output: null,
-      });
-    }
-  }
-  return history;
-}
-
 describe('1,000 unread open puts among 10,000 completed operations', () => {
-  const appendHistory = (corrupt: boolean) =>
-    unreadOpenPuts<KvAppendInput, KvAppendOutput>(
-      (i) => ({ op: 'put', key: 'k', value: `v${i}` }),
-      (i) => [{ op: 'get', key: 'k' }, { value: i < 0 ? 'corrupted' : `v${i}` }],
-      (j) => ({ op: 'put', key: 'k', value: `open${j}` }),
-      { ok: true },
-      corrupt,
-    );
-  const kvHistory = (corrupt: boolean) =>
-    unreadOpenPuts<KvInput, KvOutput>(
-      (i) => ({ op: 'put', key: 'k', value: `v${i}`, version: i }),
-      (i) => [
-        { op: 'get', key: 'k' },
-        { err: 'OK', value: i < 0 ? 'corrupted' : `v${i}`, version: i < 0 ? 4_501 : i + 1 },
-      ],
-      // Versions an open put could install at (10 j is current when it is called).
-      (j) => ({ op: 'put', key: 'k', value: `open${j}`, version: 5 * j }),
-      { err: 'OK' },
-      corrupt,
-    );
+  const appendHistory = unreadOpenPutsAppend;
+  const kvHistory = unreadOpenPutsKv;
 
   it('kv-append: ok, and illegal with one corrupted read', () => {
     expect(checkHistory(appendHistory(false), kvAppendModel).verdict).to.equal('ok');

@@ -168,8 +168,8 @@ export class Memo<S> {
   }
 }
 
-/** 2^24 words: 64 MB of sets at most, whatever the history's length. */
-export const MEMO_WORDS = 1 << 24;
+/** 2^22 words: 16 MB of sets per partition at most (twice that while an array grows). */
+export const MEMO_WORDS = 1 << 22;
 
 function grow<T extends Int32Array | Uint32Array>(from: T, to: T): T {
   to.set(from);

@@ -128,4 +128,7 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
     tests: (ops) => ops.map(kvDoomTest),
   },
   openFates: kvOpenFates,
+  // Versions never fall, so a put whose version has passed can never install again.
+  spent: (state, input) =>
+    input.op === 'get' || (input.op === 'put' && input.version < state.version),
 };

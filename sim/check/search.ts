@@ -36,6 +36,9 @@ const OPEN = 1;
  * - An open-ended operation that would leave the state as it is (a put whose version is not the
  *   current one) is not tried: placed there it changes nothing, so any linearization with it
  *   is one without it, and it may still be placed later or never.
+ * - An open-ended operation the model calls spent (model.spent: it can change no state
+ *   reachable from here) is unlinked from the open list until the search backtracks out of the
+ *   configuration that found it so, and no walk meets it again meanwhile.
  * - Symmetry: interchangeable operations are linearized in a fixed order (see symmetry.ts).
  * - Lookahead: a configuration where some pending operation can no longer be legal fails at
  *   once, as if the memo had ruled it out (see lookahead.ts for why).
@@ -68,6 +71,11 @@ export class Search<S, I, O> {
   private readonly stackForced: Uint8Array;
   private readonly stackState: S[] = [];
   private readonly stackHash: Int32Array;
+  /** Open call entries set aside as spent, in the order they were unlinked. */
+  private readonly spentLog: Int32Array;
+  private spentTop = 0;
+  /** `spentTop` when each stack frame was pushed. */
+  private readonly stackSpent: Int32Array;
   private depth = 0;
   private state: S;
   /** Zobrist hash of `knownBits`. */
@@ -117,6 +125,8 @@ export class Search<S, I, O> {
     this.stackLimit = new Int32Array(n);
     this.stackForced = new Uint8Array(n);
     this.stackHash = new Int32Array(n);
+    this.spentLog = new Int32Array(n);
+    this.stackSpent = new Int32Array(n);
     this.best = new Int32Array(n);
     this.state = model.init();
     this.stateHash = model.hash(this.state);
@@ -177,6 +187,12 @@ export class Search<S, I, O> {
       this.entry = next[entry] ?? -1;
       return;
     }
+    if (this.known[op] === 0 && this.model.spent?.(this.state, this.inputs[op] as I) === true) {
+      lift(this.lists, entry);
+      this.spentLog[this.spentTop++] = entry;
+      this.entry = next[entry] ?? -1;
+      return;
+    }
     const after = this.model.step(this.state, this.inputs[op] as I, this.outputs[op] ?? null);
     if (after === null || (after === this.state && this.known[op] === 0)) {
       this.entry = next[entry] ?? -1;
@@ -217,6 +233,7 @@ export class Search<S, I, O> {
     this.stackEntry[depth] = entry;
     this.stackLimit[depth] = this.limit;
     this.stackForced[depth] = this.readOnly[op] ?? 0;
+    this.stackSpent[depth] = this.spentTop;
     this.stackState[depth] = this.state;
     this.state = after;
     lift(this.lists, entry);
@@ -242,6 +259,9 @@ export class Search<S, I, O> {
     this.stateHash = this.stackHash[depth] ?? 0;
     this.toggle(op);
     if (this.known[op] === 1) this.remaining++;
+    // Links come back in the reverse order of their removal (dancing links).
+    const spentBefore = this.stackSpent[depth] ?? 0;
+    while (this.spentTop > spentBefore) unlift(this.lists, this.spentLog[--this.spentTop] ?? 0);
     unlift(this.lists, entry);
     // A forced move failing means its parent configuration fails as well.
     this.failing = this.stackForced[depth] === 1;

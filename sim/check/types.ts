@@ -58,6 +58,12 @@ export interface Model<S, I, O> {
   /** Optional pruning knowledge; see Lookahead. */
   readonly lookahead?: Lookahead<S, I, O>;
   /**
+   * Optional: true when an open-ended operation can never change `state` nor any state reachable
+   * from it (a put whose version the key has passed: versions never fall). The search then sets
+   * it aside for everything that follows the current configuration.
+   */
+  readonly spent?: (state: S, input: I) => boolean;
+  /**
    * Optional: which open-ended operations of a partition (local indexes) the search can do
    * without, as OpenFate codes (see open-search.ts). Contract: only operations with
    * `return: Infinity` are marked; if the partition is linearizable, it stays so with all the

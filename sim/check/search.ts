@@ -19,6 +19,8 @@ export interface Problem<S, I, O> {
 
 /** Phases of the scan of one configuration: the main list, then the open list. */
 const MAIN = 0;
+/** A word of the known set with all 32 operations linearized. */
+const FULL = 0xffffffff;
 const OPEN = 1;
 
 /**
@@ -61,6 +63,8 @@ export class Search<S, I, O> {
   /** Each operation's bit in `knownBits` (returned) or `openBits` (open-ended). */
   private readonly bitOf: Int32Array;
   private readonly knownBits: Uint32Array;
+  /** `knownBits` with its window (memo.ts, Known), kept up to date by `toggle`. */
+  private readonly window: { bits: Uint32Array; low: number; high: number };
   private readonly openBits: Uint32Array;
   private readonly memo: Memo<S>;
   private readonly pruner: Pruner<S, I, O> | null;
@@ -116,7 +120,8 @@ export class Search<S, I, O> {
     this.bitOf = Int32Array.from(this.known, (known) => (known === 1 ? knownCount++ : openCount++));
     this.knownBits = new Uint32Array(Math.ceil(this.remaining / 32));
     this.openBits = new Uint32Array(Math.ceil((n - this.remaining) / 32));
-    this.memo = new Memo<S>(this.knownBits.length, this.openBits.length, (a, b) =>
+    this.window = { bits: this.knownBits, low: 0, high: 0 };
+    this.memo = new Memo<S>(this.openBits.length, (a, b) =>
       model.equal(a, b),
     );
     this.placed = new Uint8Array(n);
@@ -200,9 +205,9 @@ export class Search<S, I, O> {
     }
     this.toggle(op);
     const afterHash = this.model.hash(after);
-    const { knownBits, openBits } = this;
+    const { window, openBits } = this;
     const hash = combine(this.knownHash, afterHash);
-    if (this.memo.rulesOut(knownBits, openBits, hash, after) || this.hopeless(entry, op, after)) {
+    if (this.memo.rulesOut(window, openBits, hash, after) || this.hopeless(entry, op, after)) {
       this.toggle(op);
       if (this.readOnly[op] === 1) this.failing = true;
       else this.entry = next[entry] ?? -1;
@@ -249,8 +254,8 @@ export class Search<S, I, O> {
       this.verdict = 'illegal';
       return;
     }
-    const { knownBits, openBits, state } = this;
-    this.memo.add(knownBits, openBits, combine(this.knownHash, this.stateHash), state);
+    const { window, openBits, state } = this;
+    this.memo.add(window, openBits, combine(this.knownHash, this.stateHash), state);
     const depth = --this.depth;
     this.stable = Math.min(this.stable, depth);
     const entry = this.stackEntry[depth] ?? 0;
@@ -274,11 +279,24 @@ export class Search<S, I, O> {
     const bit = this.bitOf[op] ?? 0;
     this.placed[op] = 1 - (this.placed[op] ?? 0);
     if (this.known[op] === 1) {
-      this.knownBits[bit >>> 5] = (this.knownBits[bit >>> 5] ?? 0) ^ (1 << (bit & 31));
+      this.flipKnown(bit);
       this.knownHash ^= this.zobrist[op] ?? 0;
     } else {
       this.openBits[bit >>> 5] = (this.openBits[bit >>> 5] ?? 0) ^ (1 << (bit & 31));
     }
+  }
+
+  /** Flips a known operation's bit and moves the window's ends past full and empty words. */
+  private flipKnown(bit: number): void {
+    const bits = this.knownBits;
+    const window = this.window;
+    const word = bit >>> 5;
+    const value = ((bits[word] ?? 0) ^ (1 << (bit & 31))) >>> 0;
+    bits[word] = value;
+    if (value !== 0) window.high = Math.max(window.high, word + 1);
+    else while (window.high > 0 && bits[window.high - 1] === 0) window.high--;
+    if (value !== FULL) window.low = Math.min(window.low, word);
+    else while (window.low < bits.length && bits[window.low] === FULL) window.low++;
   }
 
   /** Symmetry: an operation waits until its interchangeable predecessors are linearized. */

@@ -1,5 +1,6 @@
 import { combine, stringHash } from './hashing.js';
 import { kvOpenFates } from './model-kv-open.js';
+import { withAppendPrefixes } from './model-kv-prefix.js';
 import { partitionByKey } from './partition.js';
 import type { DoomTest, LookaheadOp, Model } from './types.js';
 
@@ -125,7 +126,7 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
   lookahead: {
     resets: () => false,
     restart: () => null,
-    tests: (ops) => ops.map(kvDoomTest),
+    tests: (ops) => withAppendPrefixes(ops, ops.map(kvDoomTest)),
   },
   openFates: kvOpenFates,
   // Versions never fall, so a put whose version has passed can never install again.

@@ -7,7 +7,7 @@ import { MUTANTS_HELP, mutantsCommand } from './mutants.js';
 import { REPLAY_HELP, replayCommand } from './replay.js';
 import { RUN_HELP, runCommand } from './run.js';
 
-const BENCH_HELP = 'raftsim bench [--json] [--quick]';
+const BENCH_HELP = 'raftsim bench [--json] [--quick] [--checker-scaling]';
 
 /** Each command's one-line synopsis, for `raftsim <command> --help`. */
 const HELP: Readonly<Record<string, string>> = {

@@ -7,26 +7,11 @@ import {
   type KvOutput,
   type Operation,
 } from '../check/index.js';
-import { runKv, type KvRunResult } from '../run/kv-run.js';
-import { formatTraceRecord, type TraceRecord } from '../trace.js';
-import { kvRunConfig } from './config.js';
 import type { Repro } from './repro.js';
 import { renderTimeline } from '../report/timeline.js';
+import { runTraced, traceLines } from './traced.js';
 
-/** A replayed run with everything recorded: the result, and every trace record. */
-export interface TracedRun {
-  readonly result: KvRunResult;
-  readonly records: readonly TraceRecord[];
-}
-
-export function runTraced(repro: Pick<Repro, 'seed' | 'config'>): TracedRun {
-  const records: TraceRecord[] = [];
-  const result = runKv({
-    ...kvRunConfig(repro.seed, repro.config),
-    onTrace: (r) => records.push(r),
-  });
-  return { result, records };
-}
+export { runTraced, traceLines, type TracedRun } from './traced.js';
 
 /** A run's client history in this project's format, for `raftsim check`. */
 export function historyDocument(history: readonly Operation<KvInput, KvOutput>[]): string {
@@ -37,10 +22,6 @@ export function historyDocument(history: readonly Operation<KvInput, KvOutput>[]
     operations: history,
   };
   return `${JSON.stringify(document)}\n`;
-}
-
-export function traceLines(records: readonly TraceRecord[]): string {
-  return records.map((r) => `${JSON.stringify({ ...r, text: formatTraceRecord(r) })}\n`).join('');
 }
 
 /**

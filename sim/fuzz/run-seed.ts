@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { MutantId } from '../../raft/mutants.js';
 import { EVENT_STORM, runKv, type KvRunResult, type RunVerdict } from '../run/kv-run.js';
-import type { Violation } from '../monitors/view.js';
+import type { RunSummary } from './summary.js';
 import { fuzzConfig, swarmConfig, type ConfigOptions } from './arbitraries.js';
 import { kvRunConfig, type FuzzConfig } from './config.js';
 import { trimSchedule, type Judge } from './trim.js';
@@ -19,16 +19,7 @@ export interface SeedOptions extends ConfigOptions {
   readonly shrinkBudget?: number;
 }
 
-/** What one run came to, in plain data (it crosses worker threads and lands in repro files). */
-export interface RunSummary {
-  readonly verdict: RunVerdict;
-  readonly violation: Violation | null;
-  readonly liveness: string | null;
-  readonly traceHash: string;
-  readonly events: number;
-  readonly virtualMicros: number;
-  readonly operations: number;
-}
+export type { RunSummary } from './summary.js';
 
 export interface SeedOutcome {
   readonly seed: number;

@@ -1,5 +1,5 @@
 import type { FuzzConfig } from './config.js';
-import type { RunSummary } from './run-seed.js';
+import type { RunSummary } from './summary.js';
 
 /** A failing configuration and how it failed. */
 export interface Failing {

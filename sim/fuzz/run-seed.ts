@@ -17,6 +17,18 @@ export interface SeedOptions extends ConfigOptions {
   readonly shrink?: boolean;
   /** Runs tried while shrinking, at most (DEFAULT_SHRINK_BUDGET). */
   readonly shrinkBudget?: number;
+  /**
+   * Shrinking stops early, keeping the smallest failure so far, once this says so (the CLI's
+   * wall-clock bound). Not for campaign tasks: it does not cross threads.
+   */
+  readonly stopShrinking?: () => boolean;
+  /** Told after each shrink candidate: how many were tried, and the smallest schedule so far. */
+  readonly onShrinkProgress?: (progress: ShrinkProgress) => void;
+}
+
+export interface ShrinkProgress {
+  readonly candidates: number;
+  readonly steps: number;
 }
 
 export type { RunSummary } from './summary.js';
@@ -90,6 +102,7 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
   let first: { config: FuzzConfig; summary: RunSummary } | null = null;
   let candidates = 0;
   let smallest = Infinity;
+  let steps = 0;
   const budget = options.shrinkBudget ?? DEFAULT_SHRINK_BUDGET;
   // fast-check's shrinking may use all but a quarter (at most 60 runs), kept for the trim pass.
   const fastCheckBudget = budget - Math.min(60, Math.floor(budget / 4));
@@ -98,6 +111,7 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
       const summary = runConfig(seed, config);
       first = { config, summary };
       smallest = sizeOf(config);
+      steps = config.schedule.length;
       return !isFailure(summary.verdict);
     }
     // Shrinking: a candidate counts as failing only if it fails the same way, so the shrunk
@@ -106,9 +120,13 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
     // budget every candidate counts as passing, which ends the shrinking where it stands
     // (deterministically: the budget counts runs).
     if (sizeOf(config) > smallest) return true;
-    if (++candidates > fastCheckBudget) return true;
+    if (++candidates > fastCheckBudget || options.stopShrinking?.() === true) return true;
     const same = failureKind(runConfig(seed, config)) === failureKind(first.summary);
-    if (same) smallest = sizeOf(config);
+    if (same) {
+      smallest = sizeOf(config);
+      steps = config.schedule.length;
+    }
+    options.onShrinkProgress?.({ candidates, steps });
     return !same;
   });
   const details = fc.check(property, { seed, numRuns: 1, endOnFailure: options.shrink === false });
@@ -125,7 +143,12 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
   const trimmed =
     options.shrink === false
       ? fromFastCheck
-      : trimSchedule(fromFastCheck, kind, judge, budget - Math.min(candidates, fastCheckBudget));
+      : trimSchedule(fromFastCheck, kind, judge, {
+          budget: budget - Math.min(candidates, fastCheckBudget),
+          stop: options.stopShrinking ?? (() => false),
+          onAttempt: (runs, steps) =>
+            options.onShrinkProgress?.({ candidates: candidates + runs, steps }),
+        });
   return {
     seed,
     ...ran,

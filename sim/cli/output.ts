@@ -126,7 +126,7 @@ export function removeTemporaries(): void {
 /** Writes an output checked by checkOutput. */
 export function writeOutput(target: OutputTarget, chunks: Iterable<string>): void {
   if (target.kind === 'stdout') {
-    for (const chunk of chunks) writeSync(1, chunk);
+    for (const chunk of chunks) process.stdout.write(chunk);
     return;
   }
   if (target.kind === 'stream') {

@@ -57,7 +57,10 @@ export function flag(what = 'true or false') {
 }
 
 export function list<T extends v.GenericSchema>(item: T, maxLength: number, what: string) {
-  return v.pipe(v.array(item, expected(what)), v.maxLength(maxLength, expected(`at most ${maxLength} items`)));
+  return v.pipe(
+    v.array(item, expected(what)),
+    v.maxLength(maxLength, expected(`at most ${maxLength} items`)),
+  );
 }
 
 /** An object whose fields are all known: a misspelt field is an error, not silently ignored. */

@@ -25,11 +25,16 @@ export function historyDocument(history: readonly Operation<KvInput, KvOutput>[]
 }
 
 /**
- * Writes `<reportsDir>/<id>/` with repro.json, trace.ndjson, history.json and timeline.html. Everything goes
- * to a temporary folder first, renamed into place when complete: no half-written report.
+ * Writes `<reportsDir>/<id>/` with repro.json, trace.ndjson, history.json and timeline.html.
+ * Everything goes to a temporary folder first, renamed into place when complete: no
+ * half-written report. Writing again under the same id replaces the folder (a shrunk failure
+ * replaces its unshrunk first report).
  */
-export function writeFailureReport(reportsDir: string, repro: Repro): string {
-  const id = `seed-${repro.seed}-${repro.traceHash.slice(0, 8)}`;
+export function writeFailureReport(
+  reportsDir: string,
+  repro: Repro,
+  id = `seed-${repro.seed}-${repro.traceHash.slice(0, 8)}`,
+): string {
   const final = join(reportsDir, id);
   const temporary = join(reportsDir, `.tmp-${id}-${process.pid}`);
   rmSync(temporary, { recursive: true, force: true });

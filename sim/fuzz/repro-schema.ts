@@ -40,7 +40,11 @@ export const MAX_RAFT_STATE_BYTES = 64 * 1024 * 1024;
 export const FUZZ_MODES = ['schedule', 'swarm'] as const;
 export const RUN_VERDICTS = ['ok', 'violation', 'liveness', 'unknown'] as const;
 
-export const serversSchema = integer(MIN_SERVERS, MAX_SERVERS, `a cluster size in ${MIN_SERVERS}..${MAX_SERVERS}`);
+export const serversSchema = integer(
+  MIN_SERVERS,
+  MAX_SERVERS,
+  `a cluster size in ${MIN_SERVERS}..${MAX_SERVERS}`,
+);
 
 const micros = (min: number, max: number, what: string) => integer(min, max, what);
 
@@ -103,7 +107,10 @@ function reproSchema(servers: number) {
   return v.looseObject(
     {
       format: v.literal(REPRO_FORMAT, expected(`"${REPRO_FORMAT}"`)),
-      version: v.literal(REPRO_VERSION, expected(`version ${REPRO_VERSION} (what this raftsim reads)`)),
+      version: v.literal(
+        REPRO_VERSION,
+        expected(`version ${REPRO_VERSION} (what this raftsim reads)`),
+      ),
       seed: integer(0, Number.MAX_SAFE_INTEGER, 'a non-negative integer seed'),
       mode: oneOf(FUZZ_MODES, 'a fuzz mode'),
       config: configSchema(servers),
@@ -127,7 +134,10 @@ const sizeOnly = v.looseObject(
   {
     format: v.literal(REPRO_FORMAT, expected(`"${REPRO_FORMAT}"`)),
     config: v.looseObject({ servers: serversSchema }, expected('an object')),
-    version: v.literal(REPRO_VERSION, expected(`version ${REPRO_VERSION} (what this raftsim reads)`)),
+    version: v.literal(
+      REPRO_VERSION,
+      expected(`version ${REPRO_VERSION} (what this raftsim reads)`),
+    ),
   },
   expected('a JSON object'),
 );
@@ -138,4 +148,3 @@ export function parseReproText(source: string): Repro {
   const { servers } = parseWith(sizeOnly, value).config;
   return parseWith(reproSchema(servers), value);
 }
-

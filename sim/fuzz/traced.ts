@@ -8,7 +8,10 @@ export interface TracedRun {
   readonly records: readonly TraceRecord[];
 }
 
-export function runTraced(repro: { readonly seed: number; readonly config: FuzzConfig }): TracedRun {
+export function runTraced(repro: {
+  readonly seed: number;
+  readonly config: FuzzConfig;
+}): TracedRun {
   const records: TraceRecord[] = [];
   const result = runKv({
     ...kvRunConfig(repro.seed, repro.config),

@@ -1,0 +1,79 @@
+import { benchCommand } from './bench.js';
+import { UsageError } from './args.js';
+import { CHECK_HELP, checkCommand } from './check.js';
+import { FUZZ_HELP, fuzzCommand } from './fuzz.js';
+import { MUTANTS_HELP, mutantsCommand } from './mutants.js';
+import { removeTemporaries } from './output.js';
+import { REPLAY_HELP, replayCommand } from './replay.js';
+import { RUN_HELP, runCommand } from './run.js';
+
+const BENCH_HELP = 'raftsim bench [--json] [--quick]';
+
+/** Each command's one-line synopsis, for `raftsim <command> --help`. */
+const HELP: Readonly<Record<string, string>> = {
+  fuzz: FUZZ_HELP,
+  run: RUN_HELP,
+  replay: REPLAY_HELP,
+  check: CHECK_HELP,
+  mutants: MUTANTS_HELP,
+  bench: BENCH_HELP,
+};
+
+const USAGE = `usage: raftsim <command> [options]
+
+commands:
+  ${FUZZ_HELP}
+  ${RUN_HELP}
+  ${REPLAY_HELP}
+  ${CHECK_HELP}
+  ${MUTANTS_HELP}
+  ${BENCH_HELP}
+
+durations take a unit: 500ms, 20s, 2m; an output path of - means standard output
+exit codes: 0 ok, 1 a check failed, 2 bad usage or input, 3 no verdict (out of budget),
+  4 internal error, 130 interrupted by Ctrl-C with no failure found`;
+
+const COMMANDS: Readonly<Record<string, (argv: string[]) => number | Promise<number>>> = {
+  fuzz: fuzzCommand,
+  run: runCommand,
+  replay: replayCommand,
+  check: checkCommand,
+  mutants: mutantsCommand,
+  bench: benchCommand,
+};
+
+async function dispatch(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined)
+    throw new UsageError(`which command? (${Object.keys(COMMANDS).join(', ')}; raftsim --help)`);
+  if (name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (command === undefined) throw new UsageError(`unknown command "${name}" (try raftsim --help)`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`usage: ${HELP[name] ?? name}\n(see README.md, "Using it")\n`);
+    return 0;
+  }
+  return command(rest);
+}
+
+/**
+ * Runs one command line and gives its exit code; never throws. Bad usage or input is one line
+ * on stderr (exit 2); anything else is an internal error with its stack (exit 4).
+ */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  try {
+    return await dispatch(argv);
+  } catch (error: unknown) {
+    removeTemporaries();
+    if (error instanceof UsageError) {
+      process.stderr.write(`raftsim: ${error.message.split('\n')[0] ?? ''}\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`raftsim: internal error: ${message}\n`);
+    return 4;
+  }
+}

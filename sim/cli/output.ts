@@ -75,11 +75,15 @@ export function checkOutput(flag: string, path: string): OutputTarget {
 }
 
 /**
- * Checks (and creates, one level at a time) a folder that outputs go into, and proves it
- * writable by making and removing an entry in it. Throws a UsageError naming the flag.
+ * Checks a folder that outputs go into: it is a folder, or can be made, and entries can be
+ * made in it. The proof is to make (one level at a time, never recursively: Node's recursive
+ * mkdir loops on some paths under /proc) and remove a probe entry; folders made for the probe
+ * are removed again, so a command that ends up writing nothing leaves nothing behind.
+ * Throws a UsageError naming the flag.
  */
 export function checkOutputDir(flag: string, path: string): string {
   const refuse = (why: string) => new UsageError(`--${flag}: ${path}: ${why}`);
+  if (path === '') throw refuse('an empty path');
   const full = resolve(path);
   const missing: string[] = [];
   for (let dir = full; ; dir = dirname(dir)) {
@@ -91,13 +95,27 @@ export function checkOutputDir(flag: string, path: string): string {
     if (dirname(dir) === dir) throw refuse('no such place');
     missing.unshift(dir);
   }
+  const made: string[] = [];
   try {
-    for (const dir of missing) mkdirSync(dir);
+    for (const dir of missing) {
+      mkdirSync(dir);
+      made.unshift(dir);
+    }
     rmdirSync(mkdtempSync(join(full, '.raftsim-probe-')));
   } catch (error) {
     throw refuse(`cannot write there (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  } finally {
+    for (const dir of made) rmdirQuiet(dir);
   }
-  return full;
+  return path;
+}
+
+function rmdirQuiet(path: string): void {
+  try {
+    rmdirSync(path);
+  } catch {
+    // not ours to remove after all
+  }
 }
 
 function statOrNullQuiet(path: string): Stats | null {
@@ -123,8 +141,21 @@ export function removeTemporaries(): void {
   temporaries.clear();
 }
 
-/** Writes an output checked by checkOutput. */
+/**
+ * Writes an output checked by checkOutput. A failed write (a full disk, a device that refuses)
+ * is a one-line error naming the path, exit 2, with no temporary file left.
+ */
 export function writeOutput(target: OutputTarget, chunks: Iterable<string>): void {
+  try {
+    writeTarget(target, chunks);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    throw new UsageError(`cannot write ${target.path} (${code})`);
+  }
+}
+
+function writeTarget(target: OutputTarget, chunks: Iterable<string>): void {
   if (target.kind === 'stdout') {
     for (const chunk of chunks) process.stdout.write(chunk);
     return;

@@ -15,6 +15,7 @@ import {
 } from '../format/kit.js';
 import { INVARIANTS } from '../monitors/view.js';
 import { PROFILE_NAMES } from '../profiles.js';
+import { DEFAULT_WORKLOAD } from '../run/workload.js';
 import { MAX_VIRTUAL_MICROS, MICROS_PER_SECOND } from '../time.js';
 import { FAULT_KIND_NAMES } from './arbitraries.js';
 
@@ -52,9 +53,18 @@ const workloadSchema = v.pipe(
   fields({
     clerks: integer(1, MAX_CLERKS, `a clerk count in 1..${MAX_CLERKS}`),
     keys: integer(1, MAX_KEYS, `a key count in 1..${MAX_KEYS}`),
-    getPerMille: integer(0, 1000, 'a share of gets in 0..1000 per mille'),
-    thinkMinMicros: micros(0, MAX_THINK_MICROS, `a think time in 0..${MAX_THINK_MICROS} µs`),
-    thinkMaxMicros: micros(0, MAX_THINK_MICROS, `a think time in 0..${MAX_THINK_MICROS} µs`),
+    getPerMille: v.optional(
+      integer(0, 1000, 'a share of gets in 0..1000 per mille'),
+      DEFAULT_WORKLOAD.getPerMille,
+    ),
+    thinkMinMicros: v.optional(
+      micros(0, MAX_THINK_MICROS, `a think time in 0..${MAX_THINK_MICROS} µs`),
+      DEFAULT_WORKLOAD.thinkMinMicros,
+    ),
+    thinkMaxMicros: v.optional(
+      micros(0, MAX_THINK_MICROS, `a think time in 0..${MAX_THINK_MICROS} µs`),
+      DEFAULT_WORKLOAD.thinkMaxMicros,
+    ),
   }),
   v.forward(
     v.check(
@@ -79,7 +89,7 @@ function configSchema(servers: number) {
     schedule: scheduleSchema(servers),
     safetyMicros: micros(1, MAX_VIRTUAL_MICROS, `a duration in 1..${MAX_VIRTUAL_MICROS} µs`),
     workload: workloadSchema,
-    maxRaftStateBytes: integer(0, MAX_RAFT_STATE_BYTES),
+    maxRaftStateBytes: v.optional(integer(0, MAX_RAFT_STATE_BYTES), 0),
     raft: v.exactOptional(raftSchema),
     mutant: v.exactOptional(oneOf(MUTANT_IDS, 'a mutant')),
     swarm: v.exactOptional(
@@ -112,15 +122,19 @@ function reproSchema(servers: number) {
         expected(`version ${REPRO_VERSION} (what this raftsim reads)`),
       ),
       seed: integer(0, Number.MAX_SAFE_INTEGER, 'a non-negative integer seed'),
-      mode: oneOf(FUZZ_MODES, 'a fuzz mode'),
       config: configSchema(servers),
-      verdict: oneOf(RUN_VERDICTS, 'a verdict'),
-      violation: v.nullable(violationSchema),
-      liveness: v.nullable(text('a string or null')),
       traceHash: v.pipe(text(), v.regex(/^[0-9a-f]{1,64}$/, expected('a hexadecimal trace hash'))),
-      fastCheck: fields({ seed: v.number(expected('a number')), path: text(), shrinks: count }),
-      trimmedSteps: count,
-      originalSteps: count,
+      // What the fuzzer recorded about the failure; a hand-written repro may leave it out.
+      mode: v.optional(oneOf(FUZZ_MODES, 'a fuzz mode'), 'schedule'),
+      verdict: v.optional(oneOf(RUN_VERDICTS, 'a verdict'), 'unknown'),
+      violation: v.optional(v.nullable(violationSchema), null),
+      liveness: v.optional(v.nullable(text('a string or null')), null),
+      fastCheck: v.optional(
+        fields({ seed: v.number(expected('a number')), path: text(), shrinks: count }),
+        { seed: 0, path: '', shrinks: 0 },
+      ),
+      trimmedSteps: v.optional(count, 0),
+      originalSteps: v.optional(count, 0),
     },
     expected('a JSON object'),
   );
@@ -133,11 +147,11 @@ export type Repro = DeepReadonly<v.InferOutput<ReturnType<typeof reproSchema>>>;
 const sizeOnly = v.looseObject(
   {
     format: v.literal(REPRO_FORMAT, expected(`"${REPRO_FORMAT}"`)),
-    config: v.looseObject({ servers: serversSchema }, expected('an object')),
     version: v.literal(
       REPRO_VERSION,
       expected(`version ${REPRO_VERSION} (what this raftsim reads)`),
     ),
+    config: v.looseObject({ servers: serversSchema }, expected('an object')),
   },
   expected('a JSON object'),
 );

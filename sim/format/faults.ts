@@ -27,7 +27,10 @@ function stepSchemas(servers: number) {
   return {
     partition: fields({
       kind: v.literal('partition'),
-      groups: list(nodes, servers, 'a list of groups of node ids'),
+      groups: v.pipe(
+        list(nodes, servers, 'a list of groups of node ids'),
+        v.check((groups) => distinct(groups.flat()), expected('groups with no node in two')),
+      ),
     }),
     cut: link,
     stall: link,
@@ -35,7 +38,13 @@ function stepSchemas(servers: number) {
     release: only('release'),
     isolate: onNode('isolate'),
     heal: only('heal'),
-    bridge: fields({ kind: v.literal('bridge'), left: nodes, right: nodes, bridge: node }),
+    bridge: v.pipe(
+      fields({ kind: v.literal('bridge'), left: nodes, right: nodes, bridge: node }),
+      v.check(
+        (step) => distinct([...step.left, ...step.right, step.bridge]),
+        expected('two sides and a bridge with no node in two places'),
+      ),
+    ),
     crash: onNode('crash'),
     restart: onNode('restart'),
     isolateLeader: only('isolateLeader'),
@@ -64,6 +73,10 @@ function stepSchemas(servers: number) {
       on: flag(),
     }),
   } satisfies Record<FaultStep['kind'], v.GenericSchema>;
+}
+
+function distinct(nodes: readonly number[]): boolean {
+  return new Set(nodes).size === nodes.length;
 }
 
 export const FAULT_STEP_KINDS = Object.keys(stepSchemas(3)) as FaultStep['kind'][];

@@ -65,11 +65,20 @@ export function list<T extends v.GenericSchema>(item: T, maxLength: number, what
 
 /** An object whose fields are all known: a misspelt field is an error, not silently ignored. */
 export function fields<const E extends v.ObjectEntries>(entries: E, what = 'an object') {
-  return v.strictObject(entries, (issue) => {
+  return v.strictObject(entries, objectMessage(what));
+}
+
+/** An object that may hold fields besides these (notes in a file, say). */
+export function someFields<const E extends v.ObjectEntries>(entries: E, what = 'an object') {
+  return v.looseObject(entries, objectMessage(what));
+}
+
+function objectMessage(what: string): (issue: Issue) => string {
+  return (issue) => {
     if (issue.expected === 'never') return 'unknown field';
     if (issue.input === undefined && issue.path !== undefined) return 'missing';
     return expected(what)(issue);
-  });
+  };
 }
 
 /** `a.b[3].c`: the path of an issue as written in the error line. */

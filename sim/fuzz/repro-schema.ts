@@ -11,6 +11,7 @@ import {
   oneOf,
   parseJsonText,
   parseWith,
+  someFields,
   text,
 } from '../format/kit.js';
 import { INVARIANTS } from '../monitors/view.js';
@@ -114,7 +115,7 @@ function reproSchema(servers: number) {
   const count = integer(0, Number.MAX_SAFE_INTEGER, 'a non-negative integer');
   // Unknown top-level fields are allowed (a note on why the file was kept, say); inside the
   // configuration every field has a meaning, so a misspelt one is an error.
-  return v.looseObject(
+  return someFields(
     {
       format: v.literal(REPRO_FORMAT, expected(`"${REPRO_FORMAT}"`)),
       version: v.literal(
@@ -136,7 +137,7 @@ function reproSchema(servers: number) {
       trimmedSteps: v.optional(count, 0),
       originalSteps: v.optional(count, 0),
     },
-    expected('a JSON object'),
+    'a JSON object',
   );
 }
 
@@ -144,16 +145,16 @@ function reproSchema(servers: number) {
 export type Repro = DeepReadonly<v.InferOutput<ReturnType<typeof reproSchema>>>;
 
 /** Reads the cluster size first: node ids in the rest of the file are checked against it. */
-const sizeOnly = v.looseObject(
+const sizeOnly = someFields(
   {
     format: v.literal(REPRO_FORMAT, expected(`"${REPRO_FORMAT}"`)),
     version: v.literal(
       REPRO_VERSION,
       expected(`version ${REPRO_VERSION} (what this raftsim reads)`),
     ),
-    config: v.looseObject({ servers: serversSchema }, expected('an object')),
+    config: someFields({ servers: serversSchema }),
   },
-  expected('a JSON object'),
+  'a JSON object',
 );
 
 /** Parses and checks a repro file's text; throws a FormatError naming the first bad field. */

@@ -64,7 +64,11 @@ describe('raftsim CLI: bad input writes nothing', () => {
           '{"maxEntriesPerAppend":4,"heartbeatIntervalMicros":"x"}',
           /config\.raft\.heartbeatIntervalMicros: unknown field/,
         ],
-        ['an unknown backup policy', '{"backup":"sideways"}', /config\.raft\.backup: expected a backup policy/],
+        [
+          'an unknown backup policy',
+          '{"backup":"sideways"}',
+          /config\.raft\.backup: expected a backup policy/,
+        ],
       ] as const
     ).map(([title, raft, pattern], k) => {
       const file = write(
@@ -272,7 +276,11 @@ describe('raftsim CLI', () => {
       ['run', '--seed', '1', '--profile', 'x'],
       /--profile must be one of/,
     ],
-    ['a missing repro', ['replay', 'no-such-file.json'], /cannot read no-such-file.json \(ENOENT\)/],
+    [
+      'a missing repro',
+      ['replay', 'no-such-file.json'],
+      /cannot read no-such-file.json \(ENOENT\)/,
+    ],
     ['replay without a file', ['replay'], /which repro/],
     ['an unknown mutant list', ['mutants', '--only', 'Z01,Q7'], /unknown mutant "Q7"/],
   ] as const) {

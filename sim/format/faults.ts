@@ -91,9 +91,9 @@ export function faultStepSchema(servers: number) {
   return v.pipe(
     v.looseObject({ kind: KIND }, expected('a fault step object')),
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
-      const kind = dataset.value.kind as FaultStep['kind'];
+      const kind = dataset.value.kind;
       const result = v.safeParse(schemas[kind], dataset.value, { abortEarly: true });
-      if (result.success) return result.output as FaultStep;
+      if (result.success) return result.output;
       const issue = result.issues[0];
       addIssue({ message: issue.message, path: issue.path, input: issue.input });
       return NEVER;

@@ -124,7 +124,7 @@ function reproSchema(servers: number) {
       ),
       seed: integer(0, Number.MAX_SAFE_INTEGER, 'a non-negative integer seed'),
       config: configSchema(servers),
-      traceHash: v.pipe(text(), v.regex(/^[0-9a-f]{1,64}$/, expected('a hexadecimal trace hash'))),
+      traceHash: v.pipe(text(), v.regex(/^[0-9a-f]{0,64}$/, expected('a hexadecimal trace hash'))),
       // What the fuzzer recorded about the failure; a hand-written repro may leave it out.
       mode: v.optional(oneOf(FUZZ_MODES, 'a fuzz mode'), 'schedule'),
       verdict: v.optional(oneOf(RUN_VERDICTS, 'a verdict'), 'unknown'),

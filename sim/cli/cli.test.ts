@@ -101,7 +101,9 @@ describe('raftsim fuzz, as a user runs it', function () {
     });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    // Once it says it started (its Ctrl-C handler is in place), and a moment of work later.
+    await new Promise<void>((resolve) => child.stderr.once('data', () => resolve()));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).to.equal(130); // cut short, nothing found: a script can tell

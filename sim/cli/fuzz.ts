@@ -193,6 +193,13 @@ export async function shrinkWithProgress(
 export async function fuzzCommand(argv: string[]): Promise<number> {
   const options = parseFuzzOptions(argv);
   const interrupt = new Interrupt();
+  if (!options.json) {
+    const until =
+      options.runs === null ? `for ${formatMicros(options.timeMicros)}` : `${options.runs} runs`;
+    process.stderr.write(
+      `fuzz: ${until} from seed ${options.baseSeed} (${options.seed.mode} mode); Ctrl-C stops and prints the summary\n`,
+    );
+  }
   try {
     const found = await search(options, interrupt);
     const failure = found.result.failure;

@@ -103,6 +103,9 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
   let candidates = 0;
   let smallest = Infinity;
   let steps = 0;
+  // Summaries of the failing candidates: fast-check's counterexample is one of them, and need
+  // not run again.
+  const failing = new WeakMap<FuzzConfig, RunSummary>();
   const budget = options.shrinkBudget ?? DEFAULT_SHRINK_BUDGET;
   // fast-check's shrinking may use all but a quarter (at most 60 runs), kept for the trim pass.
   const fastCheckBudget = budget - Math.min(60, Math.floor(budget / 4));
@@ -121,8 +124,10 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
     // (deterministically: the budget counts runs).
     if (sizeOf(config) > smallest) return true;
     if (++candidates > fastCheckBudget || options.stopShrinking?.() === true) return true;
-    const same = failureKind(runConfig(seed, config)) === failureKind(first.summary);
+    const summary = runConfig(seed, config);
+    const same = failureKind(summary) === failureKind(first.summary);
     if (same) {
+      failing.set(config, summary);
       smallest = sizeOf(config);
       steps = config.schedule.length;
     }
@@ -139,7 +144,7 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
     const summary = runConfig(seed, config);
     return { kind: failureKind(summary), summary };
   };
-  const fromFastCheck = { config: shrunk, summary: runConfig(seed, shrunk) };
+  const fromFastCheck = { config: shrunk, summary: failing.get(shrunk) ?? runConfig(seed, shrunk) };
   const trimmed =
     options.shrink === false
       ? fromFastCheck

@@ -4,7 +4,7 @@ import { EVENT_STORM, runKv, type KvRunResult, type RunVerdict } from '../run/kv
 import type { RunSummary } from './summary.js';
 import { fuzzConfig, swarmConfig, type ConfigOptions } from './arbitraries.js';
 import { kvRunConfig, type FuzzConfig } from './config.js';
-import { trimSchedule, type Judge } from './trim.js';
+import { trimSchedule, type Failing, type Judge } from './trim.js';
 
 export type FuzzMode = 'schedule' | 'swarm';
 export const FUZZ_MODES: readonly FuzzMode[] = ['schedule', 'swarm'];
@@ -113,6 +113,7 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
     if (first === null) {
       const summary = runConfig(seed, config);
       first = { config, summary };
+      failing.set(config, summary);
       smallest = sizeOf(config);
       steps = config.schedule.length;
       return !isFailure(summary.verdict);
@@ -139,20 +140,13 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
   if (ran === null) throw new Error(`fuzz seed ${seed}: fast-check ran nothing`);
   if (!details.failed || details.counterexample === null) return { seed, ...ran, failure: null };
   const shrunk: FuzzConfig = details.counterexample[0];
-  const kind = failureKind(ran.summary) as string;
-  const judge: Judge = (config) => {
-    const summary = runConfig(seed, config);
-    return { kind: failureKind(summary), summary };
-  };
   const fromFastCheck = { config: shrunk, summary: failing.get(shrunk) ?? runConfig(seed, shrunk) };
   const trimmed =
     options.shrink === false
       ? fromFastCheck
-      : trimSchedule(fromFastCheck, kind, judge, {
+      : trim(seed, options, fromFastCheck, failureKind(ran.summary) as string, {
           budget: budget - Math.min(candidates, fastCheckBudget),
-          stop: options.stopShrinking ?? (() => false),
-          onAttempt: (runs, steps) =>
-            options.onShrinkProgress?.({ candidates: candidates + runs, steps }),
+          before: candidates,
         });
   return {
     seed,
@@ -168,4 +162,24 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
       trimmedSteps: shrunk.schedule.length - trimmed.config.schedule.length,
     },
   };
+}
+
+/** The trim pass after fast-check's shrinking, with the options' stop and progress hooks. */
+function trim(
+  seed: number,
+  options: SeedOptions,
+  start: Failing,
+  kind: string,
+  runs: { readonly budget: number; readonly before: number },
+): Failing {
+  const judge: Judge = (config) => {
+    const summary = runConfig(seed, config);
+    return { kind: failureKind(summary), summary };
+  };
+  return trimSchedule(start, kind, judge, {
+    budget: runs.budget,
+    stop: options.stopShrinking ?? (() => false),
+    onAttempt: (tried, steps) =>
+      options.onShrinkProgress?.({ candidates: runs.before + tried, steps }),
+  });
 }

@@ -82,7 +82,8 @@ describe('the HTML report in a real browser', function () {
     await page.close();
   });
 
-  it('a linearizability failure: one click shows the stuck operation, in the chart and the table', async () => {
+  it('a linearizability failure: one click shows the stuck operation, in the chart and the table', async function () {
+    this.timeout(240_000); // the replay comes first, on a loaded machine too
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -113,11 +114,11 @@ describe('the HTML report in a real browser', function () {
     expect(await page.locator('rect.op-stuck').count()).to.equal(1);
     // Fault labels never overlap one another.
     await page.click('#fit');
-    const boxes: { left: number; right: number }[] = [];
-    for (const label of await page.locator('.band-label').all()) {
-      const b = await label.boundingBox();
-      if (b !== null) boxes.push({ left: b.x, right: b.x + b.width });
-    }
+    const boxes = JSON.parse(
+      await page.evaluate<string>(
+        "JSON.stringify([...document.querySelectorAll('.band-label')].map((e) => { const b = e.getBoundingClientRect(); return { left: b.left, right: b.right }; }))",
+      ),
+    ) as { left: number; right: number }[];
     for (let i = 1; i < boxes.length; i++)
       expect((boxes[i] as { left: number }).left).to.be.at.least(
         (boxes[i - 1] as { right: number }).right,

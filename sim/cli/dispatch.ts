@@ -1,13 +1,6 @@
-import { benchCommand } from './bench.js';
 import { UsageError } from './args.js';
-import { CHECK_HELP, checkCommand } from './check.js';
-import { FUZZ_HELP, fuzzCommand } from './fuzz.js';
-import { MUTANTS_HELP, mutantsCommand } from './mutants.js';
+import { BENCH_HELP, CHECK_HELP, FUZZ_HELP, MUTANTS_HELP, REPLAY_HELP, RUN_HELP } from './help.js';
 import { removeTemporaries } from './output.js';
-import { REPLAY_HELP, replayCommand } from './replay.js';
-import { RUN_HELP, runCommand } from './run.js';
-
-const BENCH_HELP = 'raftsim bench [--json] [--quick]';
 
 /** Each command's one-line synopsis, for `raftsim <command> --help`. */
 const HELP: Readonly<Record<string, string>> = {
@@ -33,13 +26,16 @@ durations take a unit: 500ms, 20s, 2m; an output path of - means standard output
 exit codes: 0 ok, 1 a check failed, 2 bad usage or input, 3 no verdict (out of budget),
   4 internal error, 130 interrupted by Ctrl-C with no failure found`;
 
-const COMMANDS: Readonly<Record<string, (argv: string[]) => number | Promise<number>>> = {
-  fuzz: fuzzCommand,
-  run: runCommand,
-  replay: replayCommand,
-  check: checkCommand,
-  mutants: mutantsCommand,
-  bench: benchCommand,
+type Command = (argv: string[]) => number | Promise<number>;
+
+/** Each command, loaded when it runs: a bad command line is answered without loading them. */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  fuzz: async () => (await import('./fuzz.js')).fuzzCommand,
+  run: async () => (await import('./run.js')).runCommand,
+  replay: async () => (await import('./replay.js')).replayCommand,
+  check: async () => (await import('./check.js')).checkCommand,
+  mutants: async () => (await import('./mutants.js')).mutantsCommand,
+  bench: async () => (await import('./bench.js')).benchCommand,
 };
 
 async function dispatch(argv: readonly string[]): Promise<number> {
@@ -50,12 +46,13 @@ async function dispatch(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (command === undefined) throw new UsageError(`unknown command "${name}" (try raftsim --help)`);
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (load === undefined) throw new UsageError(`unknown command "${name}" (try raftsim --help)`);
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`usage: ${HELP[name] ?? name}\n(see README.md, "Using it")\n`);
     return 0;
   }
+  const command = await load();
   return command(rest);
 }
 

@@ -27,9 +27,6 @@ import { EXIT_INTERRUPTED, Interrupt } from './interrupt.js';
 import { checkOutputDir, printJson } from './output.js';
 import { DEFAULT_SHRINK_SECONDS, shrinkSeed, type ShrinkResult } from './shrink.js';
 
-export const FUZZ_HELP =
-  'raftsim fuzz [--runs N | --time 60s] [--seed N] [--nodes 3..7] [--mode schedule|swarm] [--workers N] [--shard i/n] [--mutant Z10] [--shrink-budget 300] [--shrink-time 60s] [--reports dir] [--json]';
-
 export function parseShard(text: string | undefined): Shard {
   if (text === undefined) return { index: 1, count: 1 };
   const match = /^(\d+)\/(\d+)$/.exec(text);

@@ -10,9 +10,6 @@ import { parseMode, parseShrinkLimits, report, shrinkWithProgress } from './fuzz
 import { EXIT_INTERRUPTED, Interrupt } from './interrupt.js';
 import { checkOutputDir, printJson, writeFileAtomic } from './output.js';
 
-export const MUTANTS_HELP =
-  'raftsim mutants [--time-per-mutant 30s] [--only Z03,Z10] [--mode swarm|schedule] [--seed N] [--workers N] [--shrink-budget 300] [--shrink-time 60s] [--save-repros dir] [--reports dir] [--json]';
-
 interface Row {
   readonly name: MutantId;
   readonly description: string;

@@ -1,3 +1,4 @@
+import { REPLAY_HELP } from './help.js';
 import { readFileSync } from 'node:fs';
 import { parseRepro, type Repro } from '../fuzz/repro.js';
 import { runTraced, traceLines } from '../fuzz/report.js';
@@ -7,9 +8,6 @@ import { noPositionals, parseFlags, UsageError } from './args.js';
 import { FormatError } from '../format/kit.js';
 import { checkOutput, printJson, writeOutput } from './output.js';
 import { exitCodeOf } from './run.js';
-
-export const REPLAY_HELP =
-  'raftsim replay <repro.json> [--trace out.ndjson|-] [--html out.html|-] [--expect-same-trace] [--json]';
 
 export function readRepro(path: string): Repro {
   let text: string;

@@ -1,3 +1,4 @@
+import { RUN_HELP } from './help.js';
 import { describeFault, type TimedFault } from '../nemesis.js';
 import { PROFILE_NAMES, profileByName, type NetworkProfile } from '../profiles.js';
 import { Streams } from '../random.js';
@@ -19,9 +20,6 @@ import {
 import { historyDocument } from '../fuzz/report.js';
 import { checkOutput, printJson, writeOutput, type OutputTarget } from './output.js';
 import type { MutantId } from '../../raft/mutants.js';
-
-export const RUN_HELP =
-  'raftsim run --seed N [--nodes 3..7] [--clerks 3] [--time 20s] [--profile unreliable] [--mutant Z10] [--trace out.ndjson|-] [--history out.json|-] [--json]';
 
 /** Exit code of a run's verdict (DESIGN §6). */
 export function exitCodeOf(verdict: KvRunResult['verdict']): number {

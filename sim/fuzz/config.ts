@@ -25,7 +25,7 @@ export interface FuzzConfig {
    * Raft options the fuzzer varies: small batches make partial AppendEntries common, and the
    * backup policy decides whether followers hear entries they already hold again.
    */
-  readonly raft?: { readonly maxEntriesPerAppend: number; readonly backup?: BackupPolicy };
+  readonly raft?: { readonly maxEntriesPerAppend?: number; readonly backup?: BackupPolicy };
   /** A deliberately broken Raft to run instead of the correct one. */
   readonly mutant?: MutantId;
   /** In swarm mode, the fault vector the seed drew (printed with it). */

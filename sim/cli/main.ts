@@ -1,13 +1,11 @@
 #!/usr/bin/env node
-import { benchCommand } from './bench.js';
+import { BENCH_HELP, benchCommand } from './bench.js';
 import { UsageError } from './args.js';
 import { CHECK_HELP, checkCommand } from './check.js';
 import { FUZZ_HELP, fuzzCommand } from './fuzz.js';
 import { MUTANTS_HELP, mutantsCommand } from './mutants.js';
 import { REPLAY_HELP, replayCommand } from './replay.js';
 import { RUN_HELP, runCommand } from './run.js';
-
-const BENCH_HELP = 'raftsim bench [--json] [--quick]';
 
 /** Each command's one-line synopsis, for `raftsim <command> --help`. */
 const HELP: Readonly<Record<string, string>> = {

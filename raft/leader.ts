@@ -202,9 +202,11 @@ function fastBackupTarget(core: Core, reply: AppendEntriesRejected): number {
  */
 function maybeAdvanceCommit(core: Core): void {
   const state = leaderState(core);
-  const matches = core.peers.map((peer) => (state.progress[peer] as Progress).matchIndex);
+  const matches = matchScratch;
+  matches.length = 0;
+  for (const peer of core.peers) matches.push((state.progress[peer] as Progress).matchIndex);
   matches.push(core.log.lastIndex);
-  matches.sort((a, b) => b - a);
+  sortDescending(matches);
   // mutant Z11: the most common matchIndex (ties to the highest), not the majority's.
   const candidate =
     core.mutant === 'Z11' ? modeOf(matches) : (matches[Math.floor(core.nodes / 2)] as LogIndex);
@@ -213,6 +215,25 @@ function maybeAdvanceCommit(core: Core): void {
   if (core.mutant !== 'Z10' && core.log.termAt(candidate) !== core.currentTerm) return;
   core.commitThrough(candidate);
   if (core.peers.length > 0) scheduleReplicate(core); // tell the followers soon
+}
+
+/**
+ * The match indexes maybeAdvanceCommit ranks, reused from call to call (it runs on every
+ * acknowledgement, synchronously, and keeps nothing): no array per call.
+ */
+const matchScratch: LogIndex[] = [];
+
+/** Insertion sort, highest first: a cluster's handful of values, without sort()'s allocations. */
+function sortDescending(values: LogIndex[]): void {
+  for (let i = 1; i < values.length; i++) {
+    const value = values[i] as LogIndex;
+    let j = i - 1;
+    while (j >= 0 && (values[j] as LogIndex) < value) {
+      values[j + 1] = values[j] as LogIndex;
+      j--;
+    }
+    values[j + 1] = value;
+  }
 }
 
 /** Mutant Z11's quorum: the value most often seen; the first (highest) of a tie. */

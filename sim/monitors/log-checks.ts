@@ -108,8 +108,17 @@ export class GhostCommit {
   private quorumIndex(term: number): number {
     const indexes = this.scratch;
     indexes.length = 0;
-    for (const held of this.held) indexes.push(held.get(term) ?? 0);
-    indexes.sort((a, b) => b - a);
+    for (const held of this.held) {
+      // Insertion, highest first (a handful of values; sort() would allocate on every call).
+      const value = held.get(term) ?? 0;
+      let at = indexes.length;
+      indexes.push(value);
+      while (at > 0 && (indexes[at - 1] as number) < value) {
+        indexes[at] = indexes[at - 1] as number;
+        at--;
+      }
+      indexes[at] = value;
+    }
     return indexes[this.majority - 1] ?? 0;
   }
 

@@ -202,14 +202,17 @@ function fastBackupTarget(core: Core, reply: AppendEntriesRejected): number {
  */
 function maybeAdvanceCommit(core: Core): void {
   const state = leaderState(core);
+  // Filled by index, never emptied: `length = 0` would free the array's storage every time.
   const matches = matchScratch;
-  matches.length = 0;
-  for (const peer of core.peers) matches.push((state.progress[peer] as Progress).matchIndex);
-  matches.push(core.log.lastIndex);
-  sortDescending(matches);
+  let count = 0;
+  for (const peer of core.peers) matches[count++] = (state.progress[peer] as Progress).matchIndex;
+  matches[count++] = core.log.lastIndex;
+  sortDescending(matches, count);
   // mutant Z11: the most common matchIndex (ties to the highest), not the majority's.
   const candidate =
-    core.mutant === 'Z11' ? modeOf(matches) : (matches[Math.floor(core.nodes / 2)] as LogIndex);
+    core.mutant === 'Z11'
+      ? modeOf(matches.slice(0, count))
+      : (matches[Math.floor(core.nodes / 2)] as LogIndex);
   if (candidate <= core.commitIndex) return;
   // mutant Z10: an entry of an earlier term commits by counting replicas (Figure 8).
   if (core.mutant !== 'Z10' && core.log.termAt(candidate) !== core.currentTerm) return;
@@ -224,8 +227,8 @@ function maybeAdvanceCommit(core: Core): void {
 const matchScratch: LogIndex[] = [];
 
 /** Insertion sort, highest first: a cluster's handful of values, without sort()'s allocations. */
-function sortDescending(values: LogIndex[]): void {
-  for (let i = 1; i < values.length; i++) {
+function sortDescending(values: LogIndex[], count: number): void {
+  for (let i = 1; i < count; i++) {
     const value = values[i] as LogIndex;
     let j = i - 1;
     while (j >= 0 && (values[j] as LogIndex) < value) {

@@ -62,6 +62,14 @@ const CRC_BYTES = 4;
 const TRAILER = new Uint8Array(TRAILER_BYTES);
 const TRAILER_VIEW = new DataView(TRAILER.buffer);
 
+/** A 32-bit unsigned integer, little-endian, at `at`. */
+function putUint32(out: Uint8Array, at: number, value: number): void {
+  out[at] = value & 0xff;
+  out[at + 1] = (value >>> 8) & 0xff;
+  out[at + 2] = (value >>> 16) & 0xff;
+  out[at + 3] = (value >>> 24) & 0xff;
+}
+
 export function encodeState(state: PersistentState, snapshot: Uint8Array): Uint8Array {
   return new StateEncoder().encode(state, snapshot);
 }
@@ -89,16 +97,15 @@ export class StateEncoder {
       this.snapshot = snapshot;
       this.snapshotCrc = crc32(snapshot);
     }
-    const log = this.encoded.view();
-    const total = HEADER_BYTES + log.length + TRAILER_BYTES + CRC_BYTES;
+    const logBytes = this.encoded.length;
+    const total = HEADER_BYTES + logBytes + TRAILER_BYTES + CRC_BYTES;
     const out = allocate(total);
     out[0] = MAGIC_0;
     out[1] = MAGIC_1;
     out[2] = STATE_FORMAT_VERSION;
-    TRAILER_VIEW.setUint32(0, total, true);
-    out.set(TRAILER.subarray(0, 4), 3);
-    out.set(log, HEADER_BYTES);
-    TRAILER_VIEW.setUint32(0, log.length, true);
+    putUint32(out, 3, total);
+    this.encoded.copyTo(out, HEADER_BYTES);
+    TRAILER_VIEW.setUint32(0, logBytes, true);
     TRAILER_VIEW.setUint32(4, state.entries.length, true);
     TRAILER_VIEW.setUint32(8, state.votedFor === null ? 0 : state.votedFor + 1, true);
     TRAILER_VIEW.setUint32(12, snapshot.length, true);
@@ -106,12 +113,11 @@ export class StateEncoder {
     TRAILER_VIEW.setFloat64(20, state.currentTerm, true);
     TRAILER_VIEW.setFloat64(28, state.snapshotIndex, true);
     TRAILER_VIEW.setFloat64(36, state.snapshotTerm, true);
-    const at = HEADER_BYTES + log.length;
+    const at = HEADER_BYTES + logBytes;
     out.set(TRAILER, at);
     const logCrc = this.crcs.length === 0 ? CRC_START : (this.crcs[this.crcs.length - 1] as number);
     const crc = crcFinish(crcUpdate(logCrc, out, at, at + TRAILER_BYTES));
-    TRAILER_VIEW.setUint32(0, crc, true);
-    out.set(TRAILER.subarray(0, CRC_BYTES), at + TRAILER_BYTES);
+    putUint32(out, at + TRAILER_BYTES, crc);
     return out;
   }
 
@@ -132,7 +138,7 @@ export class StateEncoder {
       const from = this.encoded.length;
       this.encoded.varint(entry.term);
       this.encoded.bytes(entry.command);
-      crc = crcUpdate(crc, this.encoded.view(), from, this.encoded.length);
+      crc = this.encoded.crcFrom(crc, from);
       this.entries.push(entry);
       this.ends.push(this.encoded.length);
       this.crcs.push(crc);

@@ -35,6 +35,8 @@ export interface FuzzRate {
   readonly seconds: number;
   readonly perSecond: number;
   readonly unknown: number;
+  /** From the start to the first seed's outcome: with workers, the pool's start-up is in it. */
+  readonly firstSeconds: number;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function fuzzRate(
   seedOptions: SeedOptions = { mode: 'swarm', shrink: false },
 ): Promise<FuzzRate> {
   const start = performance.now();
+  let first: number | null = null;
   const result = await runCampaign({
     baseSeed,
     runs,
@@ -57,6 +60,9 @@ export async function fuzzRate(
     shard: { index: 1, count: 1 },
     seed: seedOptions,
     interrupted: () => false,
+    onOutcome: () => {
+      first ??= performance.now();
+    },
   });
   const seconds = (performance.now() - start) / 1000;
   const failure = result.failure;
@@ -69,7 +75,14 @@ export async function fuzzRate(
         (seedOptions.mutant === undefined ? '' : ` --mutant ${seedOptions.mutant}`),
     );
   }
-  return { runs: result.runs, seconds, perSecond: result.runs / seconds, unknown: result.unknown };
+  const firstSeconds = ((first ?? performance.now()) - start) / 1000;
+  return {
+    runs: result.runs,
+    seconds,
+    perSecond: result.runs / seconds,
+    unknown: result.unknown,
+    firstSeconds,
+  };
 }
 
 /** Swarm fuzzing on one core and on two worker threads, interleaved, over the same seeds. */
@@ -91,10 +104,18 @@ export const fuzzSuite: BenchSuite = {
       `fuzz seeds/s, 1 and 2 workers:      ${fmtSpread(one, 1)} / ${fmtSpread(two, 1)} ` +
         `(${fmtSpread(ratio, 2)}x), ${seeds} seeds each${unknown > 0 ? `, ${fmt(unknown)} unknown` : ''}`,
     );
+    const firstOne = spreadBy(samples, (s) => s.one.firstSeconds);
+    const firstTwo = spreadBy(samples, (s) => s.two.firstSeconds);
+    log(
+      `  first outcome after (s):          ${fmtSpread(firstOne, 2)} on the main thread, ` +
+        `${fmtSpread(firstTwo, 2)} with 2 workers (their start-up)`,
+    );
     return {
       fuzzSeedsPerSecond1: one,
       fuzzSeedsPerSecond2: two,
       fuzzWorkerRatio: ratio,
+      fuzzFirstSeedSeconds1: firstOne,
+      fuzzFirstSeedSeconds2: firstTwo,
       fuzzSeeds: seeds,
       fuzzUnknownSeeds: unknown,
     };

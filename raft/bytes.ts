@@ -132,8 +132,27 @@ export class ByteWriter {
   /** The bytes written so far, as a fresh array the caller owns. */
   finish(): Uint8Array {
     const out = allocate(this.used);
-    out.set(this.buffer.subarray(0, this.used));
+    this.copyTo(out, 0);
     return out;
+  }
+
+  /**
+   * Copies the bytes written so far into `out` at `at`. Short runs (most messages) go byte by
+   * byte: a subarray for set() would be one more object per message.
+   */
+  copyTo(out: Uint8Array, at: number): void {
+    const used = this.used;
+    if (used > 64) {
+      out.set(this.buffer.subarray(0, used), at);
+      return;
+    }
+    const buffer = this.buffer;
+    for (let i = 0; i < used; i++) out[at + i] = buffer[i] as number;
+  }
+
+  /** crcUpdate over the bytes written from `from` on. */
+  crcFrom(crc: number, from: number): number {
+    return crcUpdate(crc, this.buffer, from, this.used);
   }
 
   private reserve(extra: number): void {

@@ -1,7 +1,7 @@
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import { assert, unreachable } from './assert.js';
+import { assert, fail, unreachable } from './assert.js';
 import type { Effect } from './contract.js';
 import { RaftLog } from './log.js';
 import type { RaftMessage } from './messages.js';
@@ -139,7 +139,7 @@ export class Core {
   }
 
   send(to: NodeId, message: RaftMessage): void {
-    assert(to !== this.id, `node ${this.id} sends to itself`);
+    if (to === this.id) fail(`node ${this.id} sends to itself`);
     this.flushPersist();
     this.out.push({ kind: 'send', to, message });
   }
@@ -194,10 +194,8 @@ export class Core {
 
   /** §5.1: a higher term makes any node a follower of it; `leader` if it is already known. */
   becomeFollower(newTerm: Term, leader: NodeId | null): void {
-    assert(
-      newTerm >= this.currentTerm,
-      `becomeFollower(${newTerm}) below term ${this.currentTerm}`,
-    );
+    if (newTerm < this.currentTerm)
+      fail(`becomeFollower(${newTerm}) below term ${this.currentTerm}`);
     const before = this.role.kind;
     if (newTerm > this.currentTerm) {
       this.currentTerm = newTerm;
@@ -215,7 +213,7 @@ export class Core {
 
   /** §5.2: a new term, a vote for itself, and a fresh election timeout. */
   becomeCandidate(): void {
-    assert(this.role.kind !== 'leader', `leader ${this.id} starts an election`);
+    if (this.role.kind === 'leader') fail(`leader ${this.id} starts an election`);
     this.currentTerm = term(this.currentTerm + 1);
     this.votedFor = this.id;
     this.role = { kind: 'candidate', votes: new Set([this.id]) };
@@ -225,8 +223,8 @@ export class Core {
 
   /** §5.2: won the election. nextIndex starts after the leader's log (Figure 2). */
   becomeLeader(): void {
-    assert(this.role.kind === 'candidate', `becomeLeader from ${this.role.kind}`);
-    assert(this.votedFor === this.id, `leader ${this.id} did not vote for itself`);
+    if (this.role.kind !== 'candidate') fail(`becomeLeader from ${this.role.kind}`);
+    if (this.votedFor !== this.id) fail(`leader ${this.id} did not vote for itself`);
     // mutant Z01: the candidate trusts its own miscount, so this check is not made.
     if (this.mutant !== 'Z01') {
       assert(this.hasMajority(this.role.votes.size), `leader without a majority of votes`);
@@ -244,7 +242,7 @@ export class Core {
   }
 
   armElectionTimer(): void {
-    assert(this.role.kind !== 'leader', `leader ${this.id} arms an election timer`);
+    if (this.role.kind === 'leader') fail(`leader ${this.id} arms an election timer`);
     const { electionTimeoutMinMicros: min, electionTimeoutMaxMicros: max } = this.options;
     this.setTimer(ELECTION_TIMER, uniformInt(this.rng, min, max));
   }
@@ -257,7 +255,7 @@ export class Core {
 
   /** Raises commitIndex (never lowers it) and applies every newly committed entry in order. */
   commitThrough(index: LogIndex): void {
-    assert(index <= this.log.lastIndex, `commit ${index} past the log end ${this.log.lastIndex}`);
+    if (index > this.log.lastIndex) fail(`commit ${index} past the log end ${this.log.lastIndex}`);
     if (index <= this.commitIndex) return;
     this.commitIndex = index;
     // mutant Z18: only the newly committed last entry is applied; those before it are skipped.
@@ -265,10 +263,8 @@ export class Core {
     while (this.lastApplied < this.commitIndex) {
       const next = logIndex(this.lastApplied + 1);
       const entry = this.log.entry(next);
-      assert(
-        entry !== undefined,
-        `apply ${next}: entry missing (snapshot ${this.log.snapshotIndex})`,
-      );
+      if (entry === undefined)
+        fail(`apply ${next}: entry missing (snapshot ${this.log.snapshotIndex})`);
       this.lastApplied = next;
       this.apply({
         commandValid: true,
@@ -287,10 +283,8 @@ export class Core {
   installSnapshot(index: LogIndex, snapshotTerm: Term, data: Uint8Array): void {
     // mutant Z15: any snapshot is installed, so this check is not made.
     if (this.mutant !== 'Z15') {
-      assert(
-        index > this.commitIndex,
-        `snapshot ${index} does not pass commit ${this.commitIndex}`,
-      );
+      if (index <= this.commitIndex)
+        fail(`snapshot ${index} does not pass commit ${this.commitIndex}`);
     }
     if (this.log.termAt(index) === snapshotTerm) this.log.compactThrough(index);
     else this.log.resetTo(index, snapshotTerm);
@@ -309,7 +303,7 @@ export class Core {
 
   /** The service's own snapshot through `index` (already applied): trim the log to it. */
   compact(index: LogIndex, data: Uint8Array): void {
-    assert(index <= this.lastApplied, `compact ${index} past lastApplied ${this.lastApplied}`);
+    if (index > this.lastApplied) fail(`compact ${index} past lastApplied ${this.lastApplied}`);
     // mutant Z16: an off-by-one records the term after `index` (the current term at the end).
     const slipped =
       this.mutant === 'Z16' ? (this.log.termAt(index + 1) ?? this.currentTerm) : undefined;
@@ -326,17 +320,19 @@ export class Core {
   /** Restates the invariants written beside the fields; called after every input. */
   checkInvariants(): void {
     const { log } = this;
-    assert(log.snapshotIndex <= this.lastApplied, `snapshot ${log.snapshotIndex} > lastApplied`);
-    assert(this.lastApplied <= this.commitIndex, `lastApplied ${this.lastApplied} > commit`);
-    assert(this.commitIndex <= log.lastIndex, `commit ${this.commitIndex} > last ${log.lastIndex}`);
-    assert(log.lastTerm <= this.currentTerm, `log term ${log.lastTerm} > term ${this.currentTerm}`);
+    if (log.snapshotIndex > this.lastApplied) fail(`snapshot ${log.snapshotIndex} > lastApplied`);
+    if (this.lastApplied > this.commitIndex) fail(`lastApplied ${this.lastApplied} > commit`);
+    if (this.commitIndex > log.lastIndex)
+      fail(`commit ${this.commitIndex} > last ${log.lastIndex}`);
+    if (log.lastTerm > this.currentTerm)
+      fail(`log term ${log.lastTerm} > term ${this.currentTerm}`);
     const role = this.role;
     switch (role.kind) {
       case 'follower':
         return;
       case 'candidate':
       case 'leader':
-        assert(this.votedFor === this.id, `${role.kind} ${this.id} voted for ${this.votedFor}`);
+        if (this.votedFor !== this.id) fail(`${role.kind} ${this.id} voted for ${this.votedFor}`);
         return;
       default:
         unreachable(role);

@@ -1,4 +1,4 @@
-import { assert, unreachable } from './assert.js';
+import { fail, unreachable } from './assert.js';
 import type { Core } from './core.js';
 import type { AppendEntries, InstallSnapshot, RaftMessage } from './messages.js';
 import { type Entry, type LogIndex, type NodeId, type Term, logIndex, term } from './types.js';
@@ -29,13 +29,11 @@ export function stepFollower(core: Core, from: NodeId, message: RaftMessage): vo
 
 /** The leader of this term spoke: remember it and push the election timeout back (§5.2). */
 function hearFromLeader(core: Core, from: NodeId): void {
-  assert(core.role.kind === 'follower', `${core.role.kind} handles a leader's message`);
+  if (core.role.kind !== 'follower') fail(`${core.role.kind} handles a leader's message`);
   const known = core.role.leader;
   // §5.2 election safety: one leader per term, so a second one means a broken peer.
-  assert(
-    known === null || known === from,
-    `term ${core.currentTerm}: leaders ${known} and ${from}`,
-  );
+  if (known !== null && known !== from)
+    fail(`term ${core.currentTerm}: leaders ${known} and ${from}`);
   core.role.leader = from;
   core.armElectionTimer();
 }
@@ -101,7 +99,7 @@ function mergeEntries(core: Core, prevIndex: LogIndex, entries: readonly Entry[]
     if (existing === entry.term) continue;
     if (existing !== undefined) {
       // §5.4 state machine safety: committed entries are never replaced.
-      assert(index > core.commitIndex, `conflict at committed index ${index} from the leader`);
+      if (index <= core.commitIndex) fail(`conflict at committed index ${index} from the leader`);
       log.truncateAfter(logIndex(index - 1));
     }
     log.append(entries.slice(k));
@@ -121,7 +119,7 @@ function rejectAppend(
   const xLen = logIndex(log.lastIndex + 1);
   const conflict = ourTerm !== undefined;
   // A conflict at the snapshot's own index would mean a committed entry differs: impossible.
-  assert(!conflict || checkedIndex > log.snapshotIndex, `conflict at snapshot ${checkedIndex}`);
+  if (conflict && checkedIndex <= log.snapshotIndex) fail(`conflict at snapshot ${checkedIndex}`);
   core.send(from, {
     type: 'AppendEntriesReply',
     term: core.currentTerm,

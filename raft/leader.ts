@@ -1,4 +1,4 @@
-import { assert, unreachable } from './assert.js';
+import { fail, unreachable } from './assert.js';
 import {
   type Core,
   HEARTBEAT_TIMER,
@@ -13,13 +13,13 @@ import { handleRequestVote } from './vote.js';
 type LeaderState = Extract<Core['role'], { kind: 'leader' }>;
 
 function leaderState(core: Core): LeaderState {
-  assert(core.role.kind === 'leader', `node ${core.id} acts as leader while ${core.role.kind}`);
+  if (core.role.kind !== 'leader') fail(`node ${core.id} acts as leader while ${core.role.kind}`);
   return core.role;
 }
 
 function progressOf(core: Core, peer: NodeId): Progress {
   const progress = leaderState(core).progress[peer];
-  assert(progress !== undefined && peer !== core.id, `no progress for node ${peer}`);
+  if (progress === undefined || peer === core.id) fail(`no progress for node ${peer}`);
   return progress;
 }
 
@@ -46,10 +46,7 @@ export function stepLeader(core: Core, from: NodeId, message: RaftMessage): void
     case 'AppendEntries':
     case 'InstallSnapshot':
       // §5.2 election safety: no other leader can exist in this node's term.
-      assert(
-        false,
-        `leader ${core.id} of term ${core.currentTerm} got ${message.type} from ${from}`,
-      );
+      fail(`leader ${core.id} of term ${core.currentTerm} got ${message.type} from ${from}`);
       return;
     default:
       unreachable(message);
@@ -108,10 +105,8 @@ function sendAppend(core: Core, peer: NodeId): void {
   }
   const prevLogIndex = logIndex(progress.nextIndex - 1);
   const prevLogTerm = log.termAt(prevLogIndex);
-  assert(
-    prevLogTerm !== undefined,
-    `nextIndex ${progress.nextIndex} past the log ${log.lastIndex}`,
-  );
+  if (prevLogTerm === undefined)
+    fail(`nextIndex ${progress.nextIndex} past the log ${log.lastIndex}`);
   const entries = log.slice(progress.nextIndex, core.options.maxEntriesPerAppend);
   const leaderCommit = core.commitIndex;
   core.send(peer, {
@@ -146,7 +141,7 @@ function handleAppendReply(core: Core, from: NodeId, reply: AppendEntriesReply):
 /** The follower's log matches through `matchIndex`: count it towards commitment (§5.3). */
 function acknowledge(core: Core, from: NodeId, matchIndex: LogIndex): void {
   const progress = progressOf(core, from);
-  assert(matchIndex <= core.log.lastIndex, `node ${from} matches ${matchIndex}, past our log`);
+  if (matchIndex > core.log.lastIndex) fail(`node ${from} matches ${matchIndex}, past our log`);
   if (matchIndex <= progress.matchIndex) return; // late or duplicated: nothing new
   progress.matchIndex = matchIndex;
   progress.rejectedFloor = NO_REJECTION;
@@ -202,17 +197,41 @@ function fastBackupTarget(core: Core, reply: AppendEntriesRejected): number {
  */
 function maybeAdvanceCommit(core: Core): void {
   const state = leaderState(core);
-  const matches = core.peers.map((peer) => (state.progress[peer] as Progress).matchIndex);
-  matches.push(core.log.lastIndex);
-  matches.sort((a, b) => b - a);
+  // Filled by index, never emptied: `length = 0` would free the array's storage every time.
+  const matches = matchScratch;
+  let count = 0;
+  for (const peer of core.peers) matches[count++] = (state.progress[peer] as Progress).matchIndex;
+  matches[count++] = core.log.lastIndex;
+  sortDescending(matches, count);
   // mutant Z11: the most common matchIndex (ties to the highest), not the majority's.
   const candidate =
-    core.mutant === 'Z11' ? modeOf(matches) : (matches[Math.floor(core.nodes / 2)] as LogIndex);
+    core.mutant === 'Z11'
+      ? modeOf(matches.slice(0, count))
+      : (matches[Math.floor(core.nodes / 2)] as LogIndex);
   if (candidate <= core.commitIndex) return;
   // mutant Z10: an entry of an earlier term commits by counting replicas (Figure 8).
   if (core.mutant !== 'Z10' && core.log.termAt(candidate) !== core.currentTerm) return;
   core.commitThrough(candidate);
   if (core.peers.length > 0) scheduleReplicate(core); // tell the followers soon
+}
+
+/**
+ * The match indexes maybeAdvanceCommit ranks, reused from call to call (it runs on every
+ * acknowledgement, synchronously, and keeps nothing): no array per call.
+ */
+const matchScratch: LogIndex[] = [];
+
+/** Insertion sort, highest first: a cluster's handful of values, without sort()'s allocations. */
+function sortDescending(values: LogIndex[], count: number): void {
+  for (let i = 1; i < count; i++) {
+    const value = values[i] as LogIndex;
+    let j = i - 1;
+    while (j >= 0 && (values[j] as LogIndex) < value) {
+      values[j + 1] = values[j] as LogIndex;
+      j--;
+    }
+    values[j + 1] = value;
+  }
 }
 
 /** Mutant Z11's quorum: the value most often seen; the first (highest) of a tie. */

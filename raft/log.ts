@@ -1,4 +1,4 @@
-import { assert } from './assert.js';
+import { fail } from './assert.js';
 import { type Entry, type LogIndex, type Term, logIndex } from './types.js';
 
 /**
@@ -79,8 +79,8 @@ export class RaftLog {
 
   /** Up to `max` entries starting at `from`, which must follow the snapshot. */
   slice(from: LogIndex, max: number): Entry[] {
-    assert(from > this.snapshotIndexValue, `slice from ${from}: inside the snapshot`);
-    assert(max >= 0, `slice of ${max} entries`);
+    if (from <= this.snapshotIndexValue) fail(`slice from ${from}: inside the snapshot`);
+    if (!(max >= 0)) fail(`slice of ${max} entries`);
     const start = from - this.snapshotIndexValue - 1;
     return this.entries.slice(start, start + max);
   }
@@ -93,7 +93,7 @@ export class RaftLog {
   append(entries: readonly Entry[]): void {
     if (entries.length > 0) this.changedFrom = Math.min(this.changedFrom, this.lastIndex + 1);
     for (const entry of entries) {
-      assert(entry.term >= this.lastTerm, `append term ${entry.term} after ${this.lastTerm}`);
+      if (entry.term < this.lastTerm) fail(`append term ${entry.term} after ${this.lastTerm}`);
       this.entries.push(entry);
     }
     if (entries.length > 0) this.versionValue++;
@@ -101,8 +101,8 @@ export class RaftLog {
 
   /** Discards every entry after `index` (a conflict with the leader's log). */
   truncateAfter(index: LogIndex): void {
-    assert(index >= this.snapshotIndexValue, `truncate at ${index}: inside the snapshot`);
-    assert(index < this.lastIndex, `truncate at ${index}: nothing after it`);
+    if (index < this.snapshotIndexValue) fail(`truncate at ${index}: inside the snapshot`);
+    if (index >= this.lastIndex) fail(`truncate at ${index}: nothing after it`);
     this.entries.length = index - this.snapshotIndexValue;
     this.changedFrom = Math.min(this.changedFrom, index + 1);
     this.versionValue++;
@@ -114,8 +114,9 @@ export class RaftLog {
    */
   compactThrough(index: LogIndex, recordedTerm?: Term): void {
     const lastTerm = this.termAt(index);
-    assert(index > this.snapshotIndexValue, `compact to ${index}: not past ${this.snapshotIndex}`);
-    assert(lastTerm !== undefined, `compact to ${index}: past the end ${this.lastIndex}`);
+    if (index <= this.snapshotIndexValue)
+      fail(`compact to ${index}: not past ${this.snapshotIndex}`);
+    if (lastTerm === undefined) fail(`compact to ${index}: past the end ${this.lastIndex}`);
     this.entries = this.entries.slice(index - this.snapshotIndexValue);
     this.snapshotIndexValue = index;
     this.snapshotTermValue = recordedTerm ?? lastTerm;
@@ -124,7 +125,7 @@ export class RaftLog {
 
   /** A leader's snapshot replaces a log that does not contain its last entry: start over. */
   resetTo(snapshotIndex: LogIndex, snapshotTerm: Term): void {
-    assert(snapshotIndex > this.snapshotIndexValue, `reset to ${snapshotIndex}: not forward`);
+    if (snapshotIndex <= this.snapshotIndexValue) fail(`reset to ${snapshotIndex}: not forward`);
     this.changedFrom = Math.min(this.changedFrom, this.snapshotIndexValue + 1);
     this.entries = [];
     this.snapshotIndexValue = snapshotIndex;
@@ -138,7 +139,7 @@ export class RaftLog {
    */
   firstIndexOfTermAt(at: LogIndex): LogIndex {
     const wanted = this.termAt(at);
-    assert(wanted !== undefined, `firstIndexOfTermAt(${at}): no such entry`);
+    if (wanted === undefined) fail(`firstIndexOfTermAt(${at}): no such entry`);
     let index: number = at;
     while (index - 1 > this.snapshotIndexValue && this.termAt(index - 1) === wanted) index--;
     return logIndex(Math.max(index, this.snapshotIndexValue + 1));

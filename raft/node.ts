@@ -1,4 +1,4 @@
-import { assert, unreachable } from './assert.js';
+import { fail, unreachable } from './assert.js';
 import type { BootContext, Instance } from './contract.js';
 import {
   Core,
@@ -83,7 +83,7 @@ export class RaftNode implements Instance<RaftMessage, ApplyMsg> {
 
   /** Arms the first election timeout. Every node boots as a follower (§5.2). */
   start(): readonly RaftEffect[] {
-    assert(!this.started, `node ${this.core.id} started twice`);
+    if (this.started) fail(`node ${this.core.id} started twice`);
     this.started = true;
     const core = this.core;
     core.note(`follower term ${core.currentTerm}`);

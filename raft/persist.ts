@@ -55,6 +55,21 @@ const HEADER_BYTES = 7;
 const TRAILER_BYTES = 5 * 4 + 3 * 8;
 const CRC_BYTES = 4;
 
+/**
+ * Where a save's fixed-width fields are laid out before being copied into place (saves are
+ * synchronous and never nested): no DataView per save.
+ */
+const TRAILER = new Uint8Array(TRAILER_BYTES);
+const TRAILER_VIEW = new DataView(TRAILER.buffer);
+
+/** A 32-bit unsigned integer, little-endian, at `at`. */
+function putUint32(out: Uint8Array, at: number, value: number): void {
+  out[at] = value & 0xff;
+  out[at + 1] = (value >>> 8) & 0xff;
+  out[at + 2] = (value >>> 16) & 0xff;
+  out[at + 3] = (value >>> 24) & 0xff;
+}
+
 export function encodeState(state: PersistentState, snapshot: Uint8Array): Uint8Array {
   return new StateEncoder().encode(state, snapshot);
 }
@@ -82,27 +97,27 @@ export class StateEncoder {
       this.snapshot = snapshot;
       this.snapshotCrc = crc32(snapshot);
     }
-    const log = this.encoded.view();
-    const total = HEADER_BYTES + log.length + TRAILER_BYTES + CRC_BYTES;
+    const logBytes = this.encoded.length;
+    const total = HEADER_BYTES + logBytes + TRAILER_BYTES + CRC_BYTES;
     const out = allocate(total);
-    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
     out[0] = MAGIC_0;
     out[1] = MAGIC_1;
     out[2] = STATE_FORMAT_VERSION;
-    view.setUint32(3, total, true);
-    out.set(log, HEADER_BYTES);
-    let at = HEADER_BYTES + log.length;
-    view.setUint32(at, log.length, true);
-    view.setUint32(at + 4, state.entries.length, true);
-    view.setUint32(at + 8, state.votedFor === null ? 0 : state.votedFor + 1, true);
-    view.setUint32(at + 12, snapshot.length, true);
-    view.setUint32(at + 16, this.snapshotCrc, true);
-    view.setFloat64(at + 20, state.currentTerm, true);
-    view.setFloat64(at + 28, state.snapshotIndex, true);
-    view.setFloat64(at + 36, state.snapshotTerm, true);
-    at += TRAILER_BYTES;
+    putUint32(out, 3, total);
+    this.encoded.copyTo(out, HEADER_BYTES);
+    TRAILER_VIEW.setUint32(0, logBytes, true);
+    TRAILER_VIEW.setUint32(4, state.entries.length, true);
+    TRAILER_VIEW.setUint32(8, state.votedFor === null ? 0 : state.votedFor + 1, true);
+    TRAILER_VIEW.setUint32(12, snapshot.length, true);
+    TRAILER_VIEW.setUint32(16, this.snapshotCrc, true);
+    TRAILER_VIEW.setFloat64(20, state.currentTerm, true);
+    TRAILER_VIEW.setFloat64(28, state.snapshotIndex, true);
+    TRAILER_VIEW.setFloat64(36, state.snapshotTerm, true);
+    const at = HEADER_BYTES + logBytes;
+    out.set(TRAILER, at);
     const logCrc = this.crcs.length === 0 ? CRC_START : (this.crcs[this.crcs.length - 1] as number);
-    view.setUint32(at, crcFinish(crcUpdate(logCrc, out, HEADER_BYTES + log.length, at)), true);
+    const crc = crcFinish(crcUpdate(logCrc, out, at, at + TRAILER_BYTES));
+    putUint32(out, at + TRAILER_BYTES, crc);
     return out;
   }
 
@@ -123,7 +138,7 @@ export class StateEncoder {
       const from = this.encoded.length;
       this.encoded.varint(entry.term);
       this.encoded.bytes(entry.command);
-      crc = crcUpdate(crc, this.encoded.view(), from, this.encoded.length);
+      crc = this.encoded.crcFrom(crc, from);
       this.entries.push(entry);
       this.ends.push(this.encoded.length);
       this.crcs.push(crc);

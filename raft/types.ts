@@ -1,4 +1,4 @@
-import { assert } from './assert.js';
+import { fail } from './assert.js';
 
 /**
  * Units and ids get their own types so that a term can never be passed where a log index is
@@ -9,10 +9,8 @@ export type LogIndex = number & { readonly __brand: 'LogIndex' };
 export type NodeId = number & { readonly __brand: 'NodeId' };
 
 function checkCount(kind: string, value: number): void {
-  assert(
-    Number.isSafeInteger(value) && value >= 0,
-    `${kind} must be an integer >= 0, got ${value}`,
-  );
+  if (!(Number.isSafeInteger(value) && value >= 0))
+    fail(`${kind} must be an integer >= 0, got ${value}`);
 }
 
 export function term(value: number): Term {

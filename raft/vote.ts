@@ -1,4 +1,4 @@
-import { assert } from './assert.js';
+import { fail } from './assert.js';
 import type { Core } from './core.js';
 import type { RequestVote } from './messages.js';
 import type { NodeId } from './types.js';
@@ -9,7 +9,7 @@ import type { NodeId } from './types.js';
  * log is at least as up to date. The vote is persisted before the reply leaves (Core.send).
  */
 export function handleRequestVote(core: Core, from: NodeId, request: RequestVote): void {
-  assert(request.term === core.currentTerm, `vote request of term ${request.term} not settled`);
+  if (request.term !== core.currentTerm) fail(`vote request of term ${request.term} not settled`);
   const granted = mayVoteFor(core, from, request);
   if (core.mutant === 'Z02') {
     // mutant Z02: the grant leaves first; the vote is recorded (and saved) only after it.
@@ -29,7 +29,7 @@ export function handleRequestVote(core: Core, from: NodeId, request: RequestVote
 function mayVoteFor(core: Core, from: NodeId, request: RequestVote): boolean {
   if (core.votedFor !== null && core.votedFor !== from) return false;
   // A candidate or leader of this term voted for itself, so only a follower gets here.
-  assert(core.role.kind === 'follower', `${core.role.kind} ${core.id} could vote for ${from}`);
+  if (core.role.kind !== 'follower') fail(`${core.role.kind} ${core.id} could vote for ${from}`);
   // mutant Z03: "up to date" judged by the candidate's current term instead of its last log term.
   if (core.mutant === 'Z03') return core.log.isBehindOrEqualTo(request.term, request.lastLogIndex);
   return core.log.isBehindOrEqualTo(request.lastLogTerm, request.lastLogIndex);

@@ -46,7 +46,7 @@ export class RandomStream {
 
   /** A uniformly chosen element of a non-empty array. */
   pick<T>(items: readonly T[]): T {
-    assert(items.length > 0, `pick from an empty array (stream ${this.name})`);
+    if (items.length <= 0) fail(`pick from an empty array (stream ${this.name})`);
     return items[uniformInt(this.rng, 0, items.length - 1)] as T;
   }
 

@@ -1,4 +1,4 @@
-import { assert, fail, unreachable } from './assert.js';
+import { fail, unreachable } from './assert.js';
 import { Host, type HostEnvironment, type HostObserver } from './host.js';
 import { describeFault, type FaultStep, type TimedFault } from './nemesis.js';
 import {
@@ -82,7 +82,8 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
   private readonly sentAt = new WeakMap<Uint8Array, number>();
 
   constructor(config: WorldConfig<M, A, I>) {
-    assert(config.nodes >= 1 && config.nodes < ENDPOINT_SPAN, `bad cluster size ${config.nodes}`);
+    if (!(config.nodes >= 1 && config.nodes < ENDPOINT_SPAN))
+      fail(`bad cluster size ${config.nodes}`);
     this.nodes = config.nodes;
     this.faultDomain = config.faultDomain ?? config.nodes;
     this.delivery = config.delivery ?? DEFAULT_DELIVERY;
@@ -173,7 +174,7 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
 
   host(node: number): Host<M, A, I> {
     const host = this.hosts[node];
-    assert(host !== undefined, `no node ${node} in a cluster of ${this.nodes}`);
+    if (host === undefined) fail(`no node ${node} in a cluster of ${this.nodes}`);
     return host;
   }
 
@@ -223,7 +224,7 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
         return;
       case 'profile': {
         const profile = profileByName(step.profile);
-        assert(profile !== undefined, `unknown network profile ${step.profile}`);
+        if (profile === undefined) fail(`unknown network profile ${step.profile}`);
         this.setProfile(profile);
         return;
       }
@@ -236,7 +237,7 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
         this.host(step.node).resume();
         return;
       case 'clock':
-        assert(step.ratePerMille > 0, `clock rate ${step.ratePerMille} per mille`);
+        if (!(step.ratePerMille > 0)) fail(`clock rate ${step.ratePerMille} per mille`);
         this.host(step.node).clockRatePerMille = step.ratePerMille;
         this.trace.record(
           this.scheduler.now,

@@ -4,51 +4,34 @@ import { Streams } from '../random.js';
 import { runKv, type KvRunConfig } from '../run/kv-run.js';
 import { drawFaults } from '../run/random-faults.js';
 import { seconds } from '../time.js';
-import type { Rate } from './measure.js';
+import { medianSample, spreadBy } from './measure.js';
+import { BenchFailure, fmt, fmtSpread, repeat, type BenchSuite } from './suite.js';
+
+/** The reference workload's fault schedule runs this long; it is healed for HEALED after. */
+const FAULTY = seconds(20);
+const HEALED = seconds(5);
 
 /**
- * DESIGN §7's reference workload: 5 servers, labrpc-unreliable network, 3 clerks doing gets and
- * puts on 5 keys as fast as replies allow, 20 virtual seconds under a generated fault schedule,
- * then 5 healed seconds; every checker on.
+ * DESIGN §7's reference workload: 5 servers on the labrpc-unreliable network, 3 clerks doing gets
+ * and puts on 5 keys as fast as replies allow, all checks on. A generated fault schedule runs for
+ * 20 virtual seconds; then every partition heals and every crashed server restarts, and the
+ * clerks work on for 5 healed seconds (the network keeps its drops and delays). Only then does
+ * the run's liveness phase begin (reliable network, one last get per clerk), which ends the run.
  */
 export function referenceConfig(seed: number): KvRunConfig {
+  const faults = drawFaults(new Streams(seed).get('faults'), 5, FAULTY);
   return {
     seed,
     servers: 5,
     profile: unreliable,
-    faults: drawFaults(new Streams(seed).get('faults'), 5, seconds(20)),
-    safetyMicros: seconds(20),
-    healedMicros: seconds(5),
+    faults: [
+      ...faults,
+      { at: FAULTY, step: { kind: 'heal' } },
+      { at: FAULTY, step: { kind: 'restartCrashed' } },
+    ],
+    safetyMicros: FAULTY + HEALED,
     workload: { clerks: 3, keys: 5, thinkMinMicros: 0, thinkMaxMicros: 0 },
     maxRaftStateBytes: 4096,
-  };
-}
-
-/**
- * Virtual seconds per wall second over repeated runs of a configuration (seed varies), and the
- * engine's events per wall second over the same runs.
- */
-export function speedup(
-  config: (seed: number) => KvRunConfig,
-  minSeconds: number,
-): Rate & { eventsPerSecond: number } {
-  runKv(config(0)); // warm-up
-  let virtual = 0;
-  let events = 0;
-  const start = performance.now();
-  let seed = 1;
-  let elapsed: number;
-  do {
-    const result = runKv(config(seed++));
-    virtual += result.virtualMicros / 1e6;
-    events += result.events;
-    elapsed = (performance.now() - start) / 1000;
-  } while (elapsed < minSeconds);
-  return {
-    count: virtual,
-    seconds: elapsed,
-    perSecond: virtual / elapsed,
-    eventsPerSecond: events / elapsed,
   };
 }
 
@@ -64,12 +47,96 @@ export function idleConfig(seed: number): KvRunConfig {
   };
 }
 
-/** Events per second on the reference workload with the monitors on and off. */
-export function monitorCost(minSeconds: number): { on: number; off: number } {
-  const on = speedup(referenceConfig, minSeconds).eventsPerSecond;
-  const off = speedup(
-    (seed) => ({ ...referenceConfig(seed), monitors: false }),
-    minSeconds,
-  ).eventsPerSecond;
-  return { on, off };
+export interface ClusterRate {
+  /** Virtual seconds per wall second. */
+  readonly speedup: number;
+  readonly eventsPerSecond: number;
+  readonly runs: number;
 }
+
+/**
+ * Runs seeds 1, 2, … of a configuration for at least `minSeconds` of wall time, after a warm-up
+ * run (seed 0). Every run must pass: these are the correct Raft's runs, so a violation or a
+ * liveness failure stops the benchmark, naming the seed.
+ */
+export function clusterRate(
+  name: string,
+  config: (seed: number) => KvRunConfig,
+  minSeconds: number,
+): ClusterRate {
+  const run = (seed: number) => {
+    const result = runKv(config(seed));
+    if (result.verdict === 'violation' || result.verdict === 'liveness') {
+      const why = result.violation?.message ?? result.liveness ?? result.verdict;
+      throw new BenchFailure(`${name}: seed ${seed} failed on the correct Raft (${why})`);
+    }
+    return result;
+  };
+  run(0); // warm-up
+  let virtual = 0;
+  let events = 0;
+  const start = performance.now();
+  let seed = 1;
+  let elapsed: number;
+  do {
+    const result = run(seed++);
+    virtual += result.virtualMicros / 1e6;
+    events += result.events;
+    elapsed = (performance.now() - start) / 1000;
+  } while (elapsed < minSeconds);
+  return { speedup: virtual / elapsed, eventsPerSecond: events / elapsed, runs: seed - 1 };
+}
+
+/** The headline figures: the reference workload's speed and events per second, checks on. */
+export const referenceSuite: BenchSuite = {
+  name: 'reference',
+  about: "DESIGN §7's reference workload, all checks on: speedup and events/s",
+  async run({ repetitions, minSeconds, log }) {
+    const samples = await repeat(repetitions, () =>
+      clusterRate('reference workload', referenceConfig, minSeconds),
+    );
+    const speedup = spreadBy(samples, (s) => s.speedup);
+    const events = spreadBy(samples, (s) => s.eventsPerSecond);
+    log(`reference workload, all checks on:  ${fmtSpread(speedup)}x real time`);
+    log(`  engine events/s, all checks on:   ${fmtSpread(events)}`);
+    return { speedupReference: speedup, referenceEventsPerSecond: events };
+  },
+};
+
+export const idleSuite: BenchSuite = {
+  name: 'idle',
+  about: 'an idle 5-node cluster: speedup',
+  async run({ repetitions, minSeconds, log }) {
+    const samples = await repeat(repetitions, () =>
+      clusterRate('idle cluster', idleConfig, minSeconds),
+    );
+    const speedup = spreadBy(samples, (s) => s.speedup);
+    log(`idle 5-node cluster:                ${fmtSpread(speedup)}x real time`);
+    return { speedupIdle: speedup };
+  },
+};
+
+/** Events per second on the reference workload with the monitors on and off, interleaved. */
+export const monitorSuite: BenchSuite = {
+  name: 'monitors',
+  about: 'the reference workload with the monitors on and off: the monitors’ cost',
+  async run({ repetitions, minSeconds, log }) {
+    const off = (seed: number) => ({ ...referenceConfig(seed), monitors: false });
+    const samples = await repeat(repetitions, () => {
+      const on = clusterRate('reference workload', referenceConfig, minSeconds).eventsPerSecond;
+      const offRate = clusterRate('reference, monitors off', off, minSeconds).eventsPerSecond;
+      return { on, off: offRate, slowdown: 1 - on / offRate };
+    });
+    const slowdown = spreadBy(samples, (s) => s.slowdown);
+    const median = medianSample(samples, (s) => s.slowdown);
+    log(
+      `monitors on / off:                  ${fmt(median.on)} / ${fmt(median.off)} events/s; ` +
+        `${fmtSpread(slowdown, 1, 100)} % slower`,
+    );
+    return {
+      monitorsOnEventsPerSecond: spreadBy(samples, (s) => s.on),
+      monitorsOffEventsPerSecond: spreadBy(samples, (s) => s.off),
+      monitorSlowdown: slowdown,
+    };
+  },
+};

@@ -3,7 +3,8 @@ import { RandomStream } from '../random.js';
 import { Scheduler, type EventTarget, type SimEvent } from '../scheduler.js';
 import { runToy } from '../testing/toy-run.js';
 import { seconds } from '../time.js';
-import { measureRate, type Rate } from './measure.js';
+import { measureRate, spreadBy, type Rate } from './measure.js';
+import { fmtSpread, repeat, type BenchSuite } from './suite.js';
 
 /** Pending events kept in the bare heap: what the busy 5-node toy cluster holds on average. */
 const BARE_PENDING = 8;
@@ -30,8 +31,11 @@ export function bareCeiling(minSeconds: number): Rate {
   }, minSeconds);
 }
 
-/** The engine on a busy toy cluster: 5 nodes pinging every 1 ms, hashing on, faults on. */
-export function engineRate(minSeconds: number): Rate {
+/**
+ * The engine on a busy toy cluster: 5 nodes pinging every 1 ms, hashing on, faults on; no Raft,
+ * no monitors, no checker. What the engine itself costs per event, beside the ceiling.
+ */
+export function toyRate(minSeconds: number): Rate {
   let seed = 1;
   return measureRate(() => {
     const result = runToy({
@@ -44,3 +48,23 @@ export function engineRate(minSeconds: number): Rate {
     return result.events;
   }, minSeconds);
 }
+
+/** The ceiling and the toy cluster, interleaved so that the machine's load touches both alike. */
+export const engineSuite: BenchSuite = {
+  name: 'engine',
+  about: 'the bare event-loop ceiling and the busy toy cluster (no Raft): events/s',
+  async run({ repetitions, minSeconds, log }) {
+    const samples = await repeat(repetitions, () => {
+      const ceiling = bareCeiling(minSeconds).perSecond;
+      const toy = toyRate(minSeconds).perSecond;
+      return { ceiling, toy, share: toy / ceiling };
+    });
+    const ceiling = spreadBy(samples, (s) => s.ceiling);
+    const toy = spreadBy(samples, (s) => s.toy);
+    const share = spreadBy(samples, (s) => s.share);
+    log(`bare ceiling (heap of no-op events): ${fmtSpread(ceiling)} events/s`);
+    log(`toy cluster (no Raft), hashing on:   ${fmtSpread(toy)} events/s`);
+    log(`  its share of the ceiling:          ${fmtSpread(share, 1, 100)} %`);
+    return { ceilingEventsPerSecond: ceiling, toyEventsPerSecond: toy, toyShareOfCeiling: share };
+  },
+};

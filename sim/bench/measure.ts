@@ -6,6 +6,14 @@ export interface Rate {
   readonly perSecond: number;
 }
 
+/** A figure measured several times: the median, with the smallest and largest beside it. */
+export interface Spread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly repetitions: number;
+}
+
 /** Runs `work` (which returns how many units it did) repeatedly for at least `minSeconds`. */
 export function measureRate(work: () => number, minSeconds: number): Rate {
   work(); // warm-up: let the JIT settle before the clock starts
@@ -20,8 +28,38 @@ export function measureRate(work: () => number, minSeconds: number): Rate {
 }
 
 /** Wall time of one call, in seconds. */
-export function timeOnce(work: () => void): number {
+export async function timeOnce(work: () => void | Promise<void>): Promise<number> {
   const start = performance.now();
-  work();
+  await work();
   return (performance.now() - start) / 1000;
+}
+
+/** The median (of an even count: the mean of the middle two), min and max of some samples. */
+export function spreadOf(samples: readonly number[]): Spread {
+  if (samples.length === 0) throw new Error('spreadOf: no samples');
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median =
+    sorted.length % 2 === 1
+      ? (sorted[mid] as number)
+      : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return {
+    median,
+    min: sorted[0] as number,
+    max: sorted[sorted.length - 1] as number,
+    repetitions: samples.length,
+  };
+}
+
+/** The spread of one field over several measurements (each a record of named samples). */
+export function spreadBy<T>(samples: readonly T[], field: (sample: T) => number): Spread {
+  return spreadOf(samples.map(field));
+}
+
+/** The sample whose `field` is the median one (of an even count: the lower middle). */
+export function medianSample<T>(samples: readonly T[], field: (sample: T) => number): T {
+  const sorted = [...samples].sort((a, b) => field(a) - field(b));
+  const sample = sorted[(sorted.length - 1) >> 1];
+  if (sample === undefined) throw new Error('medianSample: no samples');
+  return sample;
 }

@@ -1,110 +1,108 @@
-import { idleConfig, monitorCost, referenceConfig, speedup } from '../bench/cluster.js';
-import { checkerScaling } from '../bench/checker-scaling.js';
-import { bareCeiling, engineRate } from '../bench/engine.js';
-import { checkerCorpus, fuzzRate, labSuiteSeconds } from '../bench/suites.js';
-import { noPositionals, parseFlags } from './args.js';
+import { availableParallelism, loadavg } from 'node:os';
+import { checkerSuite } from '../bench/checker.js';
+import { idleSuite, monitorSuite, referenceSuite } from '../bench/cluster.js';
+import { codecSuite } from '../bench/codec.js';
+import { engineSuite } from '../bench/engine.js';
+import { BenchFailure, type BenchContext, type BenchSuite, type Figure } from '../bench/suite.js';
+import { fuzzSuite, labSuite } from '../bench/suites.js';
+import { noPositionals, parseFlags, UsageError } from './args.js';
+import { checkerScalingCommand } from './bench-scaling.js';
 import { printJson, writeFileAtomic } from './output.js';
 
 const BENCH_PATH = 'reports/bench.json';
-/** Porcupine v1.3.0, one thread, on the corpus (expected.tsv): the figures to beat. */
-const PORCUPINE = { etcd: 0.579, kv: 0.25 };
-/** The reference harness's wall time for the whole Lab 3 suite (spec/lab3-suite.md). */
-const REFERENCE_LAB_SECONDS = 580;
 
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+/** Every benchmark, in the order they run. A new one is a BenchSuite added here. */
+export const BENCH_SUITES: readonly BenchSuite[] = [
+  referenceSuite,
+  engineSuite,
+  idleSuite,
+  monitorSuite,
+  labSuite,
+  fuzzSuite,
+  checkerSuite,
+  codecSuite,
+];
 
-/** `raftsim bench`: measures the figures of DESIGN §7 in one run and stores them. */
+/** Each figure is the median of this many measurements (min and max beside it). */
+const REPETITIONS = 3;
+
+/**
+ * `raftsim bench`: measures the figures of DESIGN §7 in one run and stores them. Exit 0, or 1
+ * when a run it made failed where it must not (a failing seed on the correct Raft).
+ */
 export async function benchCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags('bench', argv, {
     json: { type: 'boolean' },
     quick: { type: 'boolean' },
+    only: { type: 'string' },
     'checker-scaling': { type: 'boolean' },
   });
   noPositionals('bench', positionals);
+  const json = values.json === true;
   const quick = values.quick === true;
-  if (values['checker-scaling'] === true) return checkerScalingCommand(quick, values.json === true);
-  const minSeconds = quick ? 0.3 : 2;
-  const log = (line: string) => {
-    if (values.json !== true) process.stdout.write(`${line}\n`);
-  };
-  const ceiling = bareCeiling(minSeconds);
-  log(`bare ceiling (heap of no-op events):        ${fmt(ceiling.perSecond)} events/s`);
-  const engine = engineRate(minSeconds);
-  log(
-    `engine, busy toy cluster, hashing on:       ${fmt(engine.perSecond)} events/s (${fmt((100 * engine.perSecond) / ceiling.perSecond, 1)} % of the ceiling)`,
-  );
-  const reference = speedup(referenceConfig, minSeconds);
-  log(
-    `reference workload (5 servers, 3 clerks):   ${fmt(reference.perSecond)}x real time, ${fmt(reference.eventsPerSecond)} events/s, all checks on`,
-  );
-  const idle = speedup(idleConfig, minSeconds);
-  log(`idle 5-node cluster:                        ${fmt(idle.perSecond)}x real time`);
-  const monitors = monitorCost(minSeconds);
-  const slowdown = 1 - monitors.on / monitors.off;
-  log(
-    `monitors on / off:                          ${fmt(monitors.on)} / ${fmt(monitors.off)} events/s (${fmt(100 * slowdown, 1)} % slower)`,
-  );
-  const lab = await labSuiteSeconds();
-  log(
-    `Lab 3 suite (${lab.tests} tests, one seed each): ${fmt(lab.seconds, 2)} s (reference harness ~${REFERENCE_LAB_SECONDS} s)`,
-  );
-  const seeds = quick ? 40 : 300; // enough that starting the worker threads is a small part
-  const fuzz1 = await fuzzRate(0, seeds);
-  const fuzz2 = await fuzzRate(2, seeds);
-  log(
-    `fuzz seeds/s, 1 and 2 workers:              ${fmt(fuzz1, 1)} / ${fmt(fuzz2, 1)} (${fmt(fuzz2 / fuzz1, 2)}x)`,
-  );
-  const corpus = checkerCorpus();
-  log(
-    `checker, 102 etcd files:                    ${fmt(corpus.etcd, 3)} s (Porcupine ${PORCUPINE.etcd} s)`,
-  );
-  log(
-    `checker, 6 kv files:                        ${fmt(corpus.kv, 3)} s (Porcupine ${PORCUPINE.kv} s); slowest ${corpus.slowestFile} ${fmt(corpus.slowestSeconds * 1000, 1)} ms`,
-  );
-  if (corpus.wrong.length > 0) log(`WRONG verdicts: ${corpus.wrong.join(', ')}`);
-  const figures = {
-    ceilingEventsPerSecond: Math.round(ceiling.perSecond),
-    engineEventsPerSecond: Math.round(engine.perSecond),
-    engineShareOfCeiling: engine.perSecond / ceiling.perSecond,
-    labSuiteSeconds: lab.seconds,
-    speedupReference: reference.perSecond,
-    speedupIdle: idle.perSecond,
-    referenceEventsPerSecond: Math.round(reference.eventsPerSecond),
-    monitorsOnEventsPerSecond: Math.round(monitors.on),
-    monitorsOffEventsPerSecond: Math.round(monitors.off),
-    monitorSlowdown: slowdown,
-    fuzzSeedsPerSecond1: fuzz1,
-    fuzzSeedsPerSecond2: fuzz2,
-    checkerEtcdSeconds: corpus.etcd,
-    checkerKvSeconds: corpus.kv,
-    checkerSlowestFile: corpus.slowestFile,
-    checkerSlowestSeconds: corpus.slowestSeconds,
-    node: process.version,
-  };
-  writeFileAtomic(BENCH_PATH, [`${JSON.stringify(figures, null, 2)}\n`]);
-  if (values.json === true) printJson(figures);
-  else log(`written to ${BENCH_PATH}`);
-  return 0;
-}
-
-const SCALING_PATH = 'reports/checker-scaling.json';
-
-/**
- * `raftsim bench --checker-scaling`: the checker on long histories only (issue 15), stored in
- * its own file. --quick stops at 100,000 generated operations and checks each corpus file once.
- */
-function checkerScalingCommand(quick: boolean, json: boolean): number {
-  const figures = checkerScaling({
-    sizes: quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000],
-    rounds: quick ? 1 : 3,
+  if (values['checker-scaling'] === true) return checkerScalingCommand(quick, json);
+  const suites = selectSuites(values.only);
+  const context: BenchContext = {
+    quick,
+    repetitions: REPETITIONS,
+    minSeconds: quick ? 0.3 : 2,
     log: (line) => {
       if (!json) process.stdout.write(`${line}\n`);
     },
-  });
-  const report = { ...figures, node: process.version };
-  writeFileAtomic(SCALING_PATH, [`${JSON.stringify(report, null, 2)}\n`]);
+  };
+  const loadBefore = loadavg()[0] as number;
+  let figures: Record<string, Figure>;
+  try {
+    figures = await runSuites(suites, context);
+  } catch (error) {
+    if (!(error instanceof BenchFailure)) throw error;
+    process.stderr.write(`bench: ${error.message}\n`);
+    return 1;
+  }
+  const report = { ...figures, ...machine(quick, loadBefore) };
+  if (values.only === undefined) {
+    writeFileAtomic(BENCH_PATH, [`${JSON.stringify(report, null, 2)}\n`]);
+    context.log(`written to ${BENCH_PATH}`);
+  } else context.log(`--only: ${BENCH_PATH} left as it was`);
   if (json) printJson(report);
-  else process.stdout.write(`written to ${SCALING_PATH}\n`);
   return 0;
+}
+
+function selectSuites(only: string | undefined): readonly BenchSuite[] {
+  if (only === undefined) return BENCH_SUITES;
+  const names = only.split(',').filter((name) => name !== '');
+  for (const name of names) {
+    if (!BENCH_SUITES.some((suite) => suite.name === name)) {
+      const known = BENCH_SUITES.map((suite) => suite.name).join(', ');
+      throw new UsageError(`--only: unknown suite "${name}" (one of ${known})`);
+    }
+  }
+  if (names.length === 0) throw new UsageError('--only: name at least one suite');
+  return BENCH_SUITES.filter((suite) => names.includes(suite.name));
+}
+
+async function runSuites(
+  suites: readonly BenchSuite[],
+  context: BenchContext,
+): Promise<Record<string, Figure>> {
+  const figures: Record<string, Figure> = {};
+  for (const suite of suites) {
+    for (const [name, figure] of Object.entries(await suite.run(context))) {
+      if (name in figures) throw new Error(`bench: two suites measure "${name}"`);
+      figures[name] = figure;
+    }
+  }
+  return figures;
+}
+
+/** What the figures were measured on: they mean little without it. */
+function machine(quick: boolean, loadBefore: number) {
+  return {
+    quick,
+    repetitions: REPETITIONS,
+    node: process.version,
+    cpus: availableParallelism(),
+    loadAverageBefore: loadBefore,
+    loadAverageAfter: loadavg()[0] as number,
+  };
 }

@@ -1,6 +1,5 @@
 import { CHECK_HELP } from './help.js';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   checkParsed,
   DEFAULT_BUDGET,
@@ -123,27 +122,4 @@ function humanReport(
     }
   }
   return `${lines.join('\n')}\n`;
-}
-
-/**
- * Times the checker over the Porcupine corpus (for `raftsim bench`): the check call only,
- * parsing excluded, each file once, in expected.tsv order. Wrong verdicts are listed, not thrown.
- */
-export function measureCorpus(root: string) {
-  const rows = readFileSync(join(root, 'expected.tsv'), 'utf8').trim().split('\n').slice(1);
-  const seconds = { etcd: 0, kv: 0 };
-  let slowest = { path: '', millis: 0 };
-  const wrong: string[] = [];
-  for (const row of rows) {
-    const [path = '', family = '', , , , , , , expected = ''] = row.split('\t');
-    if (expected === 'none') continue;
-    const history = parseHistoryFile(readFileSync(join(root, path), 'utf8'));
-    const started = performance.now();
-    const { verdict } = checkParsed(history);
-    const millis = performance.now() - started;
-    if (verdict !== (expected === 'Ok' ? 'ok' : 'illegal')) wrong.push(`${path}: ${verdict}`);
-    seconds[family.startsWith('etcd') ? 'etcd' : 'kv'] += millis / 1000;
-    if (millis > slowest.millis) slowest = { path, millis };
-  }
-  return { checkerEtcdSeconds: seconds.etcd, checkerKvSeconds: seconds.kv, slowest, wrong };
 }

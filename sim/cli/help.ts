@@ -13,4 +13,4 @@ export const REPLAY_HELP =
   'raftsim replay <repro.json> [--trace out.ndjson|-] [--html out.html|-] [--expect-same-trace] [--json]';
 export const MUTANTS_HELP =
   'raftsim mutants [--time-per-mutant 30s] [--only Z03,Z10] [--mode swarm|schedule] [--seed N] [--workers N] [--shrink-budget 300] [--shrink-time 60s] [--save-repros dir] [--reports dir] [--json]';
-export const BENCH_HELP = 'raftsim bench [--json] [--quick] [--checker-scaling]';
+export const BENCH_HELP = 'raftsim bench [--json] [--quick] [--only suite,...] [--checker-scaling]';

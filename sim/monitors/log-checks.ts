@@ -106,10 +106,19 @@ export class GhostCommit {
 
   /** The highest index of `term` that a majority has held while in `term`. */
   private quorumIndex(term: number): number {
+    // Filled by index, never emptied: `length = 0` would free the array's storage every time.
     const indexes = this.scratch;
-    indexes.length = 0;
-    for (const held of this.held) indexes.push(held.get(term) ?? 0);
-    indexes.sort((a, b) => b - a);
+    let count = 0;
+    for (const held of this.held) {
+      // Insertion, highest first (a handful of values; sort() would allocate on every call).
+      const value = held.get(term) ?? 0;
+      let at = count++;
+      while (at > 0 && (indexes[at - 1] as number) < value) {
+        indexes[at] = indexes[at - 1] as number;
+        at--;
+      }
+      indexes[at] = value;
+    }
     return indexes[this.majority - 1] ?? 0;
   }
 

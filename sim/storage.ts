@@ -7,14 +7,33 @@ const EMPTY = new Uint8Array(0);
 export class Persister {
   private raftState: Uint8Array = EMPTY;
   private snapshot: Uint8Array = EMPTY;
+  /** The snapshot the newest one replaced (a torn write pairs it with the newest state). */
+  private snapshotBefore: Uint8Array = EMPTY;
   /** Number of save() calls, for the trace and the G5 durability check. */
   saves = 0;
 
   save(raftState: Uint8Array, snapshot: Uint8Array | null): void {
     this.raftState = raftState;
     // null keeps the current snapshot (a Raft that persists only its state says so explicitly).
-    if (snapshot !== null) this.snapshot = snapshot;
+    if (snapshot !== null) {
+      this.snapshotBefore = this.snapshot;
+      this.snapshot = snapshot;
+    }
     this.saves++;
+  }
+
+  /** The snapshot saved before the current one (empty if there was none). */
+  readPreviousSnapshot(): Uint8Array {
+    return this.snapshotBefore.slice();
+  }
+
+  /**
+   * What a damaged disk holds from now on (a disk fault, not a save): the files are replaced
+   * behind the node's back, and the save count stays.
+   */
+  overwrite(raftState: Uint8Array, snapshot: Uint8Array): void {
+    this.raftState = raftState;
+    this.snapshot = snapshot;
   }
 
   readRaftState(): Uint8Array {
@@ -41,6 +60,7 @@ export class Persister {
     const next = new Persister();
     next.raftState = this.raftState.slice();
     next.snapshot = this.snapshot.slice();
+    next.snapshotBefore = this.snapshotBefore;
     next.saves = this.saves;
     return next;
   }

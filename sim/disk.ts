@@ -24,12 +24,16 @@ export function damageSaved(persister: Persister, damage: Damage): string | null
   }
   const bytes = damage.file === 'state' ? state : snapshot;
   if (bytes.length === 0) return null;
-  const at = Math.min(bytes.length - 1, Math.floor((bytes.length * damage.wherePerMille) / 1000));
+  const at = Math.floor((bytes.length * damage.wherePerMille) / 1000);
   let damaged: Uint8Array;
   let what: string;
   if (damage.damage === 'truncate') {
-    damaged = bytes.slice(0, at);
-    what = `${damage.file} truncated from ${bytes.length} to ${at} bytes`;
+    // An empty file is a node that never saved: nothing could tell the two apart, so a cut
+    // keeps at least one byte (and a one-byte file cannot be cut).
+    const keep = 1 + Math.floor(((bytes.length - 1) * damage.wherePerMille) / 1000);
+    if (keep >= bytes.length) return null;
+    damaged = bytes.slice(0, keep);
+    what = `${damage.file} truncated from ${bytes.length} to ${keep} bytes`;
   } else {
     damaged = bytes.slice();
     const bit = damage.wherePerMille % 8;

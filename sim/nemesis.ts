@@ -45,7 +45,8 @@ export type FaultStep =
   | { readonly kind: 'slowDisk'; readonly node: number; readonly maxMicros: number }
   /**
    * The node's saved state is damaged while it is down (a running node is crashed first):
-   * `truncate` cuts the file at `wherePerMille` of its length, `flip` inverts one bit there;
+   * `truncate` cuts the file at `wherePerMille` of its length (keeping a byte at least: an empty
+   * file is a node that never saved), `flip` inverts one bit there;
    * `torn` pairs the newest Raft state with the snapshot saved before the newest one (file and
    * place unused). A node must refuse to boot on it.
    */

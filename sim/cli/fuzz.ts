@@ -20,13 +20,14 @@ import {
   parseMutant,
   parseSeed,
   parseTime,
+  parseWithout,
   UsageError,
 } from './args.js';
 import { runCampaign, type Shard } from './campaign.js';
 import { printJson } from './output.js';
 
 export const FUZZ_HELP =
-  'raftsim fuzz [--runs N | --time 60s] [--seed N] [--nodes 3|5|7] [--mode schedule|swarm] [--workers N] [--shard i/n] [--mutant Z10] [--shrink-budget 300] [--reports dir] [--json]';
+  'raftsim fuzz [--runs N | --time 60s] [--seed N] [--nodes 3|5|7] [--mode schedule|swarm] [--workers N] [--shard i/n] [--mutant Z10] [--without G5,G1] [--shrink-budget 300] [--reports dir] [--json]';
 
 export function parseShard(text: string | undefined): Shard {
   if (text === undefined) return { index: 1, count: 1 };
@@ -59,6 +60,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     shard: { type: 'string' },
     reports: { type: 'string' },
     mutant: { type: 'string' },
+    without: { type: 'string' },
     'shrink-budget': { type: 'string' },
     json: { type: 'boolean' },
   });
@@ -76,6 +78,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
   const shard = parseShard(values.shard);
   const reportsDir = values.reports ?? 'reports';
   const mutant = parseMutant(values.mutant);
+  const without = parseWithout(values.without);
   const json = values.json === true;
 
   // Detect first (every seed unshrunk), then shrink only the lowest failing seed.
@@ -92,6 +95,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     shrinkBudget,
     ...(servers === undefined ? {} : { servers }),
     ...(mutant === undefined ? {} : { mutant }),
+    ...(without === undefined ? {} : { without }),
   };
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;

@@ -4,13 +4,21 @@ import { performance } from 'node:perf_hooks';
 import { isMutantId, MUTANT_IDS, MUTANTS, type MutantId } from '../../raft/mutants.js';
 import type { SeedOptions } from '../fuzz/run-seed.js';
 import { MICROS_PER_SECOND } from '../time.js';
-import { noPositionals, parseCount, parseFlags, parseSeed, parseTime, UsageError } from './args.js';
+import {
+  noPositionals,
+  parseCount,
+  parseFlags,
+  parseSeed,
+  parseTime,
+  parseWithout,
+  UsageError,
+} from './args.js';
 import { runCampaign } from './campaign.js';
 import { parseMode, report, shrinkSeed } from './fuzz.js';
 import { printJson } from './output.js';
 
 export const MUTANTS_HELP =
-  'raftsim mutants [--time-per-mutant 30s] [--only Z03,Z10] [--mode swarm|schedule] [--seed N] [--workers N] [--save-repros dir] [--json]';
+  'raftsim mutants [--time-per-mutant 30s] [--only Z03,Z10] [--mode swarm|schedule] [--seed N] [--workers N] [--save-repros dir] [--without G5,G1] [--json]';
 
 interface Row {
   readonly name: MutantId;
@@ -47,6 +55,7 @@ export async function mutantsCommand(argv: string[]): Promise<number> {
     seed: { type: 'string' },
     workers: { type: 'string' },
     'save-repros': { type: 'string' },
+    without: { type: 'string' },
     reports: { type: 'string' },
     json: { type: 'boolean' },
   });
@@ -55,6 +64,7 @@ export async function mutantsCommand(argv: string[]): Promise<number> {
     parseTime('time-per-mutant', values['time-per-mutant'], 30 * MICROS_PER_SECOND) /
     MICROS_PER_SECOND;
   const only = parseOnly(values.only);
+  const without = parseWithout(values.without) ?? [];
   const mode = parseMode(values.mode);
   const baseSeed = parseSeed(values.seed, 1);
   const workers = parseCount('workers', values.workers, 0, 0, 64);
@@ -69,7 +79,7 @@ export async function mutantsCommand(argv: string[]): Promise<number> {
   for (const name of only) {
     const row = await hunt(
       name,
-      { mode, shrink: false, mutant: name },
+      { mode, shrink: false, mutant: name, without },
       baseSeed,
       workers,
       budget,
@@ -85,7 +95,7 @@ export async function mutantsCommand(argv: string[]): Promise<number> {
   // The correct Raft gets the same total budget the mutants used (at least one mutant's worth).
   const correctBudget = Math.max(budget, spent);
   const { result: correct } = await timedCampaign(
-    { mode, shrink: false },
+    { mode, shrink: false, without },
     baseSeed,
     workers,
     correctBudget,

@@ -3,12 +3,13 @@ import { parseRepro, type Repro } from '../fuzz/repro.js';
 import { runTraced, traceLines } from '../fuzz/report.js';
 import { renderTimeline } from '../report/timeline.js';
 import { formatMicros } from '../time.js';
-import { noPositionals, parseFlags, UsageError } from './args.js';
+import { noPositionals, parseFlags, parseWithout, UsageError } from './args.js';
+import type { InvariantId } from '../monitors/view.js';
 import { printJson, writeFileAtomic } from './output.js';
 import { exitCodeOf } from './run.js';
 
 export const REPLAY_HELP =
-  'raftsim replay <repro.json> [--trace out.ndjson] [--html out.html] [--expect-same-trace] [--json]';
+  'raftsim replay <repro.json> [--trace out.ndjson] [--html out.html] [--expect-same-trace] [--without G5,G1] [--json]';
 
 export function readRepro(path: string): Repro {
   let text: string;
@@ -26,18 +27,26 @@ export function readRepro(path: string): Repro {
   }
 }
 
+/** The repro with more monitors off: those it recorded and those `--without` names. */
+function withMonitorsOff(repro: Repro, without: readonly InvariantId[] | undefined): Repro {
+  if (without === undefined) return repro;
+  const all = [...new Set([...(repro.config.without ?? []), ...without])];
+  return { ...repro, config: { ...repro.config, without: all } };
+}
+
 /** `raftsim replay`: re-runs a repro exactly and exits with that run's verdict. */
 export function replayCommand(argv: string[]): number {
   const { values, positionals } = parseFlags('replay', argv, {
     trace: { type: 'string' },
     html: { type: 'string' },
     'expect-same-trace': { type: 'boolean' },
+    without: { type: 'string' },
     json: { type: 'boolean' },
   });
   const [path, ...rest] = positionals;
   if (path === undefined) throw new UsageError(`replay: which repro? (${REPLAY_HELP})`);
   noPositionals('replay', rest);
-  const repro = readRepro(path);
+  const repro = withMonitorsOff(readRepro(path), parseWithout(values.without));
   const traced = runTraced(repro);
   const result = traced.result;
   if (values.trace !== undefined) writeFileAtomic(values.trace, [traceLines(traced.records)]);

@@ -12,13 +12,14 @@ import {
   parseMutant,
   parseSeed,
   parseTime,
+  parseWithout,
   UsageError,
 } from './args.js';
 import { historyDocument } from '../fuzz/report.js';
 import { printJson, writeFileAtomic } from './output.js';
 
 export const RUN_HELP =
-  'raftsim run --seed N [--nodes 5] [--clerks 3] [--time 20s] [--profile unreliable] [--mutant Z10] [--trace out.ndjson] [--history out.json] [--json]';
+  'raftsim run --seed N [--nodes 5] [--clerks 3] [--time 20s] [--profile unreliable] [--mutant Z10] [--without G5,G1] [--trace out.ndjson] [--history out.json] [--json]';
 
 /** Exit code of a run's verdict (DESIGN §6). */
 export function exitCodeOf(verdict: KvRunResult['verdict']): number {
@@ -36,6 +37,7 @@ export function runCommand(argv: string[]): number {
     trace: { type: 'string' },
     history: { type: 'string' },
     mutant: { type: 'string' },
+    without: { type: 'string' },
     json: { type: 'boolean' },
   });
   noPositionals('run', positionals);
@@ -51,6 +53,7 @@ export function runCommand(argv: string[]): number {
     );
   }
   const mutant = parseMutant(values.mutant);
+  const without = parseWithout(values.without);
   const faults = drawFaults(new Streams(seed).get('faults'), servers, safetyMicros);
   const records: TraceRecord[] = [];
   const tracePath = values.trace;
@@ -63,6 +66,7 @@ export function runCommand(argv: string[]): number {
     workload: { clerks },
     maxRaftStateBytes: 4096,
     mutant: mutant ?? null,
+    ...(without === undefined ? {} : { without }),
     ...(tracePath === undefined ? {} : { onTrace: (r: TraceRecord) => records.push(r) }),
   });
   if (tracePath !== undefined) {

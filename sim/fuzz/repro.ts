@@ -1,6 +1,6 @@
 import { BACKUP_POLICIES } from '../../raft/options.js';
-import type { Violation } from '../monitors/view.js';
-import { describeFault } from '../nemesis.js';
+import { WHITE_BOX, type Violation } from '../monitors/view.js';
+import { DAMAGE_KINDS, describeFault, SAVED_FILES } from '../nemesis.js';
 import { profileByName } from '../profiles.js';
 import type { RunVerdict } from '../run/kv-run.js';
 import type { TimedFault } from '../nemesis.js';
@@ -101,11 +101,41 @@ function checkConfig(config: FuzzConfig | undefined): void {
     if (fault.step.kind === 'clock' && !(fault.step.ratePerMille > 0)) {
       throw new Error(`schedule step ${i}: a clock rate must be positive`);
     }
+    const why = badDiskOrCrashStep(fault.step);
+    if (why !== null) throw new Error(`schedule step ${i}: ${why}`);
   }
   checkRaftOptions(config.raft);
+  checkWithout(config.without);
   const w = config.workload;
   if (w === undefined || !(w.clerks >= 1) || !(w.keys >= 1))
     throw new Error('"config.workload" is incomplete');
+}
+
+/** What is wrong with a crash point, slow disk or damage step, or null. */
+function badDiskOrCrashStep(step: TimedFault['step']): string | null {
+  const count = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+  switch (step.kind) {
+    case 'crashMidInput':
+      return count(step.afterEffects) ? null : '"afterEffects" must be an integer >= 0';
+    case 'slowDisk':
+      return count(step.maxMicros) ? null : '"maxMicros" must be an integer >= 0';
+    case 'damage':
+      if (!DAMAGE_KINDS.includes(step.damage))
+        return `"damage" must be one of ${DAMAGE_KINDS.join(', ')}`;
+      if (!SAVED_FILES.includes(step.file)) return `"file" must be one of ${SAVED_FILES.join(', ')}`;
+      return count(step.wherePerMille) && step.wherePerMille < 1000
+        ? null
+        : '"wherePerMille" must be an integer in 0..999';
+    default:
+      return null;
+  }
+}
+
+function checkWithout(without: FuzzConfig['without']): void {
+  if (without === undefined) return;
+  const known = (name: unknown) => (WHITE_BOX as readonly unknown[]).includes(name);
+  if (!Array.isArray(without) || !without.every(known))
+    throw new Error(`"config.without" must list white-box monitors (${WHITE_BOX.join(', ')})`);
 }
 
 /** Only the Raft options the fuzzer varies may appear, with sensible values. */

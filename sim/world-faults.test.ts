@@ -108,7 +108,7 @@ describe('World: slow disks', () => {
 
 describe('World: damaged saved state', () => {
   for (const damage of ['truncate', 'flip'] as const) {
-    it(`a node refuses to boot on a state with a ${damage} and stays down ; the trace says why`, () => {
+    it(`a node refuses to boot on a state with a ${damage} and stays down; the trace says why`, () => {
       const { world, records } = faultWorld();
       world.host(1).run(() => [save(4, 1, 2, 3)]);
       world.applyFault({ kind: 'damage', node: 1, damage, file: 'state', wherePerMille: 0 });

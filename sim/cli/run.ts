@@ -1,7 +1,7 @@
 import { describeFault } from '../nemesis.js';
-import { PROFILE_NAMES, profileByName } from '../profiles.js';
+import { PROFILE_NAMES, profileByName, unreliable, type NetworkProfile } from '../profiles.js';
 import { Streams } from '../random.js';
-import { runKv, type KvRunResult } from '../run/kv-run.js';
+import { runKv, type KvRunConfig, type KvRunResult } from '../run/kv-run.js';
 import { drawFaults } from '../run/random-faults.js';
 import { formatMicros, seconds } from '../time.js';
 import { formatTraceRecord, type TraceRecord } from '../trace.js';
@@ -24,6 +24,25 @@ export const RUN_HELP =
 /** Exit code of a run's verdict (DESIGN §6). */
 export function exitCodeOf(verdict: KvRunResult['verdict']): number {
   return verdict === 'ok' ? 0 : verdict === 'unknown' ? 3 : 1;
+}
+
+/** What `raftsim run --seed N` runs (the golden hashes of the correct Raft pin some). */
+export function runSeedConfig(
+  seed: number,
+  servers = 5,
+  clerks = 3,
+  safetyMicros = seconds(20),
+  profile: NetworkProfile = unreliable,
+): KvRunConfig {
+  return {
+    seed,
+    servers,
+    profile,
+    faults: drawFaults(new Streams(seed).get('faults'), servers, safetyMicros),
+    safetyMicros,
+    workload: { clerks },
+    maxRaftStateBytes: 4096,
+  };
 }
 
 /** `raftsim run`: one simulation of the key/value service on Raft, checked, with its trace hash. */
@@ -54,17 +73,12 @@ export function runCommand(argv: string[]): number {
   }
   const mutant = parseMutant(values.mutant);
   const without = parseWithout(values.without);
-  const faults = drawFaults(new Streams(seed).get('faults'), servers, safetyMicros);
+  const config = runSeedConfig(seed, servers, clerks, safetyMicros, profile);
+  const faults = config.faults;
   const records: TraceRecord[] = [];
   const tracePath = values.trace;
   const result = runKv({
-    seed,
-    servers,
-    profile,
-    faults,
-    safetyMicros,
-    workload: { clerks },
-    maxRaftStateBytes: 4096,
+    ...config,
     mutant: mutant ?? null,
     ...(without === undefined ? {} : { without }),
     ...(tracePath === undefined ? {} : { onTrace: (r: TraceRecord) => records.push(r) }),

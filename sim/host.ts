@@ -231,12 +231,13 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
       return;
     }
     this.beginInput();
+    let done: boolean;
     try {
-      this.proceed(instance.message(from, message), 0);
+      done = this.proceed(instance.message(from, message), 0);
     } finally {
       this.busy = false;
     }
-    this.env.observer?.afterInput(this.id);
+    if (done) this.env.observer?.afterInput(this.id);
   }
 
   /** Timer events: `a` is the incarnation that set it, the payload its name. */
@@ -258,14 +259,19 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
     this.handle(() => instance.timer(name));
   }
 
+  /**
+   * Runs one input. The observer hears of it once it is done: an input waiting on its disk is
+   * not (what it changed is not yet saved, and a crash may still lose it).
+   */
   private handle(input: () => readonly Effect<M, A>[]): void {
     this.beginInput();
+    let done: boolean;
     try {
-      this.proceed(input(), 0);
+      done = this.proceed(input(), 0);
     } finally {
       this.busy = false;
     }
-    this.env.observer?.afterInput(this.id);
+    if (done) this.env.observer?.afterInput(this.id);
   }
 
   /** An input starts: an armed crash point now counts its effects. */
@@ -279,16 +285,17 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
   /**
    * Executes effects from `from` on, then the inputs queued meanwhile; stops where a save waits
    * on a slow disk (saveLanded goes on from there). `landed`: effects[from] is a save whose
-   * latency is over.
+   * latency is over. False while the input waits on the disk.
    */
-  private proceed(effects: readonly Effect<M, A>[], from: number, landed = false): void {
-    if (!this.execute(effects, from, landed)) return;
+  private proceed(effects: readonly Effect<M, A>[], from: number, landed = false): boolean {
+    if (!this.execute(effects, from, landed)) return false;
     while (this.queued.length > 0 && this.current !== null) {
       const next = this.queued.shift() as (instance: I) => readonly Effect<M, A>[];
-      if (!this.execute(next(this.current), 0, false)) return;
+      if (!this.execute(next(this.current), 0, false)) return false;
     }
     // An input with fewer effects than its crash point is performed whole; then the node dies.
     if (this.countdown !== null && this.current !== null) this.crashHere('after its whole input');
+    return true;
   }
 
   /** Performs effects in order; false if it stopped at a save that waits on the disk. */
@@ -332,12 +339,13 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
     const effects = wait.effects as readonly Effect<M, A>[];
     const goOn = () => {
       this.busy = true;
+      let done: boolean;
       try {
-        this.proceed(effects, wait.from, true);
+        done = this.proceed(effects, wait.from, true);
       } finally {
         this.busy = false;
       }
-      this.env.observer?.afterInput(this.id);
+      if (done) this.env.observer?.afterInput(this.id);
     };
     if (this.pausedNow) (this.held as (() => void)[]).unshift(goOn);
     else goOn();

@@ -1,7 +1,7 @@
 import type { RaftView, SavedView, Vouch } from './view.js';
 
 /** What a node has made durable, as of its last persist. */
-interface Durable {
+export interface Durable {
   readonly term: number;
   readonly votedFor: number | null;
   readonly lastLogIndex: number;
@@ -39,6 +39,22 @@ export class Durability {
       lastLogIndex: saved.lastLogIndex,
     };
     if (view === null || view.lastLogIndex === saved.lastLogIndex) this.dirtyFrom[node] = Infinity;
+  }
+
+  /** What the node's last save holds. */
+  durableOf(node: number): Durable {
+    return this.durable[node] as Durable;
+  }
+
+  /** Whether the node's last save holds all it has now (nothing changed since). */
+  covers(node: number, view: RaftView): boolean {
+    const d = this.durable[node] as Durable;
+    return (
+      d.term === view.term &&
+      d.votedFor === view.votedFor &&
+      d.lastLogIndex === view.lastLogIndex &&
+      this.dirtyFrom[node] === Infinity
+    );
   }
 
   /** The node changed its log from `index` on (not yet saved). */

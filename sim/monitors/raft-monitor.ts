@@ -117,8 +117,19 @@ export class RaftMonitor {
     if (why !== null) this.fail('SMS', [node], why);
   }
 
-  /** Told just before the crash: its volatile bounds start over. */
+  /**
+   * Told just before the crash: its volatile bounds start over. A crash inside an input leaves
+   * that input unchecked (the monitor looks after whole inputs): what the node made durable
+   * before dying counts. All of its state if its last save holds it all (an acknowledgement
+   * may have left), else its saved vote.
+   */
   onCrash(node: number): void {
+    const view = this.ctx.view(node);
+    if (view !== null) {
+      this.noteChanges(node, view);
+      if (this.durability.covers(node, view)) this.afterInput(node);
+      else this.recordVote(node, this.durability.durableOf(node));
+    }
     this.leaderTail[node] = null;
     this.commitSeen[node] = 0;
   }
@@ -151,6 +162,18 @@ export class RaftMonitor {
     this.durability.changed(node, changed);
     if (changed < (this.unchecked[node] as number)) this.unchecked[node] = changed;
     return changed;
+  }
+
+  private recordVote(node: number, durable: { term: number; votedFor: number | null }): void {
+    if (durable.votedFor === null) return;
+    const earlier = this.votes.record(node, durable.term, durable.votedFor);
+    if (earlier !== null) {
+      this.fail(
+        'G3',
+        [node, earlier, durable.votedFor],
+        `node ${node} voted for ${earlier} and then ${durable.votedFor} in term ${durable.term}`,
+      );
+    }
   }
 
   private checkTermAndVote(node: number, view: RaftView): void {

@@ -132,7 +132,14 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
     } catch (error) {
       const why = this.program.bootRefusal?.(error) ?? null;
       if (why === null || this.damage === null) throw error;
-      this.env.trace.record(this.env.scheduler.now, 'note', this.id, -1, 0, `refuses to boot: ${why}`);
+      this.env.trace.record(
+        this.env.scheduler.now,
+        'note',
+        this.id,
+        -1,
+        0,
+        `refuses to boot: ${why}`,
+      );
       return false;
     }
     if (this.damage !== null) {

@@ -30,7 +30,7 @@ function faultWorld(checks = true) {
   const records: TraceRecord[] = [];
   world.trace.subscribe((r) => records.push(r));
   world.start();
-  return { world, records, node: (i: number) => world.host(i).instance as ProbeNode | null };
+  return { world, records, node: (i: number) => world.host(i).instance };
 }
 
 const save = (...bytes: number[]): ProbeEffect => ({

@@ -114,21 +114,17 @@ function checkConfig(config: FuzzConfig | undefined): void {
 /** What is wrong with a crash point, slow disk or damage step, or null. */
 function badDiskOrCrashStep(step: TimedFault['step']): string | null {
   const count = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
-  switch (step.kind) {
-    case 'crashMidInput':
-      return count(step.afterEffects) ? null : '"afterEffects" must be an integer >= 0';
-    case 'slowDisk':
-      return count(step.maxMicros) ? null : '"maxMicros" must be an integer >= 0';
-    case 'damage':
-      if (!DAMAGE_KINDS.includes(step.damage))
-        return `"damage" must be one of ${DAMAGE_KINDS.join(', ')}`;
-      if (!SAVED_FILES.includes(step.file)) return `"file" must be one of ${SAVED_FILES.join(', ')}`;
-      return count(step.wherePerMille) && step.wherePerMille < 1000
-        ? null
-        : '"wherePerMille" must be an integer in 0..999';
-    default:
-      return null;
-  }
+  if (step.kind === 'crashMidInput')
+    return count(step.afterEffects) ? null : '"afterEffects" must be an integer >= 0';
+  if (step.kind === 'slowDisk')
+    return count(step.maxMicros) ? null : '"maxMicros" must be an integer >= 0';
+  if (step.kind !== 'damage') return null;
+  if (!DAMAGE_KINDS.includes(step.damage))
+    return `"damage" must be one of ${DAMAGE_KINDS.join(', ')}`;
+  if (!SAVED_FILES.includes(step.file)) return `"file" must be one of ${SAVED_FILES.join(', ')}`;
+  return count(step.wherePerMille) && step.wherePerMille < 1000
+    ? null
+    : '"wherePerMille" must be an integer in 0..999';
 }
 
 function checkWithout(without: FuzzConfig['without']): void {

@@ -37,7 +37,12 @@ export interface SavedView {
 }
 
 /** A save the decoder could not read vouches for nothing. */
-export const NOTHING_DURABLE: SavedView = { term: 0, votedFor: null, snapshotIndex: 0, lastLogIndex: 0 };
+export const NOTHING_DURABLE: SavedView = {
+  term: 0,
+  votedFor: null,
+  snapshotIndex: 0,
+  lastLogIndex: 0,
+};
 
 /** An applied message as the monitors see it: a command at an index, or a snapshot. */
 export type AppliedView =

@@ -3,13 +3,7 @@ import type { ApplyMsg } from '../../raft/types.js';
 import type { Instance } from '../program.js';
 import { RaftMonitor } from '../monitors/raft-monitor.js';
 import { readSavedSummary } from '../../raft/persist.js';
-import type {
-  AppliedView,
-  InvariantId,
-  RaftView,
-  SavedView,
-  Vouch,
-} from '../monitors/view.js';
+import type { AppliedView, InvariantId, RaftView, SavedView, Vouch } from '../monitors/view.js';
 import type { World } from '../world.js';
 
 /**

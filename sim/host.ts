@@ -40,6 +40,12 @@ export interface HostEnvironment<M, A> {
 /** A node booted on saved state that a disk fault had damaged, and did not notice. */
 export class DamagedBootError extends Error {
   override readonly name = 'DamagedBootError';
+  constructor(
+    readonly node: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** A save waiting on a slow disk: the effects of the input from that save on. */
@@ -143,7 +149,8 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
       return false;
     }
     if (this.damage !== null) {
-      throw new DamagedBootError(`node ${this.id} booted on damaged saved state (${this.damage})`);
+      const what = `node ${this.id} booted on damaged saved state (${this.damage})`;
+      throw new DamagedBootError(this.id, what);
     }
     this.current = instance;
     this.run((i) => i.start());

@@ -96,6 +96,13 @@ export class RaftMonitor {
     if (view === null) return;
     this.noteChanges(node, view);
     this.durability.saved(node, saved ?? NOTHING_DURABLE, view);
+    // A save that holds all the node has is durable knowledge at once: its vote and its log
+    // count from here, even if the rest of the input waits on the disk (its acknowledgement
+    // may leave before the input ends).
+    if (this.durability.covers(node, view)) {
+      this.checkTermAndVote(node, view);
+      this.ghost.observe(node, view);
+    }
   }
 
   /**

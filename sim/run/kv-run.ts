@@ -220,7 +220,7 @@ function livenessPhase(
 function violationOf(error: unknown, event: number, t: Micros): Violation {
   if (error instanceof ViolationError) return error.violation;
   if (error instanceof DamagedBootError)
-    return { invariant: 'DISK', event, t, nodes: [], message: error.message };
+    return { invariant: 'DISK', event, t, nodes: [error.node], message: error.message };
   if (error instanceof CorruptStateError) {
     return {
       invariant: 'ASSERT',

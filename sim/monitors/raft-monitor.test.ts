@@ -155,6 +155,20 @@ describe('RaftMonitor', () => {
     expect(violation(() => monitor.afterInput(0))).to.equal('CS');
   });
 
+  it('CS: an entry counts as held once a save holds it, before the input ends (a slow disk)', () => {
+    const s = setup();
+    const { views, monitor } = s;
+    elect(s, 0, 2);
+    views[0]!.setLog([[2, 7]]);
+    monitor.afterInput(0);
+    views[1]!.term = 2;
+    views[1]!.setLog([[2, 7]]);
+    // Node 1 saved the entry and acknowledged it; the rest of its input waits on the disk.
+    monitor.afterPersist(1, views[1]!.save());
+    views[0]!.commitIndex = 1;
+    expect(violation(() => monitor.afterInput(0))).to.equal(null);
+  });
+
   it('G2: a term that goes down fails, across a restart too', () => {
     const { views, monitor } = setup();
     views[0]!.term = 5;

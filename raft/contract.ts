@@ -42,4 +42,5 @@ export interface Program<M, A, I extends Instance<M, A> = Instance<M, A>> {
   applyIndex(applied: A): number;
   describeApply(applied: A): string;
   boot(context: BootContext): I;
+  bootRefusal?(error: unknown): string | null;
 }

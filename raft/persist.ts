@@ -47,6 +47,46 @@ export class CorruptStateError extends Error {
   override readonly name = 'CorruptStateError';
 }
 
+/** Why a node refuses to boot, if `error` is its refusal to trust damaged saved state. */
+export function bootRefusal(error: unknown): string | null {
+  return error instanceof CorruptStateError ? error.message : null;
+}
+
+/** The fields of a saved state that the durability monitor judges replies against. */
+export interface SavedSummary {
+  readonly term: number;
+  readonly votedFor: number | null;
+  readonly snapshotIndex: number;
+  readonly lastLogIndex: number;
+}
+
+const NOTHING_SAVED: SavedSummary = {
+  term: 0,
+  votedFor: null,
+  snapshotIndex: 0,
+  lastLogIndex: 0,
+};
+
+/**
+ * Reads the fixed-width trailer of bytes encodeState wrote, in O(1) and without checking them
+ * (they are what a node has just saved): what the monitors learn from a save. Empty bytes are
+ * a node that saved nothing yet; bytes too short to hold a trailer give null.
+ */
+export function readSavedSummary(bytes: Uint8Array): SavedSummary | null {
+  if (bytes.length === 0) return NOTHING_SAVED;
+  if (bytes.length < HEADER_BYTES + TRAILER_BYTES + CRC_BYTES) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const at = bytes.length - CRC_BYTES - TRAILER_BYTES;
+  const vote = view.getUint32(at + 8, true);
+  const snapshotIndex = view.getFloat64(at + 28, true);
+  return {
+    term: view.getFloat64(at + 20, true),
+    votedFor: vote === 0 ? null : vote - 1,
+    snapshotIndex,
+    lastLogIndex: snapshotIndex + view.getUint32(at + 4, true),
+  };
+}
+
 const MAGIC_0 = 0x52; // 'R'
 const MAGIC_1 = 0x53; // 'S'
 export const STATE_FORMAT_VERSION = 2;

@@ -4,6 +4,7 @@ import type { BootContext, Program } from './contract.js';
 import { type RaftMessage, isReply } from './messages.js';
 import type { MutantId } from './mutants.js';
 import { RaftNode } from './node.js';
+import { bootRefusal } from './persist.js';
 import { type RaftOptions, resolveOptions } from './options.js';
 import { type ApplyMsg, applyIndexOf } from './types.js';
 
@@ -21,6 +22,7 @@ export function raftProgram(
     applyIndex: applyIndexOf,
     describeApply,
     boot: (context: BootContext) => new RaftNode(context, resolved, mutant),
+    bootRefusal,
   };
 }
 

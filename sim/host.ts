@@ -2,6 +2,7 @@ import { assert, fail, unreachable } from './assert.js';
 import type { Effect, Instance, Program } from './program.js';
 import type { EventTarget, Scheduler, SimEvent } from './scheduler.js';
 import { Persister } from './storage.js';
+import type { Micros } from './time.js';
 import { NO_BYTES, type Trace } from './trace.js';
 
 /** Trailing bytes of each persisted state fed to the trace hash. */
@@ -9,11 +10,12 @@ const PERSIST_HASH_TAIL = 32;
 
 /**
  * Someone watching every host from outside (the safety monitors): told after each input a node
- * handled, around its persists and sends, and of crashes and restarts.
+ * handled, around its persists (with the Raft state bytes just saved) and sends, and of crashes
+ * and restarts.
  */
 export interface HostObserver<M> {
   afterInput(node: number): void;
-  afterPersist(node: number): void;
+  afterPersist(node: number, raftState: Uint8Array): void;
   beforeSend(node: number, to: number, message: M): void;
   /** Told just before the node crashes. */
   onCrash(node: number): void;
@@ -29,6 +31,27 @@ export interface HostEnvironment<M, A> {
   send(from: number, to: number, message: M): void;
   applied(node: number, message: A): void;
   nodeSeed(node: number): number;
+  /** How long the save the node is about to make takes (0: at once, the default disk). */
+  saveLatency(node: number): Micros;
+  /** The node reached its crash point inside an input: crash it now, as the world does. */
+  crashInside(node: number, detail: string): void;
+}
+
+/** A node booted on saved state that a disk fault had damaged, and did not notice. */
+export class DamagedBootError extends Error {
+  override readonly name = 'DamagedBootError';
+  constructor(
+    readonly node: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A save waiting on a slow disk: the effects of the input from that save on. */
+interface DiskWait {
+  readonly effects: readonly Effect<unknown, unknown>[];
+  readonly from: number;
 }
 
 /**
@@ -43,8 +66,18 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
   private persisterNow = new Persister();
   private readonly timers = new Map<string, SimEvent>();
   private busy = false;
-  /** Inputs waiting while the machine is paused; null when it runs. */
+  /** Inputs waiting while the machine is paused or waits on its disk; null when it runs. */
   private held: (() => void)[] | null = null;
+  private pausedNow = false;
+  /** The pending end of a slow save, or null. */
+  private diskWait: SimEvent | null = null;
+  private readonly disk: EventTarget = { fire: (event) => this.saveLanded(event) };
+  /** An armed crash point: effects of the next input to perform before dying. */
+  private crashPoint: number | null = null;
+  /** Effects the current input may still perform before the node dies (null: no crash due). */
+  private countdown: number | null = null;
+  /** What a disk fault did to the saved files since the last boot, or null if they are whole. */
+  private damage: string | null = null;
   /**
    * How fast this machine's clock runs, per mille of real time (1000: exact). Timers a node sets
    * take afterMicros of its own time. A property of the machine: it survives crashes.
@@ -75,19 +108,74 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
     return this.current;
   }
 
-  /** Boots a new instance from the persister (or from `persister`, which the host then keeps). */
-  boot(persister?: Persister): void {
+  /** Whether a disk fault damaged the saved files (the node then refuses to boot). */
+  get damaged(): boolean {
+    return this.damage !== null;
+  }
+
+  /**
+   * Boots a new instance from the persister (or from `persister`, which the host then keeps).
+   * Returns false if the node refused to boot on saved files a disk fault damaged: it stays
+   * down, and the trace says why. A refusal on undamaged files is the program's error, and
+   * booting on damaged files without noticing is a DamagedBootError.
+   */
+  boot(persister?: Persister): boolean {
     assert(this.current === null, `boot of node ${this.id}, which is running`);
-    if (persister !== undefined) this.persisterNow = persister;
+    if (persister !== undefined) {
+      this.persisterNow = persister;
+      this.damage = null;
+    }
     this.incarnationNumber++;
-    this.current = this.program.boot({
-      id: this.id,
-      nodes: this.env.nodes,
-      raftState: this.persisterNow.readRaftState(),
-      snapshot: this.persisterNow.readSnapshot(),
-      seed: this.env.nodeSeed(this.id),
-    });
-    this.run((instance) => instance.start());
+    let instance: I;
+    try {
+      instance = this.program.boot({
+        id: this.id,
+        nodes: this.env.nodes,
+        raftState: this.persisterNow.readRaftState(),
+        snapshot: this.persisterNow.readSnapshot(),
+        seed: this.env.nodeSeed(this.id),
+      });
+    } catch (error) {
+      const why = this.program.bootRefusal?.(error) ?? null;
+      if (why === null || this.damage === null) throw error;
+      this.env.trace.record(
+        this.env.scheduler.now,
+        'note',
+        this.id,
+        -1,
+        0,
+        `refuses to boot: ${why}`,
+      );
+      return false;
+    }
+    if (this.damage !== null) {
+      const what = `node ${this.id} booted on damaged saved state (${this.damage})`;
+      throw new DamagedBootError(this.id, what);
+    }
+    this.current = instance;
+    this.run((i) => i.start());
+    return true;
+  }
+
+  /** A disk fault changed the saved files while the node was down. */
+  markDamaged(what: string): void {
+    assert(this.current === null, `disk damage on node ${this.id}, which is running`);
+    this.damage = what;
+  }
+
+  /** The node dies after `afterEffects` effects of the next input it handles. */
+  armCrash(afterEffects: number): void {
+    assert(Number.isSafeInteger(afterEffects) && afterEffects >= 0, `crash point ${afterEffects}`);
+    if (this.current !== null) this.crashPoint = afterEffects;
+  }
+
+  /** Whether a crash point waits for the node's next input. */
+  get crashArmed(): boolean {
+    return this.crashPoint !== null;
+  }
+
+  disarmCrash(): void {
+    this.crashPoint = null;
   }
 
   /**
@@ -95,22 +183,28 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
    * wait, in order, until it resumes. Nothing is lost; everything is late.
    */
   pause(): void {
-    if (this.current !== null && this.held === null) this.held = [];
+    if (this.current === null || this.pausedNow) return;
+    this.pausedNow = true;
+    this.held ??= [];
   }
 
   resume(): void {
-    const held = this.held;
-    this.held = null;
-    if (held !== null) for (const input of held) input();
+    this.pausedNow = false;
+    this.releaseHeld();
   }
 
   get paused(): boolean {
-    return this.held !== null;
+    return this.pausedNow;
   }
 
   crash(): void {
     assert(this.current !== null, `crash of node ${this.id}, which is down`);
     this.held = null;
+    this.pausedNow = false;
+    if (this.diskWait !== null) this.diskWait.cancelled = true;
+    this.diskWait = null;
+    this.crashPoint = null;
+    this.countdown = null;
     for (const timer of this.timers.values()) timer.cancelled = true;
     this.timers.clear();
     this.queued.length = 0;
@@ -135,14 +229,7 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
       this.queued.push(input);
       return;
     }
-    this.busy = true;
-    try {
-      this.execute(input(instance));
-      this.drainQueued();
-    } finally {
-      this.busy = false;
-    }
-    this.env.observer?.afterInput(this.id);
+    this.handle(() => input(instance));
   }
 
   /** A message arrives (the hot path: no closure unless the host is busy). */
@@ -157,14 +244,14 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
       this.queued.push((i) => i.message(from, message));
       return;
     }
-    this.busy = true;
+    this.beginInput();
+    let done: boolean;
     try {
-      this.execute(instance.message(from, message));
-      this.drainQueued();
+      done = this.proceed(instance.message(from, message), 0);
     } finally {
       this.busy = false;
     }
-    this.env.observer?.afterInput(this.id);
+    if (done) this.env.observer?.afterInput(this.id);
   }
 
   /** Timer events: `a` is the incarnation that set it, the payload its name. */
@@ -183,28 +270,108 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
     if (this.busy) fail(`timer ${name} fired inside an input on node ${this.id}`);
     this.timers.delete(name);
     this.env.trace.record(this.env.scheduler.now, 'timer', this.id, -1, 0, name);
-    this.busy = true;
+    this.handle(() => instance.timer(name));
+  }
+
+  /**
+   * Runs one input. The observer hears of it once it is done: an input waiting on its disk is
+   * not (what it changed is not yet saved, and a crash may still lose it).
+   */
+  private handle(input: () => readonly Effect<M, A>[]): void {
+    this.beginInput();
+    let done: boolean;
     try {
-      this.execute(instance.timer(name));
-      this.drainQueued();
+      done = this.proceed(input(), 0);
     } finally {
       this.busy = false;
     }
-    this.env.observer?.afterInput(this.id);
+    if (done) this.env.observer?.afterInput(this.id);
   }
 
-  private drainQueued(): void {
+  /** An input starts: an armed crash point now counts its effects. */
+  private beginInput(): void {
+    this.busy = true;
+    if (this.crashPoint === null) return;
+    this.countdown = this.crashPoint;
+    this.crashPoint = null;
+  }
+
+  /**
+   * Executes effects from `from` on, then the inputs queued meanwhile; stops where a save waits
+   * on a slow disk (saveLanded goes on from there). `landed`: effects[from] is a save whose
+   * latency is over. False while the input waits on the disk.
+   */
+  private proceed(effects: readonly Effect<M, A>[], from: number, landed = false): boolean {
+    if (!this.execute(effects, from, landed)) return false;
     while (this.queued.length > 0 && this.current !== null) {
       const next = this.queued.shift() as (instance: I) => readonly Effect<M, A>[];
-      this.execute(next(this.current));
+      if (!this.execute(next(this.current), 0, false)) return false;
     }
+    // An input with fewer effects than its crash point is performed whole; then the node dies.
+    if (this.countdown !== null && this.current !== null) this.crashHere('after its whole input');
+    return true;
   }
 
-  private execute(effects: readonly Effect<M, A>[]): void {
-    for (const effect of effects) {
-      if (this.current === null) return; // crashed by an apply handler: the rest never happens
+  /** Performs effects in order; false if it stopped at a save that waits on the disk. */
+  private execute(effects: readonly Effect<M, A>[], from: number, landed: boolean): boolean {
+    for (let k = from; k < effects.length; k++) {
+      if (this.current === null) return true; // crashed: the rest never happens
+      const effect = effects[k] as Effect<M, A>;
+      if (effect.kind === 'persist' && !(landed && k === from)) {
+        const latency = this.env.saveLatency(this.id);
+        if (latency > 0) {
+          this.waitForDisk(latency, effects, k);
+          return false;
+        }
+      }
+      if (this.countdown !== null && this.countdown-- === 0) {
+        this.crashHere(`inside an input, before its effect ${effect.kind}`);
+        return true;
+      }
       this.perform(effect);
     }
+    return true;
+  }
+
+  private crashHere(detail: string): void {
+    this.countdown = null;
+    this.env.crashInside(this.id, detail);
+  }
+
+  /** The node handles nothing until the save lands: what arrives meanwhile waits, in order. */
+  private waitForDisk(latency: Micros, effects: readonly Effect<M, A>[], from: number): void {
+    this.held ??= [];
+    const wait: DiskWait = { effects, from };
+    this.diskWait = this.env.scheduler.after(latency, this.disk, this.incarnationNumber, 0, wait);
+  }
+
+  /** A slow save is over: it happens now, then the rest of its input and what waited. */
+  private saveLanded(event: SimEvent): void {
+    if (event.a !== this.incarnationNumber || this.current === null) return;
+    this.diskWait = null;
+    const wait = event.payload as DiskWait;
+    const effects = wait.effects as readonly Effect<M, A>[];
+    const goOn = () => {
+      this.busy = true;
+      let done: boolean;
+      try {
+        done = this.proceed(effects, wait.from, true);
+      } finally {
+        this.busy = false;
+      }
+      if (done) this.env.observer?.afterInput(this.id);
+    };
+    if (this.pausedNow) (this.held as (() => void)[]).unshift(goOn);
+    else goOn();
+    this.releaseHeld();
+  }
+
+  /** Replays what waited, in order, once the machine neither is paused nor waits on its disk. */
+  private releaseHeld(): void {
+    if (this.pausedNow || this.diskWait !== null || this.held === null) return;
+    const held = this.held;
+    this.held = null;
+    for (const input of held) input();
   }
 
   private perform(effect: Effect<M, A>): void {
@@ -242,7 +409,7 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
           // checksum usually sits) pin it without rehashing a whole log on every persist.
           effect.raftState.subarray(Math.max(0, effect.raftState.length - PERSIST_HASH_TAIL)),
         );
-        env.observer?.afterPersist(this.id);
+        env.observer?.afterPersist(this.id, effect.raftState);
         return;
       case 'apply': {
         const index = this.program.applyIndex(effect.message);

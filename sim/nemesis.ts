@@ -30,6 +30,33 @@ export type FaultStep =
       readonly bridge: number;
     }
   | { readonly kind: 'crash'; readonly node: number }
+  /**
+   * A crash inside a step: the node dies after performing `afterEffects` effects of the next
+   * input it handles (0: before the first); the effects after that point never happen. An
+   * input with fewer effects is performed whole and the node dies right after it.
+   */
+  | { readonly kind: 'crashMidInput'; readonly node: number; readonly afterEffects: number }
+  /**
+   * From now on each save on the node takes a virtual latency drawn from [1, maxMicros] (the
+   * run's `disk` stream), during which the node handles nothing: the effects after the save
+   * and every input that arrives wait, in order. A save lands when its latency is over; a
+   * crash before that loses it. maxMicros 0: the disk is fast again.
+   */
+  | { readonly kind: 'slowDisk'; readonly node: number; readonly maxMicros: number }
+  /**
+   * The node's saved state is damaged while it is down (a running node is crashed first):
+   * `truncate` cuts the file at `wherePerMille` of its length (keeping a byte at least: an empty
+   * file is a node that never saved), `flip` inverts one bit there;
+   * `torn` pairs the newest Raft state with the snapshot saved before the newest one (file and
+   * place unused). A node must refuse to boot on it.
+   */
+  | {
+      readonly kind: 'damage';
+      readonly node: number;
+      readonly damage: DamageKind;
+      readonly file: SavedFile;
+      readonly wherePerMille: number;
+    }
   | { readonly kind: 'restart'; readonly node: number }
   /** Resolved when applied: whoever leads then (nothing happens if no node does). */
   | { readonly kind: 'isolateLeader' }
@@ -63,6 +90,11 @@ export type FaultStep =
 export type NetworkKnob = 'duplicate' | 'longDelay' | 'longReorder';
 export const NETWORK_KNOBS: readonly NetworkKnob[] = ['duplicate', 'longDelay', 'longReorder'];
 
+export type DamageKind = 'truncate' | 'flip' | 'torn';
+export const DAMAGE_KINDS: readonly DamageKind[] = ['truncate', 'flip', 'torn'];
+export type SavedFile = 'state' | 'snapshot';
+export const SAVED_FILES: readonly SavedFile[] = ['state', 'snapshot'];
+
 export interface TimedFault {
   readonly at: Micros;
   readonly step: FaultStep;
@@ -91,6 +123,16 @@ export function describeFault(step: FaultStep): string {
       return `crash ${step.node}`;
     case 'restart':
       return `restart ${step.node}`;
+    case 'crashMidInput':
+      return `crash ${step.node} after effect ${step.afterEffects} of its next input`;
+    case 'slowDisk':
+      return step.maxMicros === 0
+        ? `disk of ${step.node} fast again`
+        : `disk of ${step.node} slow (saves up to ${step.maxMicros / 1000} ms)`;
+    case 'damage':
+      return step.damage === 'torn'
+        ? `damage ${step.node}: torn state/snapshot pair`
+        : `damage ${step.node}: ${step.damage} its ${step.file} at ${step.wherePerMille / 10}%`;
     case 'isolateLeader':
       return 'isolate the leader';
     case 'partitionLeader':

@@ -49,4 +49,9 @@ export interface Program<M, A, I extends Instance<M, A> = Instance<M, A>> {
   applyIndex(applied: A): number;
   describeApply(applied: A): string;
   boot(context: BootContext): I;
+  /**
+   * Why boot() refused to start on the saved state it was given (the error it threw), or null
+   * if that error is not a refusal. A program without it never refuses.
+   */
+  bootRefusal?(error: unknown): string | null;
 }

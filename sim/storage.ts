@@ -8,6 +8,8 @@ const EMPTY = new Uint8Array(0);
 export class Persister {
   private raftState: Uint8Array = EMPTY;
   private snapshot: Uint8Array = EMPTY;
+  /** The snapshot the newest one replaced (a torn write pairs it with the newest state). */
+  private snapshotBefore: Uint8Array = EMPTY;
   /** Number of save() calls, for the trace and the G5 durability check. */
   saves = 0;
 
@@ -18,8 +20,28 @@ export class Persister {
    */
   save(raftState: Uint8Array, snapshot: Uint8Array | null): void {
     this.raftState = raftState;
-    this.snapshot = snapshot ?? EMPTY;
+    const next = snapshot ?? EMPTY;
+    // The snapshot a torn write would pair with the newest state is the last different one (a
+    // Raft hands the same snapshot over with every save).
+    if (next !== this.snapshot) {
+      this.snapshotBefore = this.snapshot;
+      this.snapshot = next;
+    }
     this.saves++;
+  }
+
+  /** The snapshot saved before the current one (empty if there was none). */
+  readPreviousSnapshot(): Uint8Array {
+    return this.snapshotBefore.slice();
+  }
+
+  /**
+   * What a damaged disk holds from now on (a disk fault, not a save): the files are replaced
+   * behind the node's back, and the save count stays.
+   */
+  overwrite(raftState: Uint8Array, snapshot: Uint8Array): void {
+    this.raftState = raftState;
+    this.snapshot = snapshot;
   }
 
   readRaftState(): Uint8Array {
@@ -46,6 +68,7 @@ export class Persister {
     const next = new Persister();
     next.raftState = this.raftState.slice();
     next.snapshot = this.snapshot.slice();
+    next.snapshotBefore = this.snapshotBefore;
     next.saves = this.saves;
     return next;
   }

@@ -1,4 +1,4 @@
-import { fail, unreachable } from './assert.js';
+import { assert, fail, unreachable } from './assert.js';
 import { Host, type HostEnvironment, type HostObserver } from './host.js';
 import { describeFault, type FaultStep, type TimedFault } from './nemesis.js';
 import {
@@ -11,9 +11,11 @@ import {
 } from './network.js';
 import { profileByName, withKnobs, type NetworkProfile } from './profiles.js';
 import type { Instance, Program } from './program.js';
-import { Streams } from './random.js';
+import { Streams, type RandomStream } from './random.js';
+import { damageSaved } from './disk.js';
 import { DEFAULT_MAX_EVENTS, Scheduler, type EventTarget, type SimEvent } from './scheduler.js';
 import type { Persister } from './storage.js';
+import type { Micros } from './time.js';
 import { Trace } from './trace.js';
 
 export interface WorldConfig<M, A, I extends Instance<M, A>> {
@@ -36,6 +38,16 @@ type LeaderFault = Extract<
   FaultStep,
   { kind: 'isolateLeader' | 'crashLeader' | 'stallLeader' | 'partitionLeader' }
 >;
+
+type LinkFault = Extract<
+  FaultStep,
+  { kind: 'partition' | 'cut' | 'stall' | 'release' | 'isolate' | 'heal' | 'bridge' }
+>;
+type LifeFault = Extract<
+  FaultStep,
+  { kind: 'crash' | 'restart' | 'restartCrashed' | 'crashMidInput' | 'damage' }
+>;
+type MachineFault = Extract<FaultStep, { kind: 'pause' | 'resume' | 'clock' | 'slowDisk' }>;
 
 /** A delivery that reached a stalled link: its event's fields (events are pooled). */
 interface HeldDelivery {
@@ -78,6 +90,10 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
   private readonly knobs = { duplicate: false, longDelay: false, longReorder: false };
   /** Deliveries waiting on stalled links, in the order they arrived there. */
   private stalled: HeldDelivery[] = [];
+  /** Per node, the longest a save takes (0: at once); slowDisk faults set it. */
+  private readonly diskMaxMicros: number[];
+  /** Save latencies, drawn on first use so that runs without slow disks draw nothing. */
+  private disk: RandomStream | null = null;
   /** Send times of messages in flight, kept only while someone watches the trace. */
   private readonly sentAt = new WeakMap<Uint8Array, number>();
 
@@ -97,6 +113,7 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
       { length: config.nodes },
       (_, id) => new Host(id, config.program, this),
     );
+    this.diskMaxMicros = new Array<number>(config.nodes).fill(0);
     this.nemesis = { fire: (event) => this.applyFault(event.payload as FaultStep) };
   }
 
@@ -159,17 +176,16 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
     host.deliver(from, message);
   }
 
-  crash(node: number): void {
+  crash(node: number, detail = ''): void {
     this.observer?.onCrash(node); // told first, while the node's last state can still be seen
     this.host(node).crash();
-    this.trace.record(this.scheduler.now, 'crash', node, -1, 0, '');
+    this.trace.record(this.scheduler.now, 'crash', node, -1, 0, detail);
   }
 
   /** Boots a crashed node from what it persisted (or from the given persister). */
   restart(node: number, persister?: Persister): void {
     this.trace.record(this.scheduler.now, 'restart', node, -1, 0, '');
-    this.host(node).boot(persister);
-    this.observer?.onRestart(node);
+    if (this.host(node).boot(persister)) this.observer?.onRestart(node);
   }
 
   host(node: number): Host<M, A, I> {
@@ -178,40 +194,36 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
     return host;
   }
 
+  saveLatency(node: number): Micros {
+    const max = this.diskMaxMicros[node] as number;
+    if (max === 0) return 0;
+    this.disk ??= this.streams.get('disk');
+    return this.disk.int(1, max);
+  }
+
+  crashInside(node: number, detail: string): void {
+    this.crash(node, detail);
+  }
+
   /** Applies one fault now. Crashing a dead node or restarting a live one does nothing. */
   applyFault(step: FaultStep): void {
     switch (step.kind) {
       case 'partition':
-        this.network.partition(step.groups, this.faultDomain);
-        break;
       case 'cut':
-        this.network.setLink(step.from, step.to, false);
-        break;
       case 'stall':
-        this.network.stall(step.from, step.to);
-        break;
       case 'release':
-        this.network.releaseStalls();
-        this.deliverHeld();
-        break;
       case 'isolate':
-        this.network.isolate(step.node, this.faultDomain);
-        break;
       case 'heal':
-        this.network.heal();
-        break;
       case 'bridge':
-        this.network.partition([[...step.left, step.bridge], step.right], this.faultDomain);
-        for (const other of step.right) {
-          this.network.setLink(step.bridge, other, true);
-          this.network.setLink(other, step.bridge, true);
-        }
-        break;
-      case 'crash':
-        if (this.host(step.node).alive) this.crash(step.node);
+        this.applyLinkFault(step);
+        this.trace.record(this.scheduler.now, 'link', -1, -1, 0, describeFault(step));
         return;
+      case 'crash':
       case 'restart':
-        if (!this.host(step.node).alive) this.restart(step.node);
+      case 'restartCrashed':
+      case 'crashMidInput':
+      case 'damage':
+        this.applyLifeFault(step);
         return;
       case 'isolateLeader':
       case 'crashLeader':
@@ -219,8 +231,11 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
       case 'partitionLeader':
         this.applyToLeader(step);
         return;
-      case 'restartCrashed':
-        for (const host of this.hosts) if (!host.alive) this.restart(host.id);
+      case 'pause':
+      case 'resume':
+      case 'clock':
+      case 'slowDisk':
+        this.applyMachineFault(step);
         return;
       case 'profile': {
         const profile = profileByName(step.profile);
@@ -228,26 +243,6 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
         this.setProfile(profile);
         return;
       }
-      case 'pause':
-        this.host(step.node).pause();
-        this.trace.record(this.scheduler.now, 'link', step.node, -1, 0, describeFault(step));
-        return;
-      case 'resume':
-        this.trace.record(this.scheduler.now, 'link', step.node, -1, 0, describeFault(step));
-        this.host(step.node).resume();
-        return;
-      case 'clock':
-        if (!(step.ratePerMille > 0)) fail(`clock rate ${step.ratePerMille} per mille`);
-        this.host(step.node).clockRatePerMille = step.ratePerMille;
-        this.trace.record(
-          this.scheduler.now,
-          'link',
-          step.node,
-          -1,
-          step.ratePerMille,
-          describeFault(step),
-        );
-        return;
       case 'knob':
         this.knobs[step.knob] = step.on;
         this.setProfile(this.baseProfile);
@@ -255,7 +250,121 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
       default:
         unreachable(step);
     }
-    this.trace.record(this.scheduler.now, 'link', -1, -1, 0, describeFault(step));
+  }
+
+  private applyLinkFault(step: LinkFault): void {
+    switch (step.kind) {
+      case 'partition':
+        this.network.partition(step.groups, this.faultDomain);
+        return;
+      case 'cut':
+        this.network.setLink(step.from, step.to, false);
+        return;
+      case 'stall':
+        this.network.stall(step.from, step.to);
+        return;
+      case 'release':
+        this.network.releaseStalls();
+        this.deliverHeld();
+        return;
+      case 'isolate':
+        this.network.isolate(step.node, this.faultDomain);
+        return;
+      case 'heal':
+        this.network.heal();
+        return;
+      case 'bridge':
+        this.network.partition([[...step.left, step.bridge], step.right], this.faultDomain);
+        for (const other of step.right) {
+          this.network.setLink(step.bridge, other, true);
+          this.network.setLink(other, step.bridge, true);
+        }
+        return;
+      default:
+        unreachable(step);
+    }
+  }
+
+  /** Crashes and restarts, in all their forms. Restarting disarms a crash point not reached. */
+  private applyLifeFault(step: LifeFault): void {
+    switch (step.kind) {
+      case 'crash':
+        if (this.host(step.node).alive) this.crash(step.node);
+        return;
+      case 'restart':
+        this.restartOne(step.node);
+        return;
+      case 'restartCrashed':
+        for (const host of this.hosts) this.restartOne(host.id);
+        return;
+      case 'crashMidInput':
+        this.host(step.node).armCrash(step.afterEffects);
+        this.traceNodeFault(step.node, step);
+        return;
+      case 'damage':
+        this.damage(step);
+        return;
+      default:
+        unreachable(step);
+    }
+  }
+
+  private restartOne(node: number): void {
+    const host = this.host(node);
+    if (!host.alive) this.restart(node);
+    else if (host.crashArmed) {
+      host.disarmCrash();
+      this.trace.record(this.scheduler.now, 'link', node, -1, 0, 'crash point disarmed');
+    }
+  }
+
+  /** A disk fault while the node is down (a running node crashes first). */
+  private damage(step: Extract<FaultStep, { kind: 'damage' }>): void {
+    const host = this.host(step.node);
+    if (host.alive) this.crash(step.node);
+    const what = damageSaved(host.persister, step);
+    if (what !== null) host.markDamaged(what);
+    const text = `${describeFault(step)}: ${what ?? 'nothing to damage'}`;
+    this.trace.record(this.scheduler.now, 'link', step.node, -1, 0, text);
+  }
+
+  private applyMachineFault(step: MachineFault): void {
+    switch (step.kind) {
+      case 'pause':
+        this.host(step.node).pause();
+        this.traceNodeFault(step.node, step);
+        return;
+      case 'resume':
+        this.traceNodeFault(step.node, step);
+        this.host(step.node).resume();
+        return;
+      case 'clock':
+        assert(step.ratePerMille > 0, `clock rate ${step.ratePerMille} per mille`);
+        this.host(step.node).clockRatePerMille = step.ratePerMille;
+        this.traceNodeFault(step.node, step, step.ratePerMille);
+        return;
+      case 'slowDisk':
+        assert(step.maxMicros >= 0, `disk latency ${step.maxMicros}`);
+        this.diskMaxMicros[step.node] = step.maxMicros;
+        this.traceNodeFault(step.node, step, step.maxMicros);
+        return;
+      default:
+        unreachable(step);
+    }
+  }
+
+  private traceNodeFault(node: number, step: FaultStep, value = 0): void {
+    this.trace.record(this.scheduler.now, 'link', node, -1, value, describeFault(step));
+  }
+
+  /** Every disk fast again and every crash point disarmed (the liveness phase's machines). */
+  calmMachines(): void {
+    for (const host of this.hosts) {
+      if (this.diskMaxMicros[host.id] !== 0) {
+        this.applyFault({ kind: 'slowDisk', node: host.id, maxMicros: 0 });
+      }
+      if (host.crashArmed) this.restartOne(host.id);
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ import { isReply as isRaftReply } from '../messages.js';
 import { describeApply as describeRaftApply, describeMessage } from '../program.js';
 import type { MutantId } from '../mutants.js';
 import { resolveOptions, type RaftOptions } from '../options.js';
+import { bootRefusal } from '../persist.js';
 import { applyIndexOf } from '../types.js';
 import { Clerk, DEFAULT_CLERK_OPTIONS, type ClerkOptions } from './clerk.js';
 import { isKvMessage, kvWireCodec, type KvWire } from './codec.js';
@@ -49,5 +50,6 @@ export function kvProgram(options: KvClusterOptions): Program<KvWire, KvApplied,
       context.id < servers
         ? new KvServer(context, servers, { raft, maxRaftStateBytes, mutant })
         : new Clerk(context, servers, clerk, mutant),
+    bootRefusal,
   };
 }

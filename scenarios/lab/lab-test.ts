@@ -12,12 +12,21 @@ export const LAB_TESTS: LabTestCase[] = [];
 
 /** Runs one lab test on a fresh cluster with `seed`; returns the handout-style "Passed" line. */
 export async function runLabTest(test: LabTestCase, seed: number): Promise<string> {
+  return (await runLabTestTraced(test, seed)).line;
+}
+
+/** runLabTest, also giving the run's trace hash (the golden values pin it). */
+export async function runLabTestTraced(
+  test: LabTestCase,
+  seed: number,
+): Promise<{ line: string; traceHash: string }> {
   const cfg = new LabCluster({ ...test.options, seed });
   await cfg.tasks.drive(async () => {
     cfg.begin();
     await test.body(cfg);
   });
-  return cfg.end();
+  const line = cfg.end();
+  return { line, traceHash: cfg.world.trace.hash() };
 }
 
 export const underMocha = (): boolean => typeof globalThis.it === 'function';

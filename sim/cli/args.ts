@@ -1,3 +1,4 @@
+import { WHITE_BOX, type InvariantId } from '../monitors/view.js';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isMutantId, MUTANT_IDS, type MutantId } from '../../raft/mutants.js';
 import { MAX_SERVERS, MIN_SERVERS } from '../fuzz/repro-schema.js';
@@ -88,6 +89,20 @@ export function parseTime(
 export function noPositionals(command: string, positionals: string[]): void {
   if (positionals.length > 0)
     throw new UsageError(`${command}: unexpected argument "${positionals[0]}"`);
+}
+
+/** `--without G5,G1`: white-box monitors to turn off (none when absent). */
+export function parseWithout(text: string | undefined): InvariantId[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((s) => s.trim());
+  for (const name of names) {
+    if (!(WHITE_BOX as readonly string[]).includes(name)) {
+      throw new UsageError(
+        `--without takes white-box monitors (${WHITE_BOX.join(', ')}), got "${name}"`,
+      );
+    }
+  }
+  return [...new Set(names as InvariantId[])];
 }
 
 export function parseMutant(text: string | undefined): MutantId | undefined {

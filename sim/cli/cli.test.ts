@@ -56,6 +56,41 @@ describe('raftsim CLI: bad input writes nothing', () => {
       ),
       /config\.schedule\[0\]\.step\.node: expected a node id in 0\.\.2, got 7/,
     ],
+    [
+      'a damage step of an unknown kind',
+      write(
+        'damage.json',
+        JSON.stringify({
+          format: 'raftsim-repro',
+          version: 1,
+          seed: 1,
+          traceHash: '0',
+          config: {
+            servers: 3,
+            profile: 'reliable',
+            safetyMicros: 1000,
+            schedule: [
+              {
+                at: 0,
+                step: { kind: 'damage', node: 1, damage: 'melt', file: 'state', wherePerMille: 1 },
+              },
+            ],
+            workload: { clerks: 1, keys: 1 },
+          },
+        }),
+      ),
+      /schedule step 0: "damage" must be one of truncate, flip, torn/,
+    ],
+    [
+      'a black-box check turned off',
+      write(
+        'without.json',
+        `{"format":"raftsim-repro","version":1,"seed":1,"traceHash":"0","config":{"servers":3,` +
+          `"profile":"reliable","safetyMicros":1000,"schedule":[],` +
+          `"workload":{"clerks":1,"keys":1},"without":["LIN"]}}`,
+      ),
+      /"config.without" must list white-box monitors/,
+    ],
     ...(
       [
         ['Raft options that are not an object', '"abc"', /config\.raft: expected an object/],
@@ -171,6 +206,8 @@ describe('raftsim fuzz, as a user runs it', function () {
       '0',
       '--shrink-budget',
       '100', // every candidate is a full run: keep the test's wall time down
+      '--without',
+      'G1', // recorded in the repro, so the replay runs without it too
       '--json',
     );
     expect(fuzz.code).to.equal(1);
@@ -178,8 +215,9 @@ describe('raftsim fuzz, as a user runs it', function () {
     expect(summary.verdict).to.equal('violation');
     const repro = JSON.parse(readFileSync(join(dir, summary.repro), 'utf8')) as {
       traceHash: string;
-      config: { schedule: unknown[] };
+      config: { schedule: unknown[]; without?: string[] };
     };
+    expect(repro.config.without).to.deep.equal(['G1']);
     expect(repro.config.schedule.length).to.be.at.most(10);
     for (const file of ['repro.json', 'trace.ndjson', 'history.json', 'timeline.html']) {
       expect(existsSync(join(dir, summary.repro, '..', file)), file).to.equal(true);
@@ -273,6 +311,11 @@ describe('raftsim CLI', () => {
       /--runs or --time, not both/,
     ],
     ['an unknown mutant', ['fuzz', '--mutant', 'Z99'], /--mutant must be one of/],
+    [
+      'a black-box check for --without',
+      ['run', '--seed', '1', '--without', 'G5,LIN'],
+      /--without takes white-box monitors/,
+    ],
     [
       'an unknown profile for fuzz',
       ['run', '--seed', '1', '--profile', 'x'],

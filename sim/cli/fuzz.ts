@@ -20,6 +20,7 @@ import {
   parseSeed,
   parseServers,
   parseTime,
+  parseWithout,
   UsageError,
 } from './args.js';
 import { runCampaign, type CampaignResult, type Shard } from './campaign.js';
@@ -84,6 +85,7 @@ function parseFuzzOptions(argv: string[]): FuzzOptions {
     shard: { type: 'string' },
     reports: { type: 'string' },
     mutant: { type: 'string' },
+    without: { type: 'string' },
     'shrink-budget': { type: 'string' },
     'shrink-time': { type: 'string' },
     json: { type: 'boolean' },
@@ -93,6 +95,7 @@ function parseFuzzOptions(argv: string[]): FuzzOptions {
     throw new UsageError('fuzz: give --runs or --time, not both');
   const servers = values.nodes === undefined ? undefined : parseServers(values.nodes, 5);
   const mutant = parseMutant(values.mutant);
+  const without = parseWithout(values.without);
   const shrink = parseShrinkLimits(values);
   const options = {
     runs: values.time === undefined ? parseCount('runs', values.runs, 200) : null,
@@ -110,6 +113,7 @@ function parseFuzzOptions(argv: string[]): FuzzOptions {
       shrinkBudget: shrink.budget,
       ...(servers === undefined ? {} : { servers }),
       ...(mutant === undefined ? {} : { mutant }),
+      ...(without === undefined ? {} : { without }),
     },
   };
   // Last of all, once every flag is known good: the folder is made only for a valid command.

@@ -4,7 +4,16 @@ import { performance } from 'node:perf_hooks';
 import { isMutantId, MUTANT_IDS, MUTANTS, type MutantId } from '../../raft/mutants.js';
 import type { FuzzMode, SeedOptions } from '../fuzz/run-seed.js';
 import { MICROS_PER_SECOND } from '../time.js';
-import { noPositionals, parseCount, parseFlags, parseSeed, parseTime, UsageError } from './args.js';
+import type { InvariantId } from '../monitors/view.js';
+import {
+  noPositionals,
+  parseCount,
+  parseFlags,
+  parseSeed,
+  parseTime,
+  parseWithout,
+  UsageError,
+} from './args.js';
 import { runCampaign } from './campaign.js';
 import { parseMode, parseShrinkLimits, report, shrinkWithProgress } from './fuzz.js';
 import { EXIT_INTERRUPTED, Interrupt } from './interrupt.js';
@@ -37,6 +46,8 @@ interface MutantsOptions {
   readonly reportsDir: string;
   readonly saveRepros: string | null;
   readonly json: boolean;
+  /** White-box monitors turned off for every campaign (mutants and the correct Raft). */
+  readonly without: InvariantId[];
 }
 
 function parseOnly(text: string | undefined): MutantId[] {
@@ -59,6 +70,7 @@ function parseMutantsOptions(argv: string[]): MutantsOptions {
     'shrink-time': { type: 'string' },
     'save-repros': { type: 'string' },
     reports: { type: 'string' },
+    without: { type: 'string' },
     json: { type: 'boolean' },
   });
   noPositionals('mutants', positionals);
@@ -74,6 +86,7 @@ function parseMutantsOptions(argv: string[]): MutantsOptions {
     shrinkBudget: shrink.budget,
     shrinkSeconds: shrink.seconds,
     json: values.json === true,
+    without: parseWithout(values.without) ?? [],
   };
   // Output folders last, once every flag is known good; both are checked before any hunt.
   const save = values['save-repros'];
@@ -116,7 +129,7 @@ export async function mutantsCommand(argv: string[]): Promise<number> {
       rows.reduce((sum, r) => sum + r.seconds, 0),
     );
     const { result: correct } = await timedCampaign(
-      { mode: options.mode, shrink: false },
+      { mode: options.mode, shrink: false, without: options.without },
       options,
       correctBudget,
       interrupt,
@@ -174,6 +187,7 @@ async function hunt(name: MutantId, options: MutantsOptions, interrupt: Interrup
     mode: options.mode,
     shrink: false,
     mutant: name,
+    without: options.without,
     shrinkBudget: options.shrinkBudget,
   };
   const { result, foundAt } = await timedCampaign(seedOptions, options, options.budget, interrupt);

@@ -4,7 +4,8 @@ import { parseRepro, type Repro } from '../fuzz/repro.js';
 import { runTraced, traceLines } from '../fuzz/report.js';
 import { renderTimeline } from '../report/timeline.js';
 import { formatMicros } from '../time.js';
-import { noPositionals, parseFlags, UsageError } from './args.js';
+import type { InvariantId } from '../monitors/view.js';
+import { noPositionals, parseFlags, parseWithout, UsageError } from './args.js';
 import { FormatError } from '../format/kit.js';
 import { checkOutput, printJson, writeOutput } from './output.js';
 import { exitCodeOf } from './run.js';
@@ -25,18 +26,26 @@ export function readRepro(path: string): Repro {
   }
 }
 
+/** The repro with more monitors off: those it recorded and those `--without` names. */
+function withMonitorsOff(repro: Repro, without: readonly InvariantId[] | undefined): Repro {
+  if (without === undefined) return repro;
+  const all = [...new Set([...(repro.config.without ?? []), ...without])];
+  return { ...repro, config: { ...repro.config, without: all } };
+}
+
 /** `raftsim replay`: re-runs a repro exactly and exits with that run's verdict. */
 export function replayCommand(argv: string[]): number {
   const { values, positionals } = parseFlags('replay', argv, {
     trace: { type: 'string' },
     html: { type: 'string' },
     'expect-same-trace': { type: 'boolean' },
+    without: { type: 'string' },
     json: { type: 'boolean' },
   });
   const [path, ...rest] = positionals;
   if (path === undefined) throw new UsageError(`replay: which repro? (${REPLAY_HELP})`);
   noPositionals('replay', rest);
-  const repro = readRepro(path);
+  const repro = withMonitorsOff(readRepro(path), parseWithout(values.without));
   const trace = values.trace === undefined ? null : checkOutput('trace', values.trace);
   const html = values.html === undefined ? null : checkOutput('html', values.html);
   const traced = runTraced(repro);

@@ -1,8 +1,8 @@
 import { RUN_HELP } from './help.js';
 import { describeFault, type TimedFault } from '../nemesis.js';
-import { PROFILE_NAMES, profileByName, type NetworkProfile } from '../profiles.js';
+import { PROFILE_NAMES, profileByName, unreliable, type NetworkProfile } from '../profiles.js';
 import { Streams } from '../random.js';
-import { runKv, type KvRunResult } from '../run/kv-run.js';
+import { runKv, type KvRunConfig, type KvRunResult } from '../run/kv-run.js';
 import { drawFaults } from '../run/random-faults.js';
 import { MAX_CLERKS } from '../fuzz/repro-schema.js';
 import { formatMicros, MAX_VIRTUAL_MICROS, seconds, type Micros } from '../time.js';
@@ -15,11 +15,13 @@ import {
   parseSeed,
   parseServers,
   parseTime,
+  parseWithout,
   UsageError,
 } from './args.js';
 import { historyDocument } from '../fuzz/report.js';
 import { checkOutput, printJson, writeOutput, type OutputTarget } from './output.js';
 import type { MutantId } from '../../raft/mutants.js';
+import type { InvariantId } from '../monitors/view.js';
 
 /** Exit code of a run's verdict (DESIGN §6). */
 export function exitCodeOf(verdict: KvRunResult['verdict']): number {
@@ -33,6 +35,7 @@ interface RunOptions {
   readonly safetyMicros: Micros;
   readonly profile: NetworkProfile;
   readonly mutant: MutantId | undefined;
+  readonly without: InvariantId[] | undefined;
   readonly trace: OutputTarget | null;
   readonly history: OutputTarget | null;
   readonly json: boolean;
@@ -48,6 +51,7 @@ function parseRunOptions(argv: string[]): RunOptions {
     trace: { type: 'string' },
     history: { type: 'string' },
     mutant: { type: 'string' },
+    without: { type: 'string' },
     json: { type: 'boolean' },
   });
   noPositionals('run', positionals);
@@ -65,6 +69,7 @@ function parseRunOptions(argv: string[]): RunOptions {
     safetyMicros: parseTime('time', values.time, seconds(20), [MAX_VIRTUAL_MICROS, '10m']),
     profile,
     mutant: parseMutant(values.mutant),
+    without: parseWithout(values.without),
     json: values.json === true,
   };
   // Outputs last: checked (not written) only once every flag is known good.
@@ -75,21 +80,36 @@ function parseRunOptions(argv: string[]): RunOptions {
   };
 }
 
+/** What `raftsim run --seed N` runs (the golden hashes of the correct Raft pin some). */
+export function runSeedConfig(
+  seed: number,
+  servers = 5,
+  clerks = 3,
+  safetyMicros = seconds(20),
+  profile: NetworkProfile = unreliable,
+): KvRunConfig {
+  return {
+    seed,
+    servers,
+    profile,
+    faults: drawFaults(new Streams(seed).get('faults'), servers, safetyMicros),
+    safetyMicros,
+    workload: { clerks },
+    maxRaftStateBytes: 4096,
+  };
+}
+
 /** `raftsim run`: one simulation of the key/value service on Raft, checked, with its trace hash. */
 export function runCommand(argv: string[]): number {
   const options = parseRunOptions(argv);
-  const { seed, servers, safetyMicros } = options;
-  const faults = drawFaults(new Streams(seed).get('faults'), servers, safetyMicros);
+  const { seed, servers, clerks, safetyMicros, without } = options;
+  const config = runSeedConfig(seed, servers, clerks, safetyMicros, options.profile);
+  const faults = config.faults;
   const records: TraceRecord[] = [];
   const result = runKv({
-    seed,
-    servers,
-    profile: options.profile,
-    faults,
-    safetyMicros,
-    workload: { clerks: options.clerks },
-    maxRaftStateBytes: 4096,
+    ...config,
     mutant: options.mutant ?? null,
+    ...(without === undefined ? {} : { without }),
     ...(options.trace === null ? {} : { onTrace: (r: TraceRecord) => records.push(r) }),
   });
   if (options.trace !== null) {

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { NETWORK_KNOBS, type FaultStep } from '../nemesis.js';
+import { DAMAGE_KINDS, NETWORK_KNOBS, SAVED_FILES, type FaultStep } from '../nemesis.js';
 import { PROFILE_NAMES } from '../profiles.js';
 import { MAX_VIRTUAL_MICROS } from '../time.js';
 import { expected, fields, flag, integer, list, oneOf } from './kit.js';
@@ -46,6 +46,23 @@ function stepSchemas(servers: number) {
       ),
     ),
     crash: onNode('crash'),
+    crashMidInput: fields({
+      kind: v.literal('crashMidInput'),
+      node,
+      afterEffects: integer(0, 1_000_000, 'a count of effects, 0..1000000'),
+    }),
+    slowDisk: fields({
+      kind: v.literal('slowDisk'),
+      node,
+      maxMicros: integer(0, MAX_VIRTUAL_MICROS, `a latency in 0..${MAX_VIRTUAL_MICROS} µs`),
+    }),
+    damage: fields({
+      kind: v.literal('damage'),
+      node,
+      damage: oneOf(DAMAGE_KINDS, 'a damage kind'),
+      file: oneOf(SAVED_FILES, 'a saved file'),
+      wherePerMille: integer(0, 999, 'a place in 0..999 per mille'),
+    }),
     restart: onNode('restart'),
     isolateLeader: only('isolateLeader'),
     partitionLeader: fields({

@@ -36,6 +36,8 @@ const KIND_OF_STEP: Record<string, string> = {
   partitionLeader: 'partitionLeader',
   stallLeader: 'stallLeader',
   release: 'release',
+  slowDisk: 'slowDisk',
+  damage: 'damage',
 };
 
 describe('fuzz arbitraries', () => {
@@ -65,6 +67,11 @@ describe('fuzz arbitraries', () => {
           'release',
         ]);
         for (const { step } of config.schedule) {
+          if (step.kind === 'crashMidInput') {
+            // its own kind, or one of the crashes the crash kind draws
+            expect(allowed.has('crashMidInput') || allowed.has('crash')).to.equal(true);
+            continue;
+          }
           const kind = step.kind === 'knob' && !step.on ? 'knob-off' : KIND_OF_STEP[step.kind];
           expect(kind === 'knob-off' || allowed.has(kind as string), kind).to.equal(true);
         }
@@ -127,6 +134,21 @@ describe('fuzz arbitraries', () => {
       if (step.kind === 'isolate') counts[step.node]!++;
     }
     for (const count of counts) expect(count).to.be.within(150, 250);
+  });
+
+  it('schedules damage the saved state of a minority at most, in either mode', () => {
+    const damaged = (config: FuzzConfig) =>
+      new Set(config.schedule.flatMap(({ step }) => (step.kind === 'damage' ? [step.node] : [])));
+    let seen = 0;
+    for (const config of [
+      ...fc.sample(fuzzConfig(), { seed: 5, numRuns: 300 }),
+      ...fc.sample(swarmConfig(), { seed: 5, numRuns: 300 }),
+    ]) {
+      const nodes = damaged(config);
+      seen += nodes.size;
+      expect(nodes.size).to.be.at.most(Math.floor((config.servers - 1) / 2));
+    }
+    expect(seen).to.be.greaterThan(0);
   });
 
   it('every fault kind has a description', () => {

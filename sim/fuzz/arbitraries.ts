@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { BACKUP_POLICIES } from '../../raft/options.js';
-import { NETWORK_KNOBS, type FaultStep, type TimedFault } from '../nemesis.js';
+import {
+  DAMAGE_KINDS,
+  NETWORK_KNOBS,
+  SAVED_FILES,
+  type FaultStep,
+  type TimedFault,
+} from '../nemesis.js';
 import { DELIVERY_RULES } from '../network.js';
 import type { WorkloadOptions } from '../run/workload.js';
 import { seconds, type Micros } from '../time.js';
@@ -108,7 +114,11 @@ export function faultKinds(
       )
       .map(([followers, clients]) => ({ kind: 'partitionLeader', followers, clients })),
     heal: fc.constant({ kind: 'heal' }),
-    crash: node.map((n) => ({ kind: 'crash', node: n })),
+    // A crash lands between inputs, or (one time in three) between two effects of one input.
+    crash: fc.oneof(
+      { arbitrary: node.map((n): FaultStep => ({ kind: 'crash', node: n })), weight: 2 },
+      { arbitrary: crashMidInput(node), weight: 1 },
+    ),
     crashLeader: fc.constant({ kind: 'crashLeader' }),
     restart: fc.constant({ kind: 'restartCrashed' }),
     pause: node.map((n) => ({ kind: 'pause', node: n })),
@@ -123,7 +133,43 @@ export function faultKinds(
     clock: fc
       .tuple(node, clockRate)
       .map(([n, ratePerMille]) => ({ kind: 'clock', node: n, ratePerMille })),
+    crashMidInput: crashMidInput(node),
+    // Saves of 1 to 100 ms: from a busy disk to one slower than a heartbeat interval.
+    slowDisk: fc
+      .tuple(node, fc.integer({ min: 1_000, max: 100_000 }))
+      .map(([n, maxMicros]) => ({ kind: 'slowDisk', node: n, maxMicros })),
+    damage: fc
+      .record({
+        node,
+        damage: fc.constantFrom(...DAMAGE_KINDS),
+        file: fc.constantFrom(...SAVED_FILES),
+        wherePerMille: fc.integer({ min: 0, max: 999 }),
+      })
+      .map((d): FaultStep => ({ kind: 'damage', ...d })),
   };
+}
+
+/** The node dies after 0 to 8 effects of its next input (most inputs have fewer than 8). */
+function crashMidInput(node: fc.Arbitrary<number>): fc.Arbitrary<FaultStep> {
+  return fc
+    .tuple(node, fc.integer({ min: 0, max: 8 }))
+    .map(([n, afterEffects]) => ({ kind: 'crashMidInput', node: n, afterEffects }));
+}
+
+/**
+ * A damaged node refuses to boot and stays down for good: damage only a minority of the
+ * cluster (the first nodes damaged), so that the liveness phase can still make progress.
+ */
+export function limitDamage(steps: readonly TimedFault[], servers: number): TimedFault[] {
+  const minority = Math.floor((servers - 1) / 2);
+  const damaged = new Set<number>();
+  return steps.filter(({ step }) => {
+    if (step.kind !== 'damage') return true;
+    if (damaged.has(step.node)) return true;
+    if (damaged.size >= minority) return false;
+    damaged.add(step.node);
+    return true;
+  });
 }
 
 const clockRate = fc.oneof(
@@ -168,7 +214,11 @@ export function undo(step: FaultStep): FaultStep | null {
     case 'partitionLeader':
       return { kind: 'heal' };
     case 'crash':
+    case 'crashMidInput':
+    case 'damage': // the restart is refused: the node stays down
       return { kind: 'restart', node: step.node };
+    case 'slowDisk':
+      return step.maxMicros > 0 ? { kind: 'slowDisk', node: step.node, maxMicros: 0 } : null;
     case 'crashLeader':
       return { kind: 'restartCrashed' };
     case 'pause':
@@ -217,7 +267,9 @@ export function schedule(
     durationMicros: fc.integer({ min: 50_000, max: 4_000_000 }),
     step: faultStep(servers, kinds, focus),
   });
-  return fc.array(episode, { maxLength: Math.ceil(maxSteps / 2) }).map(expandEpisodes);
+  return fc
+    .array(episode, { maxLength: Math.ceil(maxSteps / 2) })
+    .map((episodes) => limitDamage(expandEpisodes(episodes), servers));
 }
 
 export const workload: fc.Arbitrary<WorkloadOptions> = fc.record({
@@ -291,7 +343,7 @@ export function foldSchedule(steps: readonly TimedFault[], servers: number): Tim
     const folded = foldStep(step, servers);
     if (folded !== null) out.push({ at, step: folded });
   }
-  return out;
+  return limitDamage(out, servers);
 }
 
 function foldStep(step: FaultStep, n: number): FaultStep | null {
@@ -302,6 +354,9 @@ function foldStep(step: FaultStep, n: number): FaultStep | null {
     case 'pause':
     case 'resume':
     case 'clock':
+    case 'crashMidInput':
+    case 'slowDisk':
+    case 'damage':
       return { ...step, node: step.node % n };
     case 'partitionLeader':
       return { ...step, followers: Math.min(step.followers, minorityFollowers(n)) };

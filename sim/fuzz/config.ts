@@ -1,5 +1,6 @@
 import type { MutantId } from '../../raft/mutants.js';
 import type { BackupPolicy } from '../../raft/options.js';
+import type { InvariantId } from '../monitors/view.js';
 import type { TimedFault } from '../nemesis.js';
 import type { DeliveryRule } from '../network.js';
 import { profileByName, type NetworkProfile } from '../profiles.js';
@@ -28,6 +29,8 @@ export interface FuzzConfig {
   readonly raft?: { readonly maxEntriesPerAppend?: number; readonly backup?: BackupPolicy };
   /** A deliberately broken Raft to run instead of the correct one. */
   readonly mutant?: MutantId;
+  /** White-box monitors turned off for this run (`--without`); absent: all on. */
+  readonly without?: readonly InvariantId[];
   /** In swarm mode, the fault vector the seed drew (printed with it). */
   readonly swarm?: SwarmVector;
   /**
@@ -56,6 +59,7 @@ export function kvRunConfig(seed: number, config: FuzzConfig): KvRunConfig {
     workload: config.workload,
     maxRaftStateBytes: config.maxRaftStateBytes,
     mutant: config.mutant ?? null,
+    ...(config.without === undefined ? {} : { without: config.without }),
     ...(config.raft === undefined ? {} : { raft: config.raft }),
     ...(config.delivery === undefined ? {} : { delivery: config.delivery }),
   };

@@ -14,7 +14,7 @@ import {
   someFields,
   text,
 } from '../format/kit.js';
-import { INVARIANTS } from '../monitors/view.js';
+import { INVARIANTS, WHITE_BOX } from '../monitors/view.js';
 import { DELIVERY_RULES } from '../network.js';
 import { PROFILE_NAMES } from '../profiles.js';
 import { DEFAULT_WORKLOAD } from '../run/workload.js';
@@ -95,6 +95,9 @@ function configSchema(servers: number) {
     raft: v.exactOptional(raftSchema),
     mutant: v.exactOptional(oneOf(MUTANT_IDS, 'a mutant')),
     delivery: v.exactOptional(oneOf(DELIVERY_RULES, 'a delivery rule')),
+    without: v.exactOptional(
+      list(oneOf(WHITE_BOX, 'a white-box monitor'), 16, 'a list of white-box monitors'),
+    ),
     swarm: v.exactOptional(
       fields({
         kinds: list(oneOf(FAULT_KIND_NAMES, 'a fault kind'), 64, 'a list of fault kinds'),

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { MutantId } from '../../raft/mutants.js';
 import { EVENT_STORM, runKv, type KvRunResult, type RunVerdict } from '../run/kv-run.js';
 import type { RunSummary } from './summary.js';
+import type { InvariantId } from '../monitors/view.js';
 import { fuzzConfig, swarmConfig, type ConfigOptions } from './arbitraries.js';
 import { kvRunConfig, type FuzzConfig } from './config.js';
 import { trimSchedule, type Failing, type Judge } from './trim.js';
@@ -13,6 +14,8 @@ export interface SeedOptions extends ConfigOptions {
   readonly mode: FuzzMode;
   /** Fuzz a deliberately broken Raft instead of the correct one. */
   readonly mutant?: MutantId;
+  /** White-box monitors turned off (recorded in each config, so in repros too). */
+  readonly without?: readonly InvariantId[];
   /** Shrink a failing run (the default); off to only detect. */
   readonly shrink?: boolean;
   /** Runs tried while shrinking, at most (DEFAULT_SHRINK_BUDGET). */
@@ -97,8 +100,15 @@ export function runConfig(seed: number, config: FuzzConfig): RunSummary {
 export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
   const generated = options.mode === 'swarm' ? swarmConfig(options) : fuzzConfig(options);
   const mutant = options.mutant;
+  const without = options.without?.length === 0 ? undefined : options.without;
   const arbitrary =
-    mutant === undefined ? generated : generated.map((config) => ({ ...config, mutant }));
+    mutant === undefined && without === undefined
+      ? generated
+      : generated.map((config) => ({
+          ...config,
+          ...(mutant === undefined ? {} : { mutant }),
+          ...(without === undefined ? {} : { without }),
+        }));
   let first: { config: FuzzConfig; summary: RunSummary } | null = null;
   let candidates = 0;
   let smallest = Infinity;

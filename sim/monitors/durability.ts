@@ -1,15 +1,15 @@
-import type { RaftView, Vouch } from './view.js';
+import type { RaftView, SavedView, Vouch } from './view.js';
 
 /** What a node has made durable, as of its last persist. */
-interface Durable {
+export interface Durable {
   readonly term: number;
   readonly votedFor: number | null;
   readonly lastLogIndex: number;
 }
 
 /**
- * G5's bookkeeping: what each node had when it last persisted, and the lowest log index it has
- * changed since. A reply that vouches for state (a granted vote, an acknowledged append or
+ * G5's bookkeeping: what each node's last save holds (decoded from the saved bytes, not read
+ * from the node's live fields), and the lowest log index it has changed since. A reply that vouches for state (a granted vote, an acknowledged append or
  * snapshot) must find that state durable: term and vote saved, and no unsaved change at or
  * below the index it acknowledges (etcd's rule: such messages wait for the disk).
  */
@@ -26,14 +26,35 @@ export class Durability {
     this.dirtyFrom = new Array<number>(servers).fill(Infinity);
   }
 
-  /** The node saved its state: everything it has now is durable. */
-  saved(node: number, view: RaftView): void {
+  /**
+   * The node saved `saved`. Its term, vote and log length are durable now. The node's log
+   * changes noted so far are known to be saved only if the save ends where the live log ends:
+   * the view shows the state at the end of the input, and an input may change the log after
+   * a save it makes (then a later save of the same input covers the change).
+   */
+  saved(node: number, saved: SavedView, view: RaftView | null): void {
     this.durable[node] = {
-      term: view.term,
-      votedFor: view.votedFor,
-      lastLogIndex: view.lastLogIndex,
+      term: saved.term,
+      votedFor: saved.votedFor,
+      lastLogIndex: saved.lastLogIndex,
     };
-    this.dirtyFrom[node] = Infinity;
+    if (view === null || view.lastLogIndex === saved.lastLogIndex) this.dirtyFrom[node] = Infinity;
+  }
+
+  /** What the node's last save holds. */
+  durableOf(node: number): Durable {
+    return this.durable[node] as Durable;
+  }
+
+  /** Whether the node's last save holds all it has now (nothing changed since). */
+  covers(node: number, view: RaftView): boolean {
+    const d = this.durable[node] as Durable;
+    return (
+      d.term === view.term &&
+      d.votedFor === view.votedFor &&
+      d.lastLogIndex === view.lastLogIndex &&
+      this.dirtyFrom[node] === Infinity
+    );
   }
 
   /** The node changed its log from `index` on (not yet saved). */

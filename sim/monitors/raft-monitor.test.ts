@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { RaftMonitor } from './raft-monitor.js';
-import { ViolationError, type InvariantId, type RaftView } from './view.js';
+import { ViolationError, type InvariantId, type RaftView, type SavedView } from './view.js';
 
 /** A hand-built node state: the test sets fields, the monitor reads them. */
 class FakeView implements RaftView {
@@ -14,7 +14,20 @@ class FakeView implements RaftView {
   /** log[i - 1] = [term, command byte] of index i. */
   log: [number, number][] = [];
   match: number[] = [];
+  /** What the node's persister holds: set by save(), read by the monitor on restart. */
+  disk: SavedView | null = null;
   private changed = Infinity;
+
+  /** Saves the node's fields as they are now: what the monitor then reads from the bytes. */
+  save(): SavedView {
+    this.disk = {
+      term: this.term,
+      votedFor: this.votedFor,
+      snapshotIndex: this.snapshotIndex,
+      lastLogIndex: this.lastLogIndex,
+    };
+    return this.disk;
+  }
 
   get lastLogIndex(): number {
     return this.log.length;
@@ -41,14 +54,18 @@ class FakeView implements RaftView {
   }
 }
 
-function setup(servers = 3) {
+function setup(servers = 3, without: InvariantId[] = []) {
   const views: (FakeView | null)[] = Array.from({ length: servers }, () => new FakeView());
-  const monitor = new RaftMonitor({
-    servers,
-    now: () => 1000,
-    eventIndex: () => 42,
-    view: (node) => views[node] ?? null,
-  });
+  const monitor = new RaftMonitor(
+    {
+      servers,
+      now: () => 1000,
+      eventIndex: () => 42,
+      view: (node) => views[node] ?? null,
+      saved: (node) => views[node]?.disk ?? null,
+    },
+    new Set(without),
+  );
   return { views: views as FakeView[], monitor };
 }
 
@@ -88,7 +105,7 @@ function acknowledgedInTerm2(): Setup {
   s.views[0]!.setLog([[2, 1]]);
   s.views[1]!.setLog([[2, 1]]);
   s.views[1]!.term = 2;
-  s.monitor.afterPersist(1); // G5 sees these acknowledgements too
+  s.monitor.afterPersist(1, s.views[1]!.save()); // G5 sees these acknowledgements too
   s.monitor.beforeSend(1, 0, { kind: 'append', term: 2, matchIndex: 1 });
   return s;
 }
@@ -136,6 +153,20 @@ describe('RaftMonitor', () => {
     monitor.afterInput(0);
     views[0]!.commitIndex = 1; // an old-term entry on a majority, committed by counting
     expect(violation(() => monitor.afterInput(0))).to.equal('CS');
+  });
+
+  it('CS: an entry counts as held once a save holds it, before the input ends (a slow disk)', () => {
+    const s = setup();
+    const { views, monitor } = s;
+    elect(s, 0, 2);
+    views[0]!.setLog([[2, 7]]);
+    monitor.afterInput(0);
+    views[1]!.term = 2;
+    views[1]!.setLog([[2, 7]]);
+    // Node 1 saved the entry and acknowledged it; the rest of its input waits on the disk.
+    monitor.afterPersist(1, views[1]!.save());
+    views[0]!.commitIndex = 1;
+    expect(violation(() => monitor.afterInput(0))).to.equal(null);
   });
 
   it('G2: a term that goes down fails, across a restart too', () => {
@@ -310,7 +341,7 @@ describe('RaftMonitor', () => {
       [2, 2],
     ]);
     views[1]!.term = 2;
-    monitor.afterPersist(1);
+    monitor.afterPersist(1, views[1]!.save());
     monitor.beforeSend(1, 0, { kind: 'append', term: 2, matchIndex: 2 });
     views[0]!.match = [0, 2, 0];
     expect(violation(() => monitor.afterInput(0))).to.equal(null);
@@ -331,7 +362,7 @@ describe('RaftMonitor', () => {
     expect(violation(() => monitor.afterInput(0))).to.equal('G1');
     // Acknowledged again in term 4 (here by a snapshot reply): now it is known.
     views[1]!.term = 4;
-    monitor.afterPersist(1);
+    monitor.afterPersist(1, views[1]!.save());
     monitor.beforeSend(1, 0, { kind: 'snapshot', term: 4, matchIndex: 1 });
     expect(violation(() => monitor.afterInput(0))).to.equal(null);
   });
@@ -341,7 +372,7 @@ describe('RaftMonitor', () => {
     const { views, monitor } = s;
     // Node 1 moved to term 5 and answers a late term-2 snapshot: term 5, index 0.
     views[1]!.term = 5;
-    monitor.afterPersist(1);
+    monitor.afterPersist(1, views[1]!.save());
     monitor.beforeSend(1, 0, { kind: 'snapshot', term: 5, matchIndex: 0 });
     views[0]!.match = [0, 1, 0];
     expect(violation(() => monitor.afterInput(0))).to.equal(null);
@@ -353,7 +384,7 @@ describe('RaftMonitor', () => {
     expect(
       violation(() => monitor.beforeSend(0, 2, { kind: 'vote', term: 4, candidate: 2 })),
     ).to.equal('G5');
-    monitor.afterPersist(0);
+    monitor.afterPersist(0, views[0]!.save());
     expect(
       violation(() => monitor.beforeSend(0, 2, { kind: 'vote', term: 4, candidate: 2 })),
     ).to.equal(null);
@@ -363,6 +394,70 @@ describe('RaftMonitor', () => {
     expect(
       violation(() => monitor.beforeSend(0, 1, { kind: 'snapshot', term: 4, matchIndex: 3 })),
     ).to.equal('G5');
+  });
+
+  it('G5 judges the saved bytes: a save of the new term without the vote, then the grant, fails', () => {
+    // Mutant Z02 on a RequestVote that also raises the voter's term: at the end of the input
+    // the node holds term 4 and the vote, but the save before the grant wrote term 4, no vote.
+    const { views, monitor } = setup();
+    Object.assign(views[0]!, { term: 4, votedFor: 2 });
+    monitor.afterPersist(0, { term: 4, votedFor: null, snapshotIndex: 0, lastLogIndex: 0 });
+    expect(
+      violation(() => monitor.beforeSend(0, 2, { kind: 'vote', term: 4, candidate: 2 })),
+    ).to.equal('G5');
+  });
+
+  it('G5: a save that ends before the live log leaves the changes after it unsaved', () => {
+    const { views, monitor } = setup();
+    views[1]!.term = 2;
+    views[1]!.setLog([
+      [2, 1],
+      [2, 2],
+    ]);
+    monitor.afterPersist(1, { term: 2, votedFor: null, snapshotIndex: 0, lastLogIndex: 1 });
+    expect(
+      violation(() => monitor.beforeSend(1, 0, { kind: 'append', term: 2, matchIndex: 2 })),
+    ).to.equal('G5');
+    monitor.afterPersist(1, views[1]!.save());
+    expect(
+      violation(() => monitor.beforeSend(1, 0, { kind: 'append', term: 2, matchIndex: 2 })),
+    ).to.equal(null);
+  });
+
+  it('SMS after a restart starts from the saved snapshot, not from what the node claims', () => {
+    // Mutant Z17 with its own restart assertion off: the node restores a snapshot through 5
+    // but says it applied nothing, then applies index 1 again.
+    const { views, monitor } = setup(3, ['G4']);
+    const node = views[1]!;
+    node.setLog([
+      [1, 1],
+      [1, 2],
+      [1, 3],
+      [1, 4],
+      [1, 5],
+    ]);
+    Object.assign(node, { term: 1, snapshotIndex: 5, snapshotTerm: 1, commitIndex: 5 });
+    monitor.onApply(1, { commandValid: false, snapshotValid: true, snapshotIndex: 5 });
+    node.save();
+    monitor.onCrash(1);
+    Object.assign(node, { lastApplied: 0, commitIndex: 0 });
+    monitor.onRestart(1);
+    expect(violation(() => monitor.afterInput(1))).to.equal(null); // G4 is off
+    const again = { commandValid: true as const, command: Uint8Array.of(1), commandIndex: 1 };
+    expect(violation(() => monitor.onApply(1, again))).to.equal('SMS');
+  });
+
+  it('a monitor turned off reports nothing; the others still do', () => {
+    const { views, monitor } = setup(3, ['G5']);
+    Object.assign(views[0]!, { term: 4, votedFor: 2 });
+    expect(
+      violation(() => monitor.beforeSend(0, 2, { kind: 'vote', term: 4, candidate: 2 })),
+    ).to.equal(null);
+    views[0]!.term = 3;
+    expect(violation(() => monitor.afterInput(0))).to.equal(null);
+    monitor.afterInput(0);
+    views[0]!.term = 2;
+    expect(violation(() => monitor.afterInput(0))).to.equal('G2');
   });
 
   it('SMS: gaps, going backwards and two commands at one index fail', () => {

@@ -25,6 +25,25 @@ export interface RaftView {
   takeLogChanges(): number;
 }
 
+/**
+ * What a node's last save holds, as the binding layer decodes it from the saved bytes: the
+ * durable state G5 judges vouching replies against, and where a restarted node resumes.
+ */
+export interface SavedView {
+  readonly term: number;
+  readonly votedFor: number | null;
+  readonly snapshotIndex: number;
+  readonly lastLogIndex: number;
+}
+
+/** A save the decoder could not read vouches for nothing. */
+export const NOTHING_DURABLE: SavedView = {
+  term: 0,
+  votedFor: null,
+  snapshotIndex: 0,
+  lastLogIndex: 0,
+};
+
 /** An applied message as the monitors see it: a command at an index, or a snapshot. */
 export type AppliedView =
   | { readonly commandValid: true; readonly command: Uint8Array; readonly commandIndex: number }
@@ -52,9 +71,16 @@ export const INVARIANTS = {
   G3: 'one vote per term',
   G4: 'commit and apply bounds',
   G5: 'vouching reply after durable state',
+  DISK: 'a node refuses to boot on damaged saved state',
   ASSERT: "a node's own always-on assertion",
 } as const;
 export type InvariantId = keyof typeof INVARIANTS;
+
+/**
+ * The white-box monitors (they read a node's internals), which `--without` may turn off to see
+ * what the black-box checks (ES, LC, CS, SMS, DUR, LIN, liveness) catch alone.
+ */
+export const WHITE_BOX: readonly InvariantId[] = ['G1', 'G2', 'G3', 'G4', 'G5', 'LAO', 'LM'];
 
 export interface Violation {
   readonly invariant: InvariantId;

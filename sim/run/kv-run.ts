@@ -1,6 +1,7 @@
 import { RaftInvariantError } from '../../raft/assert.js';
 import { EventCapError } from '../assert.js';
-import { CorruptStateError } from '../../raft/persist.js';
+import { CorruptStateError, readSavedSummary } from '../../raft/persist.js';
+import { DamagedBootError } from '../host.js';
 import type { KvWire } from '../../raft/kv/codec.js';
 import { decodeCommand } from '../../raft/kv/codec.js';
 import { kvProgram, type KvNode } from '../../raft/kv/program.js';
@@ -16,7 +17,7 @@ import {
   type KvOutput,
   type Operation,
 } from '../check/index.js';
-import { ViolationError, type Violation } from '../monitors/view.js';
+import { ViolationError, type InvariantId, type Violation } from '../monitors/view.js';
 import type { TimedFault } from '../nemesis.js';
 import type { DeliveryRule } from '../network.js';
 import { reliable, type NetworkProfile } from '../profiles.js';
@@ -45,6 +46,8 @@ export interface KvRunConfig {
   readonly mutant?: MutantId | null;
   /** Monitors on (the default) or off (for the benchmark's comparison). */
   readonly monitors?: boolean;
+  /** White-box monitors turned off (`--without G5,G1`). */
+  readonly without?: readonly InvariantId[];
   readonly onTrace?: (record: TraceRecord) => void;
   /** The run's event cap (KV_MAX_EVENTS); past it the run fails as an event storm. */
   readonly maxEvents?: number;
@@ -112,6 +115,8 @@ export function runKv(config: KvRunConfig): KvRunResult {
           servers,
           view: (node) => (node instanceof KvServer ? node.raft : null),
           applied: (applied) => (isClerkReturn(applied) ? null : applied),
+          decodeSaved: readSavedSummary,
+          without: config.without ?? [],
         });
   const workload = new Workload(
     workloadOptions,
@@ -194,6 +199,8 @@ function livenessPhase(
   if (world.network.hasStalls()) world.applyFault({ kind: 'release' });
   world.clearKnobs();
   world.setProfile(reliable);
+  world.calmMachines();
+  // Nodes that refuse to boot on damaged saved state stay down (a minority, by construction).
   world.applyFault({ kind: 'restartCrashed' });
   for (let node = 0; node < servers; node++) {
     if (world.host(node).paused) world.applyFault({ kind: 'resume', node });
@@ -216,6 +223,8 @@ function livenessPhase(
  */
 function violationOf(error: unknown, event: number, t: Micros): Violation {
   if (error instanceof ViolationError) return error.violation;
+  if (error instanceof DamagedBootError)
+    return { invariant: 'DISK', event, t, nodes: [error.node], message: error.message };
   if (error instanceof CorruptStateError) {
     return {
       invariant: 'ASSERT',

@@ -2,7 +2,8 @@ import type { RaftMessage } from '../../raft/messages.js';
 import type { ApplyMsg } from '../../raft/types.js';
 import type { Instance } from '../program.js';
 import { RaftMonitor } from '../monitors/raft-monitor.js';
-import type { AppliedView, RaftView, Vouch } from '../monitors/view.js';
+import { readSavedSummary } from '../../raft/persist.js';
+import type { AppliedView, InvariantId, RaftView, SavedView, Vouch } from '../monitors/view.js';
 import type { World } from '../world.js';
 
 /**
@@ -13,6 +14,10 @@ export interface MonitorBinding<I, A> {
   readonly servers: number;
   view(instance: I): RaftView | null;
   applied(applied: A): AppliedView | null;
+  /** Reads saved Raft state bytes (the monitors know no format); null if unreadable. */
+  decodeSaved(raftState: Uint8Array): SavedView | null;
+  /** White-box monitors turned off. */
+  readonly without?: readonly InvariantId[];
 }
 
 /** What a reply vouches for (G5, and G1's acknowledgements), for any message a node sends. */
@@ -36,15 +41,21 @@ export function attachMonitor<M extends { readonly type: string }, A, I extends 
     const instance = node < binding.servers ? world.host(node).instance : null;
     return instance === null ? null : binding.view(instance);
   };
-  const monitor = new RaftMonitor({
-    servers: binding.servers,
-    now: () => world.scheduler.now,
-    eventIndex: () => world.trace.events,
-    view: viewOf,
-  });
+  const monitor = new RaftMonitor(
+    {
+      servers: binding.servers,
+      now: () => world.scheduler.now,
+      eventIndex: () => world.trace.events,
+      view: viewOf,
+      saved: (node) => binding.decodeSaved(world.host(node).persister.readRaftState()),
+    },
+    new Set(binding.without ?? []),
+  );
   world.observer = {
     afterInput: (node) => monitor.afterInput(node),
-    afterPersist: (node) => monitor.afterPersist(node),
+    afterPersist: (node, raftState) => {
+      if (node < binding.servers) monitor.afterPersist(node, binding.decodeSaved(raftState));
+    },
     beforeSend: (node, to, message) => {
       if (node < binding.servers && to < binding.servers)
         monitor.beforeSend(node, to, vouchOf(message, to));
@@ -61,5 +72,10 @@ export function attachMonitor<M extends { readonly type: string }, A, I extends 
 
 /** For a world of bare Raft nodes (the lab suite). */
 export function rawRaftBinding<I extends RaftView>(servers: number): MonitorBinding<I, ApplyMsg> {
-  return { servers, view: (instance) => instance, applied: (applied) => applied };
+  return {
+    servers,
+    view: (instance) => instance,
+    applied: (applied) => applied,
+    decodeSaved: readSavedSummary,
+  };
 }

@@ -79,7 +79,7 @@ describe('raftsim CLI: bad input writes nothing', () => {
           },
         }),
       ),
-      /schedule step 0: "damage" must be one of truncate, flip, torn/,
+      /config\.schedule\[0\]\.step\.damage: expected a damage kind: one of truncate, flip, torn/,
     ],
     [
       'a black-box check turned off',
@@ -89,7 +89,7 @@ describe('raftsim CLI: bad input writes nothing', () => {
           `"profile":"reliable","safetyMicros":1000,"schedule":[],` +
           `"workload":{"clerks":1,"keys":1},"without":["LIN"]}}`,
       ),
-      /"config.without" must list white-box monitors/,
+      /config\.without\[0\]: expected a white-box monitor/,
     ],
     ...(
       [

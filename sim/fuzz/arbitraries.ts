@@ -223,6 +223,8 @@ export const workload: fc.Arbitrary<WorkloadOptions> = fc.record({
   clerks: fc.integer({ min: 1, max: 5 }),
   keys: fc.integer({ min: 1, max: 6 }),
   getPerMille: fc.integer({ min: 0, max: 1000 }),
+  // Appends make a command executed twice visible; shrinks toward puts only.
+  appendPerMille: fc.integer({ min: 0, max: 1000 }),
   thinkMinMicros: fc.constant(0),
   thinkMaxMicros: fc.integer({ min: 0, max: 100_000 }),
 });

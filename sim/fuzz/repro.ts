@@ -106,6 +106,9 @@ function checkConfig(config: FuzzConfig | undefined): void {
   const w = config.workload;
   if (w === undefined || !(w.clerks >= 1) || !(w.keys >= 1))
     throw new Error('"config.workload" is incomplete');
+  const appends = w.appendPerMille;
+  if (appends !== undefined && !(Number.isSafeInteger(appends) && appends >= 0 && appends <= 1000))
+    throw new Error('"config.workload.appendPerMille" must be an integer from 0 to 1000');
 }
 
 /** Only the Raft options the fuzzer varies may appear, with sensible values. */

@@ -245,8 +245,8 @@ export function currentLeader(
 }
 
 /**
- * DUR, a cheap pre-check before linearizability: replaying the applied log, every put the
- * service acknowledged with OK took effect exactly once, and none it refused took effect.
+ * DUR, a cheap pre-check before linearizability: replaying the applied log, every put or append
+ * the service acknowledged with OK took effect exactly once, and no put it refused took effect.
  */
 function lostWrites(
   history: readonly Operation<KvInput, KvOutput>[],
@@ -261,20 +261,20 @@ function lostWrites(
     const command = decodeCommand(bytes);
     const fresh = !table.isDuplicate(command);
     const result = table.apply(command);
-    if (fresh && command.op.kind === 'put' && result.err === 'OK') {
+    if (fresh && command.op.kind !== 'get' && result.err === 'OK') {
       const value = command.op.value;
       effective.set(value, (effective.get(value) ?? 0) + 1);
     }
   }
   for (const op of history) {
-    if (op.input.op !== 'put' || op.output === null) continue;
+    if (op.input.op === 'get' || op.output === null) continue;
     const times = effective.get(op.input.value) ?? 0;
     if (op.output.err === 'OK' && times !== 1) {
       return {
         invariant: 'DUR',
         ...end,
         nodes: [],
-        message: `put ${op.input.value} acknowledged but took effect ${times} times`,
+        message: `${op.input.op} ${op.input.value} acknowledged but took effect ${times} times`,
       };
     }
     if ((op.output.err === 'ErrVersion' || op.output.err === 'ErrNoKey') && times !== 0) {

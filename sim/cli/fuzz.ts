@@ -22,7 +22,7 @@ import {
   parseTime,
   UsageError,
 } from './args.js';
-import { runCampaign, type Shard } from './campaign.js';
+import { runCampaign, type SeedCrash, type Shard } from './campaign.js';
 import { printJson } from './output.js';
 
 export const FUZZ_HELP =
@@ -119,12 +119,13 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     process.off('SIGINT', onInterrupt);
   });
   const seconds = elapsed();
+  if (result.crash !== null && !json) reportCrash(result.crash);
   const shrunk =
     result.failure === null ? null : shrinkSeed(result.failure.seed, seedOptions, json);
   const repro = shrunk === null ? null : report(shrunk, mode, reportsDir);
   const summary = {
     runs: result.runs,
-    failures: result.failure === null ? 0 : 1,
+    failures: result.failure === null && result.crash === null ? 0 : 1,
     unknown: result.unknown,
     seconds,
     runsPerSecond: result.runs / Math.max(seconds, 1e-9),
@@ -134,13 +135,37 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     shard: `${shard.index}/${shard.count}`,
     workers,
     interrupted: result.interrupted,
+    ...(result.crash === null ? {} : { crash: crashSummary(result.crash) }),
     ...(repro === null
       ? {}
       : { repro: repro.path, failingSeed: result.failure?.seed, verdict: repro.verdict }),
   };
   if (json) printJson(summary);
   else printSummary(summary, shrunk, repro);
-  return result.failure !== null ? 1 : 0;
+  return result.failure !== null || result.crash !== null ? 1 : 0;
+}
+
+/** A crash of the simulator on a seed, in plain data for --json. */
+function crashSummary(crash: SeedCrash) {
+  return {
+    seed: crash.seed,
+    cause: crash.cause,
+    rerunVerdict: crash.rerun?.summary.verdict ?? null,
+    error: crash.error,
+  };
+}
+
+/** Says which seed crashed the simulator, and what the re-run on the main thread gave. */
+function reportCrash(crash: SeedCrash): void {
+  const lines = [`the simulator crashed on seed ${crash.seed}: ${crash.cause}`];
+  if (crash.error !== null) lines.push(`re-run on the main thread threw:`, crash.error);
+  else if (crash.rerun?.failure === null)
+    lines.push(
+      `re-run on the main thread: ${crash.rerun.summary.verdict} (the worker ran out of resources?)`,
+      `replay: npx raftsim fuzz --runs 1 --seed ${crash.seed} --workers 0`,
+    );
+  else lines.push('re-run on the main thread: it fails; shrinking it for a repro');
+  process.stderr.write(`${lines.join('\n')}\n`);
 }
 
 /** Re-runs a failing seed with shrinking on: fast-check reaches the same failure, then shrinks it. */
@@ -176,6 +201,7 @@ function printSummary(
     runs: number;
     seconds: number;
     runsPerSecond: number;
+    failures: number;
     unknown: number;
     interrupted: boolean;
     mode: string;
@@ -186,7 +212,7 @@ function printSummary(
 ): void {
   const lines = [
     `${summary.interrupted ? 'interrupted: ' : ''}${summary.runs} runs (${summary.mode} mode, shard ${summary.shard}) in ${summary.seconds.toFixed(1)} s, ` +
-      `${summary.runsPerSecond.toFixed(1)} runs/s, ${failure === null ? 0 : 1} failures, ${summary.unknown} unknown`,
+      `${summary.runsPerSecond.toFixed(1)} runs/s, ${summary.failures} failures, ${summary.unknown} unknown`,
   ];
   if (failure !== null && failure.failure !== null && repro !== null) {
     const f = failure.failure;

@@ -1,5 +1,6 @@
 import { idleConfig, monitorCost, referenceConfig, speedup } from '../bench/cluster.js';
 import { bareCeiling, engineRate } from '../bench/engine.js';
+import { memoryFigures } from '../bench/memory.js';
 import { checkerCorpus, fuzzRate, labSuiteSeconds } from '../bench/suites.js';
 import { noPositionals, parseFlags } from './args.js';
 import { printJson, writeFileAtomic } from './output.js';
@@ -60,6 +61,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
     `checker, 6 kv files:                        ${fmt(corpus.kv, 3)} s (Porcupine ${PORCUPINE.kv} s); slowest ${corpus.slowestFile} ${fmt(corpus.slowestSeconds * 1000, 1)} ms`,
   );
   if (corpus.wrong.length > 0) log(`WRONG verdicts: ${corpus.wrong.join(', ')}`);
+  const memory = await memoryFigures(quick);
+  for (const line of memory.lines) log(line);
   const figures = {
     ceilingEventsPerSecond: Math.round(ceiling.perSecond),
     engineEventsPerSecond: Math.round(engine.perSecond),
@@ -77,6 +80,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     checkerKvSeconds: corpus.kv,
     checkerSlowestFile: corpus.slowestFile,
     checkerSlowestSeconds: corpus.slowestSeconds,
+    ...memory.figures,
     node: process.version,
   };
   writeFileAtomic(BENCH_PATH, [`${JSON.stringify(figures, null, 2)}\n`]);

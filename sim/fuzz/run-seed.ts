@@ -27,6 +27,8 @@ export interface RunSummary {
   readonly liveness: string | null;
   readonly traceHash: string;
   readonly events: number;
+  /** The most events pending at once (what the pending cap bounds). */
+  readonly peakPending?: number;
   readonly virtualMicros: number;
   readonly operations: number;
 }
@@ -75,6 +77,7 @@ export function summarize(result: KvRunResult): RunSummary {
     liveness: result.liveness,
     traceHash: result.traceHash,
     events: result.events,
+    peakPending: result.peakPending,
     virtualMicros: result.virtualMicros,
     operations: result.history.length,
   };

@@ -163,11 +163,11 @@ function buildRig(config: KvRunConfig): KvRig {
 /** The safety phase under the schedule, then the liveness phase, then the healed settling. */
 function runPhases(rig: KvRig, config: KvRunConfig): PhaseOutcome {
   const { world, workload } = rig;
-  world.scheduleFaults(config.faults);
-  world.start();
-  workload.start();
   const outcome: PhaseOutcome = { violation: null, liveness: null };
   try {
+    world.scheduleFaults(config.faults);
+    world.start();
+    workload.start();
     world.scheduler.runUntilTime(config.safetyMicros);
     outcome.liveness = livenessPhase(rig, config.servers);
     const settleUntil = config.safetyMicros + (config.healedMicros ?? 0);

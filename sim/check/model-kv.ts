@@ -79,14 +79,40 @@ function outcome(output: KvOutput | null): string {
  * that succeeded with it), or the absent key (ErrNoKey, version 0), is doomed once the version
  * has passed k, as is a get that saw version k with another value than the one now installed.
  */
-function kvDoomTest({ input, output }: LookaheadOp<KvInput, KvOutput>): DoomTest<KvState> | null {
+function kvDoomTest(
+  { input, output }: LookaheadOp<KvInput, KvOutput>,
+  grows: DoomTest<KvState> | null,
+): DoomTest<KvState> | null {
   if (output === null || input.op === 'append') return null;
   if (output.err === 'ErrNoKey') return (state) => state.version > 0;
   if (input.op === 'put')
     return output.err === 'OK' ? (state) => state.version > input.version : null;
   if (!('value' in output)) return null;
   const { value, version } = output;
-  return (state) => state.version > version || (state.version === version && state.value !== value);
+  return (state, placed) =>
+    state.version > version ||
+    (state.version === version && state.value !== value) ||
+    (grows?.(state, placed) === true && !value.startsWith(state.value));
+}
+
+/**
+ * For a get: a test that accepts while no put that may precede it (called before the get
+ * returned, and not one that failed) is still to be placed. Until then only appends change the
+ * key, and an append only adds to the end: a value that is not a prefix of what the get read
+ * can no longer become it. Without this, a read at the end of many concurrent appends would
+ * make the search try their orders one by one.
+ */
+function onlyAppendsBefore(
+  ops: readonly LookaheadOp<KvInput, KvOutput>[],
+  get: LookaheadOp<KvInput, KvOutput>,
+): DoomTest<KvState> | null {
+  const puts: number[] = [];
+  ops.forEach((op, index) => {
+    const failed = op.output?.err === 'ErrVersion' || op.output?.err === 'ErrNoKey';
+    if (op.input.op === 'put' && !failed && op.call <= get.return) puts.push(index);
+  });
+  if (!ops.some((op) => op.input.op === 'append')) return null;
+  return (_state, placed) => puts.every((index) => placed[index] === 1);
 }
 
 export const kvModel: Model<KvState, KvInput, KvOutput> = {
@@ -124,6 +150,12 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
   lookahead: {
     resets: () => false,
     restart: () => null,
-    tests: (ops) => ops.map(kvDoomTest),
+    tests: (ops) =>
+      ops.map((op) =>
+        kvDoomTest(
+          op,
+          op.input.op === 'get' && op.output !== null ? onlyAppendsBefore(ops, op) : null,
+        ),
+      ),
   },
 };

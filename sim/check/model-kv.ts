@@ -92,27 +92,40 @@ function kvDoomTest(
   return (state, placed) =>
     state.version > version ||
     (state.version === version && state.value !== value) ||
-    (grows?.(state, placed) === true && !value.startsWith(state.value));
+    (grows !== null && !value.startsWith(state.value) && grows(state, placed));
 }
 
 /**
- * For a get: a test that accepts while no put that may precede it (called before the get
- * returned, and not one that failed) is still to be placed. Until then only appends change the
- * key, and an append only adds to the end: a value that is not a prefix of what the get read
- * can no longer become it. Without this, a read at the end of many concurrent appends would
- * make the search try their orders one by one.
+ * For a get that read version k: a test that accepts while no put still to be placed could take
+ * effect on the way from the state to version k (called before the get returned, not one that
+ * failed, and with a version from the state's up to k - 1: a put changes the key only at its
+ * own version). Until then only appends change the key, and an append only adds to the end: a
+ * value that is not a prefix of what the get read can no longer become it. Without this, a read
+ * at the end of many concurrent appends would make the search try their orders one by one.
  */
 function onlyAppendsBefore(
   ops: readonly LookaheadOp<KvInput, KvOutput>[],
   get: LookaheadOp<KvInput, KvOutput>,
-): DoomTest<KvState> | null {
-  const puts: number[] = [];
+  readVersion: number,
+): DoomTest<KvState> {
+  const puts: { readonly index: number; readonly version: number }[] = [];
   ops.forEach((op, index) => {
     const failed = op.output?.err === 'ErrVersion' || op.output?.err === 'ErrNoKey';
-    if (op.input.op === 'put' && !failed && op.call <= get.return) puts.push(index);
+    if (op.input.op === 'put' && !failed && op.call <= get.return && op.input.version < readVersion)
+      puts.push({ index, version: op.input.version });
   });
-  if (!ops.some((op) => op.input.op === 'append')) return null;
-  return (_state, placed) => puts.every((index) => placed[index] === 1);
+  return (state, placed) =>
+    puts.every((put) => placed[put.index] === 1 || put.version < state.version);
+}
+
+/** Appends change what a read can see in ways the version alone does not tell. */
+function kvTests(ops: readonly LookaheadOp<KvInput, KvOutput>[]): (DoomTest<KvState> | null)[] {
+  const appends = ops.some((op) => op.input.op === 'append');
+  return ops.map((op) => {
+    const read = op.output !== null && 'value' in op.output ? op.output : null;
+    const grows = appends && read !== null ? onlyAppendsBefore(ops, op, read.version) : null;
+    return kvDoomTest(op, grows);
+  });
 }
 
 export const kvModel: Model<KvState, KvInput, KvOutput> = {
@@ -150,12 +163,6 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
   lookahead: {
     resets: () => false,
     restart: () => null,
-    tests: (ops) =>
-      ops.map((op) =>
-        kvDoomTest(
-          op,
-          op.input.op === 'get' && op.output !== null ? onlyAppendsBefore(ops, op) : null,
-        ),
-      ),
+    tests: kvTests,
   },
 };

@@ -98,8 +98,8 @@ function operation<I, O>(item: Json, index: number, decode: Decoder<I, O>): Oper
 }
 
 function time(value: Json, what: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new HistoryFormatError(`${what} must be a finite number or null`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new HistoryFormatError(`${what} must be a time of 0 or more (or null)`);
   }
   return value;
 }

@@ -1,4 +1,6 @@
 import { combine, stringHash } from './hashing.js';
+import { kvOpenFates } from './model-kv-open.js';
+import { withAppendPrefixes } from './model-kv-prefix.js';
 import { partitionByKey } from './partition.js';
 import type { DoomTest, LookaheadOp, Model } from './types.js';
 
@@ -79,53 +81,14 @@ function outcome(output: KvOutput | null): string {
  * that succeeded with it), or the absent key (ErrNoKey, version 0), is doomed once the version
  * has passed k, as is a get that saw version k with another value than the one now installed.
  */
-function kvDoomTest(
-  { input, output }: LookaheadOp<KvInput, KvOutput>,
-  grows: DoomTest<KvState> | null,
-): DoomTest<KvState> | null {
+function kvDoomTest({ input, output }: LookaheadOp<KvInput, KvOutput>): DoomTest<KvState> | null {
   if (output === null || input.op === 'append') return null;
   if (output.err === 'ErrNoKey') return (state) => state.version > 0;
   if (input.op === 'put')
     return output.err === 'OK' ? (state) => state.version > input.version : null;
   if (!('value' in output)) return null;
   const { value, version } = output;
-  return (state, placed) =>
-    state.version > version ||
-    (state.version === version && state.value !== value) ||
-    (grows !== null && !value.startsWith(state.value) && grows(state, placed));
-}
-
-/**
- * For a get that read version k: a test that accepts while no put still to be placed could take
- * effect on the way from the state to version k (called before the get returned, not one that
- * failed, and with a version from the state's up to k - 1: a put changes the key only at its
- * own version). Until then only appends change the key, and an append only adds to the end: a
- * value that is not a prefix of what the get read can no longer become it. Without this, a read
- * at the end of many concurrent appends would make the search try their orders one by one.
- */
-function onlyAppendsBefore(
-  ops: readonly LookaheadOp<KvInput, KvOutput>[],
-  get: LookaheadOp<KvInput, KvOutput>,
-  readVersion: number,
-): DoomTest<KvState> {
-  const puts: { readonly index: number; readonly version: number }[] = [];
-  ops.forEach((op, index) => {
-    const failed = op.output?.err === 'ErrVersion' || op.output?.err === 'ErrNoKey';
-    if (op.input.op === 'put' && !failed && op.call <= get.return && op.input.version < readVersion)
-      puts.push({ index, version: op.input.version });
-  });
-  return (state, placed) =>
-    puts.every((put) => placed[put.index] === 1 || put.version < state.version);
-}
-
-/** Appends change what a read can see in ways the version alone does not tell. */
-function kvTests(ops: readonly LookaheadOp<KvInput, KvOutput>[]): (DoomTest<KvState> | null)[] {
-  const appends = ops.some((op) => op.input.op === 'append');
-  return ops.map((op) => {
-    const read = op.output !== null && 'value' in op.output ? op.output : null;
-    const grows = appends && read !== null ? onlyAppendsBefore(ops, op, read.version) : null;
-    return kvDoomTest(op, grows);
-  });
+  return (state) => state.version > version || (state.version === version && state.value !== value);
 }
 
 export const kvModel: Model<KvState, KvInput, KvOutput> = {
@@ -163,6 +126,10 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
   lookahead: {
     resets: () => false,
     restart: () => null,
-    tests: kvTests,
+    tests: (ops) => withAppendPrefixes(ops, ops.map(kvDoomTest)),
   },
+  openFates: kvOpenFates,
+  // Versions never fall, so a put whose version has passed can never install again.
+  spent: (state, input) =>
+    input.op === 'get' || (input.op === 'put' && input.version < state.version),
 };

@@ -19,6 +19,7 @@ import {
 import type { RaftMonitor } from '../monitors/raft-monitor.js';
 import { ViolationError, type Violation } from '../monitors/view.js';
 import type { TimedFault } from '../nemesis.js';
+import type { DeliveryRule } from '../network.js';
 import { reliable, type NetworkProfile } from '../profiles.js';
 import { seconds, type Micros } from '../time.js';
 import type { TraceRecord } from '../trace.js';
@@ -51,6 +52,8 @@ export interface KvRunConfig {
   readonly maxEvents?: number;
   /** Events pending at once, at most (the scheduler's default); past it: an event storm. */
   readonly maxPending?: number;
+  /** When links are checked (DeliveryRule); DEFAULT_DELIVERY when absent. */
+  readonly delivery?: DeliveryRule;
 }
 
 /**
@@ -125,6 +128,7 @@ function buildRig(config: KvRunConfig): KvRig {
     ...(config.maxPending === undefined ? {} : { maxPending: config.maxPending }),
     nodes: servers + workloadOptions.clerks,
     faultDomain: servers, // clerks reach every side of a partition
+    ...(config.delivery === undefined ? {} : { delivery: config.delivery }),
     seed: config.seed,
     profile: config.profile,
     program: kvProgram({

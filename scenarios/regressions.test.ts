@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FuzzConfig } from '../sim/fuzz/config.js';
-import { runConfig } from '../sim/fuzz/run-seed.js';
+import { kvRunConfig } from '../sim/fuzz/config.js';
+import { failureKind, runConfig, summarize } from '../sim/fuzz/run-seed.js';
+import { runKv } from '../sim/run/kv-run.js';
 
 /**
  * Runs the fuzzer once failed on the correct Raft, kept as they were found: each must now end
@@ -21,6 +23,19 @@ describe('regressions: runs that once failed on the correct Raft', () => {
 
   it('the folder holds regressions', () => {
     expect(files.length).to.be.greaterThan(0);
+  });
+
+  it('a run past its pending-event cap ends as an event storm verdict, not a crash', function () {
+    this.timeout(60_000);
+    // The storm's own configuration, with the cap far below what even the correct Raft keeps
+    // pending: the cap must turn into the run's verdict, with a kind that shrinking keeps.
+    const regression = JSON.parse(
+      readFileSync(dir + 'byone-duplicate-storm.json', 'utf8'),
+    ) as Regression;
+    const result = runKv({ ...kvRunConfig(regression.seed, regression.config), maxPending: 20 });
+    expect(result.verdict).to.equal('liveness');
+    expect(result.liveness).to.match(/^event storm: pending-event cap reached: 20 events/);
+    expect(failureKind(summarize(result))).to.equal('event storm');
   });
 
   for (const file of files) {

@@ -91,4 +91,22 @@ describe('Scheduler', () => {
       /event cap reached: 100 events/,
     );
   });
+
+  it('fails when more events wait at once than its pending cap (a storm piling up)', () => {
+    const scheduler = new Scheduler(1_000_000, 50);
+    // Each event schedules two more: the queue doubles long before the event cap is near.
+    const target: EventTarget = {
+      fire: () => {
+        scheduler.after(1, target);
+        scheduler.after(1, target);
+      },
+    };
+    scheduler.at(0, target);
+    expect(() => scheduler.runUntilTime(1_000_000)).to.throw(
+      SimulationError,
+      /pending-event cap reached: 50 events waiting/,
+    );
+    expect(scheduler.peakPending).to.equal(50);
+    expect(scheduler.eventsExecuted).to.be.below(100);
+  });
 });

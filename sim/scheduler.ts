@@ -31,10 +31,11 @@ function before(x: SimEvent, y: SimEvent): boolean {
 
 export const DEFAULT_MAX_EVENTS = 50_000_000;
 /**
- * Events waiting at once, at most: busy clusters keep a few thousand; a run that piles up
- * millions is a storm, and stopping it here bounds its memory as the event cap bounds its time.
+ * Pending events allowed at once. A busy cluster keeps a few thousand (timers, messages in
+ * flight); a storm that piles up messages faster than they drain reaches this within a second
+ * of wall time, at a few hundred megabytes at most, long before the heap runs out.
  */
-export const MAX_PENDING_EVENTS = 4_000_000;
+export const DEFAULT_MAX_PENDING = 500_000;
 /** Recycled event records kept for reuse; more than enough for any cluster's traffic. */
 const POOL_LIMIT = 4096;
 
@@ -48,12 +49,17 @@ export class Scheduler {
   private readonly heap: SimEvent[] = [];
   private readonly pool: SimEvent[] = [];
   private executed = 0;
+  private peak = 0;
   // invariant: executed <= maxEvents; exceeding it fails the run instead of spinning forever.
   readonly maxEvents: number;
+  // invariant: pending <= maxPending; exceeding it fails the run before memory runs out.
+  readonly maxPending: number;
 
-  constructor(maxEvents: number = DEFAULT_MAX_EVENTS) {
+  constructor(maxEvents: number = DEFAULT_MAX_EVENTS, maxPending: number = DEFAULT_MAX_PENDING) {
     assert(Number.isSafeInteger(maxEvents) && maxEvents > 0, `bad maxEvents ${maxEvents}`);
+    assert(Number.isSafeInteger(maxPending) && maxPending > 0, `bad maxPending ${maxPending}`);
     this.maxEvents = maxEvents;
+    this.maxPending = maxPending;
   }
 
   get now(): Micros {
@@ -68,6 +74,11 @@ export class Scheduler {
   /** Pending entries, cancelled ones included. */
   get pending(): number {
     return this.heap.length;
+  }
+
+  /** The most entries ever pending at once. */
+  get peakPending(): number {
+    return this.peak;
   }
 
   /** Schedules an event and returns its handle, which can be cancelled until it fires. */
@@ -167,12 +178,7 @@ export class Scheduler {
   private push(event: SimEvent): void {
     const heap = this.heap;
     let i = heap.length;
-    if (i >= MAX_PENDING_EVENTS) {
-      throw new EventCapError(
-        `pending-event cap reached: ${MAX_PENDING_EVENTS} events waiting at ${formatMicros(this.nowMicros)}` +
-          ' (a message storm)',
-      );
-    }
+    if (i >= this.peak) this.tallyPeak(i + 1);
     heap.push(event);
     while (i > 0) {
       const parent = (i - 1) >> 1;
@@ -182,6 +188,16 @@ export class Scheduler {
       i = parent;
     }
     heap[i] = event;
+  }
+
+  private tallyPeak(pending: number): void {
+    if (pending > this.maxPending) {
+      throw new EventCapError(
+        `pending-event cap reached: ${this.maxPending} events waiting at ${formatMicros(this.nowMicros)}` +
+          ` after ${this.executed} executed (messages pile up faster than they drain)`,
+      );
+    }
+    this.peak = pending;
   }
 
   private pop(): SimEvent | undefined {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { SimulationError } from './assert.js';
 import type { DeliveryRule } from './network.js';
 import { reliable, unreliable } from './profiles.js';
 import { probeProgram, type ProbeMessage, type ProbeNode } from './testing/probe.js';
@@ -246,6 +247,25 @@ describe('World: pause and resume', () => {
 });
 
 describe('World: stalled links', () => {
+  it('a link that holds more than its cap fails the run as a storm', () => {
+    const world = new World({
+      nodes: 3,
+      seed: 1,
+      profile: reliable,
+      program: probeProgram(),
+      maxHeldPerLink: 3,
+    });
+    world.start();
+    world.applyFault({ kind: 'stall', from: 0, to: 1 });
+    for (let n = 1; n <= 3; n++) send(world, 0, 1, request(n));
+    world.scheduler.runUntilTime(10_000); // three held: at the cap, not past it
+    send(world, 0, 1, request(4));
+    expect(() => world.scheduler.runUntilTime(20_000)).to.throw(
+      SimulationError,
+      /held-message cap reached: link 0->1 holds 3 messages/,
+    );
+  });
+
   it('a stalled link holds what it carries, in order, and delivers it on release', () => {
     const { world, node } = probeWorld();
     world.applyFault({ kind: 'stall', from: 0, to: 1 });

@@ -1,4 +1,4 @@
-import { assert, fail, unreachable } from './assert.js';
+import { assert, EventCapError, fail, unreachable } from './assert.js';
 import { Host, type HostEnvironment, type HostObserver } from './host.js';
 import { describeFault, type FaultStep, type TimedFault } from './nemesis.js';
 import {
@@ -13,9 +13,15 @@ import { profileByName, withKnobs, type NetworkProfile } from './profiles.js';
 import type { Instance, Program } from './program.js';
 import { Streams, type RandomStream } from './random.js';
 import { damageSaved } from './disk.js';
-import { DEFAULT_MAX_EVENTS, Scheduler, type EventTarget, type SimEvent } from './scheduler.js';
+import {
+  DEFAULT_MAX_EVENTS,
+  DEFAULT_MAX_PENDING,
+  Scheduler,
+  type EventTarget,
+  type SimEvent,
+} from './scheduler.js';
 import type { Persister } from './storage.js';
-import type { Micros } from './time.js';
+import { formatMicros, type Micros } from './time.js';
 import { Trace } from './trace.js';
 
 export interface WorldConfig<M, A, I extends Instance<M, A>> {
@@ -24,6 +30,10 @@ export interface WorldConfig<M, A, I extends Instance<M, A>> {
   readonly program: Program<M, A, I>;
   readonly profile: NetworkProfile;
   readonly maxEvents?: number;
+  /** Events pending at once, at most (the scheduler's DEFAULT_MAX_PENDING). */
+  readonly maxPending?: number;
+  /** Messages one stalled link may hold, at most (DEFAULT_MAX_HELD_PER_LINK). */
+  readonly maxHeldPerLink?: number;
   /**
    * Partitions and isolation apply among nodes below this (default: all). The nodes above are
    * clients that stay reachable from every side, as real clients of a partitioned cluster are.
@@ -55,6 +65,13 @@ interface HeldDelivery {
   readonly incarnation: number;
   readonly bytes: Uint8Array;
 }
+
+/**
+ * Messages a stalled link holds before the run fails as a storm. Held messages leave the event
+ * queue, so the pending-event cap does not see them; a link stalled for seconds under a busy
+ * workload holds a few thousand.
+ */
+export const DEFAULT_MAX_HELD_PER_LINK = 100_000;
 
 /** Delivery events pack both ends into `a`; nodes are far fewer than this. */
 const ENDPOINT_SPAN = 1 << 12;
@@ -94,6 +111,9 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
   private readonly diskMaxMicros: number[];
   /** Save latencies, drawn on first use so that runs without slow disks draw nothing. */
   private disk: RandomStream | null = null;
+  /** How many of `stalled` each link holds (index from * nodes + to). */
+  private readonly heldPerLink: Uint32Array;
+  private readonly maxHeldPerLink: number;
   /** Send times of messages in flight, kept only while someone watches the trace. */
   private readonly sentAt = new WeakMap<Uint8Array, number>();
 
@@ -105,7 +125,12 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
     this.delivery = config.delivery ?? DEFAULT_DELIVERY;
     this.checksAtArrival = this.delivery === 'connection';
     this.program = config.program;
-    this.scheduler = new Scheduler(config.maxEvents ?? DEFAULT_MAX_EVENTS);
+    this.scheduler = new Scheduler(
+      config.maxEvents ?? DEFAULT_MAX_EVENTS,
+      config.maxPending ?? DEFAULT_MAX_PENDING,
+    );
+    this.heldPerLink = new Uint32Array(config.nodes * config.nodes);
+    this.maxHeldPerLink = config.maxHeldPerLink ?? DEFAULT_MAX_HELD_PER_LINK;
     this.streams = new Streams(config.seed);
     this.network = new Network(config.nodes, this.streams.get('network'), config.profile);
     this.baseProfile = config.profile;
@@ -162,7 +187,7 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
     const host = this.hosts[to] as Host<M, A, I>;
     const link = this.network.linkState(from, to);
     if ((link & LINK_STALLED) !== 0 && host.alive && host.incarnation === event.b) {
-      this.stalled.push({ endpoints: event.a, incarnation: event.b, bytes });
+      this.hold(from, to, { endpoints: event.a, incarnation: event.b, bytes });
       return;
     }
     const cutInFlight = link !== LINK_UP && this.checksAtArrival;
@@ -174,6 +199,18 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
     if (!this.program.isReply(message)) this.network.requestsDelivered[to]!++;
     this.traceMessage('deliver', from, to, bytes, message);
     host.deliver(from, message);
+  }
+
+  private hold(from: number, to: number, held: HeldDelivery): void {
+    const slot = from * this.nodes + to;
+    const count = ++this.heldPerLink[slot]!;
+    if (count > this.maxHeldPerLink) {
+      throw new EventCapError(
+        `held-message cap reached: link ${from}->${to} holds ${this.maxHeldPerLink} messages` +
+          ` at ${formatMicros(this.scheduler.now)}`,
+      );
+    }
+    this.stalled.push(held);
   }
 
   crash(node: number, detail = ''): void {
@@ -377,6 +414,7 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
       this.scheduler.post(0, this, held.endpoints, held.incarnation, held.bytes);
     }
     this.stalled = [];
+    this.heldPerLink.fill(0);
   }
 
   /** Switches the network's behaviour for every message sent from now on (knobs stay on). */

@@ -29,8 +29,10 @@ interface Call {
 
 /**
  * A clerk: one call at a time, sent to the server it believes leads, resent to the next one on
- * a wrong-leader answer or when no reply comes. A put that ends in ErrVersion after an attempt
- * that may have executed returns ErrMaybe: the clerk cannot tell whether its own put took effect.
+ * a wrong-leader answer or when no reply comes. Every attempt of a call carries the call's number,
+ * so the servers execute it once however often it reaches the log. A put that ends in ErrVersion
+ * after an attempt that may have executed returns ErrMaybe: the clerk cannot tell whether its own
+ * put took effect.
  * The answer goes to the caller as an `apply` effect (a ClerkReturn).
  */
 export class Clerk implements Instance<KvWire, KvApplied> {
@@ -101,6 +103,9 @@ export class Clerk implements Instance<KvWire, KvApplied> {
 
   private outcome(call: Call, reply: KvReply): KvErr {
     const err = reply.err as KvErr;
+    // An append cannot fail: any other answer (a request the server saw as superseded) leaves
+    // the clerk unable to tell whether its text went in.
+    if (call.op.kind === 'append') return err === 'OK' ? err : 'ErrMaybe';
     // mutant Z19: ErrVersion is reported as definite even after an attempt that may have worked.
     const ambiguous = call.uncertain && this.mutant !== 'Z19';
     return call.op.kind === 'put' && err === 'ErrVersion' && ambiguous ? 'ErrMaybe' : err;

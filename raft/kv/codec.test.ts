@@ -11,6 +11,7 @@ const op: fc.Arbitrary<KvOp> = fc.oneof(
     value: fc.string(),
     version: fc.nat(),
   }),
+  fc.record({ kind: fc.constant('append' as const), key: fc.string(), value: fc.string() }),
 );
 
 describe('key/value codecs', () => {

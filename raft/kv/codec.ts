@@ -12,21 +12,23 @@ const REPLY_TAG = 0x41;
 const scratch = scratchWriter();
 const ERRS: readonly KvWireErr[] = ['OK', 'ErrNoKey', 'ErrVersion', 'ErrMaybe', 'ErrWrongLeader'];
 
+const OP_KINDS: readonly KvOp['kind'][] = ['get', 'put', 'append'];
+
 function writeOp(out: ByteWriter, op: KvOp): void {
-  out.byte(op.kind === 'get' ? 0 : 1);
+  out.byte(OP_KINDS.indexOf(op.kind));
   out.text(op.key);
-  if (op.kind === 'put') {
-    out.text(op.value);
-    out.varint(op.version);
-  }
+  if (op.kind === 'get') return;
+  out.text(op.value);
+  if (op.kind === 'put') out.varint(op.version);
 }
 
 function readOp(input: ByteReader): KvOp {
   const kind = input.byte('op kind');
   const key = input.text('key');
   if (kind === 0) return { kind: 'get', key };
-  if (kind !== 1) throw new DecodeError(`op kind ${kind} unknown`);
+  if (kind !== 1 && kind !== 2) throw new DecodeError(`op kind ${kind} unknown`);
   const value = input.text('value');
+  if (kind === 2) return { kind: 'append', key, value };
   return { kind: 'put', key, value, version: input.varint('version') };
 }
 

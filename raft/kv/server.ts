@@ -96,24 +96,25 @@ export class KvServer implements Instance<KvWire, KvApplied> {
    */
   private settle(raftEffects: readonly RaftEffect[]): KvEffect[] {
     const out: KvEffect[] = [];
-    for (const effect of raftEffects) {
-      if (effect.kind === 'persist') this.raftStateBytes = effect.raftState.length;
-      out.push(effect);
-      if (effect.kind === 'apply') this.applyOne(effect.message, out);
-    }
+    this.forward(raftEffects, out);
     const max = this.options.maxRaftStateBytes;
     if (
       max > 0 &&
       this.raftStateBytes >= max &&
       this.table.appliedIndex > this.raft.snapshotIndex
     ) {
-      const more = this.raft.snapshot(this.table.appliedIndex, this.table.encode());
-      for (const effect of more) {
-        if (effect.kind === 'persist') this.raftStateBytes = effect.raftState.length;
-        out.push(effect);
-      }
+      this.forward(this.raft.snapshot(this.table.appliedIndex, this.table.encode()), out);
     }
     return out;
+  }
+
+  /** Passes effects on, noting the size of each save and running each apply on the table. */
+  private forward(raftEffects: readonly RaftEffect[], out: KvEffect[]): void {
+    for (const effect of raftEffects) {
+      if (effect.kind === 'persist') this.raftStateBytes = effect.raftState.length;
+      out.push(effect);
+      if (effect.kind === 'apply') this.applyOne(effect.message, out);
+    }
   }
 
   private applyOne(message: ApplyMsg, out: KvEffect[]): void {

@@ -34,6 +34,20 @@ describe('KvTable (the service semantics of kv-service.md)', () => {
     expect(table.size).to.equal(0);
   });
 
+  it('append adds to the value and bumps the version; a missing key starts empty at 0', () => {
+    const table = new KvTable();
+    expect(table.execute({ kind: 'append', key: 'a', value: 'x;' })).to.deep.equal({
+      err: 'OK',
+      value: '',
+      version: 1,
+    });
+    table.execute({ kind: 'append', key: 'a', value: 'y;' });
+    expect(table.read('a')).to.deep.equal({ value: 'x;y;', version: 2 });
+    expect(table.execute({ kind: 'put', key: 'a', value: 'z', version: 2 }).err).to.equal('OK');
+    table.execute({ kind: 'append', key: 'a', value: 'w' });
+    expect(table.read('a')).to.deep.equal({ value: 'zw', version: 4 });
+  });
+
   it('a snapshot round-trips the table and its applied index', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string(), fc.string()), fc.nat(), (entries, applied) => {
@@ -77,6 +91,15 @@ describe('KvTable duplicate requests', () => {
     expect(table.apply(next).err).to.equal('OK');
     expect(table.apply(put).err).to.equal('ErrVersion'); // an old request changes nothing
     expect(table.read('a')).to.deep.equal({ value: 'y', version: 2 });
+  });
+
+  it('an append that reaches the log twice, across a snapshot, adds its text once', () => {
+    const table = new KvTable();
+    const append = { clerk: 5, seq: 1, op: { kind: 'append' as const, key: 'k', value: 'x;' } };
+    expect(table.apply(append).err).to.equal('OK');
+    const restored = KvTable.decode(table.encode());
+    expect(restored.apply(append)).to.deep.equal({ err: 'OK', value: '', version: 1 });
+    expect(restored.read('k')).to.deep.equal({ value: 'x;', version: 1 });
   });
 
   it('the per-clerk record survives a snapshot', () => {

@@ -16,7 +16,9 @@ interface ClerkLast {
  *
  * The per-clerk record makes a request that reaches the log twice (the network duplicated it, or
  * the clerk resent it to the same leader) execute once: the second copy returns the first one's
- * result. Without it, a duplicated put would answer ErrVersion to a clerk whose put took effect.
+ * result. Without it, a duplicated put would answer ErrVersion to a clerk whose put took effect,
+ * and a duplicated append would add its text twice. The record is part of the replicated state:
+ * every server builds it from the log, and every snapshot carries it.
  */
 export class KvTable {
   private readonly entries = new Map<string, KvEntry>();
@@ -58,6 +60,10 @@ export class KvTable {
       return { err: 'OK', value: current.value, version: current.version };
     }
     const version = current?.version ?? 0;
+    if (op.kind === 'append') {
+      this.entries.set(op.key, { value: (current?.value ?? '') + op.value, version: version + 1 });
+      return { err: 'OK', value: '', version: version + 1 };
+    }
     if (op.version === version) {
       this.entries.set(op.key, { value: op.value, version: version + 1 });
       return { err: 'OK', value: '', version: version + 1 };

@@ -16,9 +16,14 @@ export type KvOp =
       readonly key: string;
       readonly value: string;
       readonly version: number;
-    };
+    }
+  /** Adds value to the end of the key's value (a missing key starts at ''); version + 1. */
+  | { readonly kind: 'append'; readonly key: string; readonly value: string };
 
-/** What a call returned: for get, the value and version read; for put, only `err` matters. */
+/**
+ * What a call returned: for get, the value and version read; for put and append, `err` (and the
+ * version the write installed, which the workload uses for its next put).
+ */
 export interface KvResult {
   readonly err: KvErr;
   readonly value: string;
@@ -64,5 +69,12 @@ export interface KvEntry {
 }
 
 export function describeOp(op: KvOp): string {
-  return op.kind === 'get' ? `get(${op.key})` : `put(${op.key}, ${op.value}, v${op.version})`;
+  switch (op.kind) {
+    case 'get':
+      return `get(${op.key})`;
+    case 'put':
+      return `put(${op.key}, ${op.value}, v${op.version})`;
+    case 'append':
+      return `append(${op.key}, ${op.value})`;
+  }
 }

@@ -148,6 +148,7 @@ const kvValue = fc.constantFrom('x', 'y');
 const kvInput: fc.Arbitrary<KvInput> = fc.oneof(
   fc.constant({ op: 'get' as const, key: 'k' }),
   fc.record({ op: fc.constant('put' as const), key: fc.constant('k'), value: kvValue, version }),
+  fc.record({ op: fc.constant('append' as const), key: fc.constant('k'), value: kvValue }),
 );
 const kvLie: fc.Arbitrary<KvOutput> = fc.oneof(
   fc.record({ err: fc.constant('OK' as const), value: kvValue, version }),

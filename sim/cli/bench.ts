@@ -3,6 +3,7 @@ import { checkerSuite } from '../bench/checker.js';
 import { idleSuite, monitorSuite, referenceSuite } from '../bench/cluster.js';
 import { codecSuite } from '../bench/codec.js';
 import { engineSuite } from '../bench/engine.js';
+import { memorySuite } from '../bench/memory.js';
 import { BenchFailure, type BenchContext, type BenchSuite, type Figure } from '../bench/suite.js';
 import { fuzzSuite, labSuite } from '../bench/suites.js';
 import { noPositionals, parseFlags, UsageError } from './args.js';
@@ -21,6 +22,7 @@ export const BENCH_SUITES: readonly BenchSuite[] = [
   fuzzSuite,
   checkerSuite,
   codecSuite,
+  memorySuite,
 ];
 
 /** Each figure is the median of this many measurements (min and max beside it). */

@@ -20,13 +20,32 @@ export interface CampaignOptions {
   /** Ctrl-C: stop dispatching, finish what is in flight. */
   readonly interrupted: () => boolean;
   readonly onOutcome?: (outcome: SeedOutcome) => void;
+  /** The worker module (tests swap in one that dies); the fuzz worker by default. */
+  readonly workerFile?: URL;
+}
+
+/**
+ * The simulator itself failed on a seed: a worker died (out of memory, an exception) or the
+ * seed threw on the main thread. The seed is never lost: it was re-run on the main thread, and
+ * `rerun` holds what that gave (a failure to report with a repro, or a pass), `error` the
+ * exception if that run threw too.
+ */
+export interface SeedCrash {
+  readonly seed: number;
+  /** What killed the first attempt. */
+  readonly cause: string;
+  readonly rerun: SeedOutcome | null;
+  /** The main thread's exception, with its stack, when the re-run threw as well. */
+  readonly error: string | null;
 }
 
 export interface CampaignResult {
   /** Seeds that ran, up to the lowest failing one. */
   readonly runs: number;
-  /** The lowest failing seed, shrunk; null when every seed held. */
+  /** The lowest failing seed's outcome, unshrunk; null when every seed held. */
   readonly failure: SeedOutcome | null;
+  /** Set when the lowest failing seed crashed the simulator. */
+  readonly crash: SeedCrash | null;
   readonly unknown: number;
   readonly interrupted: boolean;
 }
@@ -36,21 +55,57 @@ export function seedAt(baseSeed: number, shard: Shard, k: number): number {
   return baseSeed + (shard.index - 1) + k * shard.count;
 }
 
+/** What became of one seed: its outcome, or the crash and what the re-run gave. */
+type Finished =
+  { outcome: SeedOutcome; crash: null } | { outcome: SeedOutcome | null; crash: SeedCrash };
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+/** Re-runs a seed that crashed, on this thread; the crash is reported whatever it gives. */
+function rerunCrashed(task: SeedTask, cause: unknown, rerun: boolean): Finished {
+  const first = describeError(cause).split('\n')[0] as string;
+  if (!rerun) {
+    return {
+      outcome: null,
+      crash: { seed: task.seed, cause: first, rerun: null, error: describeError(cause) },
+    };
+  }
+  try {
+    const outcome = fuzzSeed(task.seed, task.options);
+    return { outcome, crash: { seed: task.seed, cause: first, rerun: outcome, error: null } };
+  } catch (error) {
+    const crash = { seed: task.seed, cause: first, rerun: null, error: describeError(error) };
+    return { outcome: null, crash };
+  }
+}
+
+function runOnMainThread(task: SeedTask): Finished {
+  try {
+    return { outcome: fuzzSeed(task.seed, task.options), crash: null };
+  } catch (error) {
+    return rerunCrashed(task, error, false);
+  }
+}
+
 /**
  * Runs seeds in order, on the main thread or on a pool of worker threads. The result does not
  * depend on the number of workers: every seed's outcome is a pure function of the seed, and on
  * a failure the campaign reports the lowest failing seed after every lower seed has finished.
+ * A worker that dies takes no seed with it: the seed is re-run here and reported as a crash.
  */
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
   const pool =
     options.workers > 0
       ? new Piscina<SeedTask, SeedOutcome>({
-          filename: new URL('../fuzz/worker.js', import.meta.url).href,
+          filename: (options.workerFile ?? new URL('../fuzz/worker.js', import.meta.url)).href,
           minThreads: options.workers,
           maxThreads: options.workers,
         })
       : null;
-  const outcomes = new Map<number, SeedOutcome>();
+  const finished = new Map<number, Finished>();
   let failingSeed = Infinity;
   let stoppedEarly = false;
   const inFlight = new Set<Promise<void>>();
@@ -64,18 +119,23 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       const seed = seedAt(options.baseSeed, options.shard, k);
       if (seed > failingSeed) break;
       const task: SeedTask = { seed, options: options.seed };
-      const done = (outcome: SeedOutcome) => {
-        outcomes.set(seed, outcome);
-        if (outcome.failure !== null) failingSeed = Math.min(failingSeed, seed);
-        options.onOutcome?.(outcome);
+      const done = (result: Finished) => {
+        finished.set(seed, result);
+        if (result.crash !== null || result.outcome.failure !== null)
+          failingSeed = Math.min(failingSeed, seed);
+        if (result.outcome !== null) options.onOutcome?.(result.outcome);
       };
       if (pool === null) {
-        done(fuzzSeed(task.seed, task.options));
+        done(runOnMainThread(task));
         await yieldToEvents(); // lets Ctrl-C and the progress bar through
         continue;
       }
       const running: Promise<void> = pool
         .run(task)
+        .then(
+          (outcome): Finished => ({ outcome, crash: null }),
+          (error: unknown) => rerunCrashed(task, error, true),
+        )
         .then(done)
         .finally(() => inFlight.delete(running));
       inFlight.add(running);
@@ -85,12 +145,23 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   } finally {
     await pool?.destroy();
   }
-  const counted = [...outcomes.values()].filter((o) => o.seed <= failingSeed);
+  return summarize(finished, failingSeed, stoppedEarly);
+}
+
+function summarize(
+  finished: Map<number, Finished>,
+  failingSeed: number,
+  interrupted: boolean,
+): CampaignResult {
+  const counted = [...finished.entries()].filter(([seed]) => seed <= failingSeed);
+  const lowest = Number.isFinite(failingSeed) ? (finished.get(failingSeed) as Finished) : null;
+  const outcome = lowest?.outcome ?? null;
   return {
     runs: counted.length,
-    failure: Number.isFinite(failingSeed) ? (outcomes.get(failingSeed) as SeedOutcome) : null,
-    unknown: counted.filter((o) => o.summary.verdict === 'unknown').length,
-    interrupted: stoppedEarly,
+    failure: outcome !== null && outcome.failure !== null ? outcome : null,
+    crash: lowest?.crash ?? null,
+    unknown: counted.filter(([, f]) => f.outcome?.summary.verdict === 'unknown').length,
+    interrupted,
   };
 }
 

@@ -23,7 +23,7 @@ import {
   parseWithout,
   UsageError,
 } from './args.js';
-import { runCampaign, type CampaignResult, type Shard } from './campaign.js';
+import { runCampaign, type CampaignResult, type SeedCrash, type Shard } from './campaign.js';
 import { EXIT_INTERRUPTED, Interrupt } from './interrupt.js';
 import { checkOutputDir, printJson } from './output.js';
 import { DEFAULT_SHRINK_SECONDS, shrinkSeed, type ShrinkResult } from './shrink.js';
@@ -204,8 +204,10 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
   try {
     const found = await search(options, interrupt);
     const failure = found.result.failure;
+    if (found.result.crash !== null && !options.json) reportCrash(found.result.crash);
     if (failure === null) {
       finish(options, found, null);
+      if (found.result.crash !== null) return 1;
       return interrupt.interrupted ? EXIT_INTERRUPTED : 0;
     }
     // Kept before shrinking starts: neither Ctrl-C nor a crash while shrinking loses it.
@@ -249,7 +251,7 @@ function finish(options: FuzzOptions, found: Found, kept: Kept | null): void {
   const shrinkSeconds = kept?.shrink?.seconds ?? 0;
   const summary = {
     runs: result.runs,
-    failures: result.failure === null ? 0 : 1,
+    failures: result.failure === null && result.crash === null ? 0 : 1,
     unknown: result.unknown,
     seconds,
     shrinkSeconds,
@@ -260,6 +262,7 @@ function finish(options: FuzzOptions, found: Found, kept: Kept | null): void {
     shard: `${options.shard.index}/${options.shard.count}`,
     workers: options.workers,
     interrupted: result.interrupted || (kept !== null && (kept.shrink?.outcome ?? null) === null),
+    ...(result.crash === null ? {} : { crash: crashSummary(result.crash) }),
     ...(kept === null
       ? {}
       : {
@@ -272,6 +275,29 @@ function finish(options: FuzzOptions, found: Found, kept: Kept | null): void {
   };
   if (options.json) printJson(summary);
   else printSummary(summary, kept);
+}
+
+/** A crash of the simulator on a seed, in plain data for --json. */
+function crashSummary(crash: SeedCrash) {
+  return {
+    seed: crash.seed,
+    cause: crash.cause,
+    rerunVerdict: crash.rerun?.summary.verdict ?? null,
+    error: crash.error,
+  };
+}
+
+/** Says which seed crashed the simulator, and what the re-run on the main thread gave. */
+function reportCrash(crash: SeedCrash): void {
+  const lines = [`the simulator crashed on seed ${crash.seed}: ${crash.cause}`];
+  if (crash.error !== null) lines.push(`re-run on the main thread threw:`, crash.error);
+  else if (crash.rerun?.failure === null)
+    lines.push(
+      `re-run on the main thread: ${crash.rerun.summary.verdict} (the worker ran out of resources?)`,
+      `replay: npx raftsim fuzz --runs 1 --seed ${crash.seed} --workers 0`,
+    );
+  else lines.push('re-run on the main thread: it fails; reporting it below');
+  process.stderr.write(`${lines.join('\n')}\n`);
 }
 
 function progressBar(runs: number | null): SingleBar {

@@ -272,13 +272,28 @@ export function schedule(
     .map((episodes) => limitDamage(expandEpisodes(episodes), servers));
 }
 
-export const workload: fc.Arbitrary<WorkloadOptions> = fc.record({
-  clerks: fc.integer({ min: 1, max: 5 }),
-  keys: fc.integer({ min: 1, max: 6 }),
-  getPerMille: fc.integer({ min: 0, max: 1000 }),
-  thinkMinMicros: fc.constant(0),
-  thinkMaxMicros: fc.integer({ min: 0, max: 100_000 }),
-});
+/**
+ * With appends in the mix, at least one operation in ten is a get: a read is what shows an
+ * append executed twice, and a key's appends with no read between them leave the checker to
+ * find their order from the last read alone, one order after another.
+ */
+const MIN_GETS_WITH_APPENDS = 100;
+
+export const workload: fc.Arbitrary<WorkloadOptions> = fc
+  .record({
+    clerks: fc.integer({ min: 1, max: 5 }),
+    keys: fc.integer({ min: 1, max: 6 }),
+    getPerMille: fc.integer({ min: 0, max: 1000 }),
+    // Appends make a command executed twice visible; shrinks toward puts only.
+    appendPerMille: fc.integer({ min: 0, max: 1000 }),
+    thinkMinMicros: fc.constant(0),
+    thinkMaxMicros: fc.integer({ min: 0, max: 100_000 }),
+  })
+  .map((w) =>
+    w.appendPerMille > 0
+      ? { ...w, getPerMille: Math.max(w.getPerMille, MIN_GETS_WITH_APPENDS) }
+      : w,
+  );
 
 /**
  * The service snapshots past this Raft state size: rarely (16 KiB), often, or after every few

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { MutantId } from '../../raft/mutants.js';
+import { NO_CONVERGENCE } from '../run/convergence.js';
 import { EVENT_STORM, runKv, type KvRunResult, type RunVerdict } from '../run/kv-run.js';
 import type { RunSummary } from './summary.js';
 import type { InvariantId } from '../monitors/view.js';
@@ -56,13 +57,17 @@ export interface Failure {
 export const DEFAULT_SHRINK_BUDGET = 300;
 
 /**
- * What kind of failure a run is: the invariant it broke, 'storm' (the event cap), 'liveness',
- * or null for none. Shrinking keeps the kind, so a storm never shrinks into a slow election.
+ * What kind of failure a run is: the invariant it broke, 'event storm' (an event cap),
+ * 'no convergence', 'liveness' (no leader, calls still open), or null for none. Shrinking keeps
+ * the kind, so a storm never shrinks into a slow election.
  */
 export function failureKind(summary: RunSummary): string | null {
   if (!isFailure(summary.verdict)) return null;
   if (summary.violation !== null) return summary.violation.invariant;
-  return summary.liveness?.startsWith(EVENT_STORM) === true ? 'storm' : 'liveness';
+  const liveness = summary.liveness ?? '';
+  if (liveness.startsWith(EVENT_STORM)) return EVENT_STORM;
+  if (liveness.startsWith(NO_CONVERGENCE)) return NO_CONVERGENCE;
+  return 'liveness';
 }
 
 export function isFailure(verdict: RunVerdict): boolean {
@@ -76,6 +81,7 @@ export function summarize(result: KvRunResult): RunSummary {
     liveness: result.liveness,
     traceHash: result.traceHash,
     events: result.events,
+    peakPending: result.peakPending,
     virtualMicros: result.virtualMicros,
     operations: result.history.length,
   };

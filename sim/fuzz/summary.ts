@@ -8,6 +8,8 @@ export interface RunSummary {
   readonly liveness: string | null;
   readonly traceHash: string;
   readonly events: number;
+  /** The most events pending at once (what the pending cap bounds). */
+  readonly peakPending?: number;
   readonly virtualMicros: number;
   readonly operations: number;
 }

@@ -8,7 +8,7 @@ import { kvProgram, type KvNode } from '../../raft/kv/program.js';
 import { isClerkReturn, KvServer, type KvApplied } from '../../raft/kv/server.js';
 import { KvTable } from '../../raft/kv/table.js';
 import type { MutantId } from '../../raft/mutants.js';
-import type { RaftOptions } from '../../raft/options.js';
+import { resolveOptions, type RaftOptions } from '../../raft/options.js';
 import {
   checkHistory,
   kvModel,
@@ -17,6 +17,7 @@ import {
   type KvOutput,
   type Operation,
 } from '../check/index.js';
+import type { RaftMonitor } from '../monitors/raft-monitor.js';
 import { ViolationError, type InvariantId, type Violation } from '../monitors/view.js';
 import type { TimedFault } from '../nemesis.js';
 import type { DeliveryRule } from '../network.js';
@@ -24,6 +25,7 @@ import { reliable, type NetworkProfile } from '../profiles.js';
 import { seconds, type Micros } from '../time.js';
 import type { TraceRecord } from '../trace.js';
 import { World } from '../world.js';
+import { awaitConvergence, currentLeader } from './convergence.js';
 import { attachMonitor } from './monitor.js';
 import { DEFAULT_WORKLOAD, Workload, type WorkloadOptions } from './workload.js';
 
@@ -51,6 +53,8 @@ export interface KvRunConfig {
   readonly onTrace?: (record: TraceRecord) => void;
   /** The run's event cap (KV_MAX_EVENTS); past it the run fails as an event storm. */
   readonly maxEvents?: number;
+  /** Events pending at once, at most (the scheduler's default); past it: an event storm. */
+  readonly maxPending?: number;
   /** When links are checked (DeliveryRule); DEFAULT_DELIVERY when absent. */
   readonly delivery?: DeliveryRule;
 }
@@ -61,7 +65,9 @@ export interface KvRunConfig {
  */
 export const KV_MAX_EVENTS = 20_000_000;
 
-/** How a liveness message starts when the run hit the event cap. */
+export { currentLeader } from './convergence.js';
+
+/** How a liveness message starts when the run hit an event cap (executed, pending or held). */
 export const EVENT_STORM = 'event storm';
 
 export type RunVerdict = 'ok' | 'violation' | 'liveness' | 'unknown';
@@ -76,6 +82,8 @@ export interface KvRunResult {
   readonly linearizability: CheckResult | null;
   readonly traceHash: string;
   readonly events: number;
+  /** The most events ever pending at once (what a storm drives up). */
+  readonly peakPending: number;
   readonly virtualMicros: Micros;
   readonly committed: number;
 }
@@ -84,17 +92,43 @@ export interface KvRunResult {
 export const LIVENESS_LEADER: Micros = seconds(5);
 export const LIVENESS_OPS: Micros = seconds(10);
 
+type KvWorld = World<KvWire, KvApplied, KvNode>;
+
+/** A run's parts, wired together: the world, its monitor, the workload and what got applied. */
+interface KvRig {
+  readonly world: KvWorld;
+  readonly monitor: RaftMonitor | null;
+  readonly workload: Workload;
+  /** Every command applied anywhere, by log index (first seen; the monitors keep them equal). */
+  readonly appliedCommands: Uint8Array[];
+  readonly raft: RaftOptions;
+}
+
+/** How the safety and liveness phases ended, before the history is checked. */
+interface PhaseOutcome {
+  violation: Violation | null;
+  liveness: string | null;
+}
+
 /**
  * One run of the key/value service: a safety phase under the fault schedule with clerks
  * working, then a liveness phase (everything healed, a leader within 5 s, every open call and a
- * fresh get per clerk done within 10 s). The monitors watch every event; the history is then
- * checked for lost acknowledged writes and for linearizability.
+ * fresh get per clerk done within 10 s, then every server converged on the leader's state).
+ * The monitors watch every event; the history is then checked for lost acknowledged writes and
+ * for linearizability.
  */
 export function runKv(config: KvRunConfig): KvRunResult {
+  const rig = buildRig(config);
+  const outcome = runPhases(rig, config);
+  return judge(rig, config, outcome);
+}
+
+function buildRig(config: KvRunConfig): KvRig {
   const workloadOptions = { ...DEFAULT_WORKLOAD, ...config.workload };
   const servers = config.servers;
-  const world = new World<KvWire, KvApplied, KvNode>({
+  const world: KvWorld = new World<KvWire, KvApplied, KvNode>({
     maxEvents: config.maxEvents ?? KV_MAX_EVENTS,
+    ...(config.maxPending === undefined ? {} : { maxPending: config.maxPending }),
     nodes: servers + workloadOptions.clerks,
     faultDomain: servers, // clerks reach every side of a partition
     ...(config.delivery === undefined ? {} : { delivery: config.delivery }),
@@ -131,26 +165,37 @@ export function runKv(config: KvRunConfig): KvRunResult {
     else if (applied.commandValid) appliedCommands[applied.commandIndex] ??= applied.command;
   });
   world.leaderResolver = () => currentLeader(world, servers);
-  world.scheduleFaults(config.faults);
-  world.start();
-  workload.start();
+  const raft = resolveOptions(config.raft ?? {});
+  return { world, monitor, workload, appliedCommands, raft };
+}
 
-  let violation: Violation | null = null;
-  let liveness: string | null = null;
+/** The safety phase under the schedule, then the liveness phase, then the healed settling. */
+function runPhases(rig: KvRig, config: KvRunConfig): PhaseOutcome {
+  const { world, workload } = rig;
+  const outcome: PhaseOutcome = { violation: null, liveness: null };
   try {
+    world.scheduleFaults(config.faults);
+    world.start();
+    workload.start();
     world.scheduler.runUntilTime(config.safetyMicros);
-    liveness = livenessPhase(world, workload, servers);
+    outcome.liveness = livenessPhase(rig, config.servers);
     const settleUntil = config.safetyMicros + (config.healedMicros ?? 0);
-    if (liveness === null && world.scheduler.now < settleUntil)
+    if (outcome.liveness === null && world.scheduler.now < settleUntil)
       world.scheduler.runUntilTime(settleUntil);
   } catch (error) {
-    // A run that cannot get through its virtual time within the event cap makes no progress:
+    // A run that cannot get through its virtual time within the event caps makes no progress:
     // a livelock or a message storm, which is a liveness failure, not a crash of the tool.
-    if (error instanceof EventCapError) liveness = `${EVENT_STORM}: ${error.message}`;
-    else violation = violationOf(error, world.trace.events, world.scheduler.now);
+    if (error instanceof EventCapError) outcome.liveness = `${EVENT_STORM}: ${error.message}`;
+    else outcome.violation = violationOf(error, world.trace.events, world.scheduler.now);
   }
+  return outcome;
+}
+
+/** Lost writes first (cheap), then linearizability; then the verdict. */
+function judge(rig: KvRig, config: KvRunConfig, outcome: PhaseOutcome): KvRunResult {
+  const { world, workload } = rig;
   const end = { t: world.scheduler.now, event: world.trace.events };
-  violation ??= lostWrites(workload.history, appliedCommands, end);
+  let violation = outcome.violation ?? lostWrites(workload.history, rig.appliedCommands, end);
   let linearizability: CheckResult | null = null;
   if (violation === null) {
     linearizability = checkHistory(
@@ -167,6 +212,7 @@ export function runKv(config: KvRunConfig): KvRunResult {
       };
     }
   }
+  const liveness = outcome.liveness;
   const verdict: RunVerdict =
     violation !== null
       ? 'violation'
@@ -183,18 +229,34 @@ export function runKv(config: KvRunConfig): KvRunResult {
     linearizability,
     traceHash: world.trace.hash(),
     events: world.scheduler.eventsExecuted,
+    peakPending: world.scheduler.peakPending,
     virtualMicros: world.scheduler.now,
-    committed: monitor?.committedIndex ?? appliedCommands.length - 1,
+    committed: rig.monitor?.committedIndex ?? rig.appliedCommands.length - 1,
   };
 }
 
-/** Heals everything, then requires a leader and the end of every open call, on time. */
-function livenessPhase(
-  world: World<KvWire, KvApplied, KvNode>,
-  workload: Workload,
-  servers: number,
-): string | null {
+/**
+ * Heals everything, then requires a leader, the end of every open call, and convergence, each
+ * on time.
+ */
+function livenessPhase(rig: KvRig, servers: number): string | null {
+  const { world, workload } = rig;
   workload.stopIssuing();
+  healAll(world, servers);
+  const healedAt = world.scheduler.now;
+  const hasLeader = () => currentLeader(world, servers) !== null;
+  if (!world.scheduler.runUntil(hasLeader, healedAt + LIVENESS_LEADER)) {
+    return `no leader within ${LIVENESS_LEADER / 1e6} s of healing`;
+  }
+  workload.issueFinalGets();
+  if (!world.scheduler.runUntil(() => workload.pending === 0, healedAt + LIVENESS_OPS)) {
+    return `${workload.pending} clerk call(s) still open ${LIVENESS_OPS / 1e6} s after healing`;
+  }
+  return awaitConvergence(world, servers, rig.raft);
+}
+
+/** The network reliable and whole again, every server up and running. */
+function healAll(world: KvWorld, servers: number): void {
   world.applyFault({ kind: 'heal' });
   if (world.network.hasStalls()) world.applyFault({ kind: 'release' });
   world.clearKnobs();
@@ -205,16 +267,6 @@ function livenessPhase(
   for (let node = 0; node < servers; node++) {
     if (world.host(node).paused) world.applyFault({ kind: 'resume', node });
   }
-  const healedAt = world.scheduler.now;
-  const hasLeader = () => currentLeader(world, servers) !== null;
-  if (!world.scheduler.runUntil(hasLeader, healedAt + LIVENESS_LEADER)) {
-    return `no leader within ${LIVENESS_LEADER / 1e6} s of healing`;
-  }
-  workload.issueFinalGets();
-  if (!world.scheduler.runUntil(() => workload.pending === 0, healedAt + LIVENESS_OPS)) {
-    return `${workload.pending} clerk call(s) still open ${LIVENESS_OPS / 1e6} s after healing`;
-  }
-  return null;
 }
 
 /**
@@ -239,27 +291,9 @@ function violationOf(error: unknown, event: number, t: Micros): Violation {
   throw error;
 }
 
-/** The live server that leads the highest term, if any. */
-export function currentLeader(
-  world: World<KvWire, KvApplied, KvNode>,
-  servers: number,
-): number | null {
-  let leader: number | null = null;
-  let term = -1;
-  for (let node = 0; node < servers; node++) {
-    const instance = world.host(node).instance;
-    if (!(instance instanceof KvServer) || instance.raft.role !== 'leader') continue;
-    if (instance.raft.term > term) {
-      term = instance.raft.term;
-      leader = node;
-    }
-  }
-  return leader;
-}
-
 /**
- * DUR, a cheap pre-check before linearizability: replaying the applied log, every put the
- * service acknowledged with OK took effect exactly once, and none it refused took effect.
+ * DUR, a cheap pre-check before linearizability: replaying the applied log, every put or append
+ * the service acknowledged with OK took effect exactly once, and no put it refused took effect.
  */
 function lostWrites(
   history: readonly Operation<KvInput, KvOutput>[],
@@ -274,20 +308,20 @@ function lostWrites(
     const command = decodeCommand(bytes);
     const fresh = !table.isDuplicate(command);
     const result = table.apply(command);
-    if (fresh && command.op.kind === 'put' && result.err === 'OK') {
+    if (fresh && command.op.kind !== 'get' && result.err === 'OK') {
       const value = command.op.value;
       effective.set(value, (effective.get(value) ?? 0) + 1);
     }
   }
   for (const op of history) {
-    if (op.input.op !== 'put' || op.output === null) continue;
+    if (op.input.op === 'get' || op.output === null) continue;
     const times = effective.get(op.input.value) ?? 0;
     if (op.output.err === 'OK' && times !== 1) {
       return {
         invariant: 'DUR',
         ...end,
         nodes: [],
-        message: `put ${op.input.value} acknowledged but took effect ${times} times`,
+        message: `${op.input.op} ${op.input.value} acknowledged but took effect ${times} times`,
       };
     }
     if ((op.output.err === 'ErrVersion' || op.output.err === 'ErrNoKey') && times !== 0) {

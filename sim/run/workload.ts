@@ -11,6 +11,12 @@ export interface WorkloadOptions {
   readonly keys: number;
   /** Share of operations that are gets. */
   readonly getPerMille: number;
+  /**
+   * Share of the other operations (the writes) that are appends rather than versioned puts.
+   * Absent or 0: puts only, and no draw for it, so configurations written before appends
+   * existed replay as they did.
+   */
+  readonly appendPerMille?: number;
   /** Pause between a return and the clerk's next call, drawn uniformly. */
   readonly thinkMinMicros: Micros;
   readonly thinkMaxMicros: Micros;
@@ -33,7 +39,8 @@ interface OpenCall {
  * Drives the clerks from the `workload` stream and records every call and return with its
  * virtual times: the history the linearizability checker reads. Each clerk runs one call at a
  * time; puts use the version the clerk last saw for the key, so some fail with ErrVersion, as
- * a real client of a versioned store would.
+ * a real client of a versioned store would. Appends are not idempotent: a command the service
+ * executed twice shows in every later read of the key, which is why they are in the mix.
  */
 export class Workload implements EventTarget {
   readonly history: Operation<KvInput, KvOutput>[] = [];
@@ -87,24 +94,25 @@ export class Workload implements EventTarget {
     const call = this.open[c];
     if (call === null || call === undefined || call.seq !== ret.seq) return;
     this.open[c] = null;
-    const { err, value, version } = ret.result;
+    const { err, version } = ret.result;
     const known = this.knownVersion[c] as Map<string, number>;
     if (ret.op.kind === 'get') known.set(ret.op.key, err === 'OK' ? version : 0);
-    else if (err === 'OK') known.set(ret.op.key, ret.op.version + 1);
-    const output: KvOutput =
-      ret.op.kind === 'get' && err === 'OK' ? { err, value, version } : { err };
+    else if (ret.op.kind === 'put' && err === 'OK') known.set(ret.op.key, ret.op.version + 1);
+    else if (err === 'OK') known.set(ret.op.key, version); // the version the append installed
     const entry = this.history[call.index] as Operation<KvInput, KvOutput>;
-    this.history[call.index] = { ...entry, return: this.scheduler.now, output };
+    // An append that may or may not have happened is an open call: it took effect after its
+    // call, or never (the model takes an answered append as done).
+    const unsure = ret.op.kind === 'append' && err !== 'OK';
+    this.history[call.index] = unsure
+      ? entry
+      : { ...entry, return: this.scheduler.now, output: outputOf(ret) };
     if (this.issuing) this.scheduler.after(this.think(), this, c);
   }
 
   private invoke(c: number, op: KvOp): void {
     const seq = ++this.calls[c]!;
     this.open[c] = { index: this.history.length, seq };
-    const input: KvInput =
-      op.kind === 'get'
-        ? { op: 'get', key: op.key }
-        : { op: 'put', key: op.key, value: op.value, version: op.version };
+    const input = inputOf(op);
     this.history.push({ client: c, call: this.scheduler.now, return: null, input, output: null });
     this.clerk(this.firstClerk + c).run((node) => (node as Clerk).invoke(op));
   }
@@ -112,8 +120,13 @@ export class Workload implements EventTarget {
   private nextOp(c: number): KvOp {
     const key = this.key(c);
     if (this.random.perMille(this.options.getPerMille)) return { kind: 'get', key };
+    const appends = this.options.appendPerMille ?? 0;
+    // Values are unique per call; an append's ends in ';' so a key's value reads as a list.
+    const value = `c${c}.${this.calls[c]! + 1}`;
+    if (appends > 0 && this.random.perMille(appends))
+      return { kind: 'append', key, value: `${value};` };
     const version = (this.knownVersion[c] as Map<string, number>).get(key) ?? 0;
-    return { kind: 'put', key, value: `c${c}.${this.calls[c]! + 1}`, version };
+    return { kind: 'put', key, value, version };
   }
 
   private key(_c: number): string {
@@ -123,4 +136,20 @@ export class Workload implements EventTarget {
   private think(): Micros {
     return this.random.int(this.options.thinkMinMicros, this.options.thinkMaxMicros);
   }
+}
+
+function inputOf(op: KvOp): KvInput {
+  switch (op.kind) {
+    case 'get':
+      return { op: 'get', key: op.key };
+    case 'put':
+      return { op: 'put', key: op.key, value: op.value, version: op.version };
+    case 'append':
+      return { op: 'append', key: op.key, value: op.value };
+  }
+}
+
+function outputOf(ret: ClerkReturn): KvOutput {
+  const { err, value, version } = ret.result;
+  return ret.op.kind === 'get' && err === 'OK' ? { err, value, version } : { err };
 }

@@ -1,0 +1,39 @@
+import { expect } from 'chai';
+import { seconds } from '../time.js';
+import { runCampaign, type CampaignOptions } from './campaign.js';
+
+const crashingWorker = new URL('../testing/crashing-worker.js', import.meta.url);
+
+function campaign(baseSeed: number, runs: number): CampaignOptions {
+  return {
+    baseSeed,
+    runs,
+    timeUp: () => false,
+    workers: 1,
+    shard: { index: 1, count: 1 },
+    seed: { mode: 'schedule', servers: 3, safetyMicros: seconds(1), shrink: false },
+    interrupted: () => false,
+    workerFile: crashingWorker,
+  };
+}
+
+describe('campaign: a worker that dies loses no seed', function () {
+  this.timeout(120_000);
+
+  it('a worker thread that exits is a crash on its seed, re-run on the main thread', async () => {
+    const result = await runCampaign(campaign(1000, 4));
+    expect(result.crash?.seed).to.equal(1002);
+    expect(result.crash?.cause).to.match(/exit/i);
+    expect(result.crash?.rerun?.summary.verdict).to.equal('ok');
+    expect(result.crash?.error).to.equal(null);
+    expect(result.failure).to.equal(null);
+    expect(result.runs).to.equal(3); // seeds 1000 to 1002; 1003 is past the lowest failure
+  });
+
+  it('an exception in a worker is a crash too, never an aborted campaign', async () => {
+    const result = await runCampaign(campaign(1003, 1));
+    expect(result.crash?.seed).to.equal(1003);
+    expect(result.crash?.cause).to.contain('injected crash on seed 1003');
+    expect(result.crash?.rerun?.seed).to.equal(1003);
+  });
+});

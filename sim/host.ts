@@ -15,6 +15,8 @@ export interface HostObserver<M> {
   afterInput(node: number): void;
   afterPersist(node: number): void;
   beforeSend(node: number, to: number, message: M): void;
+  /** A message is about to be handled (coverage reads the receiver's state before it). */
+  beforeDeliver?(node: number, from: number, message: M): void;
   /** Told just before the node crashes. */
   onCrash(node: number): void;
   onRestart(node: number): void;
@@ -153,6 +155,7 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
       this.held.push(() => this.deliver(from, message));
       return;
     }
+    this.env.observer?.beforeDeliver?.(this.id, from, message);
     if (this.busy) {
       this.queued.push((i) => i.message(from, message));
       return;

@@ -22,6 +22,8 @@ import { reliable, type NetworkProfile } from '../profiles.js';
 import { seconds, type Micros } from '../time.js';
 import type { TraceRecord } from '../trace.js';
 import { World } from '../world.js';
+import type { RunCoverage } from '../monitors/coverage.js';
+import { attachCoverage } from './coverage.js';
 import { attachMonitor } from './monitor.js';
 import { DEFAULT_WORKLOAD, Workload, type WorkloadOptions } from './workload.js';
 
@@ -47,6 +49,8 @@ export interface KvRunConfig {
   readonly onTrace?: (record: TraceRecord) => void;
   /** The run's event cap (KV_MAX_EVENTS); past it the run fails as an event storm. */
   readonly maxEvents?: number;
+  /** Record coverage (sim/run/coverage.ts) for guided fuzzing; off by default. */
+  readonly coverage?: boolean;
 }
 
 /**
@@ -72,6 +76,8 @@ export interface KvRunResult {
   readonly events: number;
   readonly virtualMicros: Micros;
   readonly committed: number;
+  /** What the run covered, when asked for. */
+  readonly coverage?: RunCoverage;
 }
 
 /** After the faults: a leader within this long, and every open call done within LIVENESS_OPS. */
@@ -109,6 +115,10 @@ export function runKv(config: KvRunConfig): KvRunResult {
           view: (node) => (node instanceof KvServer ? node.raft : null),
           applied: (applied) => (isClerkReturn(applied) ? null : applied),
         });
+  const coverage =
+    config.coverage === true
+      ? attachCoverage(world, servers, (node) => (node instanceof KvServer ? node.raft : null))
+      : null;
   const workload = new Workload(
     workloadOptions,
     servers,
@@ -176,6 +186,7 @@ export function runKv(config: KvRunConfig): KvRunResult {
     events: world.scheduler.eventsExecuted,
     virtualMicros: world.scheduler.now,
     committed: monitor?.committedIndex ?? appliedCommands.length - 1,
+    ...(coverage === null ? {} : { coverage: coverage.result() }),
   };
 }
 

@@ -8,6 +8,7 @@ import {
   DEFAULT_SHRINK_BUDGET,
   FUZZ_MODES,
   fuzzSeed,
+  isFailure,
   type FuzzMode,
   type SeedOptions,
   type SeedOutcome,
@@ -22,11 +23,13 @@ import {
   parseTime,
   UsageError,
 } from './args.js';
-import { runCampaign, type Shard } from './campaign.js';
+import type { Shard } from './campaign.js';
+import { runCoveredCampaign, shrinkFailing } from './coverage-campaign.js';
+import { coverageText, writeCoverageSvg } from './coverage-report.js';
 import { printJson } from './output.js';
 
 export const FUZZ_HELP =
-  'raftsim fuzz [--runs N | --time 60s] [--seed N] [--nodes 3|5|7] [--mode schedule|swarm] [--workers N] [--shard i/n] [--mutant Z10] [--shrink-budget 300] [--reports dir] [--json]';
+  'raftsim fuzz [--runs N | --time 60s] [--seed N] [--nodes 3|5|7] [--mode schedule|swarm|guided] [--workers N] [--shard i/n] [--mutant Z10] [--shrink-budget 300] [--reports dir] [--no-coverage] [--json]';
 
 export function parseShard(text: string | undefined): Shard {
   if (text === undefined) return { index: 1, count: 1 };
@@ -60,6 +63,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     reports: { type: 'string' },
     mutant: { type: 'string' },
     'shrink-budget': { type: 'string' },
+    'no-coverage': { type: 'boolean' },
     json: { type: 'boolean' },
   });
   noPositionals('fuzz', positionals);
@@ -77,6 +81,8 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
   const reportsDir = values.reports ?? 'reports';
   const mutant = parseMutant(values.mutant);
   const json = values.json === true;
+  // Guided mode steers by coverage, so it always records it.
+  const coverage = values['no-coverage'] !== true || mode === 'guided';
 
   // Detect first (every seed unshrunk), then shrink only the lowest failing seed.
   const shrinkBudget = parseCount(
@@ -101,30 +107,32 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
   const bar = !json && process.stderr.isTTY ? progressBar(runs) : null;
   let done = 0;
   let failures = 0;
-  const result = await runCampaign({
-    baseSeed,
-    runs,
-    timeUp: () => elapsed() * MICROS_PER_SECOND >= timeMicros,
-    workers,
-    shard,
-    seed: seedOptions,
-    interrupted: () => interrupted,
-    onOutcome: (outcome) => {
-      done++;
-      if (outcome.failure !== null) failures++;
-      bar?.update(done, { rate: (done / Math.max(elapsed(), 1e-3)).toFixed(1), failures });
+  const result = await runCoveredCampaign(
+    {
+      baseSeed,
+      runs,
+      timeUp: () => elapsed() * MICROS_PER_SECOND >= timeMicros,
+      workers,
+      shard,
+      seed: seedOptions,
+      interrupted: () => interrupted,
+      onOutcome: (outcome) => {
+        done++;
+        if (isFailure(outcome.summary.verdict)) failures++;
+        bar?.update(done, { rate: (done / Math.max(elapsed(), 1e-3)).toFixed(1), failures });
+      },
     },
-  }).finally(() => {
+    coverage,
+  ).finally(() => {
     bar?.stop();
     process.off('SIGINT', onInterrupt);
   });
   const seconds = elapsed();
-  const shrunk =
-    result.failure === null ? null : shrinkSeed(result.failure.seed, seedOptions, json);
+  const shrunk = result.failing === null ? null : shrinkFailing(result.failing, seedOptions, json);
   const repro = shrunk === null ? null : report(shrunk, mode, reportsDir);
   const summary = {
     runs: result.runs,
-    failures: result.failure === null ? 0 : 1,
+    failures: result.failing === null ? 0 : 1,
     unknown: result.unknown,
     seconds,
     runsPerSecond: result.runs / Math.max(seconds, 1e-9),
@@ -136,11 +144,20 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     interrupted: result.interrupted,
     ...(repro === null
       ? {}
-      : { repro: repro.path, failingSeed: result.failure?.seed, verdict: repro.verdict }),
+      : { repro: repro.path, failingSeed: result.failing?.seed, verdict: repro.verdict }),
+    ...(result.corpus === null ? {} : { corpus: result.corpus }),
+    ...(coverage ? { coverage: result.tally.summary() } : {}),
   };
-  if (json) printJson(summary);
-  else printSummary(summary, shrunk, repro);
-  return result.failure !== null ? 1 : 0;
+  const svg = coverage
+    ? writeCoverageSvg(reportsDir, mode, baseSeed, result.tally.summary())
+    : null;
+  if (json) printJson(svg === null ? summary : { ...summary, coverageSvg: svg });
+  else {
+    printSummary(summary, shrunk, repro);
+    if (svg !== null)
+      process.stdout.write(`${coverageText(result.tally.summary())}curve: ${svg}\n`);
+  }
+  return result.failing !== null ? 1 : 0;
 }
 
 /** Re-runs a failing seed with shrinking on: fast-check reaches the same failure, then shrinks it. */

@@ -1,13 +1,15 @@
 import fc from 'fast-check';
 import type { MutantId } from '../../raft/mutants.js';
 import { EVENT_STORM, runKv, type KvRunResult, type RunVerdict } from '../run/kv-run.js';
+import type { RunCoverage } from '../monitors/coverage.js';
 import type { Violation } from '../monitors/view.js';
 import { fuzzConfig, swarmConfig, type ConfigOptions } from './arbitraries.js';
 import { kvRunConfig, type FuzzConfig } from './config.js';
 import { trimSchedule, type Judge } from './trim.js';
 
-export type FuzzMode = 'schedule' | 'swarm';
-export const FUZZ_MODES: readonly FuzzMode[] = ['schedule', 'swarm'];
+/** Guided mode (guided.ts) draws its fresh configurations as swarm mode does. */
+export type FuzzMode = 'schedule' | 'swarm' | 'guided';
+export const FUZZ_MODES: readonly FuzzMode[] = ['schedule', 'swarm', 'guided'];
 
 export interface SeedOptions extends ConfigOptions {
   readonly mode: FuzzMode;
@@ -17,6 +19,8 @@ export interface SeedOptions extends ConfigOptions {
   readonly shrink?: boolean;
   /** Runs tried while shrinking, at most (DEFAULT_SHRINK_BUDGET). */
   readonly shrinkBudget?: number;
+  /** Record the first run's coverage (SeedOutcome.coverage). */
+  readonly coverage?: boolean;
 }
 
 /** What one run came to, in plain data (it crosses worker threads and lands in repro files). */
@@ -36,6 +40,8 @@ export interface SeedOutcome {
   readonly summary: RunSummary;
   /** Present when the run failed: the shrunk counterexample and how fast-check reaches it. */
   readonly failure: Failure | null;
+  /** What the run covered, when SeedOptions.coverage asked for it. */
+  readonly coverage?: RunCoverage;
 }
 
 export interface Failure {
@@ -85,6 +91,18 @@ export function runConfig(seed: number, config: FuzzConfig): RunSummary {
   return summarize(runKv(kvRunConfig(seed, config)));
 }
 
+/** The same, with coverage recorded. */
+function runCovered(
+  seed: number,
+  config: FuzzConfig,
+): { summary: RunSummary; coverage: RunCoverage } {
+  const result = runKv({ ...kvRunConfig(seed, config), coverage: true });
+  return {
+    summary: summarize(result),
+    coverage: result.coverage ?? { features: [], sometimes: 0 },
+  };
+}
+
 /**
  * One seed of a campaign: fast-check draws the configuration from the seed (so the seed alone
  * reproduces it), the simulation runs under the same seed, and a failure is shrunk by
@@ -92,11 +110,11 @@ export function runConfig(seed: number, config: FuzzConfig): RunSummary {
  * full, deterministic re-run.
  */
 export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
-  const generated = options.mode === 'swarm' ? swarmConfig(options) : fuzzConfig(options);
+  const generated = options.mode === 'schedule' ? fuzzConfig(options) : swarmConfig(options);
   const mutant = options.mutant;
   const arbitrary =
     mutant === undefined ? generated : generated.map((config) => ({ ...config, mutant }));
-  let first: { config: FuzzConfig; summary: RunSummary } | null = null;
+  let first: { config: FuzzConfig; summary: RunSummary; coverage?: RunCoverage } | null = null;
   let candidates = 0;
   let smallest = Infinity;
   const budget = options.shrinkBudget ?? DEFAULT_SHRINK_BUDGET;
@@ -104,8 +122,9 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
   const fastCheckBudget = budget - Math.min(60, Math.floor(budget / 4));
   const property = fc.property(arbitrary, (config) => {
     if (first === null) {
-      const summary = runConfig(seed, config);
-      first = { config, summary };
+      const covered = options.coverage === true ? runCovered(seed, config) : null;
+      const summary = covered?.summary ?? runConfig(seed, config);
+      first = covered === null ? { config, summary } : { config, ...covered };
       smallest = sizeOf(config);
       return !isFailure(summary.verdict);
     }
@@ -121,7 +140,7 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
     return !same;
   });
   const details = fc.check(property, { seed, numRuns: 1, endOnFailure: options.shrink === false });
-  const ran = first as { config: FuzzConfig; summary: RunSummary } | null;
+  const ran = first as { config: FuzzConfig; summary: RunSummary; coverage?: RunCoverage } | null;
   if (ran === null) throw new Error(`fuzz seed ${seed}: fast-check ran nothing`);
   if (!details.failed || details.counterexample === null) return { seed, ...ran, failure: null };
   const shrunk: FuzzConfig = details.counterexample[0];

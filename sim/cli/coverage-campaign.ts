@@ -1,0 +1,82 @@
+import type { FuzzConfig } from '../fuzz/config.js';
+import { CoverageTally } from '../fuzz/coverage-tally.js';
+import { shrinkGuided } from '../fuzz/guided.js';
+import type { RunCoverage } from '../monitors/coverage.js';
+import { fuzzSeed, type SeedOptions, type SeedOutcome } from '../fuzz/run-seed.js';
+import { runCampaign, type CampaignOptions } from './campaign.js';
+import { runGuidedCampaign } from './guided-campaign.js';
+
+/** A campaign of any mode, with its coverage merged in seed order. */
+export interface CoveredCampaign {
+  readonly runs: number;
+  readonly unknown: number;
+  readonly interrupted: boolean;
+  /** The first failing run, unshrunk; null when every run held. */
+  readonly failing: { readonly seed: number; readonly config: FuzzConfig } | null;
+  readonly tally: CoverageTally;
+  /** Guided mode: how many configurations the corpus ended with. */
+  readonly corpus: number | null;
+}
+
+/**
+ * Runs a campaign of `options.seed.mode` with coverage recorded (unless `coverage` is false).
+ * Swarm and schedule runs finish in any order on workers; their coverage is kept per seed and
+ * merged in seed order at the end, so the figures never depend on the worker count.
+ */
+export async function runCoveredCampaign(
+  options: CampaignOptions,
+  coverage = true,
+): Promise<CoveredCampaign> {
+  if (options.seed.mode === 'guided') {
+    const result = await runGuidedCampaign(options);
+    const failing = result.failure;
+    return {
+      runs: result.runs,
+      unknown: result.unknown,
+      interrupted: result.interrupted,
+      failing: failing === null ? null : { seed: failing.seed, config: failing.config },
+      tally: result.corpus.tally,
+      corpus: result.corpus.entries.length,
+    };
+  }
+  const covered = new Map<number, RunCoverage>();
+  const result = await runCampaign({
+    ...options,
+    seed: { ...options.seed, coverage },
+    onOutcome: (outcome) => {
+      if (outcome.coverage !== undefined) covered.set(outcome.seed, outcome.coverage);
+      options.onOutcome?.(outcome);
+    },
+  });
+  const limit = result.failure?.seed ?? Infinity;
+  const tally = new CoverageTally();
+  for (const seed of [...covered.keys()].sort((a, b) => a - b)) {
+    if (seed <= limit) tally.add(covered.get(seed) as RunCoverage);
+  }
+  const failing = result.failure;
+  return {
+    runs: result.runs,
+    unknown: result.unknown,
+    interrupted: result.interrupted,
+    failing: failing === null ? null : { seed: failing.seed, config: failing.config },
+    tally,
+    corpus: null,
+  };
+}
+
+/**
+ * Shrinks a campaign's failing run. Swarm and schedule seeds re-run with shrinking on (the seed
+ * alone reproduces the configuration); a guided run's configuration is data, trimmed as such.
+ */
+export function shrinkFailing(
+  failing: { readonly seed: number; readonly config: FuzzConfig },
+  options: SeedOptions,
+  quiet: boolean,
+): SeedOutcome {
+  if (!quiet) process.stderr.write(`seed ${failing.seed} failed; shrinking...\n`);
+  if (options.mode === 'guided') return shrinkGuided(failing, options.shrinkBudget);
+  const outcome = fuzzSeed(failing.seed, { ...options, shrink: true });
+  if (outcome.failure === null)
+    throw new Error(`seed ${failing.seed} failed, then passed when re-run: nondeterminism`);
+  return outcome;
+}

@@ -1,8 +1,6 @@
 import type { FuzzConfig } from '../fuzz/config.js';
 import { CoverageTally } from '../fuzz/coverage-tally.js';
-import { shrinkGuided } from '../fuzz/guided.js';
 import type { RunCoverage } from '../monitors/coverage.js';
-import { fuzzSeed, type SeedOptions, type SeedOutcome } from '../fuzz/run-seed.js';
 import { runCampaign, type CampaignOptions } from './campaign.js';
 import { runGuidedCampaign } from './guided-campaign.js';
 
@@ -62,21 +60,4 @@ export async function runCoveredCampaign(
     tally,
     corpus: null,
   };
-}
-
-/**
- * Shrinks a campaign's failing run. Swarm and schedule seeds re-run with shrinking on (the seed
- * alone reproduces the configuration); a guided run's configuration is data, trimmed as such.
- */
-export function shrinkFailing(
-  failing: { readonly seed: number; readonly config: FuzzConfig },
-  options: SeedOptions,
-  quiet: boolean,
-): SeedOutcome {
-  if (!quiet) process.stderr.write(`seed ${failing.seed} failed; shrinking...\n`);
-  if (options.mode === 'guided') return shrinkGuided(failing, options.shrinkBudget);
-  const outcome = fuzzSeed(failing.seed, { ...options, shrink: true });
-  if (outcome.failure === null)
-    throw new Error(`seed ${failing.seed} failed, then passed when re-run: nondeterminism`);
-  return outcome;
 }

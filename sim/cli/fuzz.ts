@@ -2,6 +2,8 @@ import { SingleBar } from 'cli-progress';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { describeFault } from '../nemesis.js';
+import type { FuzzConfig } from '../fuzz/config.js';
+import { shrinkGuided } from '../fuzz/guided.js';
 import { reproOf } from '../fuzz/repro.js';
 import { writeFailureReport } from '../fuzz/report.js';
 import {
@@ -24,7 +26,7 @@ import {
   UsageError,
 } from './args.js';
 import type { Shard } from './campaign.js';
-import { runCoveredCampaign, shrinkFailing } from './coverage-campaign.js';
+import { runCoveredCampaign } from './coverage-campaign.js';
 import { coverageText, writeCoverageSvg } from './coverage-report.js';
 import { printJson } from './output.js';
 
@@ -158,6 +160,20 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
       process.stdout.write(`${coverageText(result.tally.summary())}curve: ${svg}\n`);
   }
   return result.failing !== null ? 1 : 0;
+}
+
+/**
+ * Shrinks a campaign's failing run. Swarm and schedule seeds re-run with shrinking on (the seed
+ * alone reproduces the configuration); a guided run's configuration is data, trimmed as such.
+ */
+export function shrinkFailing(
+  failing: { readonly seed: number; readonly config: FuzzConfig },
+  options: SeedOptions,
+  quiet: boolean,
+): SeedOutcome {
+  if (options.mode !== 'guided') return shrinkSeed(failing.seed, options, quiet);
+  if (!quiet) process.stderr.write(`seed ${failing.seed} failed; shrinking...\n`);
+  return shrinkGuided(failing, options.shrinkBudget);
 }
 
 /** Re-runs a failing seed with shrinking on: fast-check reaches the same failure, then shrinks it. */

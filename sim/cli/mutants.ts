@@ -2,15 +2,15 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isMutantId, MUTANT_IDS, MUTANTS, type MutantId } from '../../raft/mutants.js';
-import type { SeedOptions } from '../fuzz/run-seed.js';
+import { isFailure, type SeedOptions } from '../fuzz/run-seed.js';
 import { MICROS_PER_SECOND } from '../time.js';
 import { noPositionals, parseCount, parseFlags, parseSeed, parseTime, UsageError } from './args.js';
-import { runCampaign } from './campaign.js';
-import { parseMode, report, shrinkSeed } from './fuzz.js';
+import { runCoveredCampaign } from './coverage-campaign.js';
+import { parseMode, report, shrinkFailing } from './fuzz.js';
 import { printJson } from './output.js';
 
 export const MUTANTS_HELP =
-  'raftsim mutants [--time-per-mutant 30s] [--only Z03,Z10] [--mode swarm|schedule] [--seed N] [--workers N] [--save-repros dir] [--json]';
+  'raftsim mutants [--time-per-mutant 30s] [--only Z03,Z10] [--mode swarm|schedule|guided] [--seed N] [--workers N] [--save-repros dir] [--json]';
 
 interface Row {
   readonly name: MutantId;
@@ -102,7 +102,7 @@ export async function mutantsCommand(argv: string[]): Promise<number> {
     mutants: rows,
     correct: {
       runs: correct.runs,
-      failures: correct.failure === null ? 0 : 1,
+      failures: correct.failing === null ? 0 : 1,
       seconds: correctBudget,
     },
     caught,
@@ -119,7 +119,7 @@ export async function mutantsCommand(argv: string[]): Promise<number> {
       `caught ${caught}/${rows.length}; median time to catch ${median(times)?.toFixed(2) ?? '-'} s; median shrunk schedule ${median(steps) ?? '-'} steps`,
     );
   }
-  return caught === rows.length && correct.failure === null ? 0 : 1;
+  return caught === rows.length && correct.failing === null ? 0 : 1;
 }
 
 async function hunt(
@@ -133,7 +133,7 @@ async function hunt(
 ): Promise<Row> {
   const { result, foundAt } = await timedCampaign(seedOptions, baseSeed, workers, budget);
   const base = { name, description: MUTANTS[name] };
-  if (result.failure === null) {
+  if (result.failing === null) {
     return {
       ...base,
       caught: false,
@@ -144,7 +144,7 @@ async function hunt(
       repro: null,
     };
   }
-  const shrunk = shrinkSeed(result.failure.seed, seedOptions, true);
+  const shrunk = shrinkFailing(result.failing, seedOptions, true);
   const written = report(shrunk, seedOptions.mode, reportsDir);
   if (saveRepros !== undefined) {
     mkdirSync(saveRepros, { recursive: true });
@@ -167,18 +167,22 @@ async function timedCampaign(seed: SeedOptions, baseSeed: number, workers: numbe
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   let foundAt = 0;
-  const result = await runCampaign({
-    baseSeed,
-    runs: null,
-    timeUp: () => elapsed() >= budget,
-    workers,
-    shard: { index: 1, count: 1 },
-    seed,
-    interrupted: () => false,
-    onOutcome: (outcome) => {
-      if (outcome.failure !== null && foundAt === 0) foundAt = elapsed();
+  // Coverage only where it steers (guided mode): elsewhere it would only cost time.
+  const result = await runCoveredCampaign(
+    {
+      baseSeed,
+      runs: null,
+      timeUp: () => elapsed() >= budget,
+      workers,
+      shard: { index: 1, count: 1 },
+      seed,
+      interrupted: () => false,
+      onOutcome: (outcome) => {
+        if (isFailure(outcome.summary.verdict) && foundAt === 0) foundAt = elapsed();
+      },
     },
-  });
+    false,
+  );
   return { result, foundAt };
 }
 

@@ -1,5 +1,6 @@
 import { idleConfig, monitorCost, referenceConfig, speedup } from '../bench/cluster.js';
 import { bareCeiling, engineRate } from '../bench/engine.js';
+import { guidedVsSwarm } from '../bench/guided.js';
 import { checkerCorpus, fuzzRate, labSuiteSeconds } from '../bench/suites.js';
 import { noPositionals, parseFlags } from './args.js';
 import { printJson, writeFileAtomic } from './output.js';
@@ -52,6 +53,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
   log(
     `fuzz seeds/s, 1 and 2 workers:              ${fmt(fuzz1, 1)} / ${fmt(fuzz2, 1)} (${fmt(fuzz2 / fuzz1, 2)}x)`,
   );
+  const guided = await guidedVsSwarm(quick ? 32 : 300, 0);
+  log(
+    `guided vs swarm, ${guided.runs} runs each, 1 worker:   ${fmt(guided.guided.transitions)} / ${fmt(guided.swarm.transitions)} transitions (${fmt(guided.transitionsRatio, 2)}x), ${fmt(guided.guided.runsPerSecond, 1)} / ${fmt(guided.swarm.runsPerSecond, 1)} runs/s (${fmt(guided.throughputRatio, 2)}x)`,
+  );
   const corpus = checkerCorpus();
   log(
     `checker, 102 etcd files:                    ${fmt(corpus.etcd, 3)} s (Porcupine ${PORCUPINE.etcd} s)`,
@@ -73,6 +78,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
     monitorSlowdown: slowdown,
     fuzzSeedsPerSecond1: fuzz1,
     fuzzSeedsPerSecond2: fuzz2,
+    guidedRuns: guided.runs,
+    guidedTransitions: guided.guided.transitions,
+    swarmTransitions: guided.swarm.transitions,
+    guidedTransitionsRatio: guided.transitionsRatio,
+    guidedThroughputRatio: guided.throughputRatio,
     checkerEtcdSeconds: corpus.etcd,
     checkerKvSeconds: corpus.kv,
     checkerSlowestFile: corpus.slowestFile,

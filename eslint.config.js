@@ -38,6 +38,9 @@ const bannedImports = [
   },
 ];
 
+// The parts of sim/ that must stay Raft-free.
+const RAFT_FREE_SIM = ['sim/*.ts', 'sim/check/**/*.ts', 'sim/monitors/**/*.ts', 'sim/testing/**/*.ts'];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'reports/**', 'eslint.config.js'] },
   js.configs.recommended,
@@ -80,6 +83,23 @@ export default tseslint.config(
               regex: '^(?!\\.|pure-rand/)',
               message: 'raft/ may import only raft/ files and pure-rand (DESIGN §3).',
             },
+          ],
+        },
+      ],
+    },
+  })),
+  ...[false, true].map((tests) => ({
+    // The engine, checker and monitors know nothing of Raft: only the binding layer (sim/run), the
+    // fuzzer, reports, benchmarks and the CLI may import raft/ (DESIGN §1).
+    files: RAFT_FREE_SIM.map((glob) => (tests ? glob.replace(/\*\.ts$/, '*.test.ts') : glob)),
+    ignores: tests ? [] : ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...(tests ? [] : bannedImports),
+            { regex: '^(\\.\\./)+raft(/|$)', message: 'This part of sim/ imports nothing from raft/.' },
           ],
         },
       ],

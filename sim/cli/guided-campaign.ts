@@ -38,17 +38,15 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
   let runs = 0;
   let unknown = 0;
   let failure: GuidedOutcome | null = null;
-  let interrupted = false;
   try {
     while (failure === null && (options.runs === null || runs < options.runs)) {
-      interrupted = options.interrupted();
-      if (interrupted || (options.runs === null && options.timeUp())) break;
+      if (options.interrupted() || (options.runs === null && options.timeUp())) break;
       const size = options.runs === null ? GENERATION : Math.min(GENERATION, options.runs - runs);
       corpus.startGeneration();
       const tasks = Array.from({ length: size }, (_, i) =>
         corpus.plan(seedAt(options.baseSeed, options.shard, runs + i)),
       );
-      const outcomes = await runGeneration(tasks, pool);
+      const outcomes = await runGeneration(tasks, pool, options.interrupted);
       for (const outcome of outcomes) {
         runs++;
         corpus.merge(outcome);
@@ -68,17 +66,20 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
   } finally {
     await pool?.destroy();
   }
-  return { runs, failure, unknown, interrupted, corpus };
+  return { runs, failure, unknown, interrupted: options.interrupted(), corpus };
 }
 
 /** Runs one generation; the outcomes come back in the tasks' order whatever finished first. */
 async function runGeneration(
   tasks: readonly GuidedTask[],
   pool: Piscina<GuidedTask, GuidedOutcome> | null,
+  interrupted: () => boolean,
 ): Promise<GuidedOutcome[]> {
   if (pool !== null) return Promise.all(tasks.map((task) => pool.run(task)));
   const outcomes: GuidedOutcome[] = [];
   for (const task of tasks) {
+    // On one thread a generation takes a while: Ctrl-C keeps the runs done so far, in order.
+    if (interrupted()) break;
     outcomes.push(runGuided(task));
     await new Promise((resolve) => setImmediate(resolve)); // lets Ctrl-C and the progress bar through
   }

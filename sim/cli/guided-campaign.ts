@@ -9,6 +9,9 @@ import {
 import { isFailure } from '../fuzz/run-seed.js';
 import { seedAt, type CampaignOptions } from './campaign.js';
 
+/** Mutated runs take seeds past any the fresh runs (the swarm campaign's seeds) reach. */
+const MUTATED_SEEDS = 2 ** 32;
+
 export interface GuidedResult {
   /** Runs merged, up to and including the first failing one. */
   readonly runs: number;
@@ -35,6 +38,7 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
         })
       : null;
   const corpus = new GuidedCorpus({ ...options.seed });
+  const swarmSeed = (i: number) => seedAt(options.baseSeed, options.shard, i);
   let runs = 0;
   let unknown = 0;
   let failure: GuidedOutcome | null = null;
@@ -44,7 +48,11 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
       const size = options.runs === null ? GENERATION : Math.min(GENERATION, options.runs - runs);
       corpus.startGeneration();
       const tasks = Array.from({ length: size }, (_, i) =>
-        corpus.plan(seedAt(options.baseSeed, options.shard, runs + i)),
+        corpus.plan(
+          runs + i,
+          MUTATED_SEEDS + seedAt(options.baseSeed, options.shard, runs + i),
+          swarmSeed,
+        ),
       );
       const outcomes = await runGeneration(tasks, pool, options.interrupted);
       for (const outcome of outcomes) {

@@ -8,11 +8,11 @@ import { seconds } from '../time.js';
 import { swarmConfig } from './arbitraries.js';
 import { kvRunConfig, type FuzzConfig } from './config.js';
 import { CoverageTally } from './coverage-tally.js';
-import { shrinkGuided } from './guided.js';
+import { GuidedCorpus, shrinkGuided } from './guided.js';
 import { MUTATION_NAMES, MUTATIONS, mutateConfig } from './mutate.js';
 import { parseRepro, reproOf } from './repro.js';
 import { runTraced } from './report.js';
-import type { SeedOptions } from './run-seed.js';
+import { fuzzSeed, type SeedOptions } from './run-seed.js';
 
 /** Short runs keep these tests quick; guided mode passes the same options to its draws. */
 const SHORT = seconds(2);
@@ -71,6 +71,17 @@ describe('guided fuzzing: mutations', () => {
         ).to.equal(true);
       }
     }
+  });
+});
+
+describe('guided fuzzing: plans', () => {
+  it("draws its fresh runs exactly as swarm mode draws that seed's run", () => {
+    const corpus = new GuidedCorpus({ safetyMicros: SHORT });
+    corpus.startGeneration();
+    const planned = corpus.plan(0, 99, () => 5);
+    const swarm = fuzzSeed(5, { mode: 'swarm', shrink: false, safetyMicros: SHORT });
+    expect(planned.seed).to.equal(5);
+    expect(planned.config).to.deep.equal(swarm.config);
   });
 });
 

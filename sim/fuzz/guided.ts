@@ -27,8 +27,6 @@ import { trimSchedule, type Judge } from './trim.js';
 
 /** Runs per generation: fixed, so that the plan never depends on the worker count. */
 export const GENERATION = 16;
-/** A fresh swarm draw this often (per mille), a mutation of a corpus entry otherwise. */
-const FRESH_PER_MILLE = 200;
 
 export interface CorpusEntry {
   readonly seed: number;
@@ -61,6 +59,8 @@ export class GuidedCorpus {
   readonly tally = new CoverageTally();
   /** Entry weights, computed once per generation from the hit counts. */
   private weights: number[] = [];
+  /** Fresh runs planned so far. */
+  private freshRuns = 0;
   private totalWeight = 0;
 
   constructor(
@@ -78,12 +78,19 @@ export class GuidedCorpus {
     this.totalWeight = this.weights.reduce((a, b) => a + b, 0);
   }
 
-  /** The configuration the run with this simulation seed tries. */
-  plan(seed: number): GuidedTask {
-    const r = new RandomStream('guided', streamSeed(seed, 'guided'));
-    if (this.entries.length === 0 || r.perMille(FRESH_PER_MILLE)) {
-      return { seed, config: this.fresh(seed) };
+  /**
+   * The run at position `k` of the campaign, whose own seed is `seed`. Every other run (and
+   * every run while the corpus is empty) is fresh: the next seed of the swarm campaign this one
+   * shadows (`swarmSeed(i)` for its i-th fresh run), drawn and run exactly as swarm mode runs
+   * it. So a bug that swarm mode catches at its n-th seed, guided mode catches by about its
+   * 2n-th run at worst; the runs in between mutate the corpus.
+   */
+  plan(k: number, seed: number, swarmSeed: (i: number) => number): GuidedTask {
+    if (this.entries.length === 0 || k % 2 === 0) {
+      const fresh = swarmSeed(this.freshRuns++);
+      return { seed: fresh, config: this.fresh(fresh) };
     }
+    const r = new RandomStream('guided', streamSeed(seed, 'guided'));
     const parent = this.pickByEnergy(r);
     const other = r.pick(this.entries);
     const config = mutateConfig(parent.config, r, other.config);
@@ -104,10 +111,18 @@ export class GuidedCorpus {
     return true;
   }
 
+  /** Swarm mode's configuration for this seed: fast-check's first draw, as fuzzSeed makes it. */
   private fresh(seed: number): FuzzConfig {
-    const [config] = fc.sample(swarmConfig(this.options), { seed, numRuns: 1 });
+    let drawn: FuzzConfig | null = null;
+    const capture = fc.property(swarmConfig(this.options), (config) => {
+      drawn ??= config;
+      return true;
+    });
+    fc.check(capture, { seed, numRuns: 1 });
+    if (drawn === null) throw new Error(`guided: fast-check drew nothing for seed ${seed}`);
     const mutant = this.options.mutant;
-    return mutant === undefined ? (config as FuzzConfig) : { ...(config as FuzzConfig), mutant };
+    const config: FuzzConfig = drawn;
+    return mutant === undefined ? config : { ...config, mutant };
   }
 
   private pickByEnergy(r: RandomStream): CorpusEntry {

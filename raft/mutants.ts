@@ -5,7 +5,7 @@
  * guard costs one comparison of a field with a constant.
  *
  * To add a mutant: give it an id and a one-line description here, add the guarded branch where
- * the bug lives, and add a regression repro (see the README, "Adding a mutant").
+ * the bug lives, and add a regression repro (see docs/mutants.md, "Adding a mutant").
  */
 export const MUTANTS = {
   Z01: 'duplicate vote counted twice',

@@ -209,13 +209,13 @@ export class RaftNode implements Instance<RaftMessage, ApplyMsg> {
   takeLogChanges(): number {
     return this.core.log.takeChanges();
   }
-  /** A leader's view of one follower: its nextIndex and matchIndex; null when not leader. */
   /** A leader's matchIndex for one follower, 0 when not leader (allocation-free, for monitors). */
   matchIndexOf(peer: number): number {
     const role = this.core.role;
     if (role.kind !== 'leader' || peer === this.core.id) return 0;
     return role.progress[peer]?.matchIndex ?? 0;
   }
+  /** A leader's view of one follower: its nextIndex and matchIndex; null when not leader. */
   progressOf(peer: number): { readonly nextIndex: LogIndex; readonly matchIndex: LogIndex } | null {
     const role = this.core.role;
     if (role.kind !== 'leader' || peer === this.core.id) return null;

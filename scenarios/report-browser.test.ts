@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { parseRepro } from '../sim/fuzz/repro.js';
@@ -20,6 +20,12 @@ const FLAGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/**
+ * The README's picture of a timeline, retaken by every run of this test so that it always shows
+ * what the report draws today. Tests run from dist/scenarios/, two folders below the root.
+ */
+const SCREENSHOT = fileURLToPath(new URL('../../docs/images/timeline.png', import.meta.url));
 
 /** A recorded failure of the Figure 8 mutant, replayed to a fresh report. */
 function reportFile(): { file: string; servers: number; operations: number } {
@@ -64,6 +70,9 @@ describe('the HTML report in a real browser', function () {
     expect(await page.locator('rect.op').count()).to.equal(operations);
     expect(await page.locator('rect.role-leader').count()).to.be.greaterThan(0);
     expect(await page.locator('#violation text').textContent()).to.match(/at event #\d+/);
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
+    await page.locator('body').screenshot({ path: SCREENSHOT }); // the whole run, as it opens
+    expect(statSync(SCREENSHOT).size).to.be.greaterThan(10_000);
     // zooming in on the violation draws the messages around it
     await page.click('#to-violation');
     expect(await page.locator('line.msg').count()).to.be.greaterThan(0);

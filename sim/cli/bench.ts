@@ -34,7 +34,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   );
   const reference = speedup(referenceConfig, minSeconds);
   log(
-    `reference workload (5 servers, 3 clerks):   ${fmt(reference.perSecond)}x real time, ${fmt(reference.events)} events/s, all checks on`,
+    `reference workload (5 servers, 3 clerks):   ${fmt(reference.perSecond)}x real time, ${fmt(reference.eventsPerSecond)} events/s, all checks on`,
   );
   const idle = speedup(idleConfig, minSeconds);
   log(`idle 5-node cluster:                        ${fmt(idle.perSecond)}x real time`);
@@ -72,7 +72,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     labSuiteSeconds: lab.seconds,
     speedupReference: reference.perSecond,
     speedupIdle: idle.perSecond,
-    referenceEventsPerSecond: Math.round(reference.events),
+    referenceEventsPerSecond: Math.round(reference.eventsPerSecond),
     monitorsOnEventsPerSecond: Math.round(monitors.on),
     monitorsOffEventsPerSecond: Math.round(monitors.off),
     monitorSlowdown: slowdown,

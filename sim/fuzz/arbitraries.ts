@@ -252,12 +252,11 @@ export interface ConfigOptions {
 
 const DEFAULT_SAFETY = seconds(10);
 
-/** Schedule mode: any mix of faults, shrunk as one list. */
 /** The largest cluster a schedule is drawn for; smaller clusters fold node ids onto theirs. */
 const MAX_SERVERS = 7;
 
 /**
- * Schedule mode. The cluster size and the schedule are drawn independently (the schedule for
+ * Schedule mode: any mix of faults, shrunk as one list. The cluster size and the schedule are drawn independently (the schedule for
  * the largest cluster, folded onto the drawn size), so that fast-check can shrink each on its
  * own: fewer nodes as well as fewer and shorter faults.
  */

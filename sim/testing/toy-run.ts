@@ -51,7 +51,10 @@ export function drawToyFaults(random: RandomStream, nodes: number, duration: Mic
   return faults;
 }
 
-/** One run of the toy cluster (the engine's own fixture, and `raftsim run` until Raft exists). */
+/**
+ * One run of the toy cluster: the engine's own fixture, behind its determinism tests, its golden
+ * trace hashes and the engine benchmark.
+ */
 export function runToy(config: ToyRunConfig): ToyRunResult {
   const world = new World({
     nodes: config.nodes,

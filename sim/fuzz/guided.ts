@@ -93,7 +93,7 @@ export class GuidedCorpus {
     const r = new RandomStream('guided', streamSeed(seed, 'guided'));
     const parent = this.pickByEnergy(r);
     const other = r.pick(this.entries);
-    const config = mutateConfig(parent.config, r, other.config);
+    const config = mutateConfig(parent.config, r, other.config, this.options.servers !== undefined);
     const mutant = this.options.mutant;
     return { seed, config: mutant === undefined ? config : { ...config, mutant } };
   }

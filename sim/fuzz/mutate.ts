@@ -37,12 +37,23 @@ export const MUTATIONS: Readonly<Record<string, Mutation>> = {
 };
 export const MUTATION_NAMES = Object.keys(MUTATIONS);
 
-/** One to four mutations stacked (`other` is the partner of a splice). */
-export function mutateConfig(config: FuzzConfig, r: RandomStream, other: FuzzConfig): FuzzConfig {
+const FIXED_SIZE_MUTATIONS = MUTATION_NAMES.filter((name) => name !== 'resize');
+
+/**
+ * One to four mutations stacked (`other` is the partner of a splice). With `fixedSize` (the
+ * user chose the cluster size) the size never changes.
+ */
+export function mutateConfig(
+  config: FuzzConfig,
+  r: RandomStream,
+  other: FuzzConfig,
+  fixedSize = false,
+): FuzzConfig {
   let out = config;
+  const names = fixedSize ? FIXED_SIZE_MUTATIONS : MUTATION_NAMES;
   const count = 1 + r.int(0, 3);
   for (let i = 0; i < count; i++) {
-    const mutation = MUTATIONS[r.pick(MUTATION_NAMES)] as Mutation;
+    const mutation = MUTATIONS[r.pick(names)] as Mutation;
     out = mutation(out, r, other);
   }
   return out;

@@ -150,14 +150,16 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     ...(result.corpus === null ? {} : { corpus: result.corpus }),
     ...(coverage ? { coverage: result.tally.summary() } : {}),
   };
-  const svg = coverage
-    ? writeCoverageSvg(reportsDir, mode, baseSeed, result.tally.summary())
-    : null;
+  // The curve is a record of a finished campaign: Ctrl-C leaves the reports folder alone.
+  const svg =
+    coverage && !result.interrupted
+      ? writeCoverageSvg(reportsDir, mode, baseSeed, result.tally.summary())
+      : null;
   if (json) printJson(svg === null ? summary : { ...summary, coverageSvg: svg });
   else {
     printSummary(summary, shrunk, repro);
-    if (svg !== null)
-      process.stdout.write(`${coverageText(result.tally.summary())}curve: ${svg}\n`);
+    if (coverage) process.stdout.write(coverageText(result.tally.summary()));
+    if (svg !== null) process.stdout.write(`curve: ${svg}\n`);
   }
   return result.failing !== null ? 1 : 0;
 }

@@ -10,7 +10,7 @@ export type Effect<M, A> =
   /** Replaces any pending timer of the same name. */
   | { readonly kind: 'setTimer'; readonly name: string; readonly afterMicros: number }
   | { readonly kind: 'cancelTimer'; readonly name: string }
-  /** Saves both atomically; a null snapshot keeps the one already saved. */
+  /** Saves both atomically, replacing both: a null snapshot erases the one saved before. */
   | {
       readonly kind: 'persist';
       readonly raftState: Uint8Array;

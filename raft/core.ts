@@ -92,6 +92,11 @@ export class Core {
   /** The currentTerm written by the last persist (differs from persistedTerm only for Z13). */
   private termOnDisk: Term;
   private snapshotUnsaved = false;
+  /**
+   * The persister's copy of the snapshot, handed over again with every save: a save replaces
+   * both halves (as Go's Save does), so one without the snapshot would erase it.
+   */
+  private snapshotOnDisk: Uint8Array;
   private readonly encoder = new StateEncoder();
 
   constructor(init: CoreInit) {
@@ -106,6 +111,7 @@ export class Core {
     this.votedFor = init.votedFor;
     this.log = new RaftLog(init.snapshotIndex, init.snapshotTerm, init.entries);
     this.snapshot = init.snapshot;
+    this.snapshotOnDisk = init.snapshot; // the boot's own copy: nobody changes it in place
     // The service restores the saved snapshot itself on restart, so it has seen everything the
     // snapshot covers: start applying right after it.
     // mutant Z17: both restart at 0, as if the restored snapshot had not been seen.
@@ -164,9 +170,9 @@ export class Core {
     }
     const state = { ...this.persistentState(), currentTerm: this.termOnDisk };
     const raftState = this.encoder.encode(state, this.snapshot);
-    // The persister keeps the arrays it is given: hand it its own copy of the snapshot.
-    const snapshot = this.snapshotUnsaved ? this.snapshot.slice() : null;
-    this.out.push({ kind: 'persist', raftState, snapshot });
+    // The persister keeps the arrays it is given: hand it its own copy of a new snapshot.
+    if (this.snapshotUnsaved) this.snapshotOnDisk = this.snapshot.slice();
+    this.out.push({ kind: 'persist', raftState, snapshot: this.snapshotOnDisk });
     this.persistedTerm = this.currentTerm;
     this.persistedVote = this.votedFor;
     this.persistedLogVersion = this.log.version;

@@ -61,7 +61,7 @@ class Probe {
     for (const effect of effects) {
       if (effect.kind !== 'persist') continue;
       this.saved.raftState = effect.raftState;
-      if (effect.snapshot !== null) this.saved.snapshot = effect.snapshot;
+      this.saved.snapshot = effect.snapshot ?? new Uint8Array(0); // a save replaces both
     }
     return effects;
   }

@@ -188,7 +188,7 @@ describe('log compaction (§7) and restarts', () => {
     c.snapshot(2, 3, bytesOf(3));
     c.crash(2);
     c.boot(2);
-    c.fire(2, 'election'); // persists a new term, with a null snapshot
+    c.fire(2, 'election'); // persists a new term, handing over the snapshot it booted with
     expect(c.saved[2]?.snapshot).to.deep.equal(bytesOf(3));
     c.crash(2);
     c.boot(2);

@@ -174,7 +174,7 @@ export class TestCluster {
       case 'persist': {
         const saved = this.saved[i] as { raftState: Uint8Array; snapshot: Uint8Array };
         saved.raftState = effect.raftState;
-        if (effect.snapshot !== null) saved.snapshot = effect.snapshot;
+        saved.snapshot = effect.snapshot ?? new Uint8Array(0); // a save replaces both halves
         return;
       }
       case 'apply':

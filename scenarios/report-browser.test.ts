@@ -27,9 +27,11 @@ const FLAGS = [
  */
 const SCREENSHOT = fileURLToPath(new URL('../../docs/images/timeline.png', import.meta.url));
 
-/** A recorded failure of the Figure 8 mutant, replayed to a fresh report. */
-function reportFile(): { file: string; servers: number; operations: number } {
-  const path = fileURLToPath(new URL('../../scenarios/mutants/Z10.repro.json', import.meta.url));
+/** A recorded failure of the Figure 8 mutant (or another), replayed to a fresh report. */
+function reportFile(mutant = 'Z10'): { file: string; servers: number; operations: number } {
+  const path = fileURLToPath(
+    new URL(`../../scenarios/mutants/${mutant}.repro.json`, import.meta.url),
+  );
   const repro = parseRepro(readFileSync(path, 'utf8'));
   const run = runTraced(repro);
   const html = renderTimeline(repro, run);
@@ -76,6 +78,51 @@ describe('the HTML report in a real browser', function () {
     // zooming in on the violation draws the messages around it
     await page.click('#to-violation');
     expect(await page.locator('line.msg').count()).to.be.greaterThan(0);
+    expect(errors).to.deep.equal([]);
+    await page.close();
+  });
+
+  it('a linearizability failure: one click shows the stuck operation, in the chart and the table', async function () {
+    this.timeout(240_000); // the replay comes first, on a loaded machine too
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const { file } = reportFile('Z20'); // a lost acknowledged write: LIN
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector('#violation');
+    const data = JSON.parse((await page.locator('#data').textContent()) ?? '{}') as {
+      ops: { call: number; ret: number | null }[];
+      linearization: { stuckOp: number | null } | null;
+    };
+    const index = data.linearization?.stuckOp ?? null;
+    const stuck = { op: index === null ? null : data.ops[index] };
+    expect(stuck.op, 'the report names a stuck operation').to.not.equal(null);
+    // The table opens at the stuck row: a window around it, the rest folded.
+    expect(await page.locator('#stuck-row').count()).to.equal(1);
+    expect(await page.locator('#linearization tr:not(.folded)').count()).to.be.at.most(26);
+    await page.click('#to-violation');
+    expect(await page.locator('#stuck-row').isVisible()).to.equal(true);
+    const box = await page.locator('#stuck-row').boundingBox();
+    const height = page.viewportSize()?.height ?? 0;
+    const inViewport = box !== null && box.y >= 0 && box.y + box.height <= height;
+    expect(inViewport, 'the stuck row is scrolled into view').to.equal(true);
+    const from = Number(await page.locator('#timeline').getAttribute('data-from'));
+    const to = Number(await page.locator('#timeline').getAttribute('data-to'));
+    const op = stuck.op as { call: number; ret: number | null };
+    expect(from).to.be.at.most(op.call);
+    expect(to).to.be.at.least(op.ret ?? op.call);
+    expect(await page.locator('rect.op-stuck').count()).to.equal(1);
+    // Fault labels never overlap one another.
+    await page.click('#fit');
+    const boxes = JSON.parse(
+      await page.evaluate<string>(
+        "JSON.stringify([...document.querySelectorAll('.band-label')].map((e) => { const b = e.getBoundingClientRect(); return { left: b.left, right: b.right }; }))",
+      ),
+    ) as { left: number; right: number }[];
+    for (let i = 1; i < boxes.length; i++)
+      expect((boxes[i] as { left: number }).left).to.be.at.least(
+        (boxes[i - 1] as { right: number }).right,
+      );
     expect(errors).to.deep.equal([]);
     await page.close();
   });

@@ -14,6 +14,24 @@ export const LOST = -1;
  */
 export const LINK_UP = 1;
 export const LINK_STALLED = 2;
+
+/**
+ * When a link's state decides a message's fate; both rules check it when the message leaves.
+ * - 'connection' (the default): again when it arrives. A link cut while a message is in flight
+ *   loses it, as a broken TCP connection loses what it carried.
+ * - 'labrpc': never again. labrpc checks a call's link when the request is sent and when the
+ *   handler returns (here: when the reply is sent); whatever has left arrives, however late.
+ * The rule concerns when a link is looked at, not which: a message always crosses its own
+ * directed link (a reply crosses the link back to the caller).
+ */
+export type DeliveryRule = 'connection' | 'labrpc';
+export const DELIVERY_RULES: readonly DeliveryRule[] = ['connection', 'labrpc'];
+/** What a configuration that names no rule means (every repro written before rules existed). */
+export const DEFAULT_DELIVERY: DeliveryRule = 'connection';
+
+export function isDeliveryRule(text: unknown): text is DeliveryRule {
+  return typeof text === 'string' && (DELIVERY_RULES as readonly string[]).includes(text);
+}
 /**
  * Links and per-message fate. Each directed link is up or down, so one-way partitions exist.
  * The fate of every message is drawn from the network stream under the current profile.

@@ -2,16 +2,7 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import { assert, fail } from './assert.js';
-
-/** A 32-bit finaliser (murmur3's fmix32): spreads every input bit over the output. */
-function mix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+import { mix32 } from './check/hashing.js';
 
 /**
  * The seed of stream `name` under run seed `runSeed`. Streams are derived, not split from one
@@ -22,7 +13,8 @@ export function streamSeed(runSeed: number, name: string): number {
   let h = mix32((runSeed >>> 0) ^ 0x9e3779b9);
   h = mix32(h ^ Math.floor(runSeed / 0x1_0000_0000));
   for (let i = 0; i < name.length; i++) h = mix32(h ^ name.charCodeAt(i));
-  return mix32(h ^ name.length);
+  // Unsigned: seeds have always been non-negative.
+  return mix32(h ^ name.length) >>> 0;
 }
 
 /** A named, seeded source of random choices. Mutable: each draw advances it. */

@@ -30,6 +30,11 @@ function before(x: SimEvent, y: SimEvent): boolean {
 }
 
 export const DEFAULT_MAX_EVENTS = 50_000_000;
+/**
+ * Events waiting at once, at most: busy clusters keep a few thousand; a run that piles up
+ * millions is a storm, and stopping it here bounds its memory as the event cap bounds its time.
+ */
+export const MAX_PENDING_EVENTS = 4_000_000;
 /** Recycled event records kept for reuse; more than enough for any cluster's traffic. */
 const POOL_LIMIT = 4096;
 
@@ -162,6 +167,12 @@ export class Scheduler {
   private push(event: SimEvent): void {
     const heap = this.heap;
     let i = heap.length;
+    if (i >= MAX_PENDING_EVENTS) {
+      throw new EventCapError(
+        `pending-event cap reached: ${MAX_PENDING_EVENTS} events waiting at ${formatMicros(this.nowMicros)}` +
+          ' (a message storm)',
+      );
+    }
     heap.push(event);
     while (i > 0) {
       const parent = (i - 1) >> 1;

@@ -2,7 +2,8 @@ const EMPTY = new Uint8Array(0);
 
 /**
  * The lab's Persister: a node's durable state, saved atomically as a (Raft state, snapshot)
- * pair. The bytes handed to save() become the persister's: callers pass fresh arrays.
+ * pair. The bytes handed to save() become the persister's: callers pass fresh arrays (or the
+ * same array again, never changed in place).
  */
 export class Persister {
   private raftState: Uint8Array = EMPTY;
@@ -10,10 +11,14 @@ export class Persister {
   /** Number of save() calls, for the trace and the G5 durability check. */
   saves = 0;
 
+  /**
+   * Replaces both halves, as Go's Save(state, snapshot) does: a null snapshot saves no snapshot,
+   * erasing the one saved before. A Raft that forgets its snapshot on restart and saves again
+   * loses it here, as it would in the lab (TestSnapshotInit3D exists to catch that).
+   */
   save(raftState: Uint8Array, snapshot: Uint8Array | null): void {
     this.raftState = raftState;
-    // null keeps the current snapshot (a Raft that persists only its state says so explicitly).
-    if (snapshot !== null) this.snapshot = snapshot;
+    this.snapshot = snapshot ?? EMPTY;
     this.saves++;
   }
 

@@ -19,15 +19,28 @@ export function formatMicros(t: Micros): string {
   return `${whole}.${frac}s`;
 }
 
-/** Parses "250ms", "20s", "1500us", "2m" or a bare number of milliseconds; null if malformed. */
+/**
+ * The longest run of virtual time any input may ask for (a safety phase, `run --time`, a step's
+ * time): ten minutes, far past any bug this simulator has needed, and still a bounded run.
+ */
+export const MAX_VIRTUAL_MICROS: Micros = 600 * MICROS_PER_SECOND;
+
+/**
+ * Parses "250ms", "20s", "1500us", "2m" or "1h"; null if malformed. The unit is required: a bare
+ * "5" could mean seconds to a reader and milliseconds to a program.
+ */
 export function parseDuration(text: string): Micros | null {
-  const match = /^(\d+(?:\.\d+)?)(us|ms|s|m)?$/.exec(text.trim());
+  const match = /^(\d+(?:\.\d+)?)(us|ms|s|m|h)$/.exec(text.trim());
   if (match === null) return null;
   const value = Number(match[1]);
-  const unit = match[2] ?? 'ms';
-  const factor = { us: 1, ms: MICROS_PER_MS, s: MICROS_PER_SECOND, m: 60 * MICROS_PER_SECOND }[
-    unit as 'us' | 'ms' | 's' | 'm'
-  ];
+  const unit = match[2];
+  const factor = {
+    us: 1,
+    ms: MICROS_PER_MS,
+    s: MICROS_PER_SECOND,
+    m: 60 * MICROS_PER_SECOND,
+    h: 3600 * MICROS_PER_SECOND,
+  }[unit as 'us' | 'ms' | 's' | 'm' | 'h'];
   const result = Math.round(value * factor);
   return Number.isSafeInteger(result) ? result : null;
 }

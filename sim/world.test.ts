@@ -1,11 +1,12 @@
 import { expect } from 'chai';
+import type { DeliveryRule } from './network.js';
 import { reliable, unreliable } from './profiles.js';
 import { probeProgram, type ProbeMessage, type ProbeNode } from './testing/probe.js';
 import type { TraceRecord } from './trace.js';
 import { World } from './world.js';
 
-function probeWorld(nodes = 3, seed = 1) {
-  const world = new World({ nodes, seed, profile: reliable, program: probeProgram() });
+function probeWorld(nodes = 3, seed = 1, delivery: DeliveryRule = 'connection') {
+  const world = new World({ nodes, seed, profile: reliable, program: probeProgram(), delivery });
   const records: TraceRecord[] = [];
   world.trace.subscribe((r) => records.push(r));
   world.start();
@@ -84,6 +85,51 @@ describe('World: messages', () => {
   });
 });
 
+describe('World: delivery rules', () => {
+  it('connection: a request sent just before a disconnect is lost; labrpc: it arrives', () => {
+    for (const rule of ['connection', 'labrpc'] as const) {
+      const { world, node } = probeWorld(3, 1, rule);
+      world.applyFault({ kind: 'profile', profile: 'unreliable' }); // requests wait 0–27 ms
+      for (let n = 0; n < 20; n++) send(world, 0, 1, request(n));
+      world.applyFault({ kind: 'isolate', node: 1 }); // at once: every request is in flight
+      world.scheduler.runUntilTime(100_000);
+      const arrived = node(1).received.length;
+      if (rule === 'connection') expect(arrived, rule).to.equal(0);
+      else expect(arrived, rule).to.be.within(14, 20); // all but the 10 % the network loses
+      // Either way the replies met a cut link when they left: none reached the caller.
+      expect(node(0).received, rule).to.have.length(0);
+    }
+  });
+
+  it('labrpc: a reply that left before the cut arrives, however long it was held back', () => {
+    const { world, node } = probeWorld(3, 1, 'labrpc');
+    world.applyFault({ kind: 'profile', profile: 'longReordering' });
+    for (let n = 0; n < 30; n++) send(world, 0, 1, request(n));
+    // every request has arrived and been answered; most replies are held back 0.2–2.2 s
+    world.scheduler.runUntilTime(30_000);
+    const answered = node(1).received.length;
+    const early = node(0).received.length;
+    world.applyFault({ kind: 'isolate', node: 0 });
+    world.scheduler.runUntilTime(3_000_000);
+    expect(early).to.be.below(answered / 2);
+    expect(node(0).received.length).to.be.above(early); // late replies crossed the cut
+  });
+
+  it('labrpc: a message to a crashed node is still lost (the call died with the server)', () => {
+    const { world, node } = probeWorld(3, 1, 'labrpc');
+    send(world, 0, 1, request(1));
+    world.crash(1);
+    world.restart(1);
+    world.scheduler.runUntilTime(10_000);
+    expect(node(1).received).to.have.length(0);
+  });
+
+  it('a world that names no rule uses the connection rule', () => {
+    const world = new World({ nodes: 2, seed: 1, profile: reliable, program: probeProgram() });
+    expect(world.delivery).to.equal('connection');
+  });
+});
+
 describe('World: crash and restart', () => {
   it('a crash drops the timers and every message in flight to the node', () => {
     const { world, node, records } = probeWorld();
@@ -117,7 +163,9 @@ describe('World: crash and restart', () => {
       .run(() => [{ kind: 'persist', raftState: state, snapshot: Uint8Array.from([9]) }]);
     world
       .host(0)
-      .run(() => [{ kind: 'persist', raftState: Uint8Array.from([4, 5]), snapshot: null }]);
+      .run(() => [
+        { kind: 'persist', raftState: Uint8Array.from([4, 5]), snapshot: Uint8Array.from([9]) },
+      ]);
     const oldPersister = world.host(0).persister;
     world.crash(0);
     oldPersister.save(Uint8Array.from([66]), Uint8Array.from([66])); // the dead instance writes on

@@ -1,7 +1,14 @@
 import { assert, fail, unreachable } from './assert.js';
 import { Host, type HostEnvironment, type HostObserver } from './host.js';
 import { describeFault, type FaultStep, type TimedFault } from './nemesis.js';
-import { LINK_STALLED, LINK_UP, LOST, Network } from './network.js';
+import {
+  DEFAULT_DELIVERY,
+  LINK_STALLED,
+  LINK_UP,
+  LOST,
+  Network,
+  type DeliveryRule,
+} from './network.js';
 import { profileByName, withKnobs, type NetworkProfile } from './profiles.js';
 import type { Instance, Program } from './program.js';
 import { Streams } from './random.js';
@@ -20,6 +27,8 @@ export interface WorldConfig<M, A, I extends Instance<M, A>> {
    * clients that stay reachable from every side, as real clients of a partitioned cluster are.
    */
   readonly faultDomain?: number;
+  /** When links are checked (see DeliveryRule); DEFAULT_DELIVERY when absent. */
+  readonly delivery?: DeliveryRule;
 }
 
 /** The faults aimed at whoever leads when they apply. */
@@ -41,8 +50,9 @@ const ENDPOINT_SPAN = 1 << 12;
 /**
  * A cluster in its simulated world: the clock, the named random streams, the network, one host
  * per node and the trace. Messages are encoded when sent and decoded on delivery, and a
- * message reaches its node only if the link is up both when it leaves and when it arrives (a
- * stalled link holds it until released), and the node has not crashed in between.
+ * message reaches its node only if the link is up when it leaves and, under the 'connection'
+ * delivery rule, when it arrives (a stalled link holds it until released), and the node has not
+ * crashed in between.
  */
 export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
   implements EventTarget, HostEnvironment<M, A>
@@ -54,6 +64,9 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
   readonly hosts: Host<M, A, I>[];
   readonly nodes: number;
   readonly faultDomain: number;
+  readonly delivery: DeliveryRule;
+  /** The 'connection' rule: a message whose link went down while it flew is lost. */
+  private readonly checksAtArrival: boolean;
   private readonly program: Program<M, A, I>;
   private readonly applyListeners: ((node: number, message: A) => void)[] = [];
   private readonly nemesis: EventTarget;
@@ -72,6 +85,8 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
     assert(config.nodes >= 1 && config.nodes < ENDPOINT_SPAN, `bad cluster size ${config.nodes}`);
     this.nodes = config.nodes;
     this.faultDomain = config.faultDomain ?? config.nodes;
+    this.delivery = config.delivery ?? DEFAULT_DELIVERY;
+    this.checksAtArrival = this.delivery === 'connection';
     this.program = config.program;
     this.scheduler = new Scheduler(config.maxEvents ?? DEFAULT_MAX_EVENTS);
     this.streams = new Streams(config.seed);
@@ -132,7 +147,8 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
       this.stalled.push({ endpoints: event.a, incarnation: event.b, bytes });
       return;
     }
-    if (!host.alive || host.incarnation !== event.b || link !== LINK_UP) {
+    const cutInFlight = link !== LINK_UP && this.checksAtArrival;
+    if (!host.alive || host.incarnation !== event.b || cutInFlight) {
       this.traceMessage('drop', from, to, bytes, null);
       return;
     }
@@ -243,7 +259,8 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
 
   /**
    * The stalls ended (only a release ends them): what waited goes on at once, in the order it
-   * arrived, and is dropped on delivery if its link is down or its node restarted.
+   * arrived, and is dropped on delivery if its node restarted or (under the 'connection' rule)
+   * its link is down.
    */
   private deliverHeld(): void {
     for (const held of this.stalled) {

@@ -102,7 +102,14 @@ export class Applier {
   }
 
   private ingest(server: number, bytes: Uint8Array, expectedIndex: number): void {
-    const { lastIncluded, commands } = decodeServiceSnapshot(bytes);
+    let decoded: { lastIncluded: number; commands: LabValue[] };
+    try {
+      decoded = decodeServiceSnapshot(bytes);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      this.raise(`server ${server} snapshot Decode() error: ${why}`);
+    }
+    const { lastIncluded, commands } = decoded;
     if (expectedIndex !== -1 && expectedIndex !== lastIncluded) {
       this.raise(
         `server ${server} snapshot doesn't match SnapshotIndex ${expectedIndex} != ${lastIncluded}`,

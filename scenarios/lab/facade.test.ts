@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import type { TraceRecord } from '../../sim/trace.js';
 import { checkOneLeader, one } from './checks.js';
 import { LabCluster } from './harness.js';
+import { Persister } from '../../sim/storage.js';
+import { logIndex, term } from '../../raft/types.js';
 
 describe('the lab facade (Make, Start, GetState, Snapshot, Kill)', () => {
   it('Start on a killed peer says it is not leader; GetState says not leader either', async () => {
@@ -47,5 +49,34 @@ describe('the lab facade (Make, Start, GetState, Snapshot, Kill)', () => {
       await one(cfg, 43, 3, true);
     });
     expect(cfg.applier.logs[0]?.get(2)).to.equal(43);
+  });
+
+  it("the Persister is Go's: a save with no snapshot erases the one saved before", () => {
+    const persister = new Persister();
+    persister.save(Uint8Array.of(1), Uint8Array.of(7, 7));
+    persister.save(Uint8Array.of(2), Uint8Array.of(7, 7));
+    expect([...persister.readSnapshot()]).to.deep.equal([7, 7]);
+    persister.save(Uint8Array.of(3), null);
+    expect(persister.snapshotSize()).to.equal(0);
+    expect([...persister.readRaftState()]).to.deep.equal([3]);
+  });
+
+  it("the network is labrpc's: a request sent just before a disconnect still arrives", async () => {
+    const cfg = new LabCluster({ servers: 3, reliable: true, snapshot: false, seed: 4 });
+    expect(cfg.world.delivery).to.equal('labrpc');
+    await cfg.tasks.drive(async () => {
+      await checkOneLeader(cfg);
+      const before = cfg.rpcCount(1);
+      const vote = {
+        type: 'RequestVote' as const,
+        term: term(0),
+        lastLogIndex: logIndex(0),
+        lastLogTerm: term(0),
+      };
+      cfg.world.host(0).run(() => [{ kind: 'send', to: 1, message: vote } as const]);
+      cfg.disconnect(1); // at the same virtual instant: the request is on its way
+      await cfg.sleep(10_000);
+      expect(cfg.rpcCount(1)).to.equal(before + 1);
+    });
   });
 });

@@ -9,6 +9,7 @@ import type { RaftMessage } from '../../raft/messages.js';
 import type { RaftNode } from '../../raft/node.js';
 import type { MutantId } from '../../raft/mutants.js';
 import { raftProgram } from '../../raft/program.js';
+import type { Program } from '../../sim/program.js';
 import type { ApplyMsg } from '../../raft/types.js';
 import { Applier } from './applier.js';
 import { make, type ApplyCh, type Raft } from './facade.js';
@@ -38,6 +39,8 @@ export interface LabOptions {
   readonly seed: number;
   /** Runs a deliberately broken Raft (raft/mutants.ts). */
   readonly mutant?: MutantId;
+  /** Runs this Raft instead (a test's own broken variant); `mutant` is then ignored. */
+  readonly program?: Program<RaftMessage, ApplyMsg, RaftNode>;
 }
 
 /**
@@ -68,7 +71,9 @@ export class LabCluster {
       nodes: options.servers,
       seed: options.seed,
       profile: reliable,
-      program: raftProgram({}, options.mutant ?? null),
+      program: options.program ?? raftProgram({}, options.mutant ?? null),
+      // labrpc checks a call's link when the request leaves and when the reply leaves only.
+      delivery: 'labrpc',
     });
     this.tasks = new VirtualTasks(this.world.scheduler);
     this.random = this.world.streams.get('lab');
@@ -137,6 +142,22 @@ export class LabCluster {
     this.saved[i] = persister;
     this.applier.restart(i, persister.readSnapshot());
     this.rafts[i] = make(this.world, i, persister, this.applyCh(i));
+  }
+
+  /** The lab's kill(srvs): each server in turn is cut off and killed (see crash1). */
+  kill(servers: readonly number[]): void {
+    for (const i of servers) this.crash1(i);
+  }
+
+  /** The lab's restart(srvs): all start from their saved state, then each is connected. */
+  restart(servers: readonly number[]): void {
+    for (const i of servers) this.start1(i);
+    for (const i of servers) this.connect(i);
+  }
+
+  /** Every server, for kill(all) and restart(all). */
+  all(): number[] {
+    return Array.from({ length: this.n }, (_, i) => i);
   }
 
   setReliable(isReliable: boolean): void {

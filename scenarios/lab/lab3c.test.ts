@@ -3,15 +3,6 @@ import { ELECTION_TIMEOUT, type LabCluster } from './harness.js';
 import { labPart, labTest } from './lab-test.js';
 import { millis } from '../../sim/time.js';
 
-/** Kills and restarts every server, reconnecting each. */
-function restartAll(cfg: LabCluster): void {
-  for (let i = 0; i < cfg.n; i++) cfg.start1(i);
-  for (let i = 0; i < cfg.n; i++) {
-    cfg.disconnect(i);
-    cfg.connect(i);
-  }
-}
-
 /** The Figure 8 tests' pause: rarely up to half an allowance, usually under 13 ms. */
 async function figure8Pause(cfg: LabCluster): Promise<void> {
   if (cfg.random.int(0, 999) < 100) await cfg.sleep(millis(cfg.random.int(0, 499)));
@@ -21,24 +12,22 @@ async function figure8Pause(cfg: LabCluster): Promise<void> {
 labPart('Lab 3C: persistence', () => {
   labTest('TestPersist13C', { servers: 3, reliable: true, snapshot: false }, async (cfg) => {
     await one(cfg, 11, cfg.n, true);
-    restartAll(cfg);
+    cfg.kill(cfg.all());
+    cfg.restart(cfg.all());
     await one(cfg, 12, cfg.n, true);
     const leader1 = await checkOneLeader(cfg);
-    cfg.disconnect(leader1);
-    cfg.start1(leader1);
-    cfg.connect(leader1);
+    cfg.kill([leader1]);
+    cfg.restart([leader1]);
     await one(cfg, 13, cfg.n, true);
     const leader2 = await checkOneLeader(cfg);
-    cfg.disconnect(leader2);
+    cfg.kill([leader2]);
     await one(cfg, 14, cfg.n - 1, true);
-    cfg.start1(leader2);
-    cfg.connect(leader2);
+    cfg.restart([leader2]);
     await wait(cfg, 4, cfg.n, -1); // leader2 rejoins before the next victim goes
     const i3 = ((await checkOneLeader(cfg)) + 1) % cfg.n;
-    cfg.disconnect(i3);
+    cfg.kill([i3]);
     await one(cfg, 15, cfg.n - 1, true);
-    cfg.start1(i3);
-    cfg.connect(i3);
+    cfg.restart([i3]);
     await one(cfg, 16, cfg.n, true);
   });
 
@@ -48,22 +37,15 @@ labPart('Lab 3C: persistence', () => {
       await one(cfg, 10 + index++, cfg.n, true);
       const leader1 = await checkOneLeader(cfg);
       const at = (k: number) => (leader1 + k) % cfg.n;
-      cfg.disconnect(at(1));
-      cfg.disconnect(at(2));
+      cfg.kill([at(1), at(2)]);
       await one(cfg, 10 + index++, cfg.n - 2, true);
-      cfg.disconnect(at(0));
-      cfg.disconnect(at(3));
-      cfg.disconnect(at(4));
-      cfg.start1(at(1));
-      cfg.start1(at(2));
-      cfg.connect(at(1));
-      cfg.connect(at(2));
+      cfg.kill([at(0), at(3), at(4)]); // everyone is down now
+      cfg.restart([at(1), at(2)]);
       await cfg.sleep(ELECTION_TIMEOUT);
-      cfg.start1(at(3));
-      cfg.connect(at(3));
+      cfg.restart([at(3)]);
       await one(cfg, 10 + index++, cfg.n - 2, true);
-      cfg.connect(at(4));
-      cfg.connect(at(0));
+      cfg.restart([at(4)]);
+      cfg.restart([at(0)]);
     }
     await one(cfg, 1000, cfg.n, true);
   });

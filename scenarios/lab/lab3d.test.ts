@@ -1,6 +1,13 @@
+import { expect } from 'chai';
+import type { RaftMessage } from '../../raft/messages.js';
+import type { RaftNode } from '../../raft/node.js';
+import { decodeState, encodeState } from '../../raft/persist.js';
+import { raftProgram } from '../../raft/program.js';
+import type { ApplyMsg } from '../../raft/types.js';
+import type { Program } from '../../sim/program.js';
 import { checkOneLeader, one } from './checks.js';
 import type { LabCluster } from './harness.js';
-import { labPart, labTest } from './lab-test.js';
+import { labPart, labTest, runLabTest, underMocha } from './lab-test.js';
 import { SNAPSHOT_INTERVAL } from './applier.js';
 
 /** The Raft state (without the snapshot) must stay under this many bytes. */
@@ -57,13 +64,13 @@ async function snapshotCommon(cfg: LabCluster, c: SnapshotCase): Promise<void> {
   }
 }
 
+/** The lab's kill(all) then restart(all). */
 function restartAll(cfg: LabCluster): void {
-  for (let i = 0; i < cfg.n; i++) cfg.crash1(i);
-  for (let i = 0; i < cfg.n; i++) {
-    cfg.start1(i);
-    cfg.connect(i);
-  }
+  cfg.kill(cfg.all());
+  cfg.restart(cfg.all());
 }
+
+const SNAPSHOT_INIT = { servers: 3, reliable: false, snapshot: true };
 
 labPart('Lab 3D: log compaction', () => {
   const cases: [string, SnapshotCase][] = [
@@ -95,15 +102,53 @@ labPart('Lab 3D: log compaction', () => {
     },
   );
 
-  labTest('TestSnapshotInit3D', { servers: 3, reliable: false, snapshot: true }, async (cfg) => {
-    await one(cfg, cfg.randomValue(), cfg.n, true);
-    // enough ops to make a snapshot
-    for (let k = 0; k < SNAPSHOT_INTERVAL + 1; k++) await one(cfg, cfg.randomValue(), cfg.n, true);
-    restartAll(cfg);
-    // a single op, to get something written back to persistent storage
-    await one(cfg, cfg.randomValue(), cfg.n, true);
-    restartAll(cfg);
-    // does the restarted Raft still have its snapshot?
-    await one(cfg, cfg.randomValue(), cfg.n, true);
-  });
+  labTest('TestSnapshotInit3D', SNAPSHOT_INIT, snapshotInit);
 });
+
+/** Does a restarted Raft still hold its snapshot when it saves again? */
+async function snapshotInit(cfg: LabCluster): Promise<void> {
+  await one(cfg, cfg.randomValue(), cfg.n, true);
+  // enough ops to make a snapshot
+  for (let k = 0; k < SNAPSHOT_INTERVAL + 1; k++) await one(cfg, cfg.randomValue(), cfg.n, true);
+  restartAll(cfg);
+  // a single op, to get something written back to persistent storage
+  await one(cfg, cfg.randomValue(), cfg.n, true);
+  restartAll(cfg);
+  // does the restarted Raft still have its snapshot?
+  await one(cfg, cfg.randomValue(), cfg.n, true);
+}
+
+/**
+ * A Raft that reads its state back on restart but not its snapshot (Go's `rf.snapshot` left
+ * nil): it knows the snapshot's index and term, holds no snapshot bytes, and its next save
+ * erases the snapshot on disk. Built over the correct Raft by booting it without the snapshot.
+ */
+export function forgetfulRaft(): Program<RaftMessage, ApplyMsg, RaftNode> {
+  const correct = raftProgram();
+  const none = new Uint8Array(0);
+  return {
+    ...correct,
+    name: 'raft (forgets its snapshot on restart)',
+    boot: (context) => {
+      if (context.snapshot.length === 0) return correct.boot(context);
+      const state = decodeState(context.raftState, context.snapshot, context.nodes);
+      return correct.boot({ ...context, raftState: encodeState(state, none), snapshot: none });
+    },
+  };
+}
+
+if (underMocha()) {
+  describe('TestSnapshotInit3D catches a Raft that forgets its snapshot on restart', () => {
+    it('the forgetful Raft fails it on every one of 10 seeds, with an apply error', async () => {
+      const variant = { ...SNAPSHOT_INIT, program: forgetfulRaft() };
+      const test = { name: 'TestSnapshotInit3D', options: variant, body: snapshotInit };
+      for (let seed = 1; seed <= 10; seed++) {
+        const outcome = await runLabTest(test, seed).then(
+          () => 'passed',
+          (error: unknown) => (error instanceof Error ? error.message : String(error)),
+        );
+        expect(outcome, `seed ${seed}`).to.match(/apply out of order|snapshot Decode\(\) error/);
+      }
+    });
+  });
+}

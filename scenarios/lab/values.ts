@@ -36,10 +36,26 @@ export function encodeServiceSnapshot(
   return encoder.encode(JSON.stringify([lastIncluded, commands]));
 }
 
+/** Throws an Error saying what is wrong when `bytes` is not a snapshot the service wrote. */
 export function decodeServiceSnapshot(bytes: Uint8Array): {
   lastIncluded: number;
   commands: LabValue[];
 } {
-  const [lastIncluded, commands] = JSON.parse(decoder.decode(bytes)) as [number, LabValue[]];
+  let value: unknown;
+  try {
+    value = JSON.parse(decoder.decode(bytes));
+  } catch {
+    throw new Error(`${bytes.length} bytes that are not a service snapshot`);
+  }
+  const isValue = (v: unknown) => typeof v === 'number' || typeof v === 'string';
+  const ok =
+    Array.isArray(value) &&
+    value.length === 2 &&
+    Number.isSafeInteger(value[0]) &&
+    Array.isArray(value[1]) &&
+    value[1].length === value[0] &&
+    (value[1] as unknown[]).every(isValue);
+  if (!ok) throw new Error('a service snapshot of the wrong shape');
+  const [lastIncluded, commands] = value as [number, LabValue[]];
   return { lastIncluded, commands };
 }

@@ -1,4 +1,4 @@
-import { Search, type Problem } from './search.js';
+import { OpenSearch } from './open-search.js';
 import type {
   CheckOptions,
   CheckResult,
@@ -29,7 +29,7 @@ export function checkHistory<S, I, O>(
 ): CheckResult {
   const budget = Math.max(0, options.budget ?? DEFAULT_BUDGET);
   const partitions = model.partition(history);
-  const searches = partitions.map((partition) => new Search(problemOf(history, model, partition)));
+  const searches = partitions.map((partition) => new OpenSearch(history, model, partition));
   let failure: Failure | null = null;
   for (let slice = FIRST_SLICE; failure === null && searches.some(running); slice *= 2) {
     searches.forEach((search, index) => {
@@ -56,34 +56,21 @@ export function checkHistory<S, I, O>(
   };
 }
 
-function running<S, I, O>(search: Search<S, I, O>): boolean {
+function running<S, I, O>(search: OpenSearch<S, I, O>): boolean {
   return search.verdict === null;
-}
-
-function problemOf<S, I, O>(
-  history: readonly Operation<I, O>[],
-  model: Model<S, I, O>,
-  partition: Partition,
-): Problem<S, I, O> {
-  const members = partition.operations.map((index) => history[index] as Operation<I, O>);
-  return {
-    model,
-    inputs: members.map((operation) => operation.input),
-    outputs: members.map((operation) => operation.output),
-    calls: Float64Array.from(members, (operation) => operation.call),
-    returns: Float64Array.from(members, (operation) => operation.return ?? Infinity),
-  };
 }
 
 function describeFailure<S, I, O>(
   history: readonly Operation<I, O>[],
   model: Model<S, I, O>,
   partition: Partition | undefined,
-  search: Search<S, I, O>,
+  search: OpenSearch<S, I, O>,
 ): Failure {
+  // Every operation of the partition, the ones the search left out too.
   const members = partition?.operations ?? [];
   const longest = search.longest();
-  const linearized = longest.operations.map((local) => members[local] ?? -1);
+  const searched = search.members;
+  const linearized = longest.operations.map((local) => searched[local] ?? -1);
   const placed = new Set(linearized);
   const returnOf = (index: number) => (history[index] as Operation<I, O>).return;
   const callOf = (index: number) => (history[index] as Operation<I, O>).call;

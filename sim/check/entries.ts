@@ -27,28 +27,28 @@ export interface EventLists {
 export const RETURN = -1;
 export const NO_RETURN = -2;
 
-interface Event {
-  readonly time: number;
-  readonly isReturn: number;
-  readonly op: number;
-}
-
-function compareEvents(a: Event, b: Event): number {
-  if (a.time !== b.time) return a.time < b.time ? -1 : 1;
-  if (a.isReturn !== b.isReturn) return a.isReturn - b.isReturn;
-  return a.op - b.op;
-}
-
+/**
+ * Events are coded as `2 * op + isReturn` and sorted in place in a typed array: no object per
+ * event, which mattered on long histories (the set-up's garbage outweighed the search).
+ */
 export function buildEventLists(calls: Float64Array, returns: Float64Array): EventLists {
   const n = calls.length;
-  const events: Event[] = [];
+  let size = 0;
+  for (let op = 0; op < n; op++) size += (returns[op] ?? Infinity) === Infinity ? 1 : 2;
+  const events = new Uint32Array(size);
+  let k = 0;
   for (let op = 0; op < n; op++) {
-    const end = returns[op] ?? Infinity;
-    events.push({ time: calls[op] ?? 0, isReturn: 0, op });
-    if (end !== Infinity) events.push({ time: end, isReturn: 1, op });
+    events[k++] = 2 * op;
+    if ((returns[op] ?? Infinity) !== Infinity) events[k++] = 2 * op + 1;
   }
-  events.sort(compareEvents);
-  const size = events.length;
+  const timeOf = (code: number) => ((code & 1) === 0 ? calls : returns)[code >>> 1] ?? 0;
+  // By time; at equal times calls first; then by operation (the code orders both at once).
+  events.sort((a, b) => {
+    const ta = timeOf(a);
+    const tb = timeOf(b);
+    if (ta !== tb) return ta < tb ? -1 : 1;
+    return (a & 1) - (b & 1) || a - b;
+  });
   const lists: EventLists = {
     mainHead: size,
     openHead: size + 1,
@@ -60,20 +60,21 @@ export function buildEventLists(calls: Float64Array, returns: Float64Array): Eve
   const callEntry = new Int32Array(n);
   let mainTail = lists.mainHead;
   let openTail = lists.openHead;
-  events.forEach((event, entry) => {
-    lists.operation[entry] = event.op;
-    if (event.isReturn === 1) {
-      lists.match[callEntry[event.op] ?? 0] = entry;
+  events.forEach((code, entry) => {
+    const op = code >>> 1;
+    lists.operation[entry] = op;
+    if ((code & 1) === 1) {
+      lists.match[callEntry[op] ?? 0] = entry;
       mainTail = append(lists, mainTail, entry);
-    } else if ((returns[event.op] ?? Infinity) === Infinity) {
+    } else if ((returns[op] ?? Infinity) === Infinity) {
       openTail = append(lists, openTail, entry);
     } else {
-      callEntry[event.op] = entry;
+      callEntry[op] = entry;
       mainTail = append(lists, mainTail, entry);
     }
   });
-  events.forEach((event, entry) => {
-    if (event.isReturn === 1) lists.match[entry] = RETURN;
+  events.forEach((code, entry) => {
+    if ((code & 1) === 1) lists.match[entry] = RETURN;
   });
   return lists;
 }

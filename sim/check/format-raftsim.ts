@@ -22,8 +22,9 @@ import type { Operation } from './types.js';
  * a result that was not observed. `model` may be left out when the caller names one. Inputs and
  * outputs per model:
  *
- * - kv: input `{op:"get",key}` | `{op:"put",key,value,version}`; output for get
- *   `{err:"OK",value,version}` | `{err:"ErrNoKey"}`, for put `{err:"OK"|"ErrNoKey"|"ErrVersion"|"ErrMaybe"}`.
+ * - kv: input `{op:"get",key}` | `{op:"put",key,value,version}` | `{op:"append",key,value}`;
+ *   output for get `{err:"OK",value,version}` | `{err:"ErrNoKey"}`, for put
+ *   `{err:"OK"|"ErrNoKey"|"ErrVersion"|"ErrMaybe"}`, for append `{err:"OK"|"ErrMaybe"}`.
  * - etcd: input `{op:"read"}` | `{op:"write",value}` | `{op:"cas",from,to}` (integers); output
  *   for read `{value: integer | null}`, for write and cas `{ok: boolean}`.
  * - kv-append: input `{op:"get"|"put"|"append",key,value}` (no value for get); output for get
@@ -97,8 +98,8 @@ function operation<I, O>(item: Json, index: number, decode: Decoder<I, O>): Oper
 }
 
 function time(value: Json, what: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new HistoryFormatError(`${what} must be a finite number or null`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new HistoryFormatError(`${what} must be a time of 0 or more (or null)`);
   }
   return value;
 }

@@ -3,7 +3,10 @@
  * entries in full), so speed matters more than strength here.
  */
 
-/** murmur3's finaliser: spreads every input bit over the output. */
+/**
+ * murmur3's finaliser (fmix32): spreads every input bit over the output. A signed 32-bit result;
+ * the simulator's stream seeds (sim/random.ts) use the same function, read unsigned.
+ */
 export function mix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

@@ -42,7 +42,9 @@ export const decodeKv: Decoder<KvInput, KvOutput> = (input, output) => {
       { err: 'OK', value, version },
     ];
   }
-  if (input['op'] !== 'put') throw new HistoryFormatError('input.op must be "get" or "put"');
+  if (input['op'] === 'append') return decodeKvAppend(key, input, output);
+  if (input['op'] !== 'put')
+    throw new HistoryFormatError('input.op must be "get", "put" or "append"');
   const value = field(input['value'], 'input.value', isString, 'a string');
   const version = field(input['version'], 'input.version', isInteger, 'an integer');
   if (output === null) return [{ op: 'put', key, value, version }, null];
@@ -52,6 +54,19 @@ export const decodeKv: Decoder<KvInput, KvOutput> = (input, output) => {
   }
   return [{ op: 'put', key, value, version }, { err }];
 };
+
+function decodeKvAppend(
+  key: string,
+  input: Record<string, Json>,
+  output: Record<string, Json> | null,
+): [KvInput, KvOutput | null] {
+  const value = field(input['value'], 'input.value', isString, 'a string');
+  if (output === null) return [{ op: 'append', key, value }, null];
+  const err = output['err'];
+  if (err !== 'OK' && err !== 'ErrMaybe')
+    throw new HistoryFormatError('an append\'s output.err must be "OK" or "ErrMaybe"');
+  return [{ op: 'append', key, value }, { err }];
+}
 
 export const decodeEtcd: Decoder<EtcdInput, EtcdOutput> = (input, output) => {
   switch (input['op']) {

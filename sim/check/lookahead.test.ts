@@ -161,7 +161,7 @@ const kvHistories = (ops: number) =>
         return absent
           ? { err: 'ErrNoKey' }
           : { err: 'OK', value: state.value, version: state.version };
-      if (input.version === state.version) return { err: 'OK' };
+      if (input.op === 'append' || input.version === state.version) return { err: 'OK' };
       return { err: absent ? 'ErrNoKey' : 'ErrVersion' };
     }),
   );

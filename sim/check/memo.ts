@@ -10,25 +10,40 @@
  *
  * Layout: open addressing over groups (known set + state); each group keeps a linked list of the
  * open sets that failed with it, pruned to those not implied by another.
+ *
+ * The known set is stored as its window: the words from the first that is not full to the last
+ * that is not empty (`Known`). Everything before the window is linearized and nothing after it
+ * is, so the window says all, and it spans only the operations around the search's frontier
+ * (a word or two) instead of a word per 32 operations of the partition.
+ *
+ * Bounded: even so, stored sets add up on a long history. Past MEMO_WORDS words it is emptied and starts again. That is
+ * safe (the memo only remembers failures, so forgetting one costs time, never a verdict) and
+ * keeps the search's memory flat; a search that keeps forgetting runs out of steps instead, and
+ * the verdict is "unknown".
  */
 export class Memo<S> {
-  private slots = new Int32Array(1 << 10);
-  private groupHash = new Int32Array(1 << 9);
-  private groupHead = new Int32Array(1 << 9);
-  private groupKnown: Uint32Array;
-  private readonly groupState: S[] = [];
+  private slots = new Int32Array(0);
+  private groupHash = new Int32Array(0);
+  private groupHead = new Int32Array(0);
+  /** Each group's window: first word, word count, and where its words sit in `knownPool`. */
+  private groupLow = new Int32Array(0);
+  private groupLength = new Int32Array(0);
+  private groupOffset = new Int32Array(0);
+  private knownPool = new Uint32Array(0);
+  private poolUsed = 0;
+  private groupState: S[] = [];
   private groups = 0;
-  private entryOpen: Uint32Array;
-  private entryNext = new Int32Array(1 << 9);
+  private entryOpen = new Uint32Array(0);
+  private entryNext = new Int32Array(0);
   private entries = 0;
+  /** Times the table was emptied for room. */
+  forgotten = 0;
 
   constructor(
-    private readonly knownWords: number,
     private readonly openWords: number,
     private readonly equal: (a: S, b: S) => boolean,
   ) {
-    this.groupKnown = new Uint32Array((1 << 9) * knownWords);
-    this.entryOpen = new Uint32Array((1 << 9) * openWords);
+    this.reset();
   }
 
   /** Failed configurations stored, implied ones included. */
@@ -36,8 +51,29 @@ export class Memo<S> {
     return this.entries;
   }
 
+  /** Words of sets held (the bulk of the table's memory). */
+  get words(): number {
+    return this.poolUsed + this.entries * this.openWords;
+  }
+
+  private reset(): void {
+    this.slots = new Int32Array(1 << 10);
+    this.groupHash = new Int32Array(1 << 9);
+    this.groupHead = new Int32Array(1 << 9);
+    this.groupLow = new Int32Array(1 << 9);
+    this.groupLength = new Int32Array(1 << 9);
+    this.groupOffset = new Int32Array(1 << 9);
+    this.knownPool = new Uint32Array(1 << 10);
+    this.poolUsed = 0;
+    this.groupState = [];
+    this.groups = 0;
+    this.entryOpen = new Uint32Array((1 << 9) * this.openWords);
+    this.entryNext = new Int32Array(1 << 9);
+    this.entries = 0;
+  }
+
   /** Whether a stored failure rules this configuration out. */
-  rulesOut(known: Uint32Array, open: Uint32Array, hash: number, state: S): boolean {
+  rulesOut(known: Known, open: Uint32Array, hash: number, state: S): boolean {
     const group = this.find(known, hash, state);
     if (group === -1) return false;
     for (let e = this.groupHead[group] ?? -1; e !== -1; e = this.entryNext[e] ?? -1) {
@@ -47,7 +83,11 @@ export class Memo<S> {
   }
 
   /** Records a configuration whose search failed. */
-  add(known: Uint32Array, open: Uint32Array, hash: number, state: S): void {
+  add(known: Known, open: Uint32Array, hash: number, state: S): void {
+    if (this.words + (known.high - known.low) + this.openWords > MEMO_WORDS) {
+      this.forgotten++;
+      this.reset();
+    }
     let group = this.find(known, hash, state);
     if (group === -1) group = this.newGroup(known, hash, state);
     this.dropSupersets(group, open);
@@ -56,7 +96,7 @@ export class Memo<S> {
     this.groupHead[group] = entry;
   }
 
-  private find(known: Uint32Array, hash: number, state: S): number {
+  private find(known: Known, hash: number, state: S): number {
     const mask = this.slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const stored = (this.slots[slot] ?? 0) - 1;
@@ -65,10 +105,12 @@ export class Memo<S> {
     }
   }
 
-  private sameGroup(group: number, known: Uint32Array, state: S): boolean {
-    const base = group * this.knownWords;
-    for (let w = 0; w < this.knownWords; w++) {
-      if (this.groupKnown[base + w] !== known[w]) return false;
+  private sameGroup(group: number, known: Known, state: S): boolean {
+    const { bits, low, high } = known;
+    if (this.groupLow[group] !== low || this.groupLength[group] !== high - low) return false;
+    const base = (this.groupOffset[group] ?? 0) - low;
+    for (let w = low; w < high; w++) {
+      if (this.knownPool[base + w] !== bits[w]) return false;
     }
     return this.equal(this.groupState[group] as S, state);
   }
@@ -100,16 +142,27 @@ export class Memo<S> {
     return true;
   }
 
-  private newGroup(known: Uint32Array, hash: number, state: S): number {
+  private newGroup(known: Known, hash: number, state: S): number {
     const group = this.groups++;
     if (group === this.groupHash.length) {
       this.groupHash = grow(this.groupHash, new Int32Array(2 * group));
       this.groupHead = grow(this.groupHead, new Int32Array(2 * group));
-      this.groupKnown = grow(this.groupKnown, new Uint32Array(2 * group * this.knownWords));
+      this.groupLow = grow(this.groupLow, new Int32Array(2 * group));
+      this.groupLength = grow(this.groupLength, new Int32Array(2 * group));
+      this.groupOffset = grow(this.groupOffset, new Int32Array(2 * group));
+    }
+    const { bits, low, high } = known;
+    if (this.poolUsed + high - low > this.knownPool.length) {
+      const size = 2 * (this.poolUsed + high - low);
+      this.knownPool = grow(this.knownPool, new Uint32Array(size));
     }
     this.groupHash[group] = hash;
     this.groupHead[group] = -1;
-    this.groupKnown.set(known, group * this.knownWords);
+    this.groupLow[group] = low;
+    this.groupLength[group] = high - low;
+    this.groupOffset[group] = this.poolUsed;
+    this.knownPool.set(bits.subarray(low, high), this.poolUsed);
+    this.poolUsed += high - low;
     this.groupState.push(state);
     this.place(group);
     // Keep the load factor under one half so probe runs stay short.
@@ -139,6 +192,19 @@ export class Memo<S> {
     for (let group = 0; group < this.groups; group++) this.place(group);
   }
 }
+
+/**
+ * A set of operations as a bitset, with its window: every word before `low` is full, every word
+ * from `high` on is empty. Kept up to date by the search as it places and removes operations.
+ */
+export interface Known {
+  readonly bits: Uint32Array;
+  readonly low: number;
+  readonly high: number;
+}
+
+/** 2^22 words: 16 MB of sets per partition at most (twice that while an array grows). */
+export const MEMO_WORDS = 1 << 22;
 
 function grow<T extends Int32Array | Uint32Array>(from: T, to: T): T {
   to.set(from);

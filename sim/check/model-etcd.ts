@@ -1,4 +1,5 @@
 import { mix32 } from './hashing.js';
+import { DEFER, DROP, KEEP } from './types.js';
 import type { DoomTest, LookaheadOp, Model, Operation, Partition } from './types.js';
 
 /**
@@ -104,6 +105,27 @@ function restartOf(input: EtcdInput): EtcdState | null {
   }
 }
 
+/**
+ * Open-ended operations (Model.openFates). An open read changes nothing and observed nothing:
+ * DROP. An open write or cas whose resulting value v no completed read saw and no cas expects
+ * (`from` = v) is DEFER: nothing shows it took effect, but it may still be needed, say to move
+ * the register off the value a failed cas expected, so only the first search goes without it
+ * (sound whatever is deferred, see open-search.ts).
+ */
+function etcdOpenFates(ops: readonly LookaheadOp<EtcdInput, EtcdOutput>[]): Uint8Array {
+  const shown = new Set<number>();
+  for (const { input, output, return: end } of ops) {
+    const seen = read(output);
+    if (end !== Infinity && typeof seen === 'number') shown.add(seen);
+    if (input.op === 'cas') shown.add(input.from);
+  }
+  return Uint8Array.from(ops, ({ input, return: end }) => {
+    if (end !== Infinity) return KEEP;
+    if (input.op === 'read') return DROP;
+    return shown.has(input.op === 'write' ? input.value : input.to) ? KEEP : DEFER;
+  });
+}
+
 export const etcdModel: Model<EtcdState, EtcdInput, EtcdOutput> = {
   name: 'etcd',
   init: () => 'absent',
@@ -123,4 +145,5 @@ export const etcdModel: Model<EtcdState, EtcdInput, EtcdOutput> = {
     restart: restartOf,
     tests: (ops) => ops.map(etcdDoomTest),
   },
+  openFates: etcdOpenFates,
 };

@@ -1,32 +1,16 @@
 import { mix32, rollConcat, rollHash } from './hashing.js';
+import {
+  written,
+  type AppendState,
+  type KvAppendInput,
+  type KvAppendOutput,
+} from './kv-append-types.js';
 import { appendTests } from './model-kv-append-lookahead.js';
+import { appendOpenFates } from './model-kv-append-open.js';
 import { partitionByKey } from './partition.js';
 import type { Model } from './types.js';
 
-/**
- * The get/put/append string map of Porcupine's kv histories, one key per partition. Every key
- * starts as "".
- */
-export type KvAppendInput =
-  | { readonly op: 'get'; readonly key: string }
-  | { readonly op: 'put' | 'append'; readonly key: string; readonly value: string };
-
-/** get → the string read; put and append → done. */
-export type KvAppendOutput = { readonly value: string } | { readonly ok: true };
-
-/**
- * A key's string, kept as the chain of writes that built it (the last put, then the appends)
- * rather than as one concatenated string: a read is compared against it from the end, segment
- * by segment, so a wrong read is usually rejected on its last few characters, and no long
- * string is ever built or copied during the search.
- */
-export interface AppendState {
-  readonly parent: AppendState | null;
-  readonly segment: string;
-  readonly length: number;
-  /** rollHash of the whole string, extended in O(|segment|) per append. */
-  readonly roll: number;
-}
+export type { KvAppendInput, KvAppendOutput } from './kv-append-types.js';
 
 const EMPTY: AppendState = { parent: null, segment: '', length: 0, roll: 0 };
 
@@ -45,10 +29,6 @@ function text(state: AppendState): string {
   const segments: string[] = [];
   for (let s: AppendState | null = state; s !== null; s = s.parent) segments.push(s.segment);
   return segments.reverse().join('');
-}
-
-export function written(value: string): AppendState {
-  return { parent: null, segment: value, length: value.length, roll: rollHash(value) };
 }
 
 function stepAppend(
@@ -75,6 +55,10 @@ function read(output: KvAppendOutput | null): string {
   return output !== null && 'value' in output ? JSON.stringify(output.value) : '?';
 }
 
+/**
+ * The get/put/append string map of Porcupine's kv histories, one key per partition. Every key
+ * starts as "".
+ */
 export const kvAppendModel: Model<AppendState, KvAppendInput, KvAppendOutput> = {
   name: 'kv-append',
   init: () => EMPTY,
@@ -82,8 +66,11 @@ export const kvAppendModel: Model<AppendState, KvAppendInput, KvAppendOutput> = 
   equal: (a, b) => a === b || (a.roll === b.roll && a.length === b.length && text(a) === text(b)),
   hash: (state) => mix32(state.roll ^ state.length),
   partition: (history) => partitionByKey(history, (input) => input.key),
-  opKey: (input, output) =>
-    input.op === 'get' ? `g${read(output)}` : `${input.op[0] ?? ''}${JSON.stringify(input.value)}`,
+  // One letter for the kind, then the text as it is: unambiguous, and no quoting to pay for.
+  opKey: (input, output) => {
+    if (input.op !== 'get') return (input.op === 'put' ? 'p' : 'a') + input.value;
+    return output !== null && 'value' in output ? 'g' + output.value : 'u';
+  },
   readOnly: (input) => input.op === 'get',
   describeOp: (input, output) =>
     input.op === 'get'
@@ -95,4 +82,5 @@ export const kvAppendModel: Model<AppendState, KvAppendInput, KvAppendOutput> = 
     restart: (input) => (input.op === 'put' ? written(input.value) : null),
     tests: appendTests,
   },
+  openFates: appendOpenFates,
 };

@@ -1,4 +1,6 @@
 import { combine, stringHash } from './hashing.js';
+import { kvOpenFates } from './model-kv-open.js';
+import { withAppendPrefixes } from './model-kv-prefix.js';
 import { partitionByKey } from './partition.js';
 import type { DoomTest, LookaheadOp, Model } from './types.js';
 
@@ -8,11 +10,12 @@ import type { DoomTest, LookaheadOp, Model } from './types.js';
  */
 export type KvInput =
   | { readonly op: 'get'; readonly key: string }
-  | { readonly op: 'put'; readonly key: string; readonly value: string; readonly version: number };
+  | { readonly op: 'put'; readonly key: string; readonly value: string; readonly version: number }
+  | { readonly op: 'append'; readonly key: string; readonly value: string };
 
 export type KvError = 'ErrNoKey' | 'ErrVersion' | 'ErrMaybe';
 
-/** get → { err: 'OK', value, version } or { err: 'ErrNoKey' }; put → { err }. */
+/** get → { err: 'OK', value, version } or { err: 'ErrNoKey' }; put → { err }; append → OK | ErrMaybe. */
 export type KvOutput =
   | { readonly err: 'OK'; readonly value: string; readonly version: number }
   | { readonly err: 'OK' | KvError };
@@ -56,6 +59,16 @@ function stepPut(
   }
 }
 
+/**
+ * An append always takes effect: the value grows by its text and the version by one. Only OK
+ * (or ErrMaybe, taken as having happened within the call; a recorder that cannot tell whether an
+ * append happened records it as still open) is a legal answer.
+ */
+function stepAppend(state: KvState, value: string, output: KvOutput | null): KvState | null {
+  if (output !== null && output.err !== 'OK' && output.err !== 'ErrMaybe') return null;
+  return kvState(state.value + value, state.version + 1);
+}
+
 function outcome(output: KvOutput | null): string {
   if (output === null) return '?';
   return 'value' in output ? `${JSON.stringify(output.value)}@${output.version}` : output.err;
@@ -63,13 +76,13 @@ function outcome(output: KvOutput | null): string {
 
 /**
  * Lookahead (contract in types.ts). No operation lowers a key's version (a put installs its
- * version + 1 only when its version is the current one), and the value changes only with the
- * version. So nothing resets, and an operation that needs version k (a get that saw it, a put
+ * version + 1 only when its version is the current one, an append always adds one), and the value
+ * changes only with the version. So nothing resets, and an operation that needs version k (a get that saw it, a put
  * that succeeded with it), or the absent key (ErrNoKey, version 0), is doomed once the version
  * has passed k, as is a get that saw version k with another value than the one now installed.
  */
 function kvDoomTest({ input, output }: LookaheadOp<KvInput, KvOutput>): DoomTest<KvState> | null {
-  if (output === null) return null;
+  if (output === null || input.op === 'append') return null;
   if (output.err === 'ErrNoKey') return (state) => state.version > 0;
   if (input.op === 'put')
     return output.err === 'OK' ? (state) => state.version > input.version : null;
@@ -81,27 +94,42 @@ function kvDoomTest({ input, output }: LookaheadOp<KvInput, KvOutput>): DoomTest
 export const kvModel: Model<KvState, KvInput, KvOutput> = {
   name: 'kv',
   init: () => ABSENT,
-  step: (state, input, output) =>
-    input.op === 'get' ? stepGet(state, output) : stepPut(state, input, output),
+  step: (state, input, output) => {
+    if (input.op === 'get') return stepGet(state, output);
+    if (input.op === 'append') return stepAppend(state, input.value, output);
+    return stepPut(state, input, output);
+  },
   equal: (a, b) => a === b || (a.version === b.version && a.value === b.value),
   hash: (state) => state.hash,
   partition: (history) => partitionByKey(history, (input) => input.key),
   // Within one partition the key is fixed; the value goes last so the string stays unambiguous.
-  opKey: (input, output) =>
-    input.op === 'get'
-      ? `g:${outcome(output)}`
-      : `p${input.version}:${output === null ? '?' : output.err}:${input.value}`,
+  opKey: (input, output) => {
+    if (input.op === 'get') return `g:${outcome(output)}`;
+    const err = output === null ? '?' : output.err;
+    return input.op === 'append'
+      ? `a:${err}:${input.value}`
+      : `p${input.version}:${err}:${input.value}`;
+  },
   readOnly: (input, output) =>
-    input.op === 'get' || output?.err === 'ErrVersion' || output?.err === 'ErrNoKey',
-  describeOp: (input, output) =>
-    input.op === 'get'
-      ? `get(${JSON.stringify(input.key)}) → ${outcome(output)}`
-      : `put(${JSON.stringify(input.key)}, ${JSON.stringify(input.value)}, ${input.version}) → ${outcome(output)}`,
+    input.op === 'get' ||
+    (input.op === 'put' && (output?.err === 'ErrVersion' || output?.err === 'ErrNoKey')),
+  describeOp: (input, output) => {
+    const key = JSON.stringify(input.key);
+    if (input.op === 'get') return `get(${key}) → ${outcome(output)}`;
+    const value = JSON.stringify(input.value);
+    return input.op === 'append'
+      ? `append(${key}, ${value}) → ${outcome(output)}`
+      : `put(${key}, ${value}, ${input.version}) → ${outcome(output)}`;
+  },
   describeState: (state) =>
     state.version === 0 ? 'absent' : `${JSON.stringify(state.value)}@${state.version}`,
   lookahead: {
     resets: () => false,
     restart: () => null,
-    tests: (ops) => ops.map(kvDoomTest),
+    tests: (ops) => withAppendPrefixes(ops, ops.map(kvDoomTest)),
   },
+  openFates: kvOpenFates,
+  // Versions never fall, so a put whose version has passed can never install again.
+  spent: (state, input) =>
+    input.op === 'get' || (input.op === 'put' && input.version < state.version),
 };

@@ -64,6 +64,11 @@ const kvInput: fc.Arbitrary<KvInput> = fc.oneof(
     value: fc.constantFrom('x', 'y', 'z'),
     version: fc.integer({ min: 0, max: 4 }),
   }),
+  fc.record({
+    op: fc.constant('append' as const),
+    key: fc.constantFrom('a', 'b'),
+    value: fc.constantFrom('x', 'y'),
+  }),
 );
 
 type KvState = ReturnType<typeof kvModel.init>;
@@ -74,7 +79,7 @@ function kvOracle(state: KvState, input: KvInput): KvOutput {
       ? { err: 'ErrNoKey' }
       : { err: 'OK', value: state.value, version: state.version };
   }
-  if (input.version === state.version) return { err: 'OK' };
+  if (input.op === 'append' || input.version === state.version) return { err: 'OK' };
   return state.version === 0 ? { err: 'ErrNoKey' } : { err: 'ErrVersion' };
 }
 

@@ -3,7 +3,7 @@ import { combine, zobristKeys } from './hashing.js';
 import { Pruner } from './lookahead.js';
 import { Memo } from './memo.js';
 import { buildPrecedence, type Precedence } from './symmetry.js';
-import type { Lookahead, Model, Verdict } from './types.js';
+import type { Lookahead, LookaheadOp, Model, Verdict } from './types.js';
 
 /** One partition, with partition-local operation indexes. */
 export interface Problem<S, I, O> {
@@ -13,10 +13,14 @@ export interface Problem<S, I, O> {
   readonly calls: Float64Array;
   /** +Infinity for an unknown outcome. */
   readonly returns: Float64Array;
+  /** The same operations as the lookahead sees them. */
+  readonly ops: readonly LookaheadOp<I, O>[];
 }
 
 /** Phases of the scan of one configuration: the main list, then the open list. */
 const MAIN = 0;
+/** A word of the known set with all 32 operations linearized. */
+const FULL = 0xffffffff;
 const OPEN = 1;
 
 /**
@@ -31,6 +35,12 @@ const OPEN = 1;
  *   linearization of the rest it could be moved up to here without changing a state, so if the
  *   search fails after it, it fails without it too, and the alternatives are not tried. (Only
  *   read-only ones: a write that happens to change nothing now may change the state later.)
+ * - An open-ended operation that would leave the state as it is (a put whose version is not the
+ *   current one) is not tried: placed there it changes nothing, so any linearization with it
+ *   is one without it, and it may still be placed later or never.
+ * - An open-ended operation the model calls spent (model.spent: it can change no state
+ *   reachable from here) is unlinked from the open list until the search backtracks out of the
+ *   configuration that found it so, and no walk meets it again meanwhile.
  * - Symmetry: interchangeable operations are linearized in a fixed order (see symmetry.ts).
  * - Lookahead: a configuration where some pending operation can no longer be legal fails at
  *   once, as if the memo had ruled it out (see lookahead.ts for why).
@@ -53,6 +63,8 @@ export class Search<S, I, O> {
   /** Each operation's bit in `knownBits` (returned) or `openBits` (open-ended). */
   private readonly bitOf: Int32Array;
   private readonly knownBits: Uint32Array;
+  /** `knownBits` with its window (memo.ts, Known), kept up to date by `toggle`. */
+  private readonly window: { bits: Uint32Array; low: number; high: number };
   private readonly openBits: Uint32Array;
   private readonly memo: Memo<S>;
   private readonly pruner: Pruner<S, I, O> | null;
@@ -63,6 +75,11 @@ export class Search<S, I, O> {
   private readonly stackForced: Uint8Array;
   private readonly stackState: S[] = [];
   private readonly stackHash: Int32Array;
+  /** Open call entries set aside as spent, in the order they were unlinked. */
+  private readonly spentLog: Int32Array;
+  private spentTop = 0;
+  /** `spentTop` when each stack frame was pushed. */
+  private readonly stackSpent: Int32Array;
   private depth = 0;
   private state: S;
   /** Zobrist hash of `knownBits`. */
@@ -74,7 +91,11 @@ export class Search<S, I, O> {
   private entry: number;
   /** In the OPEN phase: the first pending return; only open calls before it can go first. */
   private limit = 0;
-  private best: number[] = [];
+  /** The longest linearization found: stack entries, `best[0 .. bestLength)`. */
+  private readonly best: Int32Array;
+  private bestLength = 0;
+  /** The stack has kept `best[0 .. stable)` since the last record (so it is not copied again). */
+  private stable = 0;
   private bestState: S;
   steps = 0;
   verdict: Verdict | null = null;
@@ -99,7 +120,8 @@ export class Search<S, I, O> {
     this.bitOf = Int32Array.from(this.known, (known) => (known === 1 ? knownCount++ : openCount++));
     this.knownBits = new Uint32Array(Math.ceil(this.remaining / 32));
     this.openBits = new Uint32Array(Math.ceil((n - this.remaining) / 32));
-    this.memo = new Memo<S>(this.knownBits.length, this.openBits.length, (a, b) =>
+    this.window = { bits: this.knownBits, low: 0, high: 0 };
+    this.memo = new Memo<S>(this.openBits.length, (a, b) =>
       model.equal(a, b),
     );
     this.placed = new Uint8Array(n);
@@ -108,6 +130,9 @@ export class Search<S, I, O> {
     this.stackLimit = new Int32Array(n);
     this.stackForced = new Uint8Array(n);
     this.stackHash = new Int32Array(n);
+    this.spentLog = new Int32Array(n);
+    this.stackSpent = new Int32Array(n);
+    this.best = new Int32Array(n);
     this.state = model.init();
     this.stateHash = model.hash(this.state);
     this.bestState = this.state;
@@ -116,20 +141,15 @@ export class Search<S, I, O> {
   }
 
   private pruneWith(problem: Problem<S, I, O>, hook: Lookahead<S, I, O>): Pruner<S, I, O> {
-    const { inputs, outputs, calls, returns } = problem;
-    const ops = inputs.map((input, op) => ({
-      input,
-      output: outputs[op] ?? null,
-      call: calls[op] ?? 0,
-      return: returns[op] ?? Infinity,
-    }));
-    return new Pruner(this.lists, this.placed, hook, ops);
+    return new Pruner(this.lists, this.placed, hook, problem.ops);
   }
 
   /** The longest partial linearization found (local indexes, in order) and the state after it. */
   longest(): { readonly operations: readonly number[]; readonly state: S } {
     if (this.verdict === 'ok') this.record();
-    return { operations: this.best, state: this.bestState };
+    const { operation } = this.lists;
+    const entries = this.best.subarray(0, this.bestLength);
+    return { operations: Array.from(entries, (e) => operation[e] ?? 0), state: this.bestState };
   }
 
   /** Runs up to `maxSteps` more steps; returns the verdict once there is one. */
@@ -172,16 +192,22 @@ export class Search<S, I, O> {
       this.entry = next[entry] ?? -1;
       return;
     }
+    if (this.known[op] === 0 && this.model.spent?.(this.state, this.inputs[op] as I) === true) {
+      lift(this.lists, entry);
+      this.spentLog[this.spentTop++] = entry;
+      this.entry = next[entry] ?? -1;
+      return;
+    }
     const after = this.model.step(this.state, this.inputs[op] as I, this.outputs[op] ?? null);
-    if (after === null) {
+    if (after === null || (after === this.state && this.known[op] === 0)) {
       this.entry = next[entry] ?? -1;
       return;
     }
     this.toggle(op);
     const afterHash = this.model.hash(after);
-    const { knownBits, openBits } = this;
+    const { window, openBits } = this;
     const hash = combine(this.knownHash, afterHash);
-    if (this.memo.rulesOut(knownBits, openBits, hash, after) || this.hopeless(entry, op, after)) {
+    if (this.memo.rulesOut(window, openBits, hash, after) || this.hopeless(entry, op, after)) {
       this.toggle(op);
       if (this.readOnly[op] === 1) this.failing = true;
       else this.entry = next[entry] ?? -1;
@@ -212,6 +238,7 @@ export class Search<S, I, O> {
     this.stackEntry[depth] = entry;
     this.stackLimit[depth] = this.limit;
     this.stackForced[depth] = this.readOnly[op] ?? 0;
+    this.stackSpent[depth] = this.spentTop;
     this.stackState[depth] = this.state;
     this.state = after;
     lift(this.lists, entry);
@@ -222,20 +249,24 @@ export class Search<S, I, O> {
 
   /** The current configuration has no linearization: undo the last choice. */
   private backtrack(): void {
-    if (this.depth > this.best.length) this.record();
+    if (this.depth > this.bestLength) this.record();
     if (this.depth === 0) {
       this.verdict = 'illegal';
       return;
     }
-    const { knownBits, openBits, state } = this;
-    this.memo.add(knownBits, openBits, combine(this.knownHash, this.stateHash), state);
+    const { window, openBits, state } = this;
+    this.memo.add(window, openBits, combine(this.knownHash, this.stateHash), state);
     const depth = --this.depth;
+    this.stable = Math.min(this.stable, depth);
     const entry = this.stackEntry[depth] ?? 0;
     const op = this.lists.operation[entry] ?? 0;
     this.state = this.stackState[depth] as S;
     this.stateHash = this.stackHash[depth] ?? 0;
     this.toggle(op);
     if (this.known[op] === 1) this.remaining++;
+    // Links come back in the reverse order of their removal (dancing links).
+    const spentBefore = this.stackSpent[depth] ?? 0;
+    while (this.spentTop > spentBefore) unlift(this.lists, this.spentLog[--this.spentTop] ?? 0);
     unlift(this.lists, entry);
     // A forced move failing means its parent configuration fails as well.
     this.failing = this.stackForced[depth] === 1;
@@ -248,11 +279,24 @@ export class Search<S, I, O> {
     const bit = this.bitOf[op] ?? 0;
     this.placed[op] = 1 - (this.placed[op] ?? 0);
     if (this.known[op] === 1) {
-      this.knownBits[bit >>> 5] = (this.knownBits[bit >>> 5] ?? 0) ^ (1 << (bit & 31));
+      this.flipKnown(bit);
       this.knownHash ^= this.zobrist[op] ?? 0;
     } else {
       this.openBits[bit >>> 5] = (this.openBits[bit >>> 5] ?? 0) ^ (1 << (bit & 31));
     }
+  }
+
+  /** Flips a known operation's bit and moves the window's ends past full and empty words. */
+  private flipKnown(bit: number): void {
+    const bits = this.knownBits;
+    const window = this.window;
+    const word = bit >>> 5;
+    const value = ((bits[word] ?? 0) ^ (1 << (bit & 31))) >>> 0;
+    bits[word] = value;
+    if (value !== 0) window.high = Math.max(window.high, word + 1);
+    else while (window.high > 0 && bits[window.high - 1] === 0) window.high--;
+    if (value !== FULL) window.low = Math.min(window.low, word);
+    else while (window.low < bits.length && bits[window.low] === FULL) window.low++;
   }
 
   /** Symmetry: an operation waits until its interchangeable predecessors are linearized. */
@@ -265,9 +309,11 @@ export class Search<S, I, O> {
     return false;
   }
 
+  /** Copies only what changed since the last record: linear in the search's moves overall. */
   private record(): void {
-    const { operation } = this.lists;
-    this.best = Array.from(this.stackEntry.subarray(0, this.depth), (e) => operation[e] ?? 0);
+    this.best.set(this.stackEntry.subarray(this.stable, this.depth), this.stable);
+    this.bestLength = this.depth;
+    this.stable = this.depth;
     this.bestState = this.state;
   }
 }

@@ -57,7 +57,26 @@ export interface Model<S, I, O> {
   describeState(state: S): string;
   /** Optional pruning knowledge; see Lookahead. */
   readonly lookahead?: Lookahead<S, I, O>;
+  /**
+   * Optional: true when an open-ended operation can never change `state` nor any state reachable
+   * from it (a put whose version the key has passed: versions never fall). The search then sets
+   * it aside for everything that follows the current configuration.
+   */
+  readonly spent?: (state: S, input: I) => boolean;
+  /**
+   * Optional: which open-ended operations of a partition (local indexes) the search can do
+   * without, as OpenFate codes (see open-search.ts). Contract: only operations with
+   * `return: Infinity` are marked; if the partition is linearizable, it stays so with all the
+   * DROP operations left out together. DEFER operations are left out of a first search only,
+   * which is sound for "ok" whatever is deferred (see open-search.ts).
+   */
+  readonly openFates?: (ops: readonly LookaheadOp<I, O>[]) => Uint8Array;
 }
+
+/** Codes of Model.openFates: kept in every search, never needed, or needed only if all else fails. */
+export const KEEP = 0;
+export const DROP = 1;
+export const DEFER = 2;
 
 /** An operation of one partition, as the lookahead sees it; `return` is Infinity when open. */
 export interface LookaheadOp<I, O> {

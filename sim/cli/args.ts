@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isMutantId, MUTANT_IDS, type MutantId } from '../../raft/mutants.js';
+import { MAX_SERVERS, MIN_SERVERS } from '../fuzz/repro-schema.js';
 import { parseDuration, type Micros } from '../time.js';
 
 /** Bad usage or bad input: printed as one line on stderr, exit code 2. */
@@ -12,11 +13,36 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** node:util's parseArgs, strict, with its errors turned into one-line usage errors. */
 export function parseFlags<T extends Options>(command: string, argv: string[], options: T) {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    const args = joinNegativeValues(argv, options);
+    return parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new UsageError(`${command}: ${message ?? 'bad arguments'}`);
   }
+}
+
+/**
+ * `--runs -1` as `--runs=-1`: parseArgs takes a value that starts with a dash for a flag, and
+ * its complaint ("ambiguous") hides the real one, that the number is out of range.
+ */
+function joinNegativeValues(argv: readonly string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : null;
+    const takesValue = name !== null && options[name]?.type === 'string';
+    if (takesValue && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/** The cluster size, by the rule every command and file shares: 3..7 servers. */
+export function parseServers(text: string | undefined, fallback: number): number {
+  return parseCount('nodes', text, fallback, MIN_SERVERS, MAX_SERVERS);
 }
 
 export function parseSeed(text: string | undefined, fallback: number): number {
@@ -42,11 +68,19 @@ export function parseCount(
   return n;
 }
 
-export function parseTime(flag: string, text: string | undefined, fallback: Micros): Micros {
+/** A duration flag, with its unit (`5` alone is an error), within `max`. */
+export function parseTime(
+  flag: string,
+  text: string | undefined,
+  fallback: Micros,
+  [max, maxText]: readonly [Micros, string] = [7 * 24 * 3600 * 1_000_000, '168h'],
+): Micros {
   if (text === undefined) return fallback;
   const micros = parseDuration(text);
-  if (micros === null || micros <= 0) {
-    throw new UsageError(`--${flag} must be a duration such as 500ms, 20s or 2m, got "${text}"`);
+  if (micros === null || micros <= 0 || micros > max) {
+    throw new UsageError(
+      `--${flag} must be a duration with a unit (us, ms, s, m or h) up to ${maxText}, such as 500ms, 20s or 2m, got "${text}"`,
+    );
   }
   return micros;
 }

@@ -1,4 +1,5 @@
 import { idleConfig, monitorCost, referenceConfig, speedup } from '../bench/cluster.js';
+import { checkerScaling } from '../bench/checker-scaling.js';
 import { bareCeiling, engineRate } from '../bench/engine.js';
 import { guidedVsSwarm } from '../bench/guided.js';
 import { checkerCorpus, fuzzRate, labSuiteSeconds } from '../bench/suites.js';
@@ -19,9 +20,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags('bench', argv, {
     json: { type: 'boolean' },
     quick: { type: 'boolean' },
+    'checker-scaling': { type: 'boolean' },
   });
   noPositionals('bench', positionals);
   const quick = values.quick === true;
+  if (values['checker-scaling'] === true) return checkerScalingCommand(quick, values.json === true);
   const minSeconds = quick ? 0.3 : 2;
   const log = (line: string) => {
     if (values.json !== true) process.stdout.write(`${line}\n`);
@@ -92,5 +95,26 @@ export async function benchCommand(argv: string[]): Promise<number> {
   writeFileAtomic(BENCH_PATH, [`${JSON.stringify(figures, null, 2)}\n`]);
   if (values.json === true) printJson(figures);
   else log(`written to ${BENCH_PATH}`);
+  return 0;
+}
+
+const SCALING_PATH = 'reports/checker-scaling.json';
+
+/**
+ * `raftsim bench --checker-scaling`: the checker on long histories only (issue 15), stored in
+ * its own file. --quick stops at 100,000 generated operations and checks each corpus file once.
+ */
+function checkerScalingCommand(quick: boolean, json: boolean): number {
+  const figures = checkerScaling({
+    sizes: quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000],
+    rounds: quick ? 1 : 3,
+    log: (line) => {
+      if (!json) process.stdout.write(`${line}\n`);
+    },
+  });
+  const report = { ...figures, node: process.version };
+  writeFileAtomic(SCALING_PATH, [`${JSON.stringify(report, null, 2)}\n`]);
+  if (json) printJson(report);
+  else process.stdout.write(`written to ${SCALING_PATH}\n`);
   return 0;
 }

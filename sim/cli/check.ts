@@ -1,3 +1,4 @@
+import { CHECK_HELP } from './help.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -14,8 +15,6 @@ import {
 } from '../check/index.js';
 import { parseCount, parseFlags, UsageError } from './args.js';
 import { printJson } from './output.js';
-
-export const CHECK_HELP = `raftsim check <history-file> [--model ${MODEL_NAMES.join('|')}] [--budget N] [--json]`;
 
 /** `raftsim check`: is one recorded history linearizable? Exit 0 ok, 1 illegal, 3 unknown. */
 export function checkCommand(argv: string[]): number {

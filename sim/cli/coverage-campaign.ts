@@ -1,16 +1,11 @@
-import type { FuzzConfig } from '../fuzz/config.js';
+import { asSeedOutcome } from '../fuzz/guided.js';
 import { CoverageTally } from '../fuzz/coverage-tally.js';
 import type { RunCoverage } from '../monitors/coverage.js';
-import { runCampaign, type CampaignOptions } from './campaign.js';
+import { runCampaign, type CampaignOptions, type CampaignResult } from './campaign.js';
 import { runGuidedCampaign } from './guided-campaign.js';
 
 /** A campaign of any mode, with its coverage merged in seed order. */
-export interface CoveredCampaign {
-  readonly runs: number;
-  readonly unknown: number;
-  readonly interrupted: boolean;
-  /** The first failing run, unshrunk; null when every run held. */
-  readonly failing: { readonly seed: number; readonly config: FuzzConfig } | null;
+export interface CoveredCampaign extends CampaignResult {
   readonly tally: CoverageTally;
   /** Guided mode: how many configurations the corpus ended with. */
   readonly corpus: number | null;
@@ -32,7 +27,7 @@ export async function runCoveredCampaign(
       runs: result.runs,
       unknown: result.unknown,
       interrupted: result.interrupted,
-      failing: failing === null ? null : { seed: failing.seed, config: failing.config },
+      failure: failing === null ? null : asSeedOutcome(failing),
       tally: result.corpus.tally,
       corpus: result.corpus.entries.length,
     };
@@ -51,12 +46,8 @@ export async function runCoveredCampaign(
   for (const seed of [...covered.keys()].sort((a, b) => a - b)) {
     if (seed <= limit) tally.add(covered.get(seed) as RunCoverage);
   }
-  const failing = result.failure;
   return {
-    runs: result.runs,
-    unknown: result.unknown,
-    interrupted: result.interrupted,
-    failing: failing === null ? null : { seed: failing.seed, config: failing.config },
+    ...result,
     tally,
     corpus: null,
   };

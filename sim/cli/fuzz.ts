@@ -3,14 +3,11 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { describeFault } from '../nemesis.js';
 import type { FuzzConfig } from '../fuzz/config.js';
-import { shrinkGuided } from '../fuzz/guided.js';
 import { reproOf } from '../fuzz/repro.js';
+import { FUZZ_MODES } from '../fuzz/repro-schema.js';
 import { writeFailureReport } from '../fuzz/report.js';
 import {
   DEFAULT_SHRINK_BUDGET,
-  FUZZ_MODES,
-  fuzzSeed,
-  isFailure,
   type FuzzMode,
   type SeedOptions,
   type SeedOutcome,
@@ -22,24 +19,24 @@ import {
   parseFlags,
   parseMutant,
   parseSeed,
+  parseServers,
   parseTime,
   UsageError,
 } from './args.js';
 import type { Shard } from './campaign.js';
-import { runCoveredCampaign } from './coverage-campaign.js';
+import { runCoveredCampaign, type CoveredCampaign } from './coverage-campaign.js';
 import { coverageText, writeCoverageSvg } from './coverage-report.js';
-import { printJson } from './output.js';
-
-export const FUZZ_HELP =
-  'raftsim fuzz [--runs N | --time 60s] [--seed N] [--nodes 3|5|7] [--mode schedule|swarm|guided] [--workers N] [--shard i/n] [--mutant Z10] [--shrink-budget 300] [--reports dir] [--no-coverage] [--json]';
+import { EXIT_INTERRUPTED, Interrupt } from './interrupt.js';
+import { checkOutputDir, printJson } from './output.js';
+import { DEFAULT_SHRINK_SECONDS, shrinkSeed, type ShrinkResult } from './shrink.js';
 
 export function parseShard(text: string | undefined): Shard {
   if (text === undefined) return { index: 1, count: 1 };
   const match = /^(\d+)\/(\d+)$/.exec(text);
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
-  if (match === null || count < 1 || index < 1 || index > count) {
-    throw new UsageError(`--shard must be i/n with 1 <= i <= n, got "${text}"`);
+  if (match === null || count < 1 || index < 1 || index > count || count > 1e6) {
+    throw new UsageError(`--shard must be i/n with 1 <= i <= n <= 1000000, got "${text}"`);
   }
   return { index, count };
 }
@@ -52,8 +49,36 @@ export function parseMode(text: string | undefined): FuzzMode {
   return text as FuzzMode;
 }
 
-/** `raftsim fuzz`: a campaign of generated runs; on a failure, a shrunk repro and a report. */
-export async function fuzzCommand(argv: string[]): Promise<number> {
+/** `--shrink-budget` and `--shrink-time`, shared by fuzz and mutants. */
+export function parseShrinkLimits(values: {
+  'shrink-budget'?: string | undefined;
+  'shrink-time'?: string | undefined;
+}) {
+  return {
+    budget: parseCount('shrink-budget', values['shrink-budget'], DEFAULT_SHRINK_BUDGET, 0, 1e6),
+    seconds:
+      parseTime('shrink-time', values['shrink-time'], DEFAULT_SHRINK_SECONDS * MICROS_PER_SECOND, [
+        24 * 3600 * MICROS_PER_SECOND,
+        '24h',
+      ]) / MICROS_PER_SECOND,
+  };
+}
+
+interface FuzzOptions {
+  readonly runs: number | null;
+  readonly timeMicros: number;
+  readonly baseSeed: number;
+  readonly workers: number;
+  readonly shard: Shard;
+  readonly reportsDir: string;
+  readonly json: boolean;
+  readonly seed: SeedOptions & { readonly mode: FuzzMode };
+  readonly shrinkSeconds: number;
+  /** Record coverage and print its report (always in guided mode, which steers by it). */
+  readonly coverage: boolean;
+}
+
+function parseFuzzOptions(argv: string[]): FuzzOptions {
   const { values, positionals } = parseFlags('fuzz', argv, {
     runs: { type: 'string' },
     time: { type: 'string' },
@@ -65,132 +90,219 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     reports: { type: 'string' },
     mutant: { type: 'string' },
     'shrink-budget': { type: 'string' },
+    'shrink-time': { type: 'string' },
     'no-coverage': { type: 'boolean' },
     json: { type: 'boolean' },
   });
   noPositionals('fuzz', positionals);
+  const mode = parseMode(values.mode);
   if (values.runs !== undefined && values.time !== undefined)
     throw new UsageError('fuzz: give --runs or --time, not both');
-  const runs = values.time === undefined ? parseCount('runs', values.runs, 200) : null;
-  const timeMicros = parseTime('time', values.time, 60 * MICROS_PER_SECOND);
-  const baseSeed = parseSeed(values.seed, 1);
-  const servers =
-    values.nodes === undefined ? undefined : parseCount('nodes', values.nodes, 5, 3, 7);
-  const mode = parseMode(values.mode);
-  // Results never depend on the worker count; by default use every core.
-  const workers = parseCount('workers', values.workers, availableParallelism(), 0, 64);
-  const shard = parseShard(values.shard);
-  const reportsDir = values.reports ?? 'reports';
+  const servers = values.nodes === undefined ? undefined : parseServers(values.nodes, 5);
   const mutant = parseMutant(values.mutant);
-  const json = values.json === true;
-  // Guided mode steers by coverage, so it always records it.
-  const coverage = values['no-coverage'] !== true || mode === 'guided';
-
-  // Detect first (every seed unshrunk), then shrink only the lowest failing seed.
-  const shrinkBudget = parseCount(
-    'shrink-budget',
-    values['shrink-budget'],
-    DEFAULT_SHRINK_BUDGET,
-    0,
-    1e6,
-  );
-  const seedOptions: SeedOptions = {
-    mode,
-    shrink: false,
-    shrinkBudget,
-    ...(servers === undefined ? {} : { servers }),
-    ...(mutant === undefined ? {} : { mutant }),
+  const shrink = parseShrinkLimits(values);
+  const options = {
+    runs: values.time === undefined ? parseCount('runs', values.runs, 200) : null,
+    timeMicros: parseTime('time', values.time, 60 * MICROS_PER_SECOND),
+    baseSeed: parseSeed(values.seed, 1),
+    // Results never depend on the worker count; by default use every core.
+    workers: parseCount('workers', values.workers, availableParallelism(), 0, 64),
+    shard: parseShard(values.shard),
+    json: values.json === true,
+    shrinkSeconds: shrink.seconds,
+    coverage: values['no-coverage'] !== true || mode === 'guided',
+    // Detect first (every seed unshrunk), then shrink only the lowest failing seed.
+    seed: {
+      mode,
+      shrink: false,
+      shrinkBudget: shrink.budget,
+      ...(servers === undefined ? {} : { servers }),
+      ...(mutant === undefined ? {} : { mutant }),
+    },
   };
+  // Last of all, once every flag is known good: the folder is made only for a valid command.
+  return { ...options, reportsDir: checkOutputDir('reports', values.reports ?? 'reports') };
+}
+
+/** The campaign's search phase: every seed unshrunk, with a progress bar on a terminal. */
+async function search(options: FuzzOptions, interrupt: Interrupt) {
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
-  let interrupted = false;
-  const onInterrupt = () => (interrupted = true);
-  process.on('SIGINT', onInterrupt);
-  const bar = !json && process.stderr.isTTY ? progressBar(runs) : null;
+  const bar = !options.json && process.stderr.isTTY ? progressBar(options.runs) : null;
   let done = 0;
   let failures = 0;
   const result = await runCoveredCampaign(
     {
-      baseSeed,
-      runs,
-      timeUp: () => elapsed() * MICROS_PER_SECOND >= timeMicros,
-      workers,
-      shard,
-      seed: seedOptions,
-      interrupted: () => interrupted,
+      baseSeed: options.baseSeed,
+      runs: options.runs,
+      timeUp: () => elapsed() * MICROS_PER_SECOND >= options.timeMicros,
+      workers: options.workers,
+      shard: options.shard,
+      seed: options.seed,
+      interrupted: () => interrupt.interrupted,
       onOutcome: (outcome) => {
         done++;
-        if (isFailure(outcome.summary.verdict)) failures++;
+        if (outcome.failure !== null) failures++;
         bar?.update(done, { rate: (done / Math.max(elapsed(), 1e-3)).toFixed(1), failures });
       },
     },
-    coverage,
-  ).finally(() => {
-    bar?.stop();
-    process.off('SIGINT', onInterrupt);
-  });
-  const seconds = elapsed();
-  const shrunk = result.failing === null ? null : shrinkFailing(result.failing, seedOptions, json);
-  const repro = shrunk === null ? null : report(shrunk, mode, reportsDir);
+    options.coverage,
+  ).finally(() => bar?.stop());
+  return { result, seconds: elapsed() };
+}
+
+/** A failure's report folder: written unshrunk first, then replaced by the shrunk failure. */
+export interface Written {
+  readonly id: string;
+  readonly dir: string;
+  readonly path: string;
+  readonly verdict: string;
+}
+
+export function report(failure: SeedOutcome, mode: FuzzMode, reportsDir: string, id?: string) {
+  const repro = reproOf(failure, mode);
+  const dir = writeFailureReport(reportsDir, repro, id);
+  const written: Written = {
+    id: dir.slice(dir.lastIndexOf('/') + 1),
+    dir,
+    path: `${dir}/repro.json`,
+    verdict: repro.verdict,
+  };
+  return written;
+}
+
+/** Shrinks with a progress line on a terminal; Ctrl-C abandons it, keeping the unshrunk repro. */
+export async function shrinkWithProgress(
+  seed: number,
+  options: SeedOptions,
+  limitSeconds: number,
+  interrupt: Interrupt,
+  quiet: boolean,
+  config?: FuzzConfig,
+): Promise<ShrinkResult> {
+  const started = performance.now();
+  const tty = !quiet && process.stderr.isTTY;
+  let removeListener = (): void => undefined;
+  // A guided failure's configuration is data: the shrink trims it rather than redraw the seed.
+  const guided = options.mode === 'guided' ? config : undefined;
+  const result = await shrinkSeed(
+    seed,
+    options,
+    {
+      limitSeconds,
+      onStart: (abandon) => (removeListener = interrupt.on(abandon)),
+      onProgress: ({ candidates, steps }) => {
+        if (!tty) return;
+        const seconds = ((performance.now() - started) / 1000).toFixed(1);
+        process.stderr.write(
+          `\rshrinking seed ${seed}: ${candidates} candidates, ${steps} steps, ${seconds}/${limitSeconds} s\x1b[K`,
+        );
+      },
+    },
+    guided,
+  ).finally(() => removeListener());
+  if (tty) process.stderr.write('\r\x1b[K');
+  return result;
+}
+
+/** `raftsim fuzz`: a campaign of generated runs; on a failure, a repro and a report, then shrunk. */
+export async function fuzzCommand(argv: string[]): Promise<number> {
+  const options = parseFuzzOptions(argv);
+  const interrupt = new Interrupt();
+  if (!options.json) {
+    const until =
+      options.runs === null ? `for ${formatMicros(options.timeMicros)}` : `${options.runs} runs`;
+    process.stderr.write(
+      `fuzz: ${until} from seed ${options.baseSeed} (${options.seed.mode} mode); Ctrl-C stops and prints the summary\n`,
+    );
+  }
+  try {
+    const found = await search(options, interrupt);
+    const failure = found.result.failure;
+    if (failure === null) {
+      finish(options, found, null);
+      return interrupt.interrupted ? EXIT_INTERRUPTED : 0;
+    }
+    // Kept before shrinking starts: neither Ctrl-C nor a crash while shrinking loses it.
+    const first = report(failure, options.seed.mode, options.reportsDir);
+    process.stderr.write(
+      `seed ${failure.seed} failed (unshrunk repro kept): replay: npx raftsim replay ${first.path}\n`,
+    );
+    const shrunk = interrupt.interrupted
+      ? null
+      : await shrinkWithProgress(
+          failure.seed,
+          options.seed,
+          options.shrinkSeconds,
+          interrupt,
+          options.json,
+          failure.config,
+        );
+    const outcome = shrunk?.outcome ?? null;
+    const written =
+      outcome === null ? first : report(outcome, options.seed.mode, options.reportsDir, first.id);
+    finish(options, found, { outcome: outcome ?? failure, shrink: shrunk, written });
+    return 1;
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+interface Found {
+  readonly result: CoveredCampaign;
+  readonly seconds: number;
+}
+
+interface Kept {
+  /** The shrunk failure, or the unshrunk one when shrinking was interrupted. */
+  readonly outcome: SeedOutcome;
+  readonly shrink: ShrinkResult | null;
+  readonly written: Written;
+}
+
+function finish(options: FuzzOptions, found: Found, kept: Kept | null): void {
+  const { result, seconds } = found;
+  const shrinkSeconds = kept?.shrink?.seconds ?? 0;
   const summary = {
     runs: result.runs,
-    failures: result.failing === null ? 0 : 1,
+    failures: result.failure === null ? 0 : 1,
     unknown: result.unknown,
     seconds,
+    shrinkSeconds,
     runsPerSecond: result.runs / Math.max(seconds, 1e-9),
-    mode,
-    mutant: mutant ?? null,
-    baseSeed,
-    shard: `${shard.index}/${shard.count}`,
-    workers,
-    interrupted: result.interrupted,
-    ...(repro === null
+    mode: options.seed.mode,
+    mutant: options.seed.mutant ?? null,
+    baseSeed: options.baseSeed,
+    shard: `${options.shard.index}/${options.shard.count}`,
+    workers: options.workers,
+    interrupted: result.interrupted || (kept !== null && (kept.shrink?.outcome ?? null) === null),
+    ...(kept === null
       ? {}
-      : { repro: repro.path, failingSeed: result.failing?.seed, verdict: repro.verdict }),
-    ...(result.corpus === null ? {} : { corpus: result.corpus }),
-    ...(coverage ? { coverage: result.tally.summary() } : {}),
+      : {
+          repro: kept.written.path,
+          failingSeed: kept.outcome.seed,
+          verdict: kept.written.verdict,
+          shrunk: (kept.shrink?.outcome ?? null) !== null,
+          shrinkStoppedByClock: kept.shrink?.stoppedByClock ?? false,
+        }),
   };
+  const coverage = options.coverage ? result.tally.summary() : null;
   // The curve is a record of a finished campaign: Ctrl-C leaves the reports folder alone.
   const svg =
-    coverage && !result.interrupted
-      ? writeCoverageSvg(reportsDir, mode, baseSeed, result.tally.summary())
+    coverage !== null && !result.interrupted
+      ? writeCoverageSvg(options.reportsDir, options.seed.mode, options.baseSeed, coverage)
       : null;
-  if (json) printJson(svg === null ? summary : { ...summary, coverageSvg: svg });
+  const extra = {
+    ...(result.corpus === null ? {} : { corpus: result.corpus }),
+    ...(coverage === null ? {} : { coverage }),
+    ...(svg === null ? {} : { coverageSvg: svg }),
+  };
+  if (options.json) printJson({ ...summary, ...extra });
   else {
-    printSummary(summary, shrunk, repro);
-    if (coverage) process.stdout.write(coverageText(result.tally.summary()));
+    printSummary(summary, kept);
+    if (coverage !== null) process.stdout.write(coverageText(coverage));
     if (svg !== null) process.stdout.write(`curve: ${svg}\n`);
   }
-  return result.failing !== null ? 1 : 0;
-}
-
-/**
- * Shrinks a campaign's failing run. Swarm and schedule seeds re-run with shrinking on (the seed
- * alone reproduces the configuration); a guided run's configuration is data, trimmed as such.
- */
-export function shrinkFailing(
-  failing: { readonly seed: number; readonly config: FuzzConfig },
-  options: SeedOptions,
-  quiet: boolean,
-): SeedOutcome {
-  if (options.mode !== 'guided') return shrinkSeed(failing.seed, options, quiet);
-  if (!quiet) process.stderr.write(`seed ${failing.seed} failed; shrinking...\n`);
-  return shrinkGuided(failing, options.shrinkBudget);
-}
-
-/** Re-runs a failing seed with shrinking on: fast-check reaches the same failure, then shrinks it. */
-export function shrinkSeed(seed: number, options: SeedOptions, quiet: boolean): SeedOutcome {
-  if (!quiet) process.stderr.write(`seed ${seed} failed; shrinking...\n`);
-  const outcome = fuzzSeed(seed, { ...options, shrink: true });
-  if (outcome.failure === null)
-    throw new Error(`seed ${seed} failed, then passed when re-run: nondeterminism`);
-  return outcome;
-}
-
-export function report(failure: SeedOutcome, mode: FuzzMode, reportsDir: string) {
-  const repro = reproOf(failure, mode);
-  const dir = writeFailureReport(reportsDir, repro);
-  return { path: `${dir}/repro.json`, dir, verdict: repro.verdict, repro };
 }
 
 function progressBar(runs: number | null): SingleBar {
@@ -210,29 +322,40 @@ function printSummary(
   summary: {
     runs: number;
     seconds: number;
+    shrinkSeconds: number;
     runsPerSecond: number;
     unknown: number;
     interrupted: boolean;
     mode: string;
     shard: string;
   },
-  failure: SeedOutcome | null,
-  repro: ReturnType<typeof report> | null,
+  kept: Kept | null,
 ): void {
   const lines = [
-    `${summary.interrupted ? 'interrupted: ' : ''}${summary.runs} runs (${summary.mode} mode, shard ${summary.shard}) in ${summary.seconds.toFixed(1)} s, ` +
-      `${summary.runsPerSecond.toFixed(1)} runs/s, ${failure === null ? 0 : 1} failures, ${summary.unknown} unknown`,
+    `${summary.interrupted ? 'interrupted: ' : ''}${summary.runs} runs (${summary.mode} mode, shard ${summary.shard}) in ${summary.seconds.toFixed(1)} s` +
+      `${kept === null ? '' : ` + ${summary.shrinkSeconds.toFixed(1)} s shrinking`}, ` +
+      `${summary.runsPerSecond.toFixed(1)} runs/s, ${kept === null ? 0 : 1} failures, ${summary.unknown} unknown`,
   ];
-  if (failure !== null && failure.failure !== null && repro !== null) {
-    const f = failure.failure;
-    const v = f.summary.violation;
-    lines.push(
-      `FAILED seed ${failure.seed}: ${v !== null ? `${v.invariant} violated at event #${v.event} (${formatMicros(v.t)}): ${v.message}` : `liveness: ${f.summary.liveness}`}`,
-      `shrunk from ${failure.config.schedule.length} to ${f.config.schedule.length} schedule steps (${f.fastCheck.shrinks} shrinks, then ${f.trimmedSteps} trimmed), ${f.config.servers} servers, profile ${f.config.profile}:`,
-      ...f.config.schedule.map((s) => `  ${formatMicros(s.at)} ${describeFault(s.step)}`),
-      `report: ${repro.dir}/ (repro.json, trace.ndjson, history.json, timeline.html)`,
-      `replay: npx raftsim replay ${repro.path}`,
-    );
-  }
+  if (kept !== null) lines.push(...failureLines(kept));
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function failureLines(kept: Kept): string[] {
+  const { outcome, shrink, written } = kept;
+  const f = outcome.failure;
+  if (f === null) return [];
+  const v = f.summary.violation;
+  const how =
+    (shrink?.outcome ?? null) === null || shrink === null
+      ? `not shrunk (interrupted): ${f.config.schedule.length} schedule steps`
+      : `shrunk from ${outcome.config.schedule.length} to ${f.config.schedule.length} schedule steps ` +
+        `(${f.fastCheck.shrinks} shrinks, then ${f.trimmedSteps} trimmed` +
+        `${shrink.stoppedByClock ? '; stopped at the --shrink-time bound' : ''})`;
+  return [
+    `FAILED seed ${outcome.seed}: ${v !== null ? `${v.invariant} violated at event #${v.event} (${formatMicros(v.t)}): ${v.message}` : `liveness: ${f.summary.liveness}`}`,
+    `${how}, ${f.config.servers} servers, profile ${f.config.profile}${f.config.delivery === 'labrpc' ? ', labrpc delivery' : ''}:`,
+    ...f.config.schedule.map((s) => `  ${formatMicros(s.at)} ${describeFault(s.step)}`),
+    `report: ${written.dir}/ (repro.json, trace.ndjson, history.json, timeline.html)`,
+    `replay: npx raftsim replay ${written.path}`,
+  ];
 }

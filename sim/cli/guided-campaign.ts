@@ -1,5 +1,6 @@
 import { Piscina } from 'piscina';
 import {
+  asSeedOutcome,
   GENERATION,
   GuidedCorpus,
   runGuided,
@@ -59,12 +60,7 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
         runs++;
         corpus.merge(outcome);
         if (outcome.summary.verdict === 'unknown') unknown++;
-        options.onOutcome?.({
-          seed: outcome.seed,
-          config: outcome.config,
-          summary: outcome.summary,
-          failure: null,
-        });
+        options.onOutcome?.(asSeedOutcome(outcome));
         if (isFailure(outcome.summary.verdict)) {
           failure = outcome;
           break;

@@ -1,16 +1,14 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isMutantId, MUTANT_IDS, MUTANTS, type MutantId } from '../../raft/mutants.js';
-import { isFailure, type SeedOptions } from '../fuzz/run-seed.js';
+import type { FuzzMode, SeedOptions } from '../fuzz/run-seed.js';
 import { MICROS_PER_SECOND } from '../time.js';
 import { noPositionals, parseCount, parseFlags, parseSeed, parseTime, UsageError } from './args.js';
 import { runCoveredCampaign } from './coverage-campaign.js';
-import { parseMode, report, shrinkFailing } from './fuzz.js';
-import { printJson } from './output.js';
-
-export const MUTANTS_HELP =
-  'raftsim mutants [--time-per-mutant 30s] [--only Z03,Z10] [--mode swarm|schedule|guided] [--seed N] [--workers N] [--save-repros dir] [--json]';
+import { parseMode, parseShrinkLimits, report, shrinkWithProgress } from './fuzz.js';
+import { EXIT_INTERRUPTED, Interrupt } from './interrupt.js';
+import { checkOutputDir, printJson, writeFileAtomic } from './output.js';
 
 interface Row {
   readonly name: MutantId;
@@ -22,8 +20,23 @@ interface Row {
   readonly seeds: number;
   /** Wall seconds until the failing seed was found (before shrinking). */
   readonly seconds: number;
+  /** Wall seconds spent shrinking it. */
+  readonly shrinkSeconds: number | null;
   readonly shrunkSteps: number | null;
   readonly repro: string | null;
+}
+
+interface MutantsOptions {
+  readonly budget: number;
+  readonly only: MutantId[];
+  readonly mode: FuzzMode;
+  readonly baseSeed: number;
+  readonly workers: number;
+  readonly shrinkBudget: number;
+  readonly shrinkSeconds: number;
+  readonly reportsDir: string;
+  readonly saveRepros: string | null;
+  readonly json: boolean;
 }
 
 function parseOnly(text: string | undefined): MutantId[] {
@@ -35,155 +48,206 @@ function parseOnly(text: string | undefined): MutantId[] {
   return ids as MutantId[];
 }
 
-/**
- * `raftsim mutants`: the fuzzer against every built-in broken Raft, then the same total budget
- * on the correct one. Exit 1 if a mutant survives or the correct Raft fails.
- */
-export async function mutantsCommand(argv: string[]): Promise<number> {
+function parseMutantsOptions(argv: string[]): MutantsOptions {
   const { values, positionals } = parseFlags('mutants', argv, {
     'time-per-mutant': { type: 'string' },
     only: { type: 'string' },
     mode: { type: 'string' },
     seed: { type: 'string' },
     workers: { type: 'string' },
+    'shrink-budget': { type: 'string' },
+    'shrink-time': { type: 'string' },
     'save-repros': { type: 'string' },
     reports: { type: 'string' },
     json: { type: 'boolean' },
   });
   noPositionals('mutants', positionals);
-  const budget =
-    parseTime('time-per-mutant', values['time-per-mutant'], 30 * MICROS_PER_SECOND) /
-    MICROS_PER_SECOND;
-  const only = parseOnly(values.only);
-  const mode = parseMode(values.mode);
-  const baseSeed = parseSeed(values.seed, 1);
-  const workers = parseCount('workers', values.workers, 0, 0, 64);
-  const reportsDir = values.reports ?? 'reports';
-  const json = values.json === true;
-  const say = (line: string) => {
-    if (!json) process.stdout.write(`${line}\n`);
+  const shrink = parseShrinkLimits(values);
+  const options = {
+    budget:
+      parseTime('time-per-mutant', values['time-per-mutant'], 30 * MICROS_PER_SECOND) /
+      MICROS_PER_SECOND,
+    only: parseOnly(values.only),
+    mode: parseMode(values.mode),
+    baseSeed: parseSeed(values.seed, 1),
+    workers: parseCount('workers', values.workers, 0, 0, 64),
+    shrinkBudget: shrink.budget,
+    shrinkSeconds: shrink.seconds,
+    json: values.json === true,
   };
-  const rows: Row[] = [];
-  let spent = 0;
-  say('mutant  caught  check     seeds  seconds  shrunk  description');
-  for (const name of only) {
-    const row = await hunt(
-      name,
-      { mode, shrink: false, mutant: name },
-      baseSeed,
-      workers,
-      budget,
-      reportsDir,
-      values['save-repros'],
-    );
-    spent += row.seconds;
-    rows.push(row);
-    say(
-      `${row.name.padEnd(7)} ${(row.caught ? 'yes' : 'NO').padEnd(7)} ${(row.check ?? '-').padEnd(9)} ${String(row.seeds).padStart(5)} ${row.seconds.toFixed(1).padStart(8)} ${String(row.shrunkSteps ?? '-').padStart(7)}  ${row.description}`,
-    );
-  }
-  // The correct Raft gets the same total budget the mutants used (at least one mutant's worth).
-  const correctBudget = Math.max(budget, spent);
-  const { result: correct } = await timedCampaign(
-    { mode, shrink: false },
-    baseSeed,
-    workers,
-    correctBudget,
-  );
-  const caught = rows.filter((r) => r.caught).length;
-  const times = rows
-    .filter((r) => r.caught)
-    .map((r) => r.seconds)
-    .sort((a, b) => a - b);
-  const steps = rows
-    .flatMap((r) => (r.shrunkSteps === null ? [] : [r.shrunkSteps]))
-    .sort((a, b) => a - b);
-  const summary = {
-    mutants: rows,
-    correct: {
-      runs: correct.runs,
-      failures: correct.failing === null ? 0 : 1,
-      seconds: correctBudget,
-    },
-    caught,
-    total: rows.length,
-    medianSecondsToCatch: median(times),
-    medianShrunkSteps: median(steps),
+  // Output folders last, once every flag is known good; both are checked before any hunt.
+  const save = values['save-repros'];
+  return {
+    ...options,
+    reportsDir: checkOutputDir('reports', values.reports ?? 'reports'),
+    saveRepros: save === undefined ? null : checkOutputDir('save-repros', save),
   };
-  if (json) printJson(summary);
-  else {
-    say(
-      `correct Raft: ${correct.runs} runs in ${correctBudget.toFixed(1)} s, ${summary.correct.failures} failures`,
-    );
-    say(
-      `caught ${caught}/${rows.length}; median time to catch ${median(times)?.toFixed(2) ?? '-'} s; median shrunk schedule ${median(steps) ?? '-'} steps`,
-    );
-  }
-  return caught === rows.length && correct.failing === null ? 0 : 1;
 }
 
-async function hunt(
-  name: MutantId,
-  seedOptions: SeedOptions,
-  baseSeed: number,
-  workers: number,
-  budget: number,
-  reportsDir: string,
-  saveRepros: string | undefined,
-): Promise<Row> {
-  const { result, foundAt } = await timedCampaign(seedOptions, baseSeed, workers, budget);
-  const base = { name, description: MUTANTS[name] };
-  if (result.failing === null) {
+const HEADER = 'mutant  caught  check     seeds  seconds  shrink-s  shrunk  description';
+
+function rowLine(row: Row): string {
+  return `${row.name.padEnd(7)} ${(row.caught ? 'yes' : 'NO').padEnd(7)} ${(row.check ?? '-').padEnd(9)} ${String(row.seeds).padStart(5)} ${row.seconds.toFixed(1).padStart(8)} ${(row.shrinkSeconds?.toFixed(1) ?? '-').padStart(9)} ${String(row.shrunkSteps ?? '-').padStart(7)}  ${row.description}`;
+}
+
+/**
+ * `raftsim mutants`: the fuzzer against every built-in broken Raft, then the same total budget
+ * on the correct one. Exit 1 if a mutant survives or the correct Raft fails; Ctrl-C prints the
+ * table so far (exit 130).
+ */
+export async function mutantsCommand(argv: string[]): Promise<number> {
+  const options = parseMutantsOptions(argv);
+  const say = (line: string) => {
+    if (!options.json) process.stdout.write(`${line}\n`);
+  };
+  const interrupt = new Interrupt();
+  try {
+    const rows: Row[] = [];
+    say(HEADER);
+    for (const name of options.only) {
+      if (interrupt.interrupted) break;
+      const row = await hunt(name, options, interrupt);
+      rows.push(row);
+      say(rowLine(row));
+    }
+    // The correct Raft gets the same total budget the mutants used (at least one mutant's worth).
+    const correctBudget = Math.max(
+      options.budget,
+      rows.reduce((sum, r) => sum + r.seconds, 0),
+    );
+    const { result: correct } = await timedCampaign(
+      { mode: options.mode, shrink: false },
+      options,
+      correctBudget,
+      interrupt,
+    );
+    const summary = summarize(
+      rows,
+      { runs: correct.runs, failed: correct.failure !== null },
+      correctBudget,
+    );
+    if (options.json) printJson(summary);
+    else printTotals(summary, say);
+    if (interrupt.interrupted) return EXIT_INTERRUPTED;
+    return summary.caught === options.only.length && correct.failure === null ? 0 : 1;
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+function summarize(
+  rows: readonly Row[],
+  correct: { runs: number; failed: boolean },
+  seconds: number,
+) {
+  const caught = rows.filter((r) => r.caught);
+  const sorted = (values: number[]) => values.sort((a, b) => a - b);
+  const shrinkTimes = sorted(
+    caught.flatMap((r) => (r.shrinkSeconds === null ? [] : [r.shrinkSeconds])),
+  );
+  return {
+    mutants: rows,
+    correct: { runs: correct.runs, failures: correct.failed ? 1 : 0, seconds },
+    caught: caught.length,
+    total: rows.length,
+    medianSecondsToCatch: median(sorted(caught.map((r) => r.seconds))),
+    medianShrunkSteps: median(
+      sorted(rows.flatMap((r) => (r.shrunkSteps === null ? [] : [r.shrunkSteps]))),
+    ),
+    medianShrinkSeconds: median(shrinkTimes),
+    maxShrinkSeconds: shrinkTimes.at(-1) ?? null,
+  };
+}
+
+function printTotals(summary: ReturnType<typeof summarize>, say: (line: string) => void): void {
+  const c = summary.correct;
+  say(`correct Raft: ${c.runs} runs in ${c.seconds.toFixed(1)} s, ${c.failures} failures`);
+  say(
+    `caught ${summary.caught}/${summary.total}; median time to catch ${summary.medianSecondsToCatch?.toFixed(2) ?? '-'} s; ` +
+      `median shrink ${summary.medianShrinkSeconds?.toFixed(1) ?? '-'} s (longest ${summary.maxShrinkSeconds?.toFixed(1) ?? '-'} s); ` +
+      `median shrunk schedule ${summary.medianShrunkSteps ?? '-'} steps`,
+  );
+}
+
+async function hunt(name: MutantId, options: MutantsOptions, interrupt: Interrupt): Promise<Row> {
+  const seedOptions: SeedOptions = {
+    mode: options.mode,
+    shrink: false,
+    mutant: name,
+    shrinkBudget: options.shrinkBudget,
+  };
+  const { result, foundAt } = await timedCampaign(seedOptions, options, options.budget, interrupt);
+  const base = { name, description: MUTANTS[name], seeds: result.runs };
+  const failure = result.failure;
+  if (failure === null) {
+    const seconds = Math.min(options.budget, foundAt);
     return {
       ...base,
       caught: false,
       check: null,
-      seeds: result.runs,
-      seconds: budget,
+      seconds,
+      shrinkSeconds: null,
       shrunkSteps: null,
       repro: null,
     };
   }
-  const shrunk = shrinkFailing(result.failing, seedOptions, true);
-  const written = report(shrunk, seedOptions.mode, reportsDir);
-  if (saveRepros !== undefined) {
-    mkdirSync(saveRepros, { recursive: true });
-    copyFileSync(written.path, join(saveRepros, `${name}.repro.json`));
-  }
-  const summary = shrunk.failure?.summary;
+  const first = report(failure, options.mode, options.reportsDir);
+  const shrunk = interrupt.interrupted
+    ? null
+    : await shrinkWithProgress(
+        failure.seed,
+        seedOptions,
+        options.shrinkSeconds,
+        interrupt,
+        options.json,
+        failure.config,
+      );
+  const outcome = shrunk?.outcome ?? failure;
+  const written =
+    outcome === failure ? first : report(outcome, options.mode, options.reportsDir, first.id);
+  if (options.saveRepros !== null)
+    writeFileAtomic(join(options.saveRepros, `${name}.repro.json`), [
+      readFileSync(written.path, 'utf8'),
+    ]);
+  const summary = outcome.failure?.summary;
   return {
     ...base,
     caught: true,
     check: summary?.violation?.invariant ?? (summary?.liveness !== null ? 'liveness' : null),
-    seeds: result.runs,
     seconds: foundAt,
-    shrunkSteps: shrunk.failure?.config.schedule.length ?? null,
+    shrinkSeconds: shrunk?.seconds ?? null,
+    shrunkSteps: outcome.failure?.config.schedule.length ?? null,
     repro: written.path,
   };
 }
 
 /** A campaign limited by wall time; also says when (in seconds) a failing seed was found. */
-async function timedCampaign(seed: SeedOptions, baseSeed: number, workers: number, budget: number) {
+async function timedCampaign(
+  seed: SeedOptions,
+  options: MutantsOptions,
+  budget: number,
+  interrupt: Interrupt,
+) {
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   let foundAt = 0;
-  // Coverage only where it steers (guided mode): elsewhere it would only cost time.
+  // Coverage only where it steers (guided mode); elsewhere it would only cost time.
   const result = await runCoveredCampaign(
     {
-      baseSeed,
+      baseSeed: options.baseSeed,
       runs: null,
       timeUp: () => elapsed() >= budget,
-      workers,
+      workers: options.workers,
       shard: { index: 1, count: 1 },
       seed,
-      interrupted: () => false,
+      interrupted: () => interrupt.interrupted,
       onOutcome: (outcome) => {
-        if (isFailure(outcome.summary.verdict) && foundAt === 0) foundAt = elapsed();
+        if (outcome.failure !== null && foundAt === 0) foundAt = elapsed();
       },
     },
     false,
   );
-  return { result, foundAt };
+  return { result, foundAt: result.failure === null ? elapsed() : foundAt };
 }
 
 function median(values: readonly number[]): number | null {

@@ -1,32 +1,204 @@
 import {
+  accessSync,
   closeSync,
+  constants,
   fsyncSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
   openSync,
+  realpathSync,
   renameSync,
+  rmdirSync,
+  statSync,
   unlinkSync,
   writeSync,
-  mkdirSync,
+  type Stats,
 } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from './args.js';
 
 /**
- * Writes a file all at once or not at all: the text goes to a temporary file beside the target,
- * which is renamed into place only when complete. A crash never leaves half a file.
+ * Where a command writes a file, checked before any work starts so that a bad path fails at
+ * once, not after a long campaign. `-` is standard output; a FIFO or a device (or a symlink to
+ * one) is written through as a stream; a regular file (or a symlink to one, which stays a
+ * symlink) is replaced atomically; anything else is refused.
+ */
+export type OutputTarget =
+  | { readonly kind: 'stdout'; readonly path: '-' }
+  | { readonly kind: 'stream'; readonly path: string }
+  | { readonly kind: 'file'; readonly path: string };
+
+function statOrNull(path: string, follow: boolean): Stats | null {
+  try {
+    return follow ? statSync(path) : lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Checks an output file's location; throws a UsageError (exit 2) naming the flag. */
+export function checkOutput(flag: string, path: string): OutputTarget {
+  if (path === '-') return { kind: 'stdout', path };
+  const refuse = (why: string) => new UsageError(`--${flag}: ${path}: ${why}`);
+  if (path === '') throw refuse('an empty path');
+  let own: Stats | null;
+  let target: Stats | null;
+  try {
+    own = statOrNull(path, false);
+    target = own === null ? null : statOrNull(path, true);
+  } catch (error) {
+    throw refuse(`cannot be checked (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (own !== null && target === null) throw refuse('a symlink to nothing');
+  if (target !== null && target.isDirectory()) throw refuse('is a directory');
+  if (target !== null && (target.isFIFO() || target.isCharacterDevice())) {
+    if (!writable(path)) throw refuse('not writable');
+    return { kind: 'stream', path };
+  }
+  if (target !== null && !target.isFile()) throw refuse('not a regular file, FIFO or device');
+  // A regular file, new or replaced: the rename happens in the directory of the real file.
+  const real = own === null ? resolve(path) : realpathSync(path);
+  checkOutputDir(flag, dirname(real));
+  if (target !== null && !writable(real)) throw refuse('not writable');
+  return { kind: 'file', path: real };
+}
+
+/**
+ * Checks a folder that outputs go into: it is a folder, or can be made, and entries can be
+ * made in it. The proof is to make (one level at a time, never recursively: Node's recursive
+ * mkdir loops on some paths under /proc) and remove a probe entry; folders made for the probe
+ * are removed again, so a command that ends up writing nothing leaves nothing behind.
+ * Throws a UsageError naming the flag.
+ */
+export function checkOutputDir(flag: string, path: string): string {
+  const refuse = (why: string) => new UsageError(`--${flag}: ${path}: ${why}`);
+  if (path === '') throw refuse('an empty path');
+  const full = resolve(path);
+  const missing: string[] = [];
+  for (let dir = full; ; dir = dirname(dir)) {
+    const stats = statOrNullQuiet(dir);
+    if (stats !== null) {
+      if (!stats.isDirectory()) throw refuse(`${dir} is not a directory`);
+      break;
+    }
+    if (dirname(dir) === dir) throw refuse('no such place');
+    missing.unshift(dir);
+  }
+  const made: string[] = [];
+  try {
+    for (const dir of missing) {
+      mkdirSync(dir);
+      made.unshift(dir);
+    }
+    rmdirSync(mkdtempSync(join(full, '.raftsim-probe-')));
+  } catch (error) {
+    throw refuse(`cannot write there (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  } finally {
+    for (const dir of made) rmdirQuiet(dir);
+  }
+  return path;
+}
+
+function rmdirQuiet(path: string): void {
+  try {
+    rmdirSync(path);
+  } catch {
+    // not ours to remove after all
+  }
+}
+
+function statOrNullQuiet(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** Temporary files being written, removed if the process ends before they are renamed. */
+const temporaries = new Set<string>();
+
+/** Removes any temporary file still open; for the interrupt and exit paths. */
+export function removeTemporaries(): void {
+  for (const path of temporaries) {
+    try {
+      unlinkSync(path);
+    } catch {
+      // already gone
+    }
+  }
+  temporaries.clear();
+}
+
+/**
+ * Writes an output checked by checkOutput. A failed write (a full disk, a device that refuses)
+ * is a one-line error naming the path, exit 2, with no temporary file left.
+ */
+export function writeOutput(target: OutputTarget, chunks: Iterable<string>): void {
+  try {
+    writeTarget(target, chunks);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    throw new UsageError(`cannot write ${target.path} (${code})`);
+  }
+}
+
+function writeTarget(target: OutputTarget, chunks: Iterable<string>): void {
+  if (target.kind === 'stdout') {
+    for (const chunk of chunks) process.stdout.write(chunk);
+    return;
+  }
+  if (target.kind === 'stream') {
+    const fd = openSync(target.path, 'w');
+    try {
+      for (const chunk of chunks) writeSync(fd, chunk);
+    } finally {
+      closeSync(fd);
+    }
+    return;
+  }
+  writeFileAtomic(target.path, chunks);
+}
+
+/**
+ * Writes a regular file all at once or not at all: the text goes to a temporary file beside the
+ * target, renamed into place only when complete. On any error the temporary file is removed.
  */
 export function writeFileAtomic(path: string, chunks: Iterable<string>): void {
   mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.tmp-${process.pid}`;
-  const fd = openSync(temporary, 'w');
+  const temporary = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  temporaries.add(temporary);
   try {
-    for (const chunk of chunks) writeSync(fd, chunk);
-    fsyncSync(fd);
+    const fd = openSync(temporary, 'w');
+    try {
+      for (const chunk of chunks) writeSync(fd, chunk);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
   } catch (error) {
-    closeSync(fd);
-    unlinkSync(temporary);
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // never created, or already renamed
+    }
     throw error;
+  } finally {
+    temporaries.delete(temporary);
   }
-  closeSync(fd);
-  renameSync(temporary, path);
 }
 
 export function printJson(value: unknown): void {

@@ -1,28 +1,27 @@
+import { REPLAY_HELP } from './help.js';
 import { readFileSync } from 'node:fs';
 import { parseRepro, type Repro } from '../fuzz/repro.js';
 import { runTraced, traceLines } from '../fuzz/report.js';
 import { renderTimeline } from '../report/timeline.js';
 import { formatMicros } from '../time.js';
 import { noPositionals, parseFlags, UsageError } from './args.js';
-import { printJson, writeFileAtomic } from './output.js';
+import { FormatError } from '../format/kit.js';
+import { checkOutput, printJson, writeOutput } from './output.js';
 import { exitCodeOf } from './run.js';
-
-export const REPLAY_HELP =
-  'raftsim replay <repro.json> [--trace out.ndjson] [--html out.html] [--expect-same-trace] [--json]';
 
 export function readRepro(path: string): Repro {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
-  } catch {
-    throw new UsageError(`replay: cannot read ${path}`);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new UsageError(`replay: cannot read ${path} (${code})`);
   }
   try {
     return parseRepro(text);
   } catch (error) {
-    throw new UsageError(
-      `replay: ${path}: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    if (error instanceof FormatError) throw new UsageError(`replay: ${path}: ${error.message}`);
+    throw error;
   }
 }
 
@@ -38,10 +37,12 @@ export function replayCommand(argv: string[]): number {
   if (path === undefined) throw new UsageError(`replay: which repro? (${REPLAY_HELP})`);
   noPositionals('replay', rest);
   const repro = readRepro(path);
+  const trace = values.trace === undefined ? null : checkOutput('trace', values.trace);
+  const html = values.html === undefined ? null : checkOutput('html', values.html);
   const traced = runTraced(repro);
   const result = traced.result;
-  if (values.trace !== undefined) writeFileAtomic(values.trace, [traceLines(traced.records)]);
-  if (values.html !== undefined) writeFileAtomic(values.html, [renderTimeline(repro, traced)]);
+  if (trace !== null) writeOutput(trace, [traceLines(traced.records)]);
+  if (html !== null) writeOutput(html, [renderTimeline(repro, traced)]);
   const sameTrace = result.traceHash === repro.traceHash;
   if (values.json === true) {
     printJson({

@@ -1,9 +1,11 @@
-import { describeFault } from '../nemesis.js';
-import { PROFILE_NAMES, profileByName } from '../profiles.js';
+import { RUN_HELP } from './help.js';
+import { describeFault, type TimedFault } from '../nemesis.js';
+import { PROFILE_NAMES, profileByName, type NetworkProfile } from '../profiles.js';
 import { Streams } from '../random.js';
 import { runKv, type KvRunResult } from '../run/kv-run.js';
 import { drawFaults } from '../run/random-faults.js';
-import { formatMicros, seconds } from '../time.js';
+import { MAX_CLERKS } from '../fuzz/repro-schema.js';
+import { formatMicros, MAX_VIRTUAL_MICROS, seconds, type Micros } from '../time.js';
 import { formatTraceRecord, type TraceRecord } from '../trace.js';
 import {
   noPositionals,
@@ -11,22 +13,32 @@ import {
   parseFlags,
   parseMutant,
   parseSeed,
+  parseServers,
   parseTime,
   UsageError,
 } from './args.js';
 import { historyDocument } from '../fuzz/report.js';
-import { printJson, writeFileAtomic } from './output.js';
-
-export const RUN_HELP =
-  'raftsim run --seed N [--nodes 5] [--clerks 3] [--time 20s] [--profile unreliable] [--mutant Z10] [--trace out.ndjson] [--history out.json] [--json]';
+import { checkOutput, printJson, writeOutput, type OutputTarget } from './output.js';
+import type { MutantId } from '../../raft/mutants.js';
 
 /** Exit code of a run's verdict (DESIGN §6). */
 export function exitCodeOf(verdict: KvRunResult['verdict']): number {
   return verdict === 'ok' ? 0 : verdict === 'unknown' ? 3 : 1;
 }
 
-/** `raftsim run`: one simulation of the key/value service on Raft, checked, with its trace hash. */
-export function runCommand(argv: string[]): number {
+interface RunOptions {
+  readonly seed: number;
+  readonly servers: number;
+  readonly clerks: number;
+  readonly safetyMicros: Micros;
+  readonly profile: NetworkProfile;
+  readonly mutant: MutantId | undefined;
+  readonly trace: OutputTarget | null;
+  readonly history: OutputTarget | null;
+  readonly json: boolean;
+}
+
+function parseRunOptions(argv: string[]): RunOptions {
   const { values, positionals } = parseFlags('run', argv, {
     seed: { type: 'string' },
     nodes: { type: 'string' },
@@ -40,60 +52,84 @@ export function runCommand(argv: string[]): number {
   });
   noPositionals('run', positionals);
   if (values.seed === undefined) throw new UsageError(`run: --seed is required (${RUN_HELP})`);
-  const seed = parseSeed(values.seed, 1);
-  const servers = parseCount('nodes', values.nodes, 5, 1, 15);
-  const clerks = parseCount('clerks', values.clerks, 3, 1, 100);
-  const safetyMicros = parseTime('time', values.time, seconds(20));
   const profile = profileByName(values.profile ?? 'unreliable');
   if (profile === undefined) {
     throw new UsageError(
       `--profile must be one of ${PROFILE_NAMES.join(', ')}, got "${values.profile}"`,
     );
   }
-  const mutant = parseMutant(values.mutant);
+  const options = {
+    seed: parseSeed(values.seed, 1),
+    servers: parseServers(values.nodes, 5),
+    clerks: parseCount('clerks', values.clerks, 3, 1, MAX_CLERKS),
+    safetyMicros: parseTime('time', values.time, seconds(20), [MAX_VIRTUAL_MICROS, '10m']),
+    profile,
+    mutant: parseMutant(values.mutant),
+    json: values.json === true,
+  };
+  // Outputs last: checked (not written) only once every flag is known good.
+  return {
+    ...options,
+    trace: values.trace === undefined ? null : checkOutput('trace', values.trace),
+    history: values.history === undefined ? null : checkOutput('history', values.history),
+  };
+}
+
+/** `raftsim run`: one simulation of the key/value service on Raft, checked, with its trace hash. */
+export function runCommand(argv: string[]): number {
+  const options = parseRunOptions(argv);
+  const { seed, servers, safetyMicros } = options;
   const faults = drawFaults(new Streams(seed).get('faults'), servers, safetyMicros);
   const records: TraceRecord[] = [];
-  const tracePath = values.trace;
   const result = runKv({
     seed,
     servers,
-    profile,
+    profile: options.profile,
     faults,
     safetyMicros,
-    workload: { clerks },
+    workload: { clerks: options.clerks },
     maxRaftStateBytes: 4096,
-    mutant: mutant ?? null,
-    ...(tracePath === undefined ? {} : { onTrace: (r: TraceRecord) => records.push(r) }),
+    mutant: options.mutant ?? null,
+    ...(options.trace === null ? {} : { onTrace: (r: TraceRecord) => records.push(r) }),
   });
-  if (tracePath !== undefined) {
-    writeFileAtomic(
-      tracePath,
+  if (options.trace !== null) {
+    writeOutput(
+      options.trace,
       records.map((r) => `${JSON.stringify({ ...r, text: formatTraceRecord(r) })}\n`),
     );
   }
-  if (values.history !== undefined)
-    writeFileAtomic(values.history, [historyDocument(result.history)]);
-  if (values.json === true) {
-    printJson({
-      seed,
-      verdict: result.verdict,
-      traceHash: result.traceHash,
-      virtualMicros: result.virtualMicros,
-      events: result.events,
-      nodes: servers,
-      clerks,
-      profile: profile.name,
-      faults,
-      violation: result.violation,
-      liveness: result.liveness,
-      operations: result.history.length,
-      committed: result.committed,
-      linearizability: result.linearizability?.verdict ?? null,
-    });
-    return exitCodeOf(result.verdict);
-  }
+  if (options.history !== null) writeOutput(options.history, [historyDocument(result.history)]);
+  if (options.json) printJson(runReport(options, faults, result));
+  else process.stdout.write(humanRunReport(options, faults, result));
+  return exitCodeOf(result.verdict);
+}
+
+function runReport(options: RunOptions, faults: readonly TimedFault[], result: KvRunResult) {
+  return {
+    seed: options.seed,
+    verdict: result.verdict,
+    traceHash: result.traceHash,
+    virtualMicros: result.virtualMicros,
+    events: result.events,
+    nodes: options.servers,
+    clerks: options.clerks,
+    profile: options.profile.name,
+    faults,
+    violation: result.violation,
+    liveness: result.liveness,
+    operations: result.history.length,
+    committed: result.committed,
+    linearizability: result.linearizability?.verdict ?? null,
+  };
+}
+
+function humanRunReport(
+  options: RunOptions,
+  faults: readonly TimedFault[],
+  result: KvRunResult,
+): string {
   const lines = [
-    `raftsim run: seed ${seed}, ${servers} servers, ${clerks} clerks, ${profile.name} network, ${formatMicros(safetyMicros)} of faults`,
+    `raftsim run: seed ${options.seed}, ${options.servers} servers, ${options.clerks} clerks, ${options.profile.name} network, ${formatMicros(options.safetyMicros)} of faults`,
     `faults: ${faults.map((f) => `${formatMicros(f.at)} ${describeFault(f.step)}`).join('; ') || 'none'}`,
     `virtual time ${formatMicros(result.virtualMicros)}, ${result.events} events, ` +
       `${result.history.length} client operations, ${result.committed} entries committed`,
@@ -106,6 +142,5 @@ export function runCommand(argv: string[]): number {
   }
   if (result.liveness !== null) lines.push(`liveness: ${result.liveness}`);
   lines.push(`verdict: ${result.verdict}`, `trace-hash: ${result.traceHash}`);
-  process.stdout.write(`${lines.join('\n')}\n`);
-  return exitCodeOf(result.verdict);
+  return `${lines.join('\n')}\n`;
 }

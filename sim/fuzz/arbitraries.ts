@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { BACKUP_POLICIES } from '../../raft/options.js';
 import { NETWORK_KNOBS, type FaultStep, type TimedFault } from '../nemesis.js';
+import { DELIVERY_RULES } from '../network.js';
 import type { WorkloadOptions } from '../run/workload.js';
 import { seconds, type Micros } from '../time.js';
 import type { FuzzConfig, SwarmVector } from './config.js';
@@ -243,6 +244,12 @@ export const raftOptions = fc.record({
   backup: fc.constantFrom(...BACKUP_POLICIES),
 });
 
+/**
+ * When links are checked: at arrival too (a broken connection loses what it carried), or as
+ * labrpc does, only when a message leaves (what is in flight arrives). Shrinks toward the first.
+ */
+export const deliveryRule = fc.constantFrom(...DELIVERY_RULES);
+
 export interface ConfigOptions {
   /** A fixed cluster size (otherwise 3, 5 or 7). */
   readonly servers?: number;
@@ -339,7 +346,8 @@ function foldGroups(groups: readonly (readonly number[])[], n: number, skip = -1
 
 /**
  * Swarm mode: the seed first draws its fault vector (which kinds, how dense, which one to three
- * nodes of the cluster its faults favour, never all of them), then a schedule.
+ * nodes of the cluster its faults favour, never all of them), then a schedule, and the delivery
+ * rule (drawn last, so that the rest of a seed's configuration is what it was before rules).
  */
 export function swarmVector(servers: number): fc.Arbitrary<SwarmVector> {
   return fc.record({
@@ -369,6 +377,7 @@ export function swarmConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfi
       maxRaftStateBytes: snapshotThreshold,
       raft: raftOptions,
       swarm: fc.constant(vector),
+      delivery: deliveryRule,
     });
   };
   return size.chain((servers) =>

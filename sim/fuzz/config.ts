@@ -1,6 +1,7 @@
 import type { MutantId } from '../../raft/mutants.js';
 import type { BackupPolicy } from '../../raft/options.js';
 import type { TimedFault } from '../nemesis.js';
+import type { DeliveryRule } from '../network.js';
 import { profileByName, type NetworkProfile } from '../profiles.js';
 import type { KvRunConfig } from '../run/kv-run.js';
 import type { Micros } from '../time.js';
@@ -24,11 +25,16 @@ export interface FuzzConfig {
    * Raft options the fuzzer varies: small batches make partial AppendEntries common, and the
    * backup policy decides whether followers hear entries they already hold again.
    */
-  readonly raft?: { readonly maxEntriesPerAppend: number; readonly backup?: BackupPolicy };
+  readonly raft?: { readonly maxEntriesPerAppend?: number; readonly backup?: BackupPolicy };
   /** A deliberately broken Raft to run instead of the correct one. */
   readonly mutant?: MutantId;
   /** In swarm mode, the fault vector the seed drew (printed with it). */
   readonly swarm?: SwarmVector;
+  /**
+   * When links are checked (sim/network.ts, DeliveryRule). Absent in repros written before
+   * rules existed, which keep their meaning: DEFAULT_DELIVERY.
+   */
+  readonly delivery?: DeliveryRule;
 }
 
 /** Swarm testing: which kinds of fault a seed may use at all, and how often faults come. */
@@ -51,5 +57,6 @@ export function kvRunConfig(seed: number, config: FuzzConfig): KvRunConfig {
     maxRaftStateBytes: config.maxRaftStateBytes,
     mutant: config.mutant ?? null,
     ...(config.raft === undefined ? {} : { raft: config.raft }),
+    ...(config.delivery === undefined ? {} : { delivery: config.delivery }),
   };
 }

@@ -120,7 +120,7 @@ describe('guided fuzzing: campaigns', () => {
     const result = await campaign(0, { mutant: 'Z11' });
     const failing = result.failure;
     expect(failing).to.not.equal(null);
-    const shrunk = shrinkGuided(failing as NonNullable<typeof failing>, 40);
+    const shrunk = shrinkGuided(failing as NonNullable<typeof failing>, { shrinkBudget: 40 });
     const repro = parseRepro(JSON.stringify(reproOf(shrunk, 'guided')));
     expect(repro.config.mutant).to.equal('Z11');
     expect(repro.config.schedule.length).to.be.at.most(failing?.config.schedule.length ?? 0);

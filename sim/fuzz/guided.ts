@@ -12,6 +12,7 @@ import {
   runConfig,
   summarize,
   type RunSummary,
+  type SeedOptions,
   type SeedOutcome,
 } from './run-seed.js';
 import { trimSchedule, type Judge } from './trim.js';
@@ -142,7 +143,10 @@ export class GuidedCorpus {
  * generator to shrink through: the trim pass (trim.ts) drops steps one at a time, every
  * candidate a full re-run under the same seed, within the budget.
  */
-export function shrinkGuided(outcome: GuidedTask, budget = DEFAULT_SHRINK_BUDGET): SeedOutcome {
+export function shrinkGuided(
+  outcome: GuidedTask,
+  limits: Pick<SeedOptions, 'shrinkBudget' | 'stopShrinking' | 'onShrinkProgress'> = {},
+): SeedOutcome {
   const first = runConfig(outcome.seed, outcome.config);
   const kind = failureKind(first);
   if (kind === null)
@@ -151,7 +155,11 @@ export function shrinkGuided(outcome: GuidedTask, budget = DEFAULT_SHRINK_BUDGET
     const summary = runConfig(outcome.seed, config);
     return { kind: failureKind(summary), summary };
   };
-  const trimmed = trimSchedule({ config: outcome.config, summary: first }, kind, judge, budget);
+  const trimmed = trimSchedule({ config: outcome.config, summary: first }, kind, judge, {
+    budget: limits.shrinkBudget ?? DEFAULT_SHRINK_BUDGET,
+    ...(limits.stopShrinking === undefined ? {} : { stop: limits.stopShrinking }),
+    onAttempt: (candidates, steps) => limits.onShrinkProgress?.({ candidates, steps }),
+  });
   return {
     seed: outcome.seed,
     config: outcome.config,
@@ -163,4 +171,14 @@ export function shrinkGuided(outcome: GuidedTask, budget = DEFAULT_SHRINK_BUDGET
       trimmedSteps: outcome.config.schedule.length - trimmed.config.schedule.length,
     },
   };
+}
+
+/** A guided run as a campaign outcome: a failing one carries itself, unshrunk, as its failure. */
+export function asSeedOutcome(outcome: GuidedOutcome): SeedOutcome {
+  const failing = failureKind(outcome.summary) !== null;
+  const { seed, config, summary } = outcome;
+  const failure = failing
+    ? { config, summary, fastCheck: { seed, path: '', shrinks: 0 }, trimmedSteps: 0 }
+    : null;
+  return { seed, config, summary, failure };
 }

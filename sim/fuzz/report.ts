@@ -7,26 +7,11 @@ import {
   type KvOutput,
   type Operation,
 } from '../check/index.js';
-import { runKv, type KvRunResult } from '../run/kv-run.js';
-import { formatTraceRecord, type TraceRecord } from '../trace.js';
-import { kvRunConfig } from './config.js';
 import type { Repro } from './repro.js';
 import { renderTimeline } from '../report/timeline.js';
+import { runTraced, traceLines } from './traced.js';
 
-/** A replayed run with everything recorded: the result, and every trace record. */
-export interface TracedRun {
-  readonly result: KvRunResult;
-  readonly records: readonly TraceRecord[];
-}
-
-export function runTraced(repro: Pick<Repro, 'seed' | 'config'>): TracedRun {
-  const records: TraceRecord[] = [];
-  const result = runKv({
-    ...kvRunConfig(repro.seed, repro.config),
-    onTrace: (r) => records.push(r),
-  });
-  return { result, records };
-}
+export { runTraced, traceLines, type TracedRun } from './traced.js';
 
 /** A run's client history in this project's format, for `raftsim check`. */
 export function historyDocument(history: readonly Operation<KvInput, KvOutput>[]): string {
@@ -39,16 +24,17 @@ export function historyDocument(history: readonly Operation<KvInput, KvOutput>[]
   return `${JSON.stringify(document)}\n`;
 }
 
-export function traceLines(records: readonly TraceRecord[]): string {
-  return records.map((r) => `${JSON.stringify({ ...r, text: formatTraceRecord(r) })}\n`).join('');
-}
-
 /**
- * Writes `<reportsDir>/<id>/` with repro.json, trace.ndjson, history.json and timeline.html. Everything goes
- * to a temporary folder first, renamed into place when complete: no half-written report.
+ * Writes `<reportsDir>/<id>/` with repro.json, trace.ndjson, history.json and timeline.html.
+ * Everything goes to a temporary folder first, renamed into place when complete: no
+ * half-written report. Writing again under the same id replaces the folder (a shrunk failure
+ * replaces its unshrunk first report).
  */
-export function writeFailureReport(reportsDir: string, repro: Repro): string {
-  const id = `seed-${repro.seed}-${repro.traceHash.slice(0, 8)}`;
+export function writeFailureReport(
+  reportsDir: string,
+  repro: Repro,
+  id = `seed-${repro.seed}-${repro.traceHash.slice(0, 8)}`,
+): string {
   const final = join(reportsDir, id);
   const temporary = join(reportsDir, `.tmp-${id}-${process.pid}`);
   rmSync(temporary, { recursive: true, force: true });

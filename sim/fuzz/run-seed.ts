@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import type { MutantId } from '../../raft/mutants.js';
 import { EVENT_STORM, runKv, type KvRunResult, type RunVerdict } from '../run/kv-run.js';
 import type { RunCoverage } from '../monitors/coverage.js';
-import type { Violation } from '../monitors/view.js';
+import type { RunSummary } from './summary.js';
 import { fuzzConfig, swarmConfig, type ConfigOptions } from './arbitraries.js';
 import { kvRunConfig, type FuzzConfig } from './config.js';
-import { trimSchedule, type Judge } from './trim.js';
+import { trimSchedule, type Failing, type Judge } from './trim.js';
 
 /** Guided mode (guided.ts) draws its fresh configurations as swarm mode does. */
 export type FuzzMode = 'schedule' | 'swarm' | 'guided';
@@ -19,20 +19,23 @@ export interface SeedOptions extends ConfigOptions {
   readonly shrink?: boolean;
   /** Runs tried while shrinking, at most (DEFAULT_SHRINK_BUDGET). */
   readonly shrinkBudget?: number;
+  /**
+   * Shrinking stops early, keeping the smallest failure so far, once this says so (the CLI's
+   * wall-clock bound). Not for campaign tasks: it does not cross threads.
+   */
+  readonly stopShrinking?: () => boolean;
+  /** Told after each shrink candidate: how many were tried, and the smallest schedule so far. */
+  readonly onShrinkProgress?: (progress: ShrinkProgress) => void;
   /** Record the first run's coverage (SeedOutcome.coverage). */
   readonly coverage?: boolean;
 }
 
-/** What one run came to, in plain data (it crosses worker threads and lands in repro files). */
-export interface RunSummary {
-  readonly verdict: RunVerdict;
-  readonly violation: Violation | null;
-  readonly liveness: string | null;
-  readonly traceHash: string;
-  readonly events: number;
-  readonly virtualMicros: number;
-  readonly operations: number;
+export interface ShrinkProgress {
+  readonly candidates: number;
+  readonly steps: number;
 }
+
+export type { RunSummary } from './summary.js';
 
 export interface SeedOutcome {
   readonly seed: number;
@@ -117,6 +120,10 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
   let first: { config: FuzzConfig; summary: RunSummary; coverage?: RunCoverage } | null = null;
   let candidates = 0;
   let smallest = Infinity;
+  let steps = 0;
+  // Summaries of the failing candidates: fast-check's counterexample is one of them, and need
+  // not run again.
+  const failing = new WeakMap<FuzzConfig, RunSummary>();
   const budget = options.shrinkBudget ?? DEFAULT_SHRINK_BUDGET;
   // fast-check's shrinking may use all but a quarter (at most 60 runs), kept for the trim pass.
   const fastCheckBudget = budget - Math.min(60, Math.floor(budget / 4));
@@ -125,7 +132,9 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
       const covered = options.coverage === true ? runCovered(seed, config) : null;
       const summary = covered?.summary ?? runConfig(seed, config);
       first = covered === null ? { config, summary } : { config, ...covered };
+      failing.set(config, summary);
       smallest = sizeOf(config);
+      steps = config.schedule.length;
       return !isFailure(summary.verdict);
     }
     // Shrinking: a candidate counts as failing only if it fails the same way, so the shrunk
@@ -134,9 +143,15 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
     // budget every candidate counts as passing, which ends the shrinking where it stands
     // (deterministically: the budget counts runs).
     if (sizeOf(config) > smallest) return true;
-    if (++candidates > fastCheckBudget) return true;
-    const same = failureKind(runConfig(seed, config)) === failureKind(first.summary);
-    if (same) smallest = sizeOf(config);
+    if (++candidates > fastCheckBudget || options.stopShrinking?.() === true) return true;
+    const summary = runConfig(seed, config);
+    const same = failureKind(summary) === failureKind(first.summary);
+    if (same) {
+      failing.set(config, summary);
+      smallest = sizeOf(config);
+      steps = config.schedule.length;
+    }
+    options.onShrinkProgress?.({ candidates, steps });
     return !same;
   });
   const details = fc.check(property, { seed, numRuns: 1, endOnFailure: options.shrink === false });
@@ -144,16 +159,14 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
   if (ran === null) throw new Error(`fuzz seed ${seed}: fast-check ran nothing`);
   if (!details.failed || details.counterexample === null) return { seed, ...ran, failure: null };
   const shrunk: FuzzConfig = details.counterexample[0];
-  const kind = failureKind(ran.summary) as string;
-  const judge: Judge = (config) => {
-    const summary = runConfig(seed, config);
-    return { kind: failureKind(summary), summary };
-  };
-  const fromFastCheck = { config: shrunk, summary: runConfig(seed, shrunk) };
+  const fromFastCheck = { config: shrunk, summary: failing.get(shrunk) ?? runConfig(seed, shrunk) };
   const trimmed =
     options.shrink === false
       ? fromFastCheck
-      : trimSchedule(fromFastCheck, kind, judge, budget - Math.min(candidates, fastCheckBudget));
+      : trim(seed, options, fromFastCheck, failureKind(ran.summary) as string, {
+          budget: budget - Math.min(candidates, fastCheckBudget),
+          before: candidates,
+        });
   return {
     seed,
     ...ran,
@@ -168,4 +181,24 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
       trimmedSteps: shrunk.schedule.length - trimmed.config.schedule.length,
     },
   };
+}
+
+/** The trim pass after fast-check's shrinking, with the options' stop and progress hooks. */
+function trim(
+  seed: number,
+  options: SeedOptions,
+  start: Failing,
+  kind: string,
+  runs: { readonly budget: number; readonly before: number },
+): Failing {
+  const judge: Judge = (config) => {
+    const summary = runConfig(seed, config);
+    return { kind: failureKind(summary), summary };
+  };
+  return trimSchedule(start, kind, judge, {
+    budget: runs.budget,
+    stop: options.stopShrinking ?? (() => false),
+    onAttempt: (tried, steps) =>
+      options.onShrinkProgress?.({ candidates: runs.before + tried, steps }),
+  });
 }

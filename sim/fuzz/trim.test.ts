@@ -46,7 +46,7 @@ describe('trimSchedule (the pass after fast-check shrinking)', () => {
   it('keeps only the steps the failure needs', () => {
     const { judge } = judgeNeeding10And30();
     const start = { config: configWith([5, 10, 20, 30, 40].map(crashAt)), summary: summary(50) };
-    const trimmed = trimSchedule(start, 'CS', judge, 100);
+    const trimmed = trimSchedule(start, 'CS', judge, { budget: 100 });
     expect(trimmed.config.schedule.map((s) => s.at)).to.deep.equal([10, 30]);
     expect(trimmed.summary.violation?.t).to.equal(50);
   });
@@ -54,7 +54,7 @@ describe('trimSchedule (the pass after fast-check shrinking)', () => {
   it('drops every step after a safety violation in one run first', () => {
     const { judge, runs } = judgeNeeding10And30();
     const start = { config: configWith([10, 30, 60, 70, 80].map(crashAt)), summary: summary(50) };
-    const trimmed = trimSchedule(start, 'CS', judge, 1);
+    const trimmed = trimSchedule(start, 'CS', judge, { budget: 1 });
     expect(runs()).to.equal(1);
     expect(trimmed.config.schedule.map((s) => s.at)).to.deep.equal([10, 30]);
   });
@@ -62,10 +62,10 @@ describe('trimSchedule (the pass after fast-check shrinking)', () => {
   it('never runs more candidates than its budget, and never accepts another kind of failure', () => {
     const { judge, runs } = judgeNeeding10And30();
     const start = { config: configWith([5, 10, 20, 30, 40].map(crashAt)), summary: summary(50) };
-    const trimmed = trimSchedule(start, 'CS', judge, 2);
+    const trimmed = trimSchedule(start, 'CS', judge, { budget: 2 });
     expect(runs()).to.equal(2);
     expect(trimmed.config.schedule.map((s) => s.at)).to.deep.equal([5, 10, 20, 30]);
-    const other = trimSchedule(start, 'liveness', judge, 100);
+    const other = trimSchedule(start, 'liveness', judge, { budget: 100 });
     expect(other.config.schedule).to.have.length(5);
   });
 });

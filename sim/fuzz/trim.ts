@@ -1,5 +1,5 @@
 import type { FuzzConfig } from './config.js';
-import type { RunSummary } from './run-seed.js';
+import type { RunSummary } from './summary.js';
 
 /** A failing configuration and how it failed. */
 export interface Failing {
@@ -10,6 +10,15 @@ export interface Failing {
 /** Runs a candidate; says how it failed (the failure kind) or null if it passed. */
 export type Judge = (config: FuzzConfig) => { kind: string | null; summary: RunSummary };
 
+export interface TrimLimits {
+  /** Runs at most. */
+  readonly budget: number;
+  /** Stops the pass early (a wall-clock bound), keeping the best so far. */
+  readonly stop?: () => boolean;
+  /** Told after each run: runs so far, steps in the best schedule so far. */
+  readonly onAttempt?: (runs: number, steps: number) => void;
+}
+
 /**
  * The second half of shrinking, after fast-check's: the schedule as plain data, trimmed one step
  * at a time. fast-check shrinks what its generators can reach, and a swarm schedule drawn from
@@ -18,14 +27,21 @@ export type Judge = (config: FuzzConfig) => { kind: string | null; summary: RunS
  * then each step, latest first, is dropped if the run still fails the same way. Every candidate
  * is a full run, at most `budget` of them, so the pass is bounded and deterministic.
  */
-export function trimSchedule(start: Failing, kind: string, judge: Judge, budget: number): Failing {
+export function trimSchedule(
+  start: Failing,
+  kind: string,
+  judge: Judge,
+  limits: TrimLimits,
+): Failing {
   let best = start;
   let runs = 0;
+  const budget = limits.budget;
   const attempt = (schedule: FuzzConfig['schedule']): boolean => {
-    if (runs >= budget) return false;
+    if (runs >= budget || limits.stop?.() === true) return false;
     runs++;
     const config = { ...best.config, schedule };
     const outcome = judge(config);
+    limits.onAttempt?.(runs, best.config.schedule.length);
     if (outcome.kind !== kind) return false;
     best = { config, summary: outcome.summary };
     return true;

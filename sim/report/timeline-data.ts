@@ -36,6 +36,14 @@ export interface TimelineData {
 export interface LinearizationView {
   readonly partition: string;
   readonly state: string;
+  /** The stuck operation's index in `ops` (and in the history: `stuckOp`), or null. */
+  readonly stuckRow: number | null;
+  readonly stuckOp: number | null;
+  /**
+   * What "go to violation" shows: the stuck operation and the operations on its key that
+   * overlap it in time (the ones a linearization must order it against).
+   */
+  readonly focus: { readonly from: Micros; readonly to: Micros } | null;
   readonly ops: {
     client: number;
     call: Micros;
@@ -131,9 +139,13 @@ function linearizationView(result: KvRunResult): LinearizationView | null {
   const history: readonly Operation<KvInput, KvOutput>[] = result.history;
   const order = new Map(failure.linearized.map((index, k) => [index, k + 1]));
   const parsed = { model: 'kv' as const, operations: history };
+  const stuckRow = failure.stuck === null ? -1 : failure.operations.indexOf(failure.stuck);
   return {
     partition: failure.partition,
     state: failure.state,
+    stuckRow: stuckRow < 0 ? null : stuckRow,
+    stuckOp: failure.stuck,
+    focus: focusOf(failure.stuck, failure.operations, history, result.virtualMicros),
     ops: failure.operations.map((index) => {
       const op = history[index] as Operation<KvInput, KvOutput>;
       return {
@@ -146,4 +158,27 @@ function linearizationView(result: KvRunResult): LinearizationView | null {
       };
     }),
   };
+}
+
+/** The stuck operation's span, widened to every operation on its key that overlaps it. */
+function focusOf(
+  stuck: number | null,
+  operations: readonly number[],
+  history: readonly Operation<KvInput, KvOutput>[],
+  end: Micros,
+): { from: Micros; to: Micros } | null {
+  const op = stuck === null ? undefined : history[stuck];
+  if (op === undefined) return null;
+  // An operation still open at the end has no end to show: its call marks it.
+  const until = (o: Operation<KvInput, KvOutput>) => o.return ?? o.call;
+  let from = op.call;
+  let to = op.return ?? Math.min(end, op.call + 1_000_000);
+  for (const index of operations) {
+    const other = history[index] as Operation<KvInput, KvOutput>;
+    if (other.call <= to && until(other) >= op.call) {
+      from = Math.min(from, other.call);
+      to = Math.max(to, until(other));
+    }
+  }
+  return { from, to };
 }

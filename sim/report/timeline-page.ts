@@ -15,7 +15,9 @@ main{padding:8px 12px}svg{width:100%;display:block;border:1px solid #eee;cursor:
 #tip{position:fixed;pointer-events:none;background:#fff;border:1px solid #999;padding:3px 6px;font-size:12px;display:none;max-width:480px}
 #legend span{display:inline-block;margin-right:12px}#legend i{display:inline-block;width:12px;height:10px;margin-right:4px;vertical-align:middle}
 #linearization table{border-collapse:collapse;margin-top:8px}#linearization td,#linearization th{border:1px solid #ccc;padding:2px 6px;text-align:left}
-tr.stuck td{background:#fdd}tr.linearized td:first-child{font-weight:bold}
+tr.stuck td{background:#fdd;font-weight:bold}tr.linearized td:first-child{font-weight:bold}
+tr.folded td{color:#666;font-style:italic;cursor:pointer;background:#f6f6f6}
+.op-thin{stroke:none}.op-stuck{stroke:#d00;stroke-width:2.5}.lane-bg{fill:#fff}.clerk-bg{fill:#f7f7f7}
 `;
 
 export const TIMELINE_SCRIPT = `
@@ -49,20 +51,20 @@ export const TIMELINE_SCRIPT = `
   function draw() {
     while (svg.firstChild) svg.removeChild(svg.firstChild);
     document.getElementById('window').textContent = secs(view.from) + ' – ' + secs(view.to);
+    for (var cl = 0; cl < d.clerks; cl++) el('rect', { x: LABEL, y: laneY(d.servers + cl), width: width() - LABEL - 10, height: LANE, 'class': 'clerk-bg' });
+    var labelEnd = -1;
     d.bands.forEach(function (b) {
       var s = span(b.from, b.to); if (!s) return;
       var r = el('rect', { x: s[0], y: 14, width: s[1], height: height - 18, 'class': 'band fault-band' });
       hover(r, b.text + ' (' + secs(b.from) + ' – ' + secs(b.to) + ')');
-      el('text', { x: s[0] + 2, y: 11, 'class': 'band-label' }, undefined, b.text.slice(0, 40));
+      // A label is drawn only where the one before it has ended (about 5.5 px a character),
+      // cut to the room it has; the tooltip always has the whole text.
+      if (s[0] < labelEnd) return;
+      var room = Math.floor((width() - 10 - s[0]) / 5.5), text = b.text.slice(0, Math.min(40, room));
+      if (text.length < 3) return;
+      el('text', { x: s[0] + 2, y: 11, 'class': 'band-label' }, undefined, text);
+      labelEnd = s[0] + 2 + text.length * 5.5 + 6;
     });
-    for (var n = 0; n < d.servers; n++) {
-      var g = el('g', { 'class': 'lane server-lane', 'data-node': n });
-      el('text', { x: 4, y: laneY(n) + 15, 'class': 'lane-label' }, g, 'server ' + n);
-    }
-    for (var c = 0; c < d.clerks; c++) {
-      var gc = el('g', { 'class': 'lane clerk-lane', 'data-clerk': c });
-      el('text', { x: 4, y: laneY(d.servers + c) + 15, 'class': 'lane-label' }, gc, 'clerk ' + c);
-    }
     d.roles.forEach(function (r) {
       var s = span(r.from, r.to); if (!s) return;
       var rect = el('rect', { x: s[0], y: laneY(r.node), width: s[1], height: LANE, 'class': 'role role-' + r.role });
@@ -73,9 +75,12 @@ export const TIMELINE_SCRIPT = `
       var s = span(r.from, r.to); if (!s) return;
       hover(el('rect', { x: s[0], y: laneY(r.node), width: s[1], height: LANE, 'class': 'down' }), 'server ' + r.node + ' down ' + secs(r.from) + ' – ' + secs(r.to));
     });
-    d.ops.forEach(function (o) {
+    var stuckOp = d.linearization ? d.linearization.stuckOp : null;
+    d.ops.forEach(function (o, i) {
       var s = span(o.call, o.ret === null ? d.endMicros : o.ret); if (!s) return;
-      var rect = el('rect', { x: s[0], y: laneY(d.servers + o.client) + 3, width: s[1], height: LANE - 6, 'class': 'op op-' + o.result });
+      // Bars a few pixels wide lose their outline: outlines side by side make a dark smear.
+      var cls = 'op op-' + o.result + (s[1] < 4 ? ' op-thin' : '') + (i === stuckOp ? ' op-stuck' : '');
+      var rect = el('rect', { x: s[0], y: laneY(d.servers + o.client) + 3, width: s[1], height: LANE - 6, 'class': cls });
       hover(rect, 'clerk ' + o.client + ': ' + o.text + ' [' + secs(o.call) + ' – ' + (o.ret === null ? 'open' : secs(o.ret)) + ']');
     });
     if (view.to - view.from <= MSG_ZOOM) {
@@ -94,6 +99,17 @@ export const TIMELINE_SCRIPT = `
         d.violation.invariant + ' at event #' + d.violation.event);
       hover(vg, d.violation.invariant + ': ' + d.violation.message + ' — ' + d.violation.text);
     }
+    // Lane names last, over a blank margin: nothing drawn in the lanes covers them.
+    el('rect', { x: 0, y: 14, width: LABEL - 1, height: height - 14, 'class': 'lane-bg' });
+    for (var n = 0; n < d.servers; n++) {
+      var g = el('g', { 'class': 'lane server-lane', 'data-node': n });
+      el('text', { x: 4, y: laneY(n) + 15, 'class': 'lane-label' }, g, 'server ' + n);
+    }
+    for (var c = 0; c < d.clerks; c++) {
+      var gc = el('g', { 'class': 'lane clerk-lane', 'data-clerk': c });
+      el('text', { x: 4, y: laneY(d.servers + c) + 15, 'class': 'lane-label' }, gc, 'clerk ' + c);
+    }
+    svg.setAttribute('data-from', view.from); svg.setAttribute('data-to', view.to);
   }
   function zoom(factor, around) {
     var span = view.to - view.from, t = around === undefined ? view.from + span / 2 : around;
@@ -119,6 +135,17 @@ export const TIMELINE_SCRIPT = `
   document.getElementById('zoom-in').onclick = function () { zoom(0.5); };
   document.getElementById('zoom-out').onclick = function () { zoom(2); };
   document.getElementById('to-violation').onclick = function () {
+    var focus = d.linearization && d.linearization.focus;
+    if (focus) {
+      // A linearizability failure is checked at the end of the run; the bug is where the
+      // search got stuck: that operation and the ones on its key that overlap it.
+      var pad = Math.max(2000, (focus.to - focus.from) * 0.15);
+      view.from = Math.max(0, focus.from - pad); view.to = Math.min(d.endMicros, focus.to + pad);
+      draw();
+      var row = document.getElementById('stuck-row');
+      if (row) row.scrollIntoView({ block: 'center' });
+      return;
+    }
     if (!d.violation) return;
     view.from = Math.max(0, d.violation.t - 1e6); view.to = Math.min(d.endMicros, d.violation.t + 1e6); draw();
   };
@@ -133,12 +160,27 @@ export const TIMELINE_SCRIPT = `
     var h = document.createElement('h2'); h.textContent = 'Longest partial linearization of key ' + lin.partition + ' (state after it: ' + lin.state + ')';
     box.appendChild(h);
     var table = document.createElement('table'); table.innerHTML = '<tr><th>order</th><th>clerk</th><th>call</th><th>return</th><th>operation</th></tr>';
-    lin.ops.forEach(function (o) {
+    // The table opens at the stuck row: a window around it, the rest folded (a click unfolds).
+    var WINDOW = 12, at = lin.stuckRow === null ? 0 : lin.stuckRow;
+    var first = Math.max(0, at - WINDOW), last = Math.min(lin.ops.length, at + WINDOW + 1);
+    function row(o, i) {
       var tr = document.createElement('tr'); tr.className = (o.order !== null ? 'linearized' : '') + (o.stuck ? ' stuck' : '');
+      if (o.stuck) tr.id = 'stuck-row';
       [o.order === null ? (o.stuck ? 'stuck here' : '') : o.order, o.client, secs(o.call), o.ret === null ? 'open' : secs(o.ret), o.text]
         .forEach(function (v) { var td = document.createElement('td'); td.textContent = String(v); tr.appendChild(td); });
-      table.appendChild(tr);
-    });
+      return tr;
+    }
+    function fold(from, to) {
+      if (to <= from) return null;
+      var tr = document.createElement('tr'); tr.className = 'folded';
+      var td = document.createElement('td'); td.colSpan = 5; td.textContent = '… ' + (to - from) + ' more operations (rows ' + (from + 1) + '–' + to + '): show';
+      tr.appendChild(td);
+      tr.onclick = function () { for (var i = from; i < to; i++) table.insertBefore(row(lin.ops[i], i), tr); table.removeChild(tr); };
+      return tr;
+    }
+    var before = fold(0, first); if (before) table.appendChild(before);
+    for (var i = first; i < last; i++) table.appendChild(row(lin.ops[i], i));
+    var afterRows = fold(last, lin.ops.length); if (afterRows) table.appendChild(afterRows);
     box.appendChild(table);
   }
   draw();

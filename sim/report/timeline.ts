@@ -1,5 +1,5 @@
 import type { Repro } from '../fuzz/repro.js';
-import type { TracedRun } from '../fuzz/report.js';
+import type { TracedRun } from '../fuzz/traced.js';
 import { timelineData, type TimelineData } from './timeline-data.js';
 import { TIMELINE_SCRIPT, TIMELINE_STYLE } from './timeline-page.js';
 

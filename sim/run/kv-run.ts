@@ -18,6 +18,7 @@ import {
 } from '../check/index.js';
 import { ViolationError, type Violation } from '../monitors/view.js';
 import type { TimedFault } from '../nemesis.js';
+import type { DeliveryRule } from '../network.js';
 import { reliable, type NetworkProfile } from '../profiles.js';
 import { seconds, type Micros } from '../time.js';
 import type { TraceRecord } from '../trace.js';
@@ -51,6 +52,8 @@ export interface KvRunConfig {
   readonly maxEvents?: number;
   /** Record coverage (sim/run/coverage.ts) for guided fuzzing; off by default. */
   readonly coverage?: boolean;
+  /** When links are checked (DeliveryRule); DEFAULT_DELIVERY when absent. */
+  readonly delivery?: DeliveryRule;
 }
 
 /**
@@ -97,6 +100,7 @@ export function runKv(config: KvRunConfig): KvRunResult {
     maxEvents: config.maxEvents ?? KV_MAX_EVENTS,
     nodes: servers + workloadOptions.clerks,
     faultDomain: servers, // clerks reach every side of a partition
+    ...(config.delivery === undefined ? {} : { delivery: config.delivery }),
     seed: config.seed,
     profile: config.profile,
     program: kvProgram({

@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { gunzipSync } from 'node:zlib';
+import { corpusDir } from '../check/corpus-path.js';
+import {
+  checkHistory,
+  checkParsed,
+  kvAppendModel,
+  kvModel,
+  parseHistoryFile,
+  type CheckResult,
+} from '../check/index.js';
+import { generateKvHistory, unreadOpenPutsAppend, unreadOpenPutsKv } from './checker-histories.js';
+
+/** One timed check: wall and CPU milliseconds (CPU is steadier on a shared machine). */
+export interface Timing {
+  readonly verdict: string;
+  readonly steps: number;
+  readonly wallMs: number;
+  readonly cpuMs: number;
+}
+
+export interface CorpusFigure {
+  readonly file: string;
+  readonly operations: number;
+  readonly expected: string;
+  readonly verdict: string;
+  readonly porcupineMs: number;
+  /** The first check of the file in this process, and the best of all rounds. */
+  readonly first: Timing;
+  readonly best: Timing;
+  /** best.wallMs / porcupineMs. */
+  readonly ratio: number;
+}
+
+export interface GeneratedFigure extends Timing {
+  readonly operations: number;
+  readonly rssMb: number;
+}
+
+export interface CheckerScaling {
+  readonly corpus: readonly CorpusFigure[];
+  readonly generated: readonly GeneratedFigure[];
+  /** Slope of log(CPU time) against log(operations), least squares over the generated sizes. */
+  readonly growthExponent: number;
+  readonly unreadOpenPuts: readonly (Timing & { readonly history: string })[];
+  /** The process's peak resident set, after everything (the largest history last). */
+  readonly peakRssMb: number;
+}
+
+export interface ScalingOptions {
+  readonly sizes: readonly number[];
+  /** Checks per corpus file; the best counts. */
+  readonly rounds: number;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * The checker at scale (issue 15): the long-history corpus against Porcupine's recorded check
+ * times (parse excluded, one process), the unread-open-puts case, and generated raftsim kv
+ * histories (appends, unknown outcomes) of growing size, with the growth exponent and peak RSS.
+ */
+export function checkerScaling(options: ScalingOptions): CheckerScaling {
+  const { log } = options;
+  const corpus = longCorpus(options.rounds, log);
+  const cases = [
+    { history: 'kv-append ok', ops: unreadOpenPutsAppend(false), model: kvAppendModel },
+    { history: 'kv-append illegal', ops: unreadOpenPutsAppend(true), model: kvAppendModel },
+  ] as const;
+  const kvCases = [
+    { history: 'kv ok', ops: unreadOpenPutsKv(false) },
+    { history: 'kv illegal', ops: unreadOpenPutsKv(true) },
+  ];
+  const unreadOpenPuts = [
+    ...cases.map((c) => ({ history: c.history, ...timed(() => checkHistory(c.ops, c.model)) })),
+    ...kvCases.map((c) => ({ history: c.history, ...timed(() => checkHistory(c.ops, kvModel)) })),
+  ];
+  for (const u of unreadOpenPuts) log(`1,000 unread open puts, ${u.history}: ${describe(u)}`);
+  const generated = options.sizes.map((operations) => {
+    const history = generateKvHistory(operations, 1);
+    const timing = timed(() => checkHistory(history, kvModel));
+    const rssMb = process.memoryUsage().rss / 2 ** 20;
+    log(`generated kv, ${operations} operations: ${describe(timing)}, RSS ${rssMb.toFixed(0)} MB`);
+    return { operations, ...timing, rssMb };
+  });
+  const growthExponent = slope(generated.map((g) => [Math.log(g.operations), Math.log(g.cpuMs)]));
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  log(`growth exponent (CPU time against operations): ${growthExponent.toFixed(2)}`);
+  log(`peak RSS: ${peakRssMb.toFixed(0)} MB`);
+  return { corpus, generated, growthExponent, unreadOpenPuts, peakRssMb };
+}
+
+function longCorpus(rounds: number, log: (line: string) => void): CorpusFigure[] {
+  const root = corpusDir('long');
+  const rows = readFileSync(join(root, 'expected.tsv'), 'utf8').trim().split('\n').slice(1);
+  return rows.map((row) => {
+    const [file = '', operations = '', , expected = '', porcupine = ''] = row.split('\t');
+    const history = parseHistoryFile(gunzipSync(readFileSync(join(root, file))).toString('utf8'));
+    const timings = Array.from({ length: Math.max(1, rounds) }, () =>
+      timed(() => checkParsed(history)),
+    );
+    const first = timings[0] as Timing;
+    const best = timings.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+    const porcupineMs = Number(porcupine);
+    const figure = {
+      file,
+      operations: Number(operations),
+      expected,
+      verdict: first.verdict,
+      porcupineMs,
+      first,
+      best,
+      ratio: best.wallMs / porcupineMs,
+    };
+    log(
+      `${file}: ${describe(best)} (first ${first.wallMs.toFixed(1)} ms); Porcupine ${expected} ` +
+        `${porcupineMs} ms; ratio ${figure.ratio.toFixed(2)} wall, ` +
+        `${(best.cpuMs / porcupineMs).toFixed(2)} CPU`,
+    );
+    return figure;
+  });
+}
+
+function timed(check: () => CheckResult): Timing {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const result = check();
+  const wallMs = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return {
+    verdict: result.verdict,
+    steps: result.steps,
+    wallMs,
+    cpuMs: (used.user + used.system) / 1000,
+  };
+}
+
+function describe(t: Timing): string {
+  return `${t.verdict} in ${t.wallMs.toFixed(1)} ms wall, ${t.cpuMs.toFixed(1)} ms CPU, ${t.steps} steps`;
+}
+
+/** Least-squares slope of y against x. */
+function slope(points: readonly (readonly [number, number])[]): number {
+  const n = points.length;
+  if (n < 2) return Number.NaN;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  const sxy = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
+  const sxx = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+  return sxy / sxx;
+}

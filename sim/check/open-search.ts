@@ -1,0 +1,116 @@
+import { assert } from '../assert.js';
+import { Search, type Problem } from './search.js';
+import {
+  DEFER,
+  KEEP,
+  type LookaheadOp,
+  type Model,
+  type Operation,
+  type Partition,
+  type Verdict,
+} from './types.js';
+
+/**
+ * The search of one partition, with its open-ended operations (unknown outcome) entering only
+ * where they can matter.
+ *
+ * An open-ended operation may have taken effect at any time after its call, or never. So a
+ * history with some of them left out is linearizable only if the whole one is: a linearization
+ * of the smaller history is one of the whole, with the left-out operations never happening.
+ * The model's `openFates` sorts them (the rules and their proofs are beside each model):
+ * - DROP: provably never needed; left out of every search, so it never costs a step;
+ * - DEFER: probably not needed (nothing observed shows its effect); left out of a first search.
+ *   If that search says "ok", so does the whole history, by the argument above. If it says
+ *   "illegal", a second search runs with the deferred operations back in, and its verdict
+ *   stands. Steps of both count against the one budget, so out of budget is still "unknown".
+ */
+export class OpenSearch<S, I, O> {
+  /** Each stage's operations, as partition-local indexes. */
+  private readonly stages: Int32Array[];
+  /** The partition's operations as the models see them, by local index. */
+  private readonly ops: readonly LookaheadOp<I, O>[];
+  private stage = 0;
+  private search: Search<S, I, O>;
+  /** Steps of the finished stages. */
+  private spent = 0;
+
+  constructor(
+    history: readonly Operation<I, O>[],
+    private readonly model: Model<S, I, O>,
+    private readonly partition: Partition,
+  ) {
+    this.ops = partition.operations.map((index): LookaheadOp<I, O> => {
+      const { input, output, call, return: end } = history[index] as Operation<I, O>;
+      return { input, output, call, return: end ?? Infinity };
+    });
+    this.stages = stagesOf(model, this.ops);
+    this.search = new Search(this.problem());
+  }
+
+  get steps(): number {
+    return this.spent + this.search.steps;
+  }
+
+  get verdict(): Verdict | null {
+    return this.search.verdict;
+  }
+
+  /** The operations (history indexes) of the search under way, by local index. */
+  get members(): readonly number[] {
+    const operations = this.partition.operations;
+    return Array.from(this.stages[this.stage] ?? [], (local) => operations[local] ?? -1);
+  }
+
+  /** Runs up to `maxSteps` more steps; returns the verdict once there is one. */
+  advance(maxSteps: number): Verdict | null {
+    const stop = this.steps + maxSteps;
+    for (;;) {
+      const verdict = this.search.advance(stop - this.steps);
+      if (verdict !== 'illegal' || this.stage === this.stages.length - 1) return verdict;
+      this.spent += this.search.steps;
+      this.stage++;
+      this.search = new Search(this.problem());
+      if (this.steps >= stop) return null;
+    }
+  }
+
+  abandon(): void {
+    this.search.abandon();
+  }
+
+  longest(): { readonly operations: readonly number[]; readonly state: S } {
+    return this.search.longest();
+  }
+
+  private problem(): Problem<S, I, O> {
+    const locals = this.stages[this.stage] ?? new Int32Array(0);
+    const ops =
+      locals.length === this.ops.length
+        ? this.ops
+        : Array.from(locals, (l) => this.ops[l] as LookaheadOp<I, O>);
+    return {
+      model: this.model,
+      inputs: ops.map((op) => op.input),
+      outputs: ops.map((op) => op.output),
+      calls: Float64Array.from(ops, (op) => op.call),
+      returns: Float64Array.from(ops, (op) => op.return),
+      ops,
+    };
+  }
+}
+
+/** The operations of each stage (local indexes): without the deferred ones (if any), then with them. */
+function stagesOf<S, I, O>(model: Model<S, I, O>, ops: readonly LookaheadOp<I, O>[]): Int32Array[] {
+  const all = Int32Array.from(ops, (_, local) => local);
+  if (model.openFates === undefined) return [all];
+  const fates = model.openFates(ops);
+  ops.forEach((op, local) => {
+    const fate = fates[local] ?? KEEP;
+    assert(fate === KEEP || op.return === Infinity, `${model.name}: only open operations may go`);
+  });
+  const only = (accept: (fate: number) => boolean) =>
+    all.filter((local) => accept(fates[local] ?? KEEP));
+  const first = only((fate) => fate === KEEP);
+  if (!fates.includes(DEFER)) return [first];
+  return [first, only((fate) => fate === KEEP || fate === DEFER)];
+}

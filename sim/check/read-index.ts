@@ -1,0 +1,141 @@
+import { combine, ROLL_BASE, rollHash, rollPower } from './hashing.js';
+
+/**
+ * Which texts the reads of a partition may show: as a prefix of a value read, or anywhere in
+ * one. Built once per partition in time linear in the total length of the distinct reads (times
+ * the number of distinct text lengths asked about, a handful in practice). Reads often extend
+ * one another (a value, then the value with an append): the distinct reads are taken in sorted
+ * order, so a read's longest indexed prefix among them is at hand, and only the windows that
+ * end past that prefix are new.
+ *
+ * Answers are one-sided, which is all the open-operation rules need: "no" is certain, "maybe"
+ * may be a hash collision. A wrong "maybe" only keeps an operation in the search (costing
+ * time); a "no" is proof that no read shows the text.
+ */
+export class ReadIndex {
+  private readonly prefixes = new IntSet();
+  private readonly windows = new IntSet();
+  /**
+   * rolls[i]: the rolling hash of the first i characters of the read being indexed. Valid up to
+   * the length of every read on the chain, so a read extending one only hashes its extension.
+   */
+  private rolls = new Int32Array(64);
+
+  /**
+   * `prefixLengths`: lengths of the texts that `mayStart` will be asked about; `windowLengths`:
+   * the same for `mayContain`. Other lengths always answer "maybe".
+   */
+  constructor(
+    reads: Iterable<string>,
+    private readonly prefixLengths: ReadonlySet<number>,
+    private readonly windowLengths: ReadonlySet<number>,
+  ) {
+    const sorted = [...new Set(reads)].sort();
+    // The reads indexed so far that are prefixes of one another, longest last.
+    const chain: string[] = [];
+    for (const read of sorted) {
+      while (chain.length > 0 && !read.startsWith(chain[chain.length - 1] as string)) chain.pop();
+      this.index(read, chain[chain.length - 1]?.length ?? -1);
+      chain.push(read);
+    }
+  }
+
+  /** False only if no read starts with `text`. */
+  mayStart(text: string): boolean {
+    if (!this.prefixLengths.has(text.length)) return true;
+    return this.prefixes.has(combine(rollHash(text), text.length));
+  }
+
+  /** False only if no read contains `text`. */
+  mayContain(text: string): boolean {
+    if (!this.windowLengths.has(text.length)) return true;
+    return this.windows.has(combine(rollHash(text), text.length));
+  }
+
+  /** Indexes `read`, whose first `known` characters are a read indexed already (-1: none). */
+  private index(read: string, known: number): void {
+    if (this.rolls.length <= read.length) {
+      const grown = new Int32Array(2 * read.length + 1);
+      grown.set(this.rolls);
+      this.rolls = grown;
+    }
+    const prefix = this.rolls;
+    for (let i = Math.max(0, known); i < read.length; i++) {
+      prefix[i + 1] = (Math.imul(prefix[i] ?? 0, ROLL_BASE) + read.charCodeAt(i)) | 0;
+    }
+    for (const length of this.prefixLengths) {
+      if (length <= read.length && length > known) {
+        this.prefixes.add(combine(prefix[length] ?? 0, length));
+      }
+    }
+    for (const length of this.windowLengths) {
+      // roll(read[i .. i + length)) = prefix[i + length] - prefix[i] * BASE^length.
+      const power = rollPower(length);
+      for (let i = Math.max(0, known - length + 1); i + length <= read.length; i++) {
+        const roll = ((prefix[i + length] ?? 0) - Math.imul(prefix[i] ?? 0, power)) | 0;
+        this.windows.add(combine(roll, length));
+      }
+    }
+  }
+}
+
+/** The lengths of the texts, as a set. */
+export function lengthsOf(texts: Iterable<string>): Set<number> {
+  const lengths = new Set<number>();
+  for (const text of texts) lengths.add(text.length);
+  return lengths;
+}
+
+/**
+ * A set of 32-bit integers by open addressing in a typed array: the read index adds millions of
+ * window hashes on a long history, where a JavaScript Set of numbers cost more than the hashing.
+ */
+class IntSet {
+  /** Values stored as value + 1 (so 0 marks a free slot); the value -1 is kept aside. */
+  private slots = new Int32Array(1 << 10);
+  private count = 0;
+  private hasMinusOne = false;
+
+  add(value: number): void {
+    if (value === -1) {
+      this.hasMinusOne = true;
+      return;
+    }
+    const stored = (value + 1) | 0;
+    const mask = this.slots.length - 1;
+    let slot = mix(stored) & mask;
+    for (; this.slots[slot] !== 0; slot = (slot + 1) & mask) {
+      if (this.slots[slot] === stored) return;
+    }
+    this.slots[slot] = stored;
+    if (2 * ++this.count > this.slots.length) this.grow();
+  }
+
+  has(value: number): boolean {
+    if (value === -1) return this.hasMinusOne;
+    const stored = (value + 1) | 0;
+    const mask = this.slots.length - 1;
+    for (let slot = mix(stored) & mask; this.slots[slot] !== 0; slot = (slot + 1) & mask) {
+      if (this.slots[slot] === stored) return true;
+    }
+    return false;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Int32Array(2 * old.length);
+    const mask = this.slots.length - 1;
+    for (const stored of old) {
+      if (stored === 0) continue;
+      let slot = mix(stored) & mask;
+      while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+      this.slots[slot] = stored;
+    }
+  }
+}
+
+/** Spreads a value's bits over the low bits, which pick the slot. */
+function mix(value: number): number {
+  const h = Math.imul(value, 0x9e3779b1);
+  return h ^ (h >>> 16);
+}

@@ -1,0 +1,43 @@
+import { removeTemporaries } from './output.js';
+
+/** The exit code of a command cut short by Ctrl-C that found no failure (128 + SIGINT). */
+export const EXIT_INTERRUPTED = 130;
+
+/**
+ * Ctrl-C for a long command: the first press asks it to stop where it stands (it then prints
+ * what it has so far); a second press ends the process at once, removing temporary files.
+ */
+export class Interrupt {
+  private pressed = false;
+  private readonly listeners = new Set<() => void>();
+  private readonly handler = () => {
+    if (this.pressed) {
+      removeTemporaries();
+      process.exit(EXIT_INTERRUPTED);
+    }
+    this.pressed = true;
+    for (const listener of this.listeners) listener();
+  };
+
+  constructor() {
+    process.on('SIGINT', this.handler);
+  }
+
+  get interrupted(): boolean {
+    return this.pressed;
+  }
+
+  /** Calls `listener` on Ctrl-C (at once if it was already pressed); returns its removal. */
+  on(listener: () => void): () => void {
+    if (this.pressed) listener();
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  dispose(): void {
+    process.off('SIGINT', this.handler);
+    this.listeners.clear();
+  }
+}

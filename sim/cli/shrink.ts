@@ -1,0 +1,72 @@
+import type { FuzzConfig } from '../fuzz/config.js';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import type { SeedOptions, SeedOutcome, ShrinkProgress } from '../fuzz/run-seed.js';
+
+/** Shrinking's default wall-clock bound, besides its budget of runs. */
+export const DEFAULT_SHRINK_SECONDS = 60;
+
+export interface ShrinkResult {
+  /** The shrunk failure; null if shrinking was interrupted. */
+  readonly outcome: SeedOutcome | null;
+  /** The wall-clock bound cut shrinking short (the result is the smallest failure so far). */
+  readonly stoppedByClock: boolean;
+  readonly seconds: number;
+}
+
+export interface ShrinkControl {
+  readonly limitSeconds: number;
+  readonly onProgress?: (progress: ShrinkProgress) => void;
+  /** Called with a function that abandons the shrink (Ctrl-C). */
+  readonly onStart?: (abandon: () => void) => void;
+}
+
+type WorkerMessage =
+  | ({ type: 'progress' } & ShrinkProgress)
+  | { type: 'done'; outcome: SeedOutcome; stoppedByClock: boolean };
+
+/**
+ * Re-runs a failing seed with shrinking on, in a worker thread: fast-check reaches the same
+ * failure, then shrinks it within the run budget and the wall-clock bound.
+ */
+export function shrinkSeed(
+  seed: number,
+  options: SeedOptions,
+  control: ShrinkControl,
+  config?: FuzzConfig,
+): Promise<ShrinkResult> {
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  const worker = new Worker(new URL('./shrink-worker.js', import.meta.url), {
+    workerData: { seed, options, limitSeconds: control.limitSeconds, config },
+  });
+  return new Promise<ShrinkResult>((resolve, reject) => {
+    let settled = false;
+    const settle = (result: ShrinkResult) => {
+      if (settled) return;
+      settled = true;
+      resolve(result);
+    };
+    control.onStart?.(() => {
+      settle({ outcome: null, stoppedByClock: false, seconds: seconds() });
+      void worker.terminate();
+    });
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'progress') {
+        control.onProgress?.(message);
+        return;
+      }
+      if (message.outcome.failure === null) {
+        reject(new Error(`seed ${seed} failed, then passed when re-run: nondeterminism`));
+        return;
+      }
+      settle({
+        outcome: message.outcome,
+        stoppedByClock: message.stoppedByClock,
+        seconds: seconds(),
+      });
+    });
+    worker.on('error', reject);
+    worker.on('exit', () => settle({ outcome: null, stoppedByClock: false, seconds: seconds() }));
+  });
+}

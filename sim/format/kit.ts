@@ -1,0 +1,118 @@
+import * as v from 'valibot';
+
+/**
+ * The building blocks of this project's file schemas (repro, history, bench output), on valibot.
+ * Every check carries its own message, written as what was expected, so that a rejected file
+ * gives one line: the field's path, what it must be, and what it holds.
+ */
+
+/** A file that does not match its schema: `path` is where, `message` what was expected. */
+export class FormatError extends Error {
+  override readonly name = 'FormatError';
+  constructor(
+    readonly path: string,
+    readonly expected: string,
+  ) {
+    super(path === '' ? expected : `${path}: ${expected}`);
+  }
+}
+
+type Issue = v.BaseIssue<unknown>;
+
+/** A message that says what was expected and what was found. */
+export function expected(what: string): (issue: Issue) => string {
+  return (issue) =>
+    issue.input === undefined && issue.path !== undefined
+      ? `missing (expected ${what})`
+      : `expected ${what}, got ${shown(issue.input)}`;
+}
+
+function shown(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value) ?? typeof value;
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** An integer in min..max (both inclusive). */
+export function integer(min: number, max: number, what = `an integer in ${min}..${max}`) {
+  const message = expected(what);
+  return v.pipe(
+    v.number(message),
+    v.integer(message),
+    v.minValue(min, message),
+    v.maxValue(max, message),
+  );
+}
+
+export function oneOf<const T extends readonly string[]>(names: T, what: string) {
+  return v.picklist(names, expected(`${what}: one of ${names.join(', ')}`));
+}
+
+export function text(what = 'a string') {
+  return v.string(expected(what));
+}
+
+export function flag(what = 'true or false') {
+  return v.boolean(expected(what));
+}
+
+export function list<T extends v.GenericSchema>(item: T, maxLength: number, what: string) {
+  return v.pipe(
+    v.array(item, expected(what)),
+    v.maxLength(maxLength, expected(`at most ${maxLength} items`)),
+  );
+}
+
+/** An object whose fields are all known: a misspelt field is an error, not silently ignored. */
+export function fields<const E extends v.ObjectEntries>(entries: E, what = 'an object') {
+  return v.strictObject(entries, objectMessage(what));
+}
+
+/** An object that may hold fields besides these (notes in a file, say). */
+export function someFields<const E extends v.ObjectEntries>(entries: E, what = 'an object') {
+  return v.looseObject(entries, objectMessage(what));
+}
+
+function objectMessage(what: string): (issue: Issue) => string {
+  return (issue) => {
+    if (issue.expected === 'never') return 'unknown field';
+    if (issue.input === undefined && issue.path !== undefined) return 'missing';
+    return expected(what)(issue);
+  };
+}
+
+/** `a.b[3].c`: the path of an issue as written in the error line. */
+export function pathOf(issue: Issue): string {
+  let path = '';
+  for (const item of issue.path ?? []) {
+    const key = item.key;
+    if (typeof key === 'number') path += `[${key}]`;
+    else path += path === '' ? String(key) : `.${String(key)}`;
+  }
+  return path;
+}
+
+/** Parses `value` with `schema`; throws a FormatError naming the first bad field. */
+export function parseWith<S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> {
+  const result = v.safeParse(schema, value, { abortEarly: true });
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  throw new FormatError(pathOf(issue), issue.message);
+}
+
+/** Parses JSON text; a syntax error is a FormatError too. */
+export function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new FormatError('', `not valid JSON (${reason})`);
+  }
+}
+
+/** A parsed file is data to read, never to change: the types say so all the way down. */
+export type DeepReadonly<T> = T extends readonly (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;

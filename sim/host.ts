@@ -17,6 +17,8 @@ export interface HostObserver<M> {
   afterInput(node: number): void;
   afterPersist(node: number, raftState: Uint8Array): void;
   beforeSend(node: number, to: number, message: M): void;
+  /** A message is about to be handled (coverage reads the receiver's state before it). */
+  beforeDeliver?(node: number, from: number, message: M): void;
   /** Told just before the node crashes. */
   onCrash(node: number): void;
   onRestart(node: number): void;
@@ -240,6 +242,7 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
       this.held.push(() => this.deliver(from, message));
       return;
     }
+    this.env.observer?.beforeDeliver?.(this.id, from, message);
     if (this.busy) {
       this.queued.push((i) => i.message(from, message));
       return;

@@ -3,6 +3,7 @@ import { checkerSuite } from '../bench/checker.js';
 import { idleSuite, monitorSuite, referenceSuite } from '../bench/cluster.js';
 import { codecSuite } from '../bench/codec.js';
 import { engineSuite } from '../bench/engine.js';
+import { guidedSuite } from '../bench/guided.js';
 import { memorySuite } from '../bench/memory.js';
 import { BenchFailure, type BenchContext, type BenchSuite, type Figure } from '../bench/suite.js';
 import { fuzzSuite, labSuite } from '../bench/suites.js';
@@ -20,6 +21,7 @@ export const BENCH_SUITES: readonly BenchSuite[] = [
   monitorSuite,
   labSuite,
   fuzzSuite,
+  guidedSuite,
   checkerSuite,
   codecSuite,
   memorySuite,

@@ -2,6 +2,7 @@ import { SingleBar } from 'cli-progress';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { describeFault } from '../nemesis.js';
+import type { FuzzConfig } from '../fuzz/config.js';
 import { reproOf } from '../fuzz/repro.js';
 import { FUZZ_MODES } from '../fuzz/repro-schema.js';
 import { writeFailureReport } from '../fuzz/report.js';
@@ -23,7 +24,9 @@ import {
   parseWithout,
   UsageError,
 } from './args.js';
-import { runCampaign, type CampaignResult, type SeedCrash, type Shard } from './campaign.js';
+import type { SeedCrash, Shard } from './campaign.js';
+import { runCoveredCampaign, type CoveredCampaign } from './coverage-campaign.js';
+import { coverageText, writeCoverageSvg } from './coverage-report.js';
 import { EXIT_INTERRUPTED, Interrupt } from './interrupt.js';
 import { checkOutputDir, printJson } from './output.js';
 import { DEFAULT_SHRINK_SECONDS, shrinkSeed, type ShrinkResult } from './shrink.js';
@@ -72,6 +75,8 @@ interface FuzzOptions {
   readonly json: boolean;
   readonly seed: SeedOptions & { readonly mode: FuzzMode };
   readonly shrinkSeconds: number;
+  /** Record coverage and print its report (always in guided mode, which steers by it). */
+  readonly coverage: boolean;
 }
 
 function parseFuzzOptions(argv: string[]): FuzzOptions {
@@ -88,9 +93,11 @@ function parseFuzzOptions(argv: string[]): FuzzOptions {
     without: { type: 'string' },
     'shrink-budget': { type: 'string' },
     'shrink-time': { type: 'string' },
+    'no-coverage': { type: 'boolean' },
     json: { type: 'boolean' },
   });
   noPositionals('fuzz', positionals);
+  const mode = parseMode(values.mode);
   if (values.runs !== undefined && values.time !== undefined)
     throw new UsageError('fuzz: give --runs or --time, not both');
   const servers = values.nodes === undefined ? undefined : parseServers(values.nodes, 5);
@@ -106,9 +113,10 @@ function parseFuzzOptions(argv: string[]): FuzzOptions {
     shard: parseShard(values.shard),
     json: values.json === true,
     shrinkSeconds: shrink.seconds,
+    coverage: values['no-coverage'] !== true || mode === 'guided',
     // Detect first (every seed unshrunk), then shrink only the lowest failing seed.
     seed: {
-      mode: parseMode(values.mode),
+      mode,
       shrink: false,
       shrinkBudget: shrink.budget,
       ...(servers === undefined ? {} : { servers }),
@@ -127,20 +135,23 @@ async function search(options: FuzzOptions, interrupt: Interrupt) {
   const bar = !options.json && process.stderr.isTTY ? progressBar(options.runs) : null;
   let done = 0;
   let failures = 0;
-  const result = await runCampaign({
-    baseSeed: options.baseSeed,
-    runs: options.runs,
-    timeUp: () => elapsed() * MICROS_PER_SECOND >= options.timeMicros,
-    workers: options.workers,
-    shard: options.shard,
-    seed: options.seed,
-    interrupted: () => interrupt.interrupted,
-    onOutcome: (outcome) => {
-      done++;
-      if (outcome.failure !== null) failures++;
-      bar?.update(done, { rate: (done / Math.max(elapsed(), 1e-3)).toFixed(1), failures });
+  const result = await runCoveredCampaign(
+    {
+      baseSeed: options.baseSeed,
+      runs: options.runs,
+      timeUp: () => elapsed() * MICROS_PER_SECOND >= options.timeMicros,
+      workers: options.workers,
+      shard: options.shard,
+      seed: options.seed,
+      interrupted: () => interrupt.interrupted,
+      onOutcome: (outcome) => {
+        done++;
+        if (outcome.failure !== null) failures++;
+        bar?.update(done, { rate: (done / Math.max(elapsed(), 1e-3)).toFixed(1), failures });
+      },
     },
-  }).finally(() => bar?.stop());
+    options.coverage,
+  ).finally(() => bar?.stop());
   return { result, seconds: elapsed() };
 }
 
@@ -171,21 +182,29 @@ export async function shrinkWithProgress(
   limitSeconds: number,
   interrupt: Interrupt,
   quiet: boolean,
+  config?: FuzzConfig,
 ): Promise<ShrinkResult> {
   const started = performance.now();
   const tty = !quiet && process.stderr.isTTY;
   let removeListener = (): void => undefined;
-  const result = await shrinkSeed(seed, options, {
-    limitSeconds,
-    onStart: (abandon) => (removeListener = interrupt.on(abandon)),
-    onProgress: ({ candidates, steps }) => {
-      if (!tty) return;
-      const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      process.stderr.write(
-        `\rshrinking seed ${seed}: ${candidates} candidates, ${steps} steps, ${seconds}/${limitSeconds} s\x1b[K`,
-      );
+  // A guided failure's configuration is data: the shrink trims it rather than redraw the seed.
+  const guided = options.mode === 'guided' ? config : undefined;
+  const result = await shrinkSeed(
+    seed,
+    options,
+    {
+      limitSeconds,
+      onStart: (abandon) => (removeListener = interrupt.on(abandon)),
+      onProgress: ({ candidates, steps }) => {
+        if (!tty) return;
+        const seconds = ((performance.now() - started) / 1000).toFixed(1);
+        process.stderr.write(
+          `\rshrinking seed ${seed}: ${candidates} candidates, ${steps} steps, ${seconds}/${limitSeconds} s\x1b[K`,
+        );
+      },
     },
-  }).finally(() => removeListener());
+    guided,
+  ).finally(() => removeListener());
   if (tty) process.stderr.write('\r\x1b[K');
   return result;
 }
@@ -223,6 +242,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
           options.shrinkSeconds,
           interrupt,
           options.json,
+          failure.config,
         );
     const outcome = shrunk?.outcome ?? null;
     const written =
@@ -235,7 +255,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
 }
 
 interface Found {
-  readonly result: CampaignResult;
+  readonly result: CoveredCampaign;
   readonly seconds: number;
 }
 
@@ -273,8 +293,23 @@ function finish(options: FuzzOptions, found: Found, kept: Kept | null): void {
           shrinkStoppedByClock: kept.shrink?.stoppedByClock ?? false,
         }),
   };
-  if (options.json) printJson(summary);
-  else printSummary(summary, kept);
+  const coverage = options.coverage ? result.tally.summary() : null;
+  // The curve is a record of a finished campaign: Ctrl-C leaves the reports folder alone.
+  const svg =
+    coverage !== null && !result.interrupted
+      ? writeCoverageSvg(options.reportsDir, options.seed.mode, options.baseSeed, coverage)
+      : null;
+  const extra = {
+    ...(result.corpus === null ? {} : { corpus: result.corpus }),
+    ...(coverage === null ? {} : { coverage }),
+    ...(svg === null ? {} : { coverageSvg: svg }),
+  };
+  if (options.json) printJson({ ...summary, ...extra });
+  else {
+    printSummary(summary, kept);
+    if (coverage !== null) process.stdout.write(coverageText(coverage));
+    if (svg !== null) process.stdout.write(`curve: ${svg}\n`);
+  }
 }
 
 /** A crash of the simulator on a seed, in plain data for --json. */

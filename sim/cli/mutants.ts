@@ -14,7 +14,7 @@ import {
   parseWithout,
   UsageError,
 } from './args.js';
-import { runCampaign } from './campaign.js';
+import { runCoveredCampaign } from './coverage-campaign.js';
 import { parseMode, parseShrinkLimits, report, shrinkWithProgress } from './fuzz.js';
 import { EXIT_INTERRUPTED, Interrupt } from './interrupt.js';
 import { checkOutputDir, printJson, writeFileAtomic } from './output.js';
@@ -214,6 +214,7 @@ async function hunt(name: MutantId, options: MutantsOptions, interrupt: Interrup
         options.shrinkSeconds,
         interrupt,
         options.json,
+        failure.config,
       );
   const outcome = shrunk?.outcome ?? failure;
   const written =
@@ -244,18 +245,22 @@ async function timedCampaign(
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   let foundAt = 0;
-  const result = await runCampaign({
-    baseSeed: options.baseSeed,
-    runs: null,
-    timeUp: () => elapsed() >= budget,
-    workers: options.workers,
-    shard: { index: 1, count: 1 },
-    seed,
-    interrupted: () => interrupt.interrupted,
-    onOutcome: (outcome) => {
-      if (outcome.failure !== null && foundAt === 0) foundAt = elapsed();
+  // Coverage only where it steers (guided mode); elsewhere it would only cost time.
+  const result = await runCoveredCampaign(
+    {
+      baseSeed: options.baseSeed,
+      runs: null,
+      timeUp: () => elapsed() >= budget,
+      workers: options.workers,
+      shard: { index: 1, count: 1 },
+      seed,
+      interrupted: () => interrupt.interrupted,
+      onOutcome: (outcome) => {
+        if (outcome.failure !== null && foundAt === 0) foundAt = elapsed();
+      },
     },
-  });
+    false,
+  );
   return { result, foundAt: result.failure === null ? elapsed() : foundAt };
 }
 

@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
+import type { FuzzConfig } from '../fuzz/config.js';
+import { shrinkGuided } from '../fuzz/guided.js';
 import { fuzzSeed, type SeedOptions } from '../fuzz/run-seed.js';
 
 /**
@@ -11,6 +13,8 @@ interface ShrinkTask {
   readonly seed: number;
   readonly options: SeedOptions;
   readonly limitSeconds: number;
+  /** A guided failure's configuration: data to trim, not a draw from the seed. */
+  readonly config?: FuzzConfig;
 }
 
 const task = workerData as ShrinkTask;
@@ -18,9 +22,7 @@ const started = performance.now();
 let stoppedByClock = false;
 let lastAsked = started;
 let longestRun = 0;
-const outcome = fuzzSeed(task.seed, {
-  ...task.options,
-  shrink: true,
+const limits = {
   // Asked before each candidate: the gap since the last question is about one run, so stop when
   // another run would take the shrink past its bound, not after.
   stopShrinking: () => {
@@ -30,6 +32,19 @@ const outcome = fuzzSeed(task.seed, {
     stoppedByClock ||= (now - started + longestRun) / 1000 >= task.limitSeconds;
     return stoppedByClock;
   },
-  onShrinkProgress: (progress) => parentPort?.postMessage({ type: 'progress', ...progress }),
-});
+  onShrinkProgress: (progress: { candidates: number; steps: number }) =>
+    parentPort?.postMessage({ type: 'progress', ...progress }),
+};
+const outcome =
+  task.config === undefined
+    ? fuzzSeed(task.seed, { ...task.options, ...limits, shrink: true })
+    : shrinkGuided(
+        { seed: task.seed, config: task.config },
+        {
+          ...limits,
+          ...(task.options.shrinkBudget === undefined
+            ? {}
+            : { shrinkBudget: task.options.shrinkBudget }),
+        },
+      );
 parentPort?.postMessage({ type: 'done', outcome, stoppedByClock });

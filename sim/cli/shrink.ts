@@ -1,3 +1,4 @@
+import type { FuzzConfig } from '../fuzz/config.js';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { SeedOptions, SeedOutcome, ShrinkProgress } from '../fuzz/run-seed.js';
@@ -32,11 +33,12 @@ export function shrinkSeed(
   seed: number,
   options: SeedOptions,
   control: ShrinkControl,
+  config?: FuzzConfig,
 ): Promise<ShrinkResult> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   const worker = new Worker(new URL('./shrink-worker.js', import.meta.url), {
-    workerData: { seed, options, limitSeconds: control.limitSeconds },
+    workerData: { seed, options, limitSeconds: control.limitSeconds, config },
   });
   return new Promise<ShrinkResult>((resolve, reject) => {
     let settled = false;

@@ -40,7 +40,7 @@ export const MAX_KEYS = 1000;
 export const MAX_THINK_MICROS = 10 * MICROS_PER_SECOND;
 export const MAX_RAFT_STATE_BYTES = 64 * 1024 * 1024;
 
-export const FUZZ_MODES = ['schedule', 'swarm'] as const;
+export const FUZZ_MODES = ['schedule', 'swarm', 'guided'] as const;
 export const RUN_VERDICTS = ['ok', 'violation', 'liveness', 'unknown'] as const;
 
 export const serversSchema = integer(

@@ -2,14 +2,16 @@ import fc from 'fast-check';
 import type { MutantId } from '../../raft/mutants.js';
 import { NO_CONVERGENCE } from '../run/convergence.js';
 import { EVENT_STORM, runKv, type KvRunResult, type RunVerdict } from '../run/kv-run.js';
+import type { RunCoverage } from '../monitors/coverage.js';
 import type { RunSummary } from './summary.js';
 import type { InvariantId } from '../monitors/view.js';
 import { fuzzConfig, swarmConfig, type ConfigOptions } from './arbitraries.js';
 import { kvRunConfig, type FuzzConfig } from './config.js';
 import { trimSchedule, type Failing, type Judge } from './trim.js';
 
-export type FuzzMode = 'schedule' | 'swarm';
-export const FUZZ_MODES: readonly FuzzMode[] = ['schedule', 'swarm'];
+/** Guided mode (guided.ts) draws its fresh configurations as swarm mode does. */
+export type FuzzMode = 'schedule' | 'swarm' | 'guided';
+export const FUZZ_MODES: readonly FuzzMode[] = ['schedule', 'swarm', 'guided'];
 
 export interface SeedOptions extends ConfigOptions {
   readonly mode: FuzzMode;
@@ -28,6 +30,8 @@ export interface SeedOptions extends ConfigOptions {
   readonly stopShrinking?: () => boolean;
   /** Told after each shrink candidate: how many were tried, and the smallest schedule so far. */
   readonly onShrinkProgress?: (progress: ShrinkProgress) => void;
+  /** Record the first run's coverage (SeedOutcome.coverage). */
+  readonly coverage?: boolean;
 }
 
 export interface ShrinkProgress {
@@ -43,6 +47,8 @@ export interface SeedOutcome {
   readonly summary: RunSummary;
   /** Present when the run failed: the shrunk counterexample and how fast-check reaches it. */
   readonly failure: Failure | null;
+  /** What the run covered, when SeedOptions.coverage asked for it. */
+  readonly coverage?: RunCoverage;
 }
 
 export interface Failure {
@@ -97,6 +103,18 @@ export function runConfig(seed: number, config: FuzzConfig): RunSummary {
   return summarize(runKv(kvRunConfig(seed, config)));
 }
 
+/** The same, with coverage recorded. */
+function runCovered(
+  seed: number,
+  config: FuzzConfig,
+): { summary: RunSummary; coverage: RunCoverage } {
+  const result = runKv({ ...kvRunConfig(seed, config), coverage: true });
+  return {
+    summary: summarize(result),
+    coverage: result.coverage ?? { features: [], sometimes: 0 },
+  };
+}
+
 /**
  * One seed of a campaign: fast-check draws the configuration from the seed (so the seed alone
  * reproduces it), the simulation runs under the same seed, and a failure is shrunk by
@@ -104,7 +122,7 @@ export function runConfig(seed: number, config: FuzzConfig): RunSummary {
  * full, deterministic re-run.
  */
 export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
-  const generated = options.mode === 'swarm' ? swarmConfig(options) : fuzzConfig(options);
+  const generated = options.mode === 'schedule' ? fuzzConfig(options) : swarmConfig(options);
   const mutant = options.mutant;
   const without = options.without?.length === 0 ? undefined : options.without;
   const arbitrary =
@@ -115,7 +133,7 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
           ...(mutant === undefined ? {} : { mutant }),
           ...(without === undefined ? {} : { without }),
         }));
-  let first: { config: FuzzConfig; summary: RunSummary } | null = null;
+  let first: { config: FuzzConfig; summary: RunSummary; coverage?: RunCoverage } | null = null;
   let candidates = 0;
   let smallest = Infinity;
   let steps = 0;
@@ -127,8 +145,9 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
   const fastCheckBudget = budget - Math.min(60, Math.floor(budget / 4));
   const property = fc.property(arbitrary, (config) => {
     if (first === null) {
-      const summary = runConfig(seed, config);
-      first = { config, summary };
+      const covered = options.coverage === true ? runCovered(seed, config) : null;
+      const summary = covered?.summary ?? runConfig(seed, config);
+      first = covered === null ? { config, summary } : { config, ...covered };
       failing.set(config, summary);
       smallest = sizeOf(config);
       steps = config.schedule.length;
@@ -152,7 +171,7 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
     return !same;
   });
   const details = fc.check(property, { seed, numRuns: 1, endOnFailure: options.shrink === false });
-  const ran = first as { config: FuzzConfig; summary: RunSummary } | null;
+  const ran = first as { config: FuzzConfig; summary: RunSummary; coverage?: RunCoverage } | null;
   if (ran === null) throw new Error(`fuzz seed ${seed}: fast-check ran nothing`);
   if (!details.failed || details.counterexample === null) return { seed, ...ran, failure: null };
   const shrunk: FuzzConfig = details.counterexample[0];

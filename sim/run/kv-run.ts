@@ -26,6 +26,8 @@ import { seconds, type Micros } from '../time.js';
 import type { TraceRecord } from '../trace.js';
 import { World } from '../world.js';
 import { awaitConvergence, currentLeader } from './convergence.js';
+import type { RunCoverage } from '../monitors/coverage.js';
+import { attachCoverage } from './coverage.js';
 import { attachMonitor } from './monitor.js';
 import { DEFAULT_WORKLOAD, Workload, type WorkloadOptions } from './workload.js';
 
@@ -55,6 +57,8 @@ export interface KvRunConfig {
   readonly maxEvents?: number;
   /** Events pending at once, at most (the scheduler's default); past it: an event storm. */
   readonly maxPending?: number;
+  /** Record coverage (sim/run/coverage.ts) for guided fuzzing; off by default. */
+  readonly coverage?: boolean;
   /** When links are checked (DeliveryRule); DEFAULT_DELIVERY when absent. */
   readonly delivery?: DeliveryRule;
 }
@@ -86,6 +90,8 @@ export interface KvRunResult {
   readonly peakPending: number;
   readonly virtualMicros: Micros;
   readonly committed: number;
+  /** What the run covered, when asked for. */
+  readonly coverage?: RunCoverage;
 }
 
 /** After the faults: a leader within this long, and every open call done within LIVENESS_OPS. */
@@ -98,6 +104,8 @@ type KvWorld = World<KvWire, KvApplied, KvNode>;
 interface KvRig {
   readonly world: KvWorld;
   readonly monitor: RaftMonitor | null;
+  /** Coverage for guided fuzzing, when the run asks for it. */
+  readonly coverage: ReturnType<typeof attachCoverage> | null;
   readonly workload: Workload;
   /** Every command applied anywhere, by log index (first seen; the monitors keep them equal). */
   readonly appliedCommands: Uint8Array[];
@@ -152,6 +160,10 @@ function buildRig(config: KvRunConfig): KvRig {
           decodeSaved: readSavedSummary,
           without: config.without ?? [],
         });
+  const coverage =
+    config.coverage === true
+      ? attachCoverage(world, servers, (node) => (node instanceof KvServer ? node.raft : null))
+      : null;
   const workload = new Workload(
     workloadOptions,
     servers,
@@ -166,7 +178,7 @@ function buildRig(config: KvRunConfig): KvRig {
   });
   world.leaderResolver = () => currentLeader(world, servers);
   const raft = resolveOptions(config.raft ?? {});
-  return { world, monitor, workload, appliedCommands, raft };
+  return { world, monitor, coverage, workload, appliedCommands, raft };
 }
 
 /** The safety phase under the schedule, then the liveness phase, then the healed settling. */
@@ -232,6 +244,7 @@ function judge(rig: KvRig, config: KvRunConfig, outcome: PhaseOutcome): KvRunRes
     peakPending: world.scheduler.peakPending,
     virtualMicros: world.scheduler.now,
     committed: rig.monitor?.committedIndex ?? rig.appliedCommands.length - 1,
+    ...(rig.coverage === null ? {} : { coverage: rig.coverage.result() }),
   };
 }
 

@@ -1,0 +1,68 @@
+import { performance } from 'node:perf_hooks';
+import type { BenchSuite } from './suite.js';
+import { runCoveredCampaign } from '../cli/coverage-campaign.js';
+import type { FuzzMode } from '../fuzz/run-seed.js';
+
+export interface ModeFigures {
+  readonly runsPerSecond: number;
+  readonly states: number;
+  readonly transitions: number;
+}
+
+/** One campaign of `runs` runs in a mode, coverage on: its rate and what it covered. */
+async function modeFigures(mode: FuzzMode, runs: number, workers: number): Promise<ModeFigures> {
+  const start = performance.now();
+  const result = await runCoveredCampaign({
+    baseSeed: 1_000,
+    runs,
+    timeUp: () => false,
+    workers,
+    shard: { index: 1, count: 1 },
+    seed: { mode, shrink: false },
+    interrupted: () => false,
+  });
+  const seconds = (performance.now() - start) / 1000;
+  const summary = result.tally.summary();
+  return {
+    runsPerSecond: result.runs / seconds,
+    states: summary.states,
+    transitions: summary.transitions,
+  };
+}
+
+/**
+ * Guided against swarm on the correct Raft, the same number of runs each (both recording
+ * coverage, so the rates compare the search, not the recording): distinct abstract transitions
+ * reached and runs per second.
+ */
+export async function guidedVsSwarm(runs: number, workers: number) {
+  const swarm = await modeFigures('swarm', runs, workers);
+  const guided = await modeFigures('guided', runs, workers);
+  return {
+    runs,
+    swarm,
+    guided,
+    transitionsRatio: guided.transitions / Math.max(1, swarm.transitions),
+    throughputRatio: guided.runsPerSecond / swarm.runsPerSecond,
+  };
+}
+
+/** Guided against swarm as a bench suite (one measurement: the figures are counts and ratios). */
+export const guidedSuite: BenchSuite = {
+  name: 'guided',
+  about: 'guided against swarm mode on the correct Raft: transitions reached and runs per second',
+  async run(context) {
+    const g = await guidedVsSwarm(context.quick ? 32 : 300, 0);
+    context.log(
+      `guided vs swarm, ${g.runs} runs each, 1 worker: ${g.guided.transitions} / ${g.swarm.transitions} transitions (${g.transitionsRatio.toFixed(2)}x), ` +
+        `${g.guided.runsPerSecond.toFixed(1)} / ${g.swarm.runsPerSecond.toFixed(1)} runs/s (${g.throughputRatio.toFixed(2)}x)`,
+    );
+    return {
+      guidedRuns: g.runs,
+      guidedTransitions: g.guided.transitions,
+      swarmTransitions: g.swarm.transitions,
+      guidedTransitionsRatio: g.transitionsRatio,
+      guidedThroughputRatio: g.throughputRatio,
+    };
+  },
+};

@@ -1,0 +1,56 @@
+import { asSeedOutcome } from '../fuzz/guided.js';
+import { CoverageTally } from '../fuzz/coverage-tally.js';
+import type { RunCoverage } from '../monitors/coverage.js';
+import { runCampaign, type CampaignOptions, type CampaignResult } from './campaign.js';
+import { runGuidedCampaign } from './guided-campaign.js';
+
+/** A campaign of any mode, with its coverage merged in seed order. */
+export interface CoveredCampaign extends CampaignResult {
+  readonly tally: CoverageTally;
+  /** Guided mode: how many configurations the corpus ended with. */
+  readonly corpus: number | null;
+}
+
+/**
+ * Runs a campaign of `options.seed.mode` with coverage recorded (unless `coverage` is false).
+ * Swarm and schedule runs finish in any order on workers; their coverage is kept per seed and
+ * merged in seed order at the end, so the figures never depend on the worker count.
+ */
+export async function runCoveredCampaign(
+  options: CampaignOptions,
+  coverage = true,
+): Promise<CoveredCampaign> {
+  if (options.seed.mode === 'guided') {
+    const result = await runGuidedCampaign(options);
+    const failing = result.failure;
+    return {
+      runs: result.runs,
+      unknown: result.unknown,
+      interrupted: result.interrupted,
+      failure: failing === null ? null : asSeedOutcome(failing),
+      // Guided runs happen on this thread or in its own workers, which report no crashes.
+      crash: null,
+      tally: result.corpus.tally,
+      corpus: result.corpus.entries.length,
+    };
+  }
+  const covered = new Map<number, RunCoverage>();
+  const result = await runCampaign({
+    ...options,
+    seed: { ...options.seed, coverage },
+    onOutcome: (outcome) => {
+      if (outcome.coverage !== undefined) covered.set(outcome.seed, outcome.coverage);
+      options.onOutcome?.(outcome);
+    },
+  });
+  const limit = result.failure?.seed ?? Infinity;
+  const tally = new CoverageTally();
+  for (const seed of [...covered.keys()].sort((a, b) => a - b)) {
+    if (seed <= limit) tally.add(covered.get(seed) as RunCoverage);
+  }
+  return {
+    ...result,
+    tally,
+    corpus: null,
+  };
+}

@@ -1,0 +1,91 @@
+import { Piscina } from 'piscina';
+import {
+  asSeedOutcome,
+  GENERATION,
+  GuidedCorpus,
+  runGuided,
+  type GuidedOutcome,
+  type GuidedTask,
+} from '../fuzz/guided.js';
+import { isFailure } from '../fuzz/run-seed.js';
+import { seedAt, type CampaignOptions } from './campaign.js';
+
+/** Mutated runs take seeds past any the fresh runs (the swarm campaign's seeds) reach. */
+const MUTATED_SEEDS = 2 ** 32;
+
+export interface GuidedResult {
+  /** Runs merged, up to and including the first failing one. */
+  readonly runs: number;
+  /** The first failing run in seed order (unshrunk), or null. */
+  readonly failure: GuidedOutcome | null;
+  readonly unknown: number;
+  readonly interrupted: boolean;
+  readonly corpus: GuidedCorpus;
+}
+
+/**
+ * A guided campaign: generations of GENERATION runs, each planned from the corpus, run on the
+ * main thread or on worker threads, and merged in seed order. `--time` and Ctrl-C are looked at
+ * between generations only; a run count that is not a multiple of the generation size ends
+ * with a short generation. The first failing run (in seed order) ends the campaign.
+ */
+export async function runGuidedCampaign(options: CampaignOptions): Promise<GuidedResult> {
+  const pool =
+    options.workers > 0
+      ? new Piscina<GuidedTask, GuidedOutcome>({
+          filename: new URL('../fuzz/guided-worker.js', import.meta.url).href,
+          minThreads: options.workers,
+          maxThreads: options.workers,
+        })
+      : null;
+  const corpus = new GuidedCorpus({ ...options.seed });
+  const swarmSeed = (i: number) => seedAt(options.baseSeed, options.shard, i);
+  let runs = 0;
+  let unknown = 0;
+  let failure: GuidedOutcome | null = null;
+  try {
+    while (failure === null && (options.runs === null || runs < options.runs)) {
+      if (options.interrupted() || (options.runs === null && options.timeUp())) break;
+      const size = options.runs === null ? GENERATION : Math.min(GENERATION, options.runs - runs);
+      corpus.startGeneration();
+      const tasks = Array.from({ length: size }, (_, i) =>
+        corpus.plan(
+          runs + i,
+          MUTATED_SEEDS + seedAt(options.baseSeed, options.shard, runs + i),
+          swarmSeed,
+        ),
+      );
+      const outcomes = await runGeneration(tasks, pool, options.interrupted);
+      for (const outcome of outcomes) {
+        runs++;
+        corpus.merge(outcome);
+        if (outcome.summary.verdict === 'unknown') unknown++;
+        options.onOutcome?.(asSeedOutcome(outcome));
+        if (isFailure(outcome.summary.verdict)) {
+          failure = outcome;
+          break;
+        }
+      }
+    }
+  } finally {
+    await pool?.destroy();
+  }
+  return { runs, failure, unknown, interrupted: options.interrupted(), corpus };
+}
+
+/** Runs one generation; the outcomes come back in the tasks' order whatever finished first. */
+async function runGeneration(
+  tasks: readonly GuidedTask[],
+  pool: Piscina<GuidedTask, GuidedOutcome> | null,
+  interrupted: () => boolean,
+): Promise<GuidedOutcome[]> {
+  if (pool !== null) return Promise.all(tasks.map((task) => pool.run(task)));
+  const outcomes: GuidedOutcome[] = [];
+  for (const task of tasks) {
+    // On one thread a generation takes a while: Ctrl-C keeps the runs done so far, in order.
+    if (interrupted()) break;
+    outcomes.push(runGuided(task));
+    await new Promise((resolve) => setImmediate(resolve)); // lets Ctrl-C and the progress bar through
+  }
+  return outcomes;
+}

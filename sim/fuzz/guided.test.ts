@@ -1,0 +1,131 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { runGuidedCampaign } from '../cli/guided-campaign.js';
+import { featureKind, SOMETIMES_NAMES } from '../monitors/coverage.js';
+import { RandomStream } from '../random.js';
+import { runKv } from '../run/kv-run.js';
+import { seconds } from '../time.js';
+import { swarmConfig } from './arbitraries.js';
+import { kvRunConfig, type FuzzConfig } from './config.js';
+import { CoverageTally } from './coverage-tally.js';
+import { GuidedCorpus, shrinkGuided } from './guided.js';
+import { MUTATION_NAMES, MUTATIONS, mutateConfig } from './mutate.js';
+import { parseRepro, reproOf } from './repro.js';
+import { runTraced } from './report.js';
+import { fuzzSeed, type SeedOptions } from './run-seed.js';
+
+/** Short runs keep these tests quick; guided mode passes the same options to its draws. */
+const SHORT = seconds(2);
+
+function drawn(seed: number): FuzzConfig {
+  const [config] = fc.sample(swarmConfig({ safetyMicros: SHORT }), { seed, numRuns: 1 });
+  return config as FuzzConfig;
+}
+
+describe('coverage', () => {
+  it('leaves the run untouched (same trace hash) and reports states, transitions and messages', () => {
+    const config = kvRunConfig(7, drawn(7));
+    const plain = runKv(config);
+    const covered = runKv({ ...config, coverage: true });
+    expect(covered.traceHash).to.equal(plain.traceHash);
+    const kinds = new Set(covered.coverage?.features.map(featureKind));
+    expect([...kinds].sort()).to.deep.equal(['message', 'state', 'transition']);
+  });
+
+  it('tallies runs in order: fresh features, distinct counts and the curve', () => {
+    const tally = new CoverageTally();
+    const a = 1 * 2 ** 26 + 5; // a state
+    const b = 2 * 2 ** 26 + 9; // a transition
+    expect(tally.add({ features: [a, b], sometimes: 1 })).to.equal(2);
+    expect(tally.add({ features: [a], sometimes: 0 })).to.equal(0);
+    const summary = tally.summary();
+    expect([summary.states, summary.transitions, summary.runs]).to.deep.equal([1, 1, 2]);
+    expect(summary.curve).to.deep.equal([
+      [1, 1],
+      [2, 1],
+    ]);
+    expect(summary.sometimes.map((s) => s.runs)).to.deep.equal(
+      SOMETIMES_NAMES.map((_, i) => (i === 0 ? 1 : 0)),
+    );
+  });
+});
+
+describe('guided fuzzing: mutations', () => {
+  it('keep every configuration a valid repro: nodes in the cluster, times in order', () => {
+    const r = new RandomStream('test', 11);
+    for (let seed = 1; seed <= 40; seed++) {
+      const config = drawn(seed);
+      const other = drawn(seed + 1000);
+      const name = MUTATION_NAMES[seed % MUTATION_NAMES.length] as string;
+      for (const mutated of [
+        MUTATIONS[name]?.(config, r, other) as FuzzConfig,
+        mutateConfig(config, r, other),
+      ]) {
+        const repro = { format: 'raftsim-repro', version: 1, seed, traceHash: '', config: mutated };
+        expect(() => parseRepro(JSON.stringify(repro)), name).not.to.throw();
+        const times = mutated.schedule.map((s) => s.at);
+        expect(times, name).to.deep.equal([...times].sort((x, y) => x - y));
+        expect(
+          times.every((t) => t >= 0),
+          name,
+        ).to.equal(true);
+      }
+    }
+  });
+});
+
+describe('guided fuzzing: plans', () => {
+  it("draws its fresh runs exactly as swarm mode draws that seed's run", () => {
+    const corpus = new GuidedCorpus({ safetyMicros: SHORT });
+    corpus.startGeneration();
+    const planned = corpus.plan(0, 99, () => 5);
+    const swarm = fuzzSeed(5, { mode: 'swarm', shrink: false, safetyMicros: SHORT });
+    expect(planned.seed).to.equal(5);
+    expect(planned.config).to.deep.equal(swarm.config);
+  });
+});
+
+describe('guided fuzzing: campaigns', () => {
+  const campaign = (workers: number, seed: Partial<SeedOptions> = {}) =>
+    runGuidedCampaign({
+      baseSeed: 3,
+      runs: 20, // one full generation and a short one
+      timeUp: () => false,
+      workers,
+      shard: { index: 1, count: 1 },
+      seed: { mode: 'guided', shrink: false, safetyMicros: SHORT, ...seed },
+      interrupted: () => false,
+    });
+
+  it('give the same corpus, coverage and failure with 0, 1 and 2 workers', async function () {
+    this.timeout(600_000);
+    const results = [];
+    for (const workers of [0, 1, 2]) {
+      const result = await campaign(workers);
+      results.push({
+        runs: result.runs,
+        corpus: result.corpus.entries.map((e) => [e.seed, JSON.stringify(e.config), e.fresh]),
+        coverage: result.corpus.tally.summary(),
+        failure: result.failure?.seed ?? null,
+      });
+    }
+    expect(results[0]?.runs).to.equal(20);
+    expect(results[0]?.corpus.length).to.be.greaterThan(1);
+    expect(results[1]).to.deep.equal(results[0]);
+    expect(results[2]).to.deep.equal(results[0]);
+  });
+
+  it('turn a failure into a standalone repro that shrinks and replays', async function () {
+    this.timeout(600_000);
+    const result = await campaign(0, { mutant: 'Z11' });
+    const failing = result.failure;
+    expect(failing).to.not.equal(null);
+    const shrunk = shrinkGuided(failing as NonNullable<typeof failing>, { shrinkBudget: 40 });
+    const repro = parseRepro(JSON.stringify(reproOf(shrunk, 'guided')));
+    expect(repro.config.mutant).to.equal('Z11');
+    expect(repro.config.schedule.length).to.be.at.most(failing?.config.schedule.length ?? 0);
+    const replayed = runTraced(repro).result;
+    expect(replayed.traceHash).to.equal(repro.traceHash);
+    expect(replayed.verdict).to.equal(repro.verdict);
+  });
+});

@@ -1,0 +1,184 @@
+import fc from 'fast-check';
+import type { RunCoverage } from '../monitors/coverage.js';
+import { RandomStream, streamSeed } from '../random.js';
+import { runKv } from '../run/kv-run.js';
+import { swarmConfig, type ConfigOptions } from './arbitraries.js';
+import { kvRunConfig, type FuzzConfig } from './config.js';
+import { CoverageTally } from './coverage-tally.js';
+import { mutateConfig } from './mutate.js';
+import {
+  DEFAULT_SHRINK_BUDGET,
+  failureKind,
+  runConfig,
+  summarize,
+  type RunSummary,
+  type SeedOptions,
+  type SeedOutcome,
+} from './run-seed.js';
+import { trimSchedule, type Judge } from './trim.js';
+
+/**
+ * Coverage-guided fuzzing. The corpus holds the configurations whose runs reached coverage no
+ * earlier run had; each new run is either a fresh swarm draw or a mutation of a corpus entry,
+ * chosen with weight on entries whose coverage is rare. Runs go in generations of a fixed size:
+ * a generation is planned from the corpus as the previous generations left it, run (in any
+ * order, on any number of workers), and merged in seed order. So the corpus, the failures and
+ * the coverage depend on the campaign seed, the run count and the shard, never on the workers.
+ */
+
+/** Runs per generation: fixed, so that the plan never depends on the worker count. */
+export const GENERATION = 16;
+
+export interface CorpusEntry {
+  readonly seed: number;
+  readonly config: FuzzConfig;
+  readonly features: readonly number[];
+  /** How many features it reached first. */
+  readonly fresh: number;
+}
+
+/** One planned run: its simulation seed and the configuration it runs. */
+export interface GuidedTask {
+  readonly seed: number;
+  readonly config: FuzzConfig;
+}
+
+export interface GuidedOutcome extends GuidedTask {
+  readonly summary: RunSummary;
+  readonly coverage: RunCoverage;
+}
+
+/** A run of a given configuration under a seed, with coverage recorded. */
+export function runGuided(task: GuidedTask): GuidedOutcome {
+  const result = runKv({ ...kvRunConfig(task.seed, task.config), coverage: true });
+  const coverage = result.coverage ?? { features: [], sometimes: 0 };
+  return { ...task, summary: summarize(result), coverage };
+}
+
+export class GuidedCorpus {
+  readonly entries: CorpusEntry[] = [];
+  readonly tally = new CoverageTally();
+  /** Entry weights, computed once per generation from the hit counts. */
+  private weights: number[] = [];
+  /** Fresh runs planned so far. */
+  private freshRuns = 0;
+  private totalWeight = 0;
+
+  constructor(
+    private readonly options: ConfigOptions & { readonly mutant?: FuzzConfig['mutant'] },
+  ) {}
+
+  /** Call before planning a generation: energy goes to entries whose features few runs reach. */
+  startGeneration(): void {
+    const hits = this.tally.hits;
+    this.weights = this.entries.map((entry) => {
+      let weight = 0;
+      for (const feature of entry.features) weight += 1 / (hits.get(feature) ?? 1);
+      return weight;
+    });
+    this.totalWeight = this.weights.reduce((a, b) => a + b, 0);
+  }
+
+  /**
+   * The run at position `k` of the campaign, whose own seed is `seed`. Every other run (and
+   * every run while the corpus is empty) is fresh: the next seed of the swarm campaign this one
+   * shadows (`swarmSeed(i)` for its i-th fresh run), drawn and run exactly as swarm mode runs
+   * it. So a bug that swarm mode catches at its n-th seed, guided mode catches by about its
+   * 2n-th run at worst; the runs in between mutate the corpus.
+   */
+  plan(k: number, seed: number, swarmSeed: (i: number) => number): GuidedTask {
+    if (this.entries.length === 0 || k % 2 === 0) {
+      const fresh = swarmSeed(this.freshRuns++);
+      return { seed: fresh, config: this.fresh(fresh) };
+    }
+    const r = new RandomStream('guided', streamSeed(seed, 'guided'));
+    const parent = this.pickByEnergy(r);
+    const other = r.pick(this.entries);
+    const config = mutateConfig(parent.config, r, other.config, this.options.servers !== undefined);
+    const mutant = this.options.mutant;
+    return { seed, config: mutant === undefined ? config : { ...config, mutant } };
+  }
+
+  /** Merges one run (in seed order); returns true when it joined the corpus. */
+  merge(outcome: GuidedOutcome): boolean {
+    const fresh = this.tally.add(outcome.coverage);
+    if (fresh === 0) return false;
+    this.entries.push({
+      seed: outcome.seed,
+      config: outcome.config,
+      features: outcome.coverage.features,
+      fresh,
+    });
+    return true;
+  }
+
+  /** Swarm mode's configuration for this seed: fast-check's first draw, as fuzzSeed makes it. */
+  private fresh(seed: number): FuzzConfig {
+    let drawn: FuzzConfig | null = null;
+    const capture = fc.property(swarmConfig(this.options), (config) => {
+      drawn ??= config;
+      return true;
+    });
+    fc.check(capture, { seed, numRuns: 1 });
+    if (drawn === null) throw new Error(`guided: fast-check drew nothing for seed ${seed}`);
+    const mutant = this.options.mutant;
+    const config: FuzzConfig = drawn;
+    return mutant === undefined ? config : { ...config, mutant };
+  }
+
+  private pickByEnergy(r: RandomStream): CorpusEntry {
+    const weights = this.weights;
+    if (weights.length === 0 || !(this.totalWeight > 0)) return r.pick(this.entries);
+    let x = (r.int(0, 999_999_999) / 1e9) * this.totalWeight;
+    for (let i = 0; i < weights.length; i++) {
+      x -= weights[i] as number;
+      if (x < 0) return this.entries[i] as CorpusEntry;
+    }
+    return this.entries[weights.length - 1] as CorpusEntry;
+  }
+}
+
+/**
+ * Shrinks a guided failure. Its configuration is data, not a draw from the seed, so there is no
+ * generator to shrink through: the trim pass (trim.ts) drops steps one at a time, every
+ * candidate a full re-run under the same seed, within the budget.
+ */
+export function shrinkGuided(
+  outcome: GuidedTask,
+  limits: Pick<SeedOptions, 'shrinkBudget' | 'stopShrinking' | 'onShrinkProgress'> = {},
+): SeedOutcome {
+  const first = runConfig(outcome.seed, outcome.config);
+  const kind = failureKind(first);
+  if (kind === null)
+    throw new Error(`seed ${outcome.seed} failed, then passed when re-run: nondeterminism`);
+  const judge: Judge = (config) => {
+    const summary = runConfig(outcome.seed, config);
+    return { kind: failureKind(summary), summary };
+  };
+  const trimmed = trimSchedule({ config: outcome.config, summary: first }, kind, judge, {
+    budget: limits.shrinkBudget ?? DEFAULT_SHRINK_BUDGET,
+    ...(limits.stopShrinking === undefined ? {} : { stop: limits.stopShrinking }),
+    onAttempt: (candidates, steps) => limits.onShrinkProgress?.({ candidates, steps }),
+  });
+  return {
+    seed: outcome.seed,
+    config: outcome.config,
+    summary: first,
+    failure: {
+      config: trimmed.config,
+      summary: trimmed.summary,
+      fastCheck: { seed: outcome.seed, path: '', shrinks: 0 },
+      trimmedSteps: outcome.config.schedule.length - trimmed.config.schedule.length,
+    },
+  };
+}
+
+/** A guided run as a campaign outcome: a failing one carries itself, unshrunk, as its failure. */
+export function asSeedOutcome(outcome: GuidedOutcome): SeedOutcome {
+  const failing = failureKind(outcome.summary) !== null;
+  const { seed, config, summary } = outcome;
+  const failure = failing
+    ? { config, summary, fastCheck: { seed, path: '', shrinks: 0 }, trimmedSteps: 0 }
+    : null;
+  return { seed, config, summary, failure };
+}

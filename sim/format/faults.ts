@@ -46,23 +46,7 @@ function stepSchemas(servers: number) {
       ),
     ),
     crash: onNode('crash'),
-    crashMidInput: fields({
-      kind: v.literal('crashMidInput'),
-      node,
-      afterEffects: integer(0, 1_000_000, 'a count of effects, 0..1000000'),
-    }),
-    slowDisk: fields({
-      kind: v.literal('slowDisk'),
-      node,
-      maxMicros: integer(0, MAX_VIRTUAL_MICROS, `a latency in 0..${MAX_VIRTUAL_MICROS} µs`),
-    }),
-    damage: fields({
-      kind: v.literal('damage'),
-      node,
-      damage: oneOf(DAMAGE_KINDS, 'a damage kind'),
-      file: oneOf(SAVED_FILES, 'a saved file'),
-      wherePerMille: integer(0, 999, 'a place in 0..999 per mille'),
-    }),
+    ...diskAndCrashPointSchemas(node),
     restart: onNode('restart'),
     isolateLeader: only('isolateLeader'),
     partitionLeader: fields({
@@ -90,6 +74,29 @@ function stepSchemas(servers: number) {
       on: flag(),
     }),
   } satisfies Record<FaultStep['kind'], v.GenericSchema>;
+}
+
+/** Faults inside a node: crash points and disks (node ids checked against the cluster). */
+function diskAndCrashPointSchemas(node: ReturnType<typeof integer>) {
+  return {
+    crashMidInput: fields({
+      kind: v.literal('crashMidInput'),
+      node,
+      afterEffects: integer(0, 1_000_000, 'a count of effects, 0..1000000'),
+    }),
+    slowDisk: fields({
+      kind: v.literal('slowDisk'),
+      node,
+      maxMicros: integer(0, MAX_VIRTUAL_MICROS, `a latency in 0..${MAX_VIRTUAL_MICROS} µs`),
+    }),
+    damage: fields({
+      kind: v.literal('damage'),
+      node,
+      damage: oneOf(DAMAGE_KINDS, 'a damage kind'),
+      file: oneOf(SAVED_FILES, 'a saved file'),
+      wherePerMille: integer(0, 999, 'a place in 0..999 per mille'),
+    }),
+  };
 }
 
 function distinct(nodes: readonly number[]): boolean {

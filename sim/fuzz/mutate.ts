@@ -7,6 +7,7 @@ import {
   FAULT_KIND_NAMES,
   faultKinds,
   foldSchedule,
+  limitDamage,
   PROFILES_FOR_FUZZ,
   undo,
 } from './arbitraries.js';
@@ -65,7 +66,8 @@ function withSchedule(config: FuzzConfig, schedule: readonly TimedFault[]): Fuzz
     .sort((a, b) => a.s.at - b.s.at || a.i - b.i)
     .map((x) => x.s)
     .slice(0, MAX_MUTATED_STEPS);
-  return { ...config, schedule: sorted };
+  // A damaged node never boots again: a mutation may not damage more than a minority.
+  return { ...config, schedule: limitDamage(sorted, config.servers) };
 }
 
 function clampTime(config: FuzzConfig, at: number): number {
@@ -148,9 +150,10 @@ function retarget(config: FuzzConfig, r: RandomStream): TimedFault[] {
   steps[i] = { at: timed.at, step: moved };
   // The episode's end follows a node it names (a restart, a resume).
   const end = endOf(config.schedule, i);
-  if (end >= 0 && 'node' in moved) {
-    const ending = steps[end] as TimedFault;
-    steps[end] = { at: ending.at, step: { ...ending.step, node: moved.node } as FaultStep };
+  const ending = end >= 0 ? (steps[end] as TimedFault) : null;
+  // Only an end that names a node follows it (an isolate ends with a heal, which names none).
+  if (ending !== null && 'node' in moved && 'node' in ending.step) {
+    steps[end] = { at: ending.at, step: { ...ending.step, node: moved.node } };
   }
   return steps;
 }
@@ -208,7 +211,12 @@ function resize(config: FuzzConfig, r: RandomStream): FuzzConfig {
             ...(focus === undefined ? {} : { focus: [...new Set(focus)] }),
           },
         };
-  return { ...config, ...swarm, servers, schedule: foldSchedule(config.schedule, servers) };
+  return {
+    ...config,
+    ...swarm,
+    servers,
+    schedule: limitDamage(foldSchedule(config.schedule, servers), servers),
+  };
 }
 
 /** This schedule up to a time, the other's after it (folded onto this cluster). */

@@ -115,6 +115,19 @@ function runCovered(
   };
 }
 
+/** The configurations a campaign draws, with its mutant and monitors switched off stamped in. */
+function seedArbitrary(options: SeedOptions): fc.Arbitrary<FuzzConfig> {
+  const generated = options.mode === 'schedule' ? fuzzConfig(options) : swarmConfig(options);
+  const mutant = options.mutant;
+  const without = options.without?.length === 0 ? undefined : options.without;
+  if (mutant === undefined && without === undefined) return generated;
+  return generated.map((config) => ({
+    ...config,
+    ...(mutant === undefined ? {} : { mutant }),
+    ...(without === undefined ? {} : { without }),
+  }));
+}
+
 /**
  * One seed of a campaign: fast-check draws the configuration from the seed (so the seed alone
  * reproduces it), the simulation runs under the same seed, and a failure is shrunk by
@@ -122,17 +135,7 @@ function runCovered(
  * full, deterministic re-run.
  */
 export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
-  const generated = options.mode === 'schedule' ? fuzzConfig(options) : swarmConfig(options);
-  const mutant = options.mutant;
-  const without = options.without?.length === 0 ? undefined : options.without;
-  const arbitrary =
-    mutant === undefined && without === undefined
-      ? generated
-      : generated.map((config) => ({
-          ...config,
-          ...(mutant === undefined ? {} : { mutant }),
-          ...(without === undefined ? {} : { without }),
-        }));
+  const arbitrary = seedArbitrary(options);
   let first: { config: FuzzConfig; summary: RunSummary; coverage?: RunCoverage } | null = null;
   let candidates = 0;
   let smallest = Infinity;

@@ -18,6 +18,7 @@ import {
   type Model,
   type Operation,
 } from './index.js';
+import { bruteForce } from './brute-force.js';
 
 /**
  * The lookahead (lookahead.ts and the models' tests) may only prune configurations without a
@@ -25,26 +26,6 @@ import {
  * and with the same search run without the lookahead, on random histories that come out legal
  * and illegal in good numbers (the values are drawn from tiny sets, so reads often match).
  */
-
-/** Some order respecting real time in which every step is legal; open operations optional. */
-function bruteForce<S, I, O>(history: readonly Operation<I, O>[], model: Model<S, I, O>) {
-  const used = history.map(() => false);
-  const blocked = (op: Operation<I, O>) =>
-    history.some((other, j) => !used[j] && other.return !== null && other.return < op.call);
-  const search = (state: S): boolean => {
-    if (history.every((op, i) => used[i] === true || op.return === null)) return true;
-    return history.some((op, i) => {
-      if (used[i] === true || blocked(op)) return false;
-      const next = model.step(state, op.input, op.output);
-      if (next === null) return false;
-      used[i] = true;
-      const found = search(next);
-      used[i] = false;
-      return found;
-    });
-  };
-  return search(model.init()) ? 'ok' : 'illegal';
-}
 
 function withoutLookahead<S, I, O>(model: Model<S, I, O>): Model<S, I, O> {
   const { lookahead: _, ...plainModel } = model;

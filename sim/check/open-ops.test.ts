@@ -14,6 +14,7 @@ import {
   type Model,
   type Operation,
 } from './index.js';
+import { bruteForce } from './brute-force.js';
 import { unreadOpenPutsAppend, unreadOpenPutsKv } from '../bench/checker-histories.js';
 import { DEFER, DROP } from './types.js';
 
@@ -23,26 +24,6 @@ import { DEFER, DROP } from './types.js';
  * exhaustively, and with the search without the rules, on histories where a third of the
  * operations never complete (some took effect, some did not) and some outputs lie.
  */
-
-/** Some order respecting real time in which every step is legal; open operations optional. */
-function bruteForce<S, I, O>(history: readonly Operation<I, O>[], model: Model<S, I, O>) {
-  const used = history.map(() => false);
-  const blocked = (op: Operation<I, O>) =>
-    history.some((other, j) => !used[j] && other.return !== null && other.return < op.call);
-  const search = (state: S): boolean => {
-    if (history.every((op, i) => used[i] === true || op.return === null)) return true;
-    return history.some((op, i) => {
-      if (used[i] === true || blocked(op)) return false;
-      const next = model.step(state, op.input, op.output);
-      if (next === null) return false;
-      used[i] = true;
-      const found = search(next);
-      used[i] = false;
-      return found;
-    });
-  };
-  return search(model.init()) ? 'ok' : 'illegal';
-}
 
 function withoutRules<S, I, O>(model: Model<S, I, O>): Model<S, I, O> {
   const { openFates: _, ...plainModel } = model;

@@ -11,6 +11,7 @@ import {
   type Model,
   type Operation,
 } from './index.js';
+import { bruteForce } from './brute-force.js';
 
 /** One step of a sequential run: the input, plus how far its interval stretches either way. */
 interface Planned<I> {
@@ -171,7 +172,7 @@ describe('properties of the checker', () => {
             d.input.op === 'read' ? { value: d.seen } : { ok: d.ok || d.input.op === 'write' };
           return { client: i, call: d.call, return: d.call + d.length, input: d.input, output };
         });
-        expect(checkHistory(history, etcdModel).verdict).to.equal(bruteForce(history));
+        expect(checkHistory(history, etcdModel).verdict).to.equal(bruteForce(history, etcdModel));
       }),
       { numRuns: 500 },
     );
@@ -206,25 +207,3 @@ describe('properties of the checker', () => {
     );
   });
 });
-
-/** The definition, tried exhaustively: some order respecting real time in which every step is legal. */
-function bruteForce(history: readonly Operation<EtcdInput, EtcdOutput>[]): 'ok' | 'illegal' {
-  const used = history.map(() => false);
-  const mustPrecede = (a: Operation<EtcdInput, EtcdOutput>, b: Operation<EtcdInput, EtcdOutput>) =>
-    a.return !== null && a.return < b.call;
-  const search = (state: ReturnType<typeof etcdModel.init>): boolean => {
-    if (history.every((op, i) => used[i] === true || op.return === null)) return true;
-    return history.some((op, i) => {
-      if (used[i] === true) return false;
-      if (history.some((other, j) => used[j] !== true && j !== i && mustPrecede(other, op)))
-        return false;
-      const next = etcdModel.step(state, op.input, op.output);
-      if (next === null) return false;
-      used[i] = true;
-      const found = search(next);
-      used[i] = false;
-      return found;
-    });
-  };
-  return search(etcdModel.init()) ? 'ok' : 'illegal';
-}

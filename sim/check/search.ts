@@ -121,9 +121,7 @@ export class Search<S, I, O> {
     this.knownBits = new Uint32Array(Math.ceil(this.remaining / 32));
     this.openBits = new Uint32Array(Math.ceil((n - this.remaining) / 32));
     this.window = { bits: this.knownBits, low: 0, high: 0 };
-    this.memo = new Memo<S>(this.openBits.length, (a, b) =>
-      model.equal(a, b),
-    );
+    this.memo = new Memo<S>(this.openBits.length, (a, b) => model.equal(a, b));
     this.placed = new Uint8Array(n);
     this.pruner = model.lookahead === undefined ? null : this.pruneWith(problem, model.lookahead);
     this.stackEntry = new Int32Array(n);

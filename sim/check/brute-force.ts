@@ -1,0 +1,25 @@
+import type { Model, Operation } from './types.js';
+
+/**
+ * The definition of linearizability tried exhaustively, for the checker's property tests: some
+ * order respecting real time in which every step is legal (operations that never completed may
+ * be left out). Exponential: for histories of a dozen operations or so.
+ */
+export function bruteForce<S, I, O>(history: readonly Operation<I, O>[], model: Model<S, I, O>) {
+  const used = history.map(() => false);
+  const blocked = (op: Operation<I, O>) =>
+    history.some((other, j) => !used[j] && other.return !== null && other.return < op.call);
+  const search = (state: S): boolean => {
+    if (history.every((op, i) => used[i] === true || op.return === null)) return true;
+    return history.some((op, i) => {
+      if (used[i] === true || blocked(op)) return false;
+      const next = model.step(state, op.input, op.output);
+      if (next === null) return false;
+      used[i] = true;
+      const found = search(next);
+      used[i] = false;
+      return found;
+    });
+  };
+  return search(model.init()) ? 'ok' : 'illegal';
+}

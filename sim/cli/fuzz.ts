@@ -176,6 +176,37 @@ export function report(failure: SeedOutcome, mode: FuzzMode, reportsDir: string,
 }
 
 /** Shrinks with a progress line on a terminal; Ctrl-C abandons it, keeping the unshrunk repro. */
+/**
+ * Shrinks a failure whose unshrunk report `first` is already kept (unless Ctrl-C came first),
+ * then replaces that report with the shrunk one, in the same folder.
+ */
+export async function shrinkAndReplace(
+  failure: SeedOutcome,
+  first: ReturnType<typeof report>,
+  how: {
+    readonly seed: SeedOptions;
+    readonly reportsDir: string;
+    readonly shrinkSeconds: number;
+    readonly json: boolean;
+    readonly interrupt: Interrupt;
+  },
+): Promise<{ shrunk: ShrinkResult | null; outcome: SeedOutcome; written: typeof first }> {
+  const shrunk = how.interrupt.interrupted
+    ? null
+    : await shrinkWithProgress(
+        failure.seed,
+        how.seed,
+        how.shrinkSeconds,
+        how.interrupt,
+        how.json,
+        failure.config,
+      );
+  const outcome = shrunk?.outcome ?? null;
+  const written =
+    outcome === null ? first : report(outcome, how.seed.mode, how.reportsDir, first.id);
+  return { shrunk, outcome: outcome ?? failure, written };
+}
+
 export async function shrinkWithProgress(
   seed: number,
   options: SeedOptions,
@@ -234,20 +265,14 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     process.stderr.write(
       `seed ${failure.seed} failed (unshrunk repro kept): replay: npx raftsim replay ${first.path}\n`,
     );
-    const shrunk = interrupt.interrupted
-      ? null
-      : await shrinkWithProgress(
-          failure.seed,
-          options.seed,
-          options.shrinkSeconds,
-          interrupt,
-          options.json,
-          failure.config,
-        );
-    const outcome = shrunk?.outcome ?? null;
-    const written =
-      outcome === null ? first : report(outcome, options.seed.mode, options.reportsDir, first.id);
-    finish(options, found, { outcome: outcome ?? failure, shrink: shrunk, written });
+    const { shrunk, outcome, written } = await shrinkAndReplace(failure, first, {
+      seed: options.seed,
+      reportsDir: options.reportsDir,
+      shrinkSeconds: options.shrinkSeconds,
+      json: options.json,
+      interrupt,
+    });
+    finish(options, found, { outcome, shrink: shrunk, written });
     return 1;
   } finally {
     interrupt.dispose();

@@ -15,7 +15,7 @@ import {
   UsageError,
 } from './args.js';
 import { runCoveredCampaign } from './coverage-campaign.js';
-import { parseMode, parseShrinkLimits, report, shrinkWithProgress } from './fuzz.js';
+import { parseMode, parseShrinkLimits, report, shrinkAndReplace } from './fuzz.js';
 import { EXIT_INTERRUPTED, Interrupt } from './interrupt.js';
 import { checkOutputDir, printJson, writeFileAtomic } from './output.js';
 
@@ -206,19 +206,13 @@ async function hunt(name: MutantId, options: MutantsOptions, interrupt: Interrup
     };
   }
   const first = report(failure, options.mode, options.reportsDir);
-  const shrunk = interrupt.interrupted
-    ? null
-    : await shrinkWithProgress(
-        failure.seed,
-        seedOptions,
-        options.shrinkSeconds,
-        interrupt,
-        options.json,
-        failure.config,
-      );
-  const outcome = shrunk?.outcome ?? failure;
-  const written =
-    outcome === failure ? first : report(outcome, options.mode, options.reportsDir, first.id);
+  const { shrunk, outcome, written } = await shrinkAndReplace(failure, first, {
+    seed: seedOptions,
+    reportsDir: options.reportsDir,
+    shrinkSeconds: options.shrinkSeconds,
+    json: options.json,
+    interrupt,
+  });
   if (options.saveRepros !== null)
     writeFileAtomic(join(options.saveRepros, `${name}.repro.json`), [
       readFileSync(written.path, 'utf8'),

@@ -6,6 +6,8 @@
 /** Bytes that cannot be read as what they claim to be; the message names the field. */
 const UTF8 = new TextEncoder();
 const UTF8_DECODER = new TextDecoder('utf-8', { fatal: true });
+/** Texts up to this long are decoded a character at a time, cheaper than a decoder call. */
+const SHORT_TEXT = 12;
 
 function decodeUtf8(bytes: Uint8Array, field: string): string {
   try {
@@ -211,7 +213,12 @@ export class ByteReader {
     let ascii = true;
     for (let i = start; i < start + length && ascii; i++) ascii = (this.buffer[i] as number) < 0x80;
     this.offset += length;
-    if (!ascii) return decodeUtf8(this.buffer.subarray(start, start + length), field);
+    // Past a few characters, `+=` would build a rope of one node per character (V8 flattens
+    // only short results): a long value read back would then hold tens of bytes per character
+    // until flattened. The decoder returns one flat string; ASCII is valid UTF-8.
+    if (!ascii || length > SHORT_TEXT) {
+      return decodeUtf8(this.buffer.subarray(start, start + length), field);
+    }
     let out = '';
     for (let i = start; i < start + length; i++)
       out += String.fromCharCode(this.buffer[i] as number);

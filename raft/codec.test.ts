@@ -105,6 +105,23 @@ describe('bytes', () => {
     );
   });
 
+  it('texts round-trip, short and long, ASCII or not', () => {
+    const text = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.string({ unit: 'grapheme', maxLength: 40 }),
+      fc.string({ minLength: 13, maxLength: 5000 }),
+    );
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 8 }), (values) => {
+        const out = new ByteWriter(1);
+        for (const v of values) out.text(v);
+        const input = new ByteReader(out.finish());
+        for (const v of values) expect(input.text('t')).to.equal(v);
+        input.end('texts');
+      }),
+    );
+  });
+
   it('crc32 matches the standard check value', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).to.equal(0xcbf43926);
   });

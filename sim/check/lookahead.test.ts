@@ -240,3 +240,34 @@ describe('lookahead on the corpus', () => {
     }
   });
 });
+
+describe('lookahead on a long kv append history with a put no read shows', () => {
+  // Three clients append concurrently (each call overlaps the others'), then one get reads the
+  // whole value. A put answered ErrMaybe, called early, could have installed at its version;
+  // its value shows in no read, so it never did, and the order of the appends is fixed by the
+  // read. Without that reasoning the search tries the appends' orders one by one.
+  const APPENDS = 90;
+  const build = (swap: boolean): Operation<KvInput, KvOutput>[] => {
+    const ops: Operation<KvInput, KvOutput>[] = [];
+    const texts: string[] = [];
+    for (let i = 0; i < APPENDS; i++) {
+      const text = `c${i % 3}.${i};`;
+      texts.push(text);
+      const call = 10 + i * 10;
+      const input: KvInput = { op: 'append', key: 'k', value: text };
+      ops.push({ client: i % 3, call, return: call + 25, input, output: { err: 'OK' } });
+    }
+    const put: KvInput = { op: 'put', key: 'k', value: 'never-read', version: APPENDS / 2 };
+    ops.push({ client: 3, call: 5, return: 40, input: put, output: { err: 'ErrMaybe' } });
+    if (swap) [texts[20], texts[60]] = [texts[60] as string, texts[20] as string];
+    const seen = { err: 'OK' as const, value: texts.join(''), version: APPENDS };
+    ops.push({ client: 4, call: 5000, return: 5010, input: { op: 'get', key: 'k' }, output: seen });
+    return ops;
+  };
+
+  it('decides it in few steps: ok as recorded, illegal with two distant appends swapped in the read', () => {
+    const budget = 100_000;
+    expect(checkHistory(build(false), kvModel, { budget }).verdict).to.equal('ok');
+    expect(checkHistory(build(true), kvModel, { budget }).verdict).to.equal('illegal');
+  });
+});

@@ -1,4 +1,4 @@
-import { ROLL_BASE } from './hashing.js';
+import { prefixRolls } from './prefix-rolls.js';
 import type { AppendState, KvAppendInput, KvAppendOutput } from './kv-append-types.js';
 import type { DoomTest, LookaheadOp } from './types.js';
 
@@ -98,14 +98,6 @@ function getTest(seen: string, enders: readonly Ender[]): DoomTest<AppendState> 
     const room = seen.length - state.length;
     return room > 0 && !enders.some((e) => e.group.length <= room && unplaced(e, placed));
   };
-}
-
-function prefixRolls(seen: string): Int32Array {
-  const prefixRoll = new Int32Array(seen.length + 1);
-  for (let i = 0; i < seen.length; i++) {
-    prefixRoll[i + 1] = (Math.imul(prefixRoll[i] ?? 0, ROLL_BASE) + seen.charCodeAt(i)) | 0;
-  }
-  return prefixRoll;
 }
 
 function unplaced({ group, count }: Ender, placed: Uint8Array): boolean {

@@ -1,4 +1,4 @@
-import { combine, stringHash } from './hashing.js';
+import { combine, rollConcat, rollHash } from './hashing.js';
 import { kvOpenFates } from './model-kv-open.js';
 import { withAppendPrefixes } from './model-kv-prefix.js';
 import { partitionByKey } from './partition.js';
@@ -20,24 +20,50 @@ export type KvOutput =
   | { readonly err: 'OK'; readonly value: string; readonly version: number }
   | { readonly err: 'OK' | KvError };
 
+/**
+ * A key's value is built by concatenation, which V8 keeps as a rope: reading it whole (to compare
+ * or hash it) would cost its length at every step, and long append histories make values of tens
+ * of kilobytes. So the state carries the value's rolling hash, extended in O(|text|) per append:
+ * different hashes prove different values, and the strings are compared only when hashes agree.
+ */
 interface KvState {
   readonly value: string;
+  /** rollHash(value). */
+  readonly roll: number;
   readonly version: number;
   /** Cached: the memo table hashes states often. */
   readonly hash: number;
 }
 
-function kvState(value: string, version: number): KvState {
-  return { value, version, hash: combine(stringHash(value), version) };
+function kvState(value: string, roll: number, version: number): KvState {
+  return { value, roll, version, hash: combine(roll ^ value.length, version) };
 }
 
-const ABSENT = kvState('', 0);
+const ABSENT = kvState('', 0, 0);
+
+/** rollHash of each value a get read, computed once per output object. */
+const readRolls = new WeakMap<object, number>();
+
+function rollOfRead(output: { readonly value: string }): number {
+  let roll = readRolls.get(output);
+  if (roll === undefined) readRolls.set(output, (roll = rollHash(output.value)));
+  return roll;
+}
+
+/** Whether the state holds exactly `read`'s value; hashes first, so a mismatch costs O(1). */
+function holds(state: KvState, read: { readonly value: string }): boolean {
+  return (
+    state.value.length === read.value.length &&
+    state.roll === rollOfRead(read) &&
+    state.value === read.value
+  );
+}
 
 function stepGet(state: KvState, output: KvOutput | null): KvState | null {
   if (output === null) return state;
   if (output.err === 'ErrNoKey') return state.version === 0 ? state : null;
   if (output.err !== 'OK' || !('value' in output)) return null;
-  return output.version === state.version && output.value === state.value ? state : null;
+  return output.version === state.version && holds(state, output) ? state : null;
 }
 
 function stepPut(
@@ -46,7 +72,7 @@ function stepPut(
   output: KvOutput | null,
 ): KvState | null {
   const matches = input.version === state.version;
-  const installed = () => kvState(input.value, input.version + 1);
+  const installed = () => kvState(input.value, rollHash(input.value), input.version + 1);
   // An unobserved or ErrMaybe put takes effect exactly when a put with that version would.
   if (output === null || output.err === 'ErrMaybe') return matches ? installed() : state;
   switch (output.err) {
@@ -66,7 +92,8 @@ function stepPut(
  */
 function stepAppend(state: KvState, value: string, output: KvOutput | null): KvState | null {
   if (output !== null && output.err !== 'OK' && output.err !== 'ErrMaybe') return null;
-  return kvState(state.value + value, state.version + 1);
+  const roll = rollConcat(state.roll, rollHash(value), value.length);
+  return kvState(state.value + value, roll, state.version + 1);
 }
 
 function outcome(output: KvOutput | null): string {
@@ -87,8 +114,12 @@ function kvDoomTest({ input, output }: LookaheadOp<KvInput, KvOutput>): DoomTest
   if (input.op === 'put')
     return output.err === 'OK' ? (state) => state.version > input.version : null;
   if (!('value' in output)) return null;
-  const { value, version } = output;
-  return (state) => state.version > version || (state.version === version && state.value !== value);
+  const { version } = output;
+  // Equal hashes fail to prune even when the values differ: a miss costs time, never a verdict.
+  return (state) =>
+    state.version > version ||
+    (state.version === version &&
+      (state.value.length !== output.value.length || state.roll !== rollOfRead(output)));
 }
 
 export const kvModel: Model<KvState, KvInput, KvOutput> = {
@@ -99,7 +130,12 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
     if (input.op === 'append') return stepAppend(state, input.value, output);
     return stepPut(state, input, output);
   },
-  equal: (a, b) => a === b || (a.version === b.version && a.value === b.value),
+  equal: (a, b) =>
+    a === b ||
+    (a.version === b.version &&
+      a.value.length === b.value.length &&
+      a.roll === b.roll &&
+      a.value === b.value),
   hash: (state) => state.hash,
   partition: (history) => partitionByKey(history, (input) => input.key),
   // Within one partition the key is fixed; the value goes last so the string stays unambiguous.

@@ -1,12 +1,7 @@
 import { fail, unreachable } from './assert.js';
-import {
-  type Core,
-  HEARTBEAT_TIMER,
-  NO_REJECTION,
-  type Progress,
-  REPLICATE_TIMER,
-} from './core.js';
+import type { Core } from './core.js';
 import type { AppendEntriesRejected, AppendEntriesReply, RaftMessage } from './messages.js';
+import { HEARTBEAT_TIMER, NO_REJECTION, type Progress, REPLICATE_TIMER } from './roles.js';
 import { type LogIndex, type NodeId, logIndex } from './types.js';
 import { handleRequestVote } from './vote.js';
 

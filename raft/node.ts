@@ -1,13 +1,6 @@
 import { fail, unreachable } from './assert.js';
 import type { BootContext, Instance } from './contract.js';
-import {
-  Core,
-  ELECTION_TIMER,
-  HEARTBEAT_TIMER,
-  REPLICATE_TIMER,
-  type RaftEffect,
-  type Role,
-} from './core.js';
+import { Core, type RaftEffect } from './core.js';
 import { startElection, stepCandidate } from './election.js';
 import { handleAppendEntries, stepFollower } from './follower.js';
 import { appendCommand, broadcastAppend, replicateNow, stepLeader } from './leader.js';
@@ -15,6 +8,7 @@ import { type RaftMessage, isReply } from './messages.js';
 import type { MutantId } from './mutants.js';
 import { type RaftOptions, resolveOptions } from './options.js';
 import { CorruptStateError, type PersistentState, decodeState } from './persist.js';
+import { ELECTION_TIMER, HEARTBEAT_TIMER, REPLICATE_TIMER, type Role } from './roles.js';
 import {
   type ApplyMsg,
   type Entry,

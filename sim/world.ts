@@ -1,6 +1,7 @@
 import { fail } from './assert.js';
 import { DEFAULT_MAX_HELD_PER_LINK, HeldMessages } from './held-messages.js';
-import { Host, type HostEnvironment, type HostObserver } from './host.js';
+import type { HostEnvironment, HostObserver } from './host-environment.js';
+import { Host } from './host.js';
 import type { FaultStep, TimedFault } from './nemesis.js';
 import {
   DEFAULT_DELIVERY,

@@ -2,6 +2,7 @@ import type { Micros } from '../time.js';
 import { Acknowledgements } from './acknowledgements.js';
 import { AppliedRecord } from './applies.js';
 import { Durability } from './durability.js';
+import { LeaderChecks } from './leader-checks.js';
 import { GhostCommit, LogMatching } from './log-checks.js';
 import { VoteRecord } from './votes.js';
 import {
@@ -34,7 +35,6 @@ export interface MonitorContext {
  * the truly committed entries, what each node applied and what it has made durable.
  */
 export class RaftMonitor {
-  private readonly leaderOfTerm = new Map<number, number>();
   private readonly highestTerm: number[];
   private readonly votes: VoteRecord;
   private readonly commitSeen: number[];
@@ -47,6 +47,7 @@ export class RaftMonitor {
   private readonly logMatching = new LogMatching();
   private readonly ghost: GhostCommit;
   private readonly majority: number;
+  private readonly leaders: LeaderChecks;
   /** Checks run, for the benchmark and for tests that want to see the monitor at work. */
   checks = 0;
 
@@ -69,6 +70,13 @@ export class RaftMonitor {
     this.unchecked = new Array<number>(n).fill(Infinity);
     this.majority = Math.floor(n / 2) + 1;
     this.ghost = new GhostCommit(n, this.majority);
+    this.leaders = new LeaderChecks(
+      n,
+      this.majority,
+      { votes: this.votes, ghost: this.ghost, acknowledgements: this.acknowledgements },
+      (node) => ctx.view(node),
+      (invariant, nodes, message) => this.fail(invariant, nodes, message),
+    );
   }
 
   /** The ghost commit index: how far the cluster has truly committed. */
@@ -82,10 +90,10 @@ export class RaftMonitor {
     if (view === null) return;
     this.checks++;
     this.checkTermAndVote(node, view);
-    this.checkLeadership(node, view);
+    this.leaders.checkLeadership(node, view);
     this.checkBounds(node, view);
     this.checkLog(node, view);
-    if (view.role === 'leader') this.checkMatchIndexes(node, view);
+    if (view.role === 'leader') this.leaders.checkMatchIndexes(node, view);
     this.ghost.observe(node, view);
     this.checkCommitted(node, view);
   }
@@ -203,32 +211,6 @@ export class RaftMonitor {
     }
   }
 
-  /** ES: one leader per term, elected by a majority of that term's votes; LC for a new leader. */
-  private checkLeadership(node: number, view: RaftView): void {
-    if (view.role !== 'leader') return;
-    const owner = this.leaderOfTerm.get(view.term);
-    if (owner !== undefined && owner !== node) {
-      this.fail(
-        'ES',
-        [owner, node],
-        `nodes ${owner} and ${node} are both leaders of term ${view.term}`,
-      );
-    }
-    if (owner !== undefined) return;
-    this.leaderOfTerm.set(view.term, node);
-    const votes = this.votes.votesFor(node, view.term);
-    if (votes < this.majority) {
-      this.fail(
-        'ES',
-        [node],
-        `node ${node} leads term ${view.term} with ${votes} of the ${this.majority} votes it needs`,
-      );
-    }
-    const missing = this.ghost.missingFrom(view);
-    if (missing !== null)
-      this.fail('LC', [node], `new leader ${node} of term ${view.term}: ${missing}`);
-  }
-
   private checkBounds(node: number, view: RaftView): void {
     const { commitIndex, lastApplied, lastLogIndex, snapshotIndex } = view;
     if (commitIndex < (this.commitSeen[node] as number)) {
@@ -267,44 +249,6 @@ export class RaftMonitor {
     }
     this.leaderTail[node] =
       view.role === 'leader' ? { term: view.term, lastIndex: view.lastLogIndex } : null;
-  }
-
-  /**
-   * G1: a leader's matchIndex for a follower is knowledge, so it is no higher than what that
-   * follower acknowledged to it in its term (a reply from an earlier term proves nothing now),
-   * and it lies within the prefix their logs truly share.
-   */
-  private checkMatchIndexes(node: number, view: RaftView): void {
-    for (let peer = 0; peer < this.ctx.servers; peer++) {
-      if (peer === node) continue;
-      const match = view.matchIndexOf(peer);
-      if (match === 0) continue;
-      const told = this.acknowledgements.highest(peer, node, view.term);
-      if (match > told) {
-        this.fail(
-          'G1',
-          [node, peer],
-          `leader ${node} of term ${view.term} has matchIndex ${match} for ${peer}, which acknowledged only ${told} in that term`,
-        );
-      }
-      this.checkSharedPrefix(node, view, peer, match);
-    }
-  }
-
-  private checkSharedPrefix(node: number, view: RaftView, peer: number, match: number): void {
-    const other = this.ctx.view(peer);
-    if (other === null || other.term > view.term) return; // a newer term may rewrite its log
-    const mine = view.termAt(match);
-    const theirs = other.lastLogIndex >= match ? other.termAt(match) : -1;
-    if (mine === undefined || theirs === undefined) return; // compacted on either side
-    if (mine !== theirs) {
-      const there = theirs === -1 ? 'missing' : `of term ${theirs}`;
-      this.fail(
-        'G1',
-        [node, peer],
-        `leader ${node} has matchIndex ${match} for ${peer}, whose entry there is ${there}, not ${mine}`,
-      );
-    }
   }
 
   /** CS: a node marks committed only what is truly committed (the ghost set). */

@@ -1,0 +1,99 @@
+import type { Acknowledgements } from './acknowledgements.js';
+import type { GhostCommit } from './log-checks.js';
+import type { InvariantId, RaftView } from './view.js';
+import type { VoteRecord } from './votes.js';
+
+/** Reports a violation (the monitor throws, unless that invariant's monitor is turned off). */
+export type ReportViolation = (
+  invariant: InvariantId,
+  nodes: readonly number[],
+  message: string,
+) => void;
+
+/** The monitor's records the leader checks read. */
+export interface LeaderRecords {
+  readonly votes: VoteRecord;
+  readonly ghost: GhostCommit;
+  readonly acknowledgements: Acknowledgements;
+}
+
+/**
+ * What the monitor checks of a leader: that it is its term's only leader, elected by a majority
+ * of that term's votes (ES), that it holds everything truly committed (LC), and that its
+ * matchIndexes are knowledge its followers gave it (G1).
+ */
+export class LeaderChecks {
+  private readonly leaderOfTerm = new Map<number, number>();
+
+  constructor(
+    private readonly servers: number,
+    private readonly majority: number,
+    private readonly records: LeaderRecords,
+    private readonly viewOf: (node: number) => RaftView | null,
+    private readonly report: ReportViolation,
+  ) {}
+
+  /** ES: one leader per term, elected by a majority of that term's votes; LC for a new leader. */
+  checkLeadership(node: number, view: RaftView): void {
+    if (view.role !== 'leader') return;
+    const owner = this.leaderOfTerm.get(view.term);
+    if (owner !== undefined && owner !== node) {
+      this.report(
+        'ES',
+        [owner, node],
+        `nodes ${owner} and ${node} are both leaders of term ${view.term}`,
+      );
+    }
+    if (owner !== undefined) return;
+    this.leaderOfTerm.set(view.term, node);
+    const votes = this.records.votes.votesFor(node, view.term);
+    if (votes < this.majority) {
+      this.report(
+        'ES',
+        [node],
+        `node ${node} leads term ${view.term} with ${votes} of the ${this.majority} votes it needs`,
+      );
+    }
+    const missing = this.records.ghost.missingFrom(view);
+    if (missing !== null)
+      this.report('LC', [node], `new leader ${node} of term ${view.term}: ${missing}`);
+  }
+
+  /**
+   * G1: a leader's matchIndex for a follower is knowledge, so it is no higher than what that
+   * follower acknowledged to it in its term (a reply from an earlier term proves nothing now),
+   * and it lies within the prefix their logs truly share.
+   */
+  checkMatchIndexes(node: number, view: RaftView): void {
+    for (let peer = 0; peer < this.servers; peer++) {
+      if (peer === node) continue;
+      const match = view.matchIndexOf(peer);
+      if (match === 0) continue;
+      const told = this.records.acknowledgements.highest(peer, node, view.term);
+      if (match > told) {
+        this.report(
+          'G1',
+          [node, peer],
+          `leader ${node} of term ${view.term} has matchIndex ${match} for ${peer}, which acknowledged only ${told} in that term`,
+        );
+      }
+      this.checkSharedPrefix(node, view, peer, match);
+    }
+  }
+
+  private checkSharedPrefix(node: number, view: RaftView, peer: number, match: number): void {
+    const other = this.viewOf(peer);
+    if (other === null || other.term > view.term) return; // a newer term may rewrite its log
+    const mine = view.termAt(match);
+    const theirs = other.lastLogIndex >= match ? other.termAt(match) : -1;
+    if (mine === undefined || theirs === undefined) return; // compacted on either side
+    if (mine !== theirs) {
+      const there = theirs === -1 ? 'missing' : `of term ${theirs}`;
+      this.report(
+        'G1',
+        [node, peer],
+        `leader ${node} has matchIndex ${match} for ${peer}, whose entry there is ${there}, not ${mine}`,
+      );
+    }
+  }
+}

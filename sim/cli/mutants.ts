@@ -15,7 +15,8 @@ import {
   UsageError,
 } from './args.js';
 import { runCoveredCampaign } from './coverage-campaign.js';
-import { parseMode, parseShrinkLimits, report, shrinkAndReplace } from './fuzz.js';
+import { report, shrinkAndReplace } from './failure-report.js';
+import { parseMode, parseShrinkLimits } from './fuzz-options.js';
 import { EXIT_INTERRUPTED, Interrupt } from './interrupt.js';
 import { checkOutputDir, printJson, writeFileAtomic } from './output.js';
 

@@ -1,0 +1,93 @@
+import { performance } from 'node:perf_hooks';
+import type { FuzzConfig } from '../fuzz/config.js';
+import { reproOf } from '../fuzz/repro.js';
+import { writeFailureReport } from '../fuzz/report.js';
+import type { FuzzMode, SeedOptions, SeedOutcome } from '../fuzz/run-seed.js';
+import type { Interrupt } from './interrupt.js';
+import { shrinkSeed, type ShrinkResult } from './shrink.js';
+
+/** A failure's report folder: written unshrunk first, then replaced by the shrunk failure. */
+export interface Written {
+  readonly id: string;
+  readonly dir: string;
+  readonly path: string;
+  readonly verdict: string;
+}
+
+/** Writes a failure's report folder (over folder `id` when given) and says where it is. */
+export function report(failure: SeedOutcome, mode: FuzzMode, reportsDir: string, id?: string) {
+  const repro = reproOf(failure, mode);
+  const dir = writeFailureReport(reportsDir, repro, id);
+  const written: Written = {
+    id: dir.slice(dir.lastIndexOf('/') + 1),
+    dir,
+    path: `${dir}/repro.json`,
+    verdict: repro.verdict,
+  };
+  return written;
+}
+
+/**
+ * Shrinks a failure whose unshrunk report `first` is already kept (unless Ctrl-C came first),
+ * then replaces that report with the shrunk one, in the same folder.
+ */
+export async function shrinkAndReplace(
+  failure: SeedOutcome,
+  first: ReturnType<typeof report>,
+  how: {
+    readonly seed: SeedOptions;
+    readonly reportsDir: string;
+    readonly shrinkSeconds: number;
+    readonly json: boolean;
+    readonly interrupt: Interrupt;
+  },
+): Promise<{ shrunk: ShrinkResult | null; outcome: SeedOutcome; written: typeof first }> {
+  const shrunk = how.interrupt.interrupted
+    ? null
+    : await shrinkWithProgress(
+        failure.seed,
+        how.seed,
+        how.shrinkSeconds,
+        how.interrupt,
+        how.json,
+        failure.config,
+      );
+  const outcome = shrunk?.outcome ?? null;
+  const written =
+    outcome === null ? first : report(outcome, how.seed.mode, how.reportsDir, first.id);
+  return { shrunk, outcome: outcome ?? failure, written };
+}
+
+/** Shrinks with a progress line on a terminal; Ctrl-C abandons it, keeping the unshrunk repro. */
+export async function shrinkWithProgress(
+  seed: number,
+  options: SeedOptions,
+  limitSeconds: number,
+  interrupt: Interrupt,
+  quiet: boolean,
+  config?: FuzzConfig,
+): Promise<ShrinkResult> {
+  const started = performance.now();
+  const tty = !quiet && process.stderr.isTTY;
+  let removeListener = (): void => undefined;
+  // A guided failure's configuration is data: the shrink trims it rather than redraw the seed.
+  const guided = options.mode === 'guided' ? config : undefined;
+  const result = await shrinkSeed(
+    seed,
+    options,
+    {
+      limitSeconds,
+      onStart: (abandon) => (removeListener = interrupt.on(abandon)),
+      onProgress: ({ candidates, steps }) => {
+        if (!tty) return;
+        const seconds = ((performance.now() - started) / 1000).toFixed(1);
+        process.stderr.write(
+          `\rshrinking seed ${seed}: ${candidates} candidates, ${steps} steps, ${seconds}/${limitSeconds} s\x1b[K`,
+        );
+      },
+    },
+    guided,
+  ).finally(() => removeListener());
+  if (tty) process.stderr.write('\r\x1b[K');
+  return result;
+}

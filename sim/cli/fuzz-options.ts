@@ -1,0 +1,115 @@
+import { availableParallelism } from 'node:os';
+import { FUZZ_MODES } from '../fuzz/repro-schema.js';
+import { DEFAULT_SHRINK_BUDGET, type FuzzMode, type SeedOptions } from '../fuzz/run-seed.js';
+import { MICROS_PER_SECOND } from '../time.js';
+import {
+  noPositionals,
+  parseCount,
+  parseFlags,
+  parseMutant,
+  parseSeed,
+  parseServers,
+  parseTime,
+  parseWithout,
+  UsageError,
+} from './args.js';
+import type { Shard } from './campaign.js';
+import { checkOutputDir } from './output.js';
+import { DEFAULT_SHRINK_SECONDS } from './shrink.js';
+
+export function parseShard(text: string | undefined): Shard {
+  if (text === undefined) return { index: 1, count: 1 };
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (match === null || count < 1 || index < 1 || index > count || count > 1e6) {
+    throw new UsageError(`--shard must be i/n with 1 <= i <= n <= 1000000, got "${text}"`);
+  }
+  return { index, count };
+}
+
+export function parseMode(text: string | undefined): FuzzMode {
+  if (text === undefined) return 'swarm';
+  if (!(FUZZ_MODES as readonly string[]).includes(text)) {
+    throw new UsageError(`--mode must be one of ${FUZZ_MODES.join(', ')}, got "${text}"`);
+  }
+  return text as FuzzMode;
+}
+
+/** `--shrink-budget` and `--shrink-time`, shared by fuzz and mutants. */
+export function parseShrinkLimits(values: {
+  'shrink-budget'?: string | undefined;
+  'shrink-time'?: string | undefined;
+}) {
+  return {
+    budget: parseCount('shrink-budget', values['shrink-budget'], DEFAULT_SHRINK_BUDGET, 0, 1e6),
+    seconds:
+      parseTime('shrink-time', values['shrink-time'], DEFAULT_SHRINK_SECONDS * MICROS_PER_SECOND, [
+        24 * 3600 * MICROS_PER_SECOND,
+        '24h',
+      ]) / MICROS_PER_SECOND,
+  };
+}
+
+export interface FuzzOptions {
+  readonly runs: number | null;
+  readonly timeMicros: number;
+  readonly baseSeed: number;
+  readonly workers: number;
+  readonly shard: Shard;
+  readonly reportsDir: string;
+  readonly json: boolean;
+  readonly seed: SeedOptions & { readonly mode: FuzzMode };
+  readonly shrinkSeconds: number;
+  /** Record coverage and print its report (always in guided mode, which steers by it). */
+  readonly coverage: boolean;
+}
+
+export function parseFuzzOptions(argv: string[]): FuzzOptions {
+  const { values, positionals } = parseFlags('fuzz', argv, {
+    runs: { type: 'string' },
+    time: { type: 'string' },
+    seed: { type: 'string' },
+    nodes: { type: 'string' },
+    mode: { type: 'string' },
+    workers: { type: 'string' },
+    shard: { type: 'string' },
+    reports: { type: 'string' },
+    mutant: { type: 'string' },
+    without: { type: 'string' },
+    'shrink-budget': { type: 'string' },
+    'shrink-time': { type: 'string' },
+    'no-coverage': { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  noPositionals('fuzz', positionals);
+  const mode = parseMode(values.mode);
+  if (values.runs !== undefined && values.time !== undefined)
+    throw new UsageError('fuzz: give --runs or --time, not both');
+  const servers = values.nodes === undefined ? undefined : parseServers(values.nodes, 5);
+  const mutant = parseMutant(values.mutant);
+  const without = parseWithout(values.without);
+  const shrink = parseShrinkLimits(values);
+  const options = {
+    runs: values.time === undefined ? parseCount('runs', values.runs, 200) : null,
+    timeMicros: parseTime('time', values.time, 60 * MICROS_PER_SECOND),
+    baseSeed: parseSeed(values.seed, 1),
+    // Results never depend on the worker count; by default use every core.
+    workers: parseCount('workers', values.workers, availableParallelism(), 0, 64),
+    shard: parseShard(values.shard),
+    json: values.json === true,
+    shrinkSeconds: shrink.seconds,
+    coverage: values['no-coverage'] !== true || mode === 'guided',
+    // Detect first (every seed unshrunk), then shrink only the lowest failing seed.
+    seed: {
+      mode,
+      shrink: false,
+      shrinkBudget: shrink.budget,
+      ...(servers === undefined ? {} : { servers }),
+      ...(mutant === undefined ? {} : { mutant }),
+      ...(without === undefined ? {} : { without }),
+    },
+  };
+  // Last of all, once every flag is known good: the folder is made only for a valid command.
+  return { ...options, reportsDir: checkOutputDir('reports', values.reports ?? 'reports') };
+}

@@ -1,0 +1,136 @@
+import { describeFault } from '../nemesis.js';
+import type { SeedOutcome } from '../fuzz/run-seed.js';
+import { formatMicros } from '../time.js';
+import type { SeedCrash } from './campaign.js';
+import type { CoveredCampaign } from './coverage-campaign.js';
+import { coverageText, writeCoverageSvg } from './coverage-report.js';
+import type { Written } from './failure-report.js';
+import type { FuzzOptions } from './fuzz-options.js';
+import { printJson } from './output.js';
+import type { ShrinkResult } from './shrink.js';
+
+/** What the search phase found, and how long it took. */
+export interface Found {
+  readonly result: CoveredCampaign;
+  readonly seconds: number;
+}
+
+/** The failure the campaign kept, once shrunk (or not) and written. */
+export interface Kept {
+  /** The shrunk failure, or the unshrunk one when shrinking was interrupted. */
+  readonly outcome: SeedOutcome;
+  readonly shrink: ShrinkResult | null;
+  readonly written: Written;
+}
+
+/** The campaign's summary: JSON with --json, else text; with coverage, its report and curve. */
+export function finish(options: FuzzOptions, found: Found, kept: Kept | null): void {
+  const { result, seconds } = found;
+  const shrinkSeconds = kept?.shrink?.seconds ?? 0;
+  const summary = {
+    runs: result.runs,
+    failures: result.failure === null && result.crash === null ? 0 : 1,
+    unknown: result.unknown,
+    seconds,
+    shrinkSeconds,
+    runsPerSecond: result.runs / Math.max(seconds, 1e-9),
+    mode: options.seed.mode,
+    mutant: options.seed.mutant ?? null,
+    baseSeed: options.baseSeed,
+    shard: `${options.shard.index}/${options.shard.count}`,
+    workers: options.workers,
+    interrupted: result.interrupted || (kept !== null && (kept.shrink?.outcome ?? null) === null),
+    ...(result.crash === null ? {} : { crash: crashSummary(result.crash) }),
+    ...(kept === null
+      ? {}
+      : {
+          repro: kept.written.path,
+          failingSeed: kept.outcome.seed,
+          verdict: kept.written.verdict,
+          shrunk: (kept.shrink?.outcome ?? null) !== null,
+          shrinkStoppedByClock: kept.shrink?.stoppedByClock ?? false,
+        }),
+  };
+  const coverage = options.coverage ? result.tally.summary() : null;
+  // The curve is a record of a finished campaign: Ctrl-C leaves the reports folder alone.
+  const svg =
+    coverage !== null && !result.interrupted
+      ? writeCoverageSvg(options.reportsDir, options.seed.mode, options.baseSeed, coverage)
+      : null;
+  const extra = {
+    ...(result.corpus === null ? {} : { corpus: result.corpus }),
+    ...(coverage === null ? {} : { coverage }),
+    ...(svg === null ? {} : { coverageSvg: svg }),
+  };
+  if (options.json) printJson({ ...summary, ...extra });
+  else {
+    printSummary(summary, kept);
+    if (coverage !== null) process.stdout.write(coverageText(coverage));
+    if (svg !== null) process.stdout.write(`curve: ${svg}\n`);
+  }
+}
+
+/** A crash of the simulator on a seed, in plain data for --json. */
+function crashSummary(crash: SeedCrash) {
+  return {
+    seed: crash.seed,
+    cause: crash.cause,
+    rerunVerdict: crash.rerun?.summary.verdict ?? null,
+    error: crash.error,
+  };
+}
+
+/** Says which seed crashed the simulator, and what the re-run on the main thread gave. */
+export function reportCrash(crash: SeedCrash): void {
+  const lines = [`the simulator crashed on seed ${crash.seed}: ${crash.cause}`];
+  if (crash.error !== null) lines.push(`re-run on the main thread threw:`, crash.error);
+  else if (crash.rerun?.failure === null)
+    lines.push(
+      `re-run on the main thread: ${crash.rerun.summary.verdict} (the worker ran out of resources?)`,
+      `replay: npx raftsim fuzz --runs 1 --seed ${crash.seed} --workers 0`,
+    );
+  else lines.push('re-run on the main thread: it fails; reporting it below');
+  process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+function printSummary(
+  summary: {
+    runs: number;
+    seconds: number;
+    shrinkSeconds: number;
+    runsPerSecond: number;
+    unknown: number;
+    interrupted: boolean;
+    mode: string;
+    shard: string;
+  },
+  kept: Kept | null,
+): void {
+  const lines = [
+    `${summary.interrupted ? 'interrupted: ' : ''}${summary.runs} runs (${summary.mode} mode, shard ${summary.shard}) in ${summary.seconds.toFixed(1)} s` +
+      `${kept === null ? '' : ` + ${summary.shrinkSeconds.toFixed(1)} s shrinking`}, ` +
+      `${summary.runsPerSecond.toFixed(1)} runs/s, ${kept === null ? 0 : 1} failures, ${summary.unknown} unknown`,
+  ];
+  if (kept !== null) lines.push(...failureLines(kept));
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function failureLines(kept: Kept): string[] {
+  const { outcome, shrink, written } = kept;
+  const f = outcome.failure;
+  if (f === null) return [];
+  const v = f.summary.violation;
+  const how =
+    (shrink?.outcome ?? null) === null || shrink === null
+      ? `not shrunk (interrupted): ${f.config.schedule.length} schedule steps`
+      : `shrunk from ${outcome.config.schedule.length} to ${f.config.schedule.length} schedule steps ` +
+        `(${f.fastCheck.shrinks} shrinks, then ${f.trimmedSteps} trimmed` +
+        `${shrink.stoppedByClock ? '; stopped at the --shrink-time bound' : ''})`;
+  return [
+    `FAILED seed ${outcome.seed}: ${v !== null ? `${v.invariant} violated at event #${v.event} (${formatMicros(v.t)}): ${v.message}` : `liveness: ${f.summary.liveness}`}`,
+    `${how}, ${f.config.servers} servers, profile ${f.config.profile}${f.config.delivery === 'labrpc' ? ', labrpc delivery' : ''}:`,
+    ...f.config.schedule.map((s) => `  ${formatMicros(s.at)} ${describeFault(s.step)}`),
+    `report: ${written.dir}/ (repro.json, trace.ndjson, history.json, timeline.html)`,
+    `replay: npx raftsim replay ${written.path}`,
+  ];
+}

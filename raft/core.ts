@@ -7,7 +7,7 @@ import { RaftLog } from './log.js';
 import type { RaftMessage } from './messages.js';
 import type { MutantId } from './mutants.js';
 import type { RaftOptions } from './options.js';
-import { type PersistentState, StateEncoder } from './persist.js';
+import type { PersistentState } from './persist.js';
 import {
   ELECTION_TIMER,
   HEARTBEAT_TIMER,
@@ -16,6 +16,7 @@ import {
   REPLICATE_TIMER,
   type RoleState,
 } from './roles.js';
+import { SaveTracker } from './save-tracker.js';
 import { type ApplyMsg, type LogIndex, type NodeId, type Term, logIndex, term } from './types.js';
 
 export type RaftEffect = Effect<RaftMessage, ApplyMsg>;
@@ -55,20 +56,7 @@ export class Core {
   role: RoleState = { kind: 'follower', leader: null };
   private readonly rng: RandomGenerator;
   private out: RaftEffect[] = [];
-  private persistedTerm: Term;
-  private persistedVote: NodeId | null;
-  private persistedLogVersion: number;
-  /** The log's last index when last persisted (read only by mutant Z14). */
-  private persistedLastIndex: LogIndex;
-  /** The currentTerm written by the last persist (differs from persistedTerm only for Z13). */
-  private termOnDisk: Term;
-  private snapshotUnsaved = false;
-  /**
-   * The persister's copy of the snapshot, handed over again with every save: a save replaces
-   * both halves (as Go's Save does), so one without the snapshot would erase it.
-   */
-  private snapshotOnDisk: Uint8Array;
-  private readonly encoder = new StateEncoder();
+  private readonly saves: SaveTracker;
 
   constructor(init: CoreInit) {
     this.id = init.id;
@@ -82,18 +70,13 @@ export class Core {
     this.votedFor = init.votedFor;
     this.log = new RaftLog(init.snapshotIndex, init.snapshotTerm, init.entries);
     this.snapshot = init.snapshot;
-    this.snapshotOnDisk = init.snapshot; // the boot's own copy: nobody changes it in place
     // The service restores the saved snapshot itself on restart, so it has seen everything the
     // snapshot covers: start applying right after it.
     // mutant Z17: both restart at 0, as if the restored snapshot had not been seen.
     const restored = init.mutant === 'Z17' ? logIndex(0) : init.snapshotIndex;
     this.commitIndex = restored;
     this.lastApplied = restored;
-    this.persistedTerm = this.currentTerm;
-    this.persistedVote = this.votedFor;
-    this.persistedLogVersion = this.log.version;
-    this.persistedLastIndex = this.log.lastIndex;
-    this.termOnDisk = this.currentTerm;
+    this.saves = new SaveTracker(this);
     this.rng = xoroshiro128plus(init.seed | 0);
     // A small seed leaves xoroshiro's first outputs weakly mixed: warm it up.
     for (let i = 0; i < 8; i++) this.rng.next();
@@ -129,36 +112,9 @@ export class Core {
 
   /** A persist effect if currentTerm, votedFor, the log or the snapshot changed since the last. */
   private flushPersist(): void {
-    const logChanged =
-      this.mutant === 'Z14'
-        ? this.log.lastIndex > this.persistedLastIndex // mutant Z14: only a longer log is saved
-        : this.log.version !== this.persistedLogVersion;
-    const changed = this.currentTerm !== this.persistedTerm || this.votedFor !== this.persistedVote;
-    if (!changed && !logChanged && !this.snapshotUnsaved) return;
-    // mutant Z13: the term goes to disk only along with the log (or a snapshot).
-    if (this.mutant !== 'Z13' || logChanged || this.snapshotUnsaved) {
-      this.termOnDisk = this.currentTerm;
-    }
-    const state = { ...this.persistentState(), currentTerm: this.termOnDisk };
-    const raftState = this.encoder.encode(state, this.snapshot);
-    // The persister keeps the arrays it is given: hand it its own copy of a new snapshot.
-    if (this.snapshotUnsaved) this.snapshotOnDisk = this.snapshot.slice();
-    this.out.push({ kind: 'persist', raftState, snapshot: this.snapshotOnDisk });
-    this.persistedTerm = this.currentTerm;
-    this.persistedVote = this.votedFor;
-    this.persistedLogVersion = this.log.version;
-    this.persistedLastIndex = this.log.lastIndex;
-    this.snapshotUnsaved = false;
-  }
-
-  persistentState(): PersistentState {
-    return {
-      currentTerm: this.currentTerm,
-      votedFor: this.votedFor,
-      snapshotIndex: this.log.snapshotIndex,
-      snapshotTerm: this.log.snapshotTerm,
-      entries: this.log.all(),
-    };
+    const save = this.saves.due();
+    if (save === null) return;
+    this.out.push({ kind: 'persist', raftState: save.raftState, snapshot: save.snapshot });
   }
 
   // ---- role changes ---------------------------------------------------------------------
@@ -260,7 +216,7 @@ export class Core {
     if (this.log.termAt(index) === snapshotTerm) this.log.compactThrough(index);
     else this.log.resetTo(index, snapshotTerm);
     this.snapshot = data;
-    this.snapshotUnsaved = true;
+    this.saves.snapshotChanged();
     this.commitIndex = index;
     this.lastApplied = index;
     this.apply({
@@ -280,7 +236,7 @@ export class Core {
       this.mutant === 'Z16' ? (this.log.termAt(index + 1) ?? this.currentTerm) : undefined;
     this.log.compactThrough(index, slipped);
     this.snapshot = data;
-    this.snapshotUnsaved = true;
+    this.saves.snapshotChanged();
   }
 
   private apply(message: ApplyMsg): void {

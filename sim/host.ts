@@ -76,6 +76,8 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
   private readonly disk: EventTarget = { fire: (event) => this.saveLanded(event) };
   /** An armed crash point: effects of the next input to perform before dying. */
   private crashPoint: number | null = null;
+  /** Saves the node performs before it dies at the next one (crashAtSave); null: none armed. */
+  private savesToCrash: number | null = null;
   /** Effects the current input may still perform before the node dies (null: no crash due). */
   private countdown: number | null = null;
   /** What a disk fault did to the saved files since the last boot, or null if they are whole. */
@@ -171,13 +173,20 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
     if (this.current !== null) this.crashPoint = afterEffects;
   }
 
-  /** Whether a crash point waits for the node's next input. */
+  /** The node performs `saves` saves, then dies as the next is about to reach the disk. */
+  armCrashAtSave(saves: number): void {
+    assert(Number.isSafeInteger(saves) && saves >= 0, `crash at save ${saves}`);
+    if (this.current !== null) this.savesToCrash = saves;
+  }
+
+  /** Whether a crash point waits for the node's next input or save. */
   get crashArmed(): boolean {
-    return this.crashPoint !== null;
+    return this.crashPoint !== null || this.savesToCrash !== null;
   }
 
   disarmCrash(): void {
     this.crashPoint = null;
+    this.savesToCrash = null;
   }
 
   /**
@@ -206,6 +215,7 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
     if (this.diskWait !== null) this.diskWait.cancelled = true;
     this.diskWait = null;
     this.crashPoint = null;
+    this.savesToCrash = null;
     this.countdown = null;
     for (const timer of this.timers.values()) timer.cancelled = true;
     this.timers.clear();
@@ -321,6 +331,10 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
       if (this.current === null) return true; // crashed: the rest never happens
       const effect = effects[k] as Effect<M, A>;
       if (effect.kind === 'persist' && !(landed && k === from)) {
+        if (this.savesToCrash !== null && this.savesToCrash-- === 0) {
+          this.crashHere('as a save was about to reach the disk');
+          return true;
+        }
         const latency = this.env.saveLatency(this.id);
         if (latency > 0) {
           this.waitForDisk(latency, effects, k);
@@ -338,6 +352,7 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
 
   private crashHere(detail: string): void {
     this.countdown = null;
+    this.savesToCrash = null;
     this.env.crashInside(this.id, detail);
   }
 

@@ -55,7 +55,7 @@ type LinkFault = Extract<
 >;
 type LifeFault = Extract<
   FaultStep,
-  { kind: 'crash' | 'restart' | 'restartCrashed' | 'crashMidInput' | 'damage' }
+  { kind: 'crash' | 'restart' | 'restartCrashed' | 'crashMidInput' | 'crashAtSave' | 'damage' }
 >;
 type MachineFault = Extract<FaultStep, { kind: 'pause' | 'resume' | 'clock' | 'slowDisk' }>;
 
@@ -259,6 +259,7 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
       case 'restart':
       case 'restartCrashed':
       case 'crashMidInput':
+      case 'crashAtSave':
       case 'damage':
         this.applyLifeFault(step);
         return;
@@ -336,6 +337,10 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
         return;
       case 'crashMidInput':
         this.host(step.node).armCrash(step.afterEffects);
+        this.traceNodeFault(step.node, step);
+        return;
+      case 'crashAtSave':
+        this.host(step.node).armCrashAtSave(step.saves);
         this.traceNodeFault(step.node, step);
         return;
       case 'damage':

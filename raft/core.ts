@@ -5,7 +5,7 @@ import { assert, fail, unreachable } from './assert.js';
 import type { Effect } from './contract.js';
 import { RaftLog } from './log.js';
 import type { RaftMessage } from './messages.js';
-import type { MutantId } from './mutants.js';
+import type { BrokenBuild } from './mutants.js';
 import type { RaftOptions } from './options.js';
 import type { PersistentState } from './persist.js';
 import {
@@ -28,7 +28,7 @@ export interface CoreInit extends PersistentState {
   readonly snapshot: Uint8Array;
   readonly options: RaftOptions;
   /** A deliberately broken build (raft/mutants.ts), or null for the correct Raft. */
-  readonly mutant: MutantId | null;
+  readonly mutant: BrokenBuild | null;
 }
 
 /**
@@ -42,7 +42,7 @@ export class Core {
   readonly nodes: number;
   readonly peers: readonly NodeId[];
   readonly options: RaftOptions;
-  readonly mutant: MutantId | null;
+  readonly mutant: BrokenBuild | null;
   // invariant: never decreases.
   currentTerm: Term;
   // invariant: set at most once per term; cleared only when currentTerm grows.

@@ -154,12 +154,14 @@ function acknowledge(core: Core, from: NodeId, matchIndex: LogIndex): void {
  */
 function handleRejection(core: Core, from: NodeId, reply: AppendEntriesRejected): void {
   const progress = progressOf(core, from);
-  if (reply.prevLogIndex <= progress.matchIndex) return;
-  if (reply.prevLogIndex >= progress.rejectedFloor) return;
+  // Build S01 (outside the zoo) drops these guards, to show a storm ends as a verdict.
+  const guarded = core.mutant !== 'S01';
+  if (guarded && reply.prevLogIndex <= progress.matchIndex) return;
+  if (guarded && reply.prevLogIndex >= progress.rejectedFloor) return;
   progress.rejectedFloor = reply.prevLogIndex;
   const target = Math.min(backupTarget(core, reply, progress), progress.nextIndex);
   const next = logIndex(Math.max(target, progress.matchIndex + 1, 1));
-  if (next >= progress.nextIndex) return;
+  if (guarded && next >= progress.nextIndex) return;
   progress.nextIndex = next;
   sendAppend(core, from);
 }

@@ -33,6 +33,17 @@ export const MUTANTS = {
 export type MutantId = keyof typeof MUTANTS;
 export const MUTANT_IDS = Object.keys(MUTANTS) as MutantId[];
 
+/**
+ * Broken builds kept out of the zoo: they break the simulator's own defences rather than Raft's
+ * safety, so a campaign should not hunt them; tests run them to show the defence holds.
+ */
+export const OUTSIDE_ZOO = {
+  S01: "leader's nextIndex guards removed: duplicated rejections each start another walk back",
+} as const;
+
+/** What a node can be built as, besides correct: a zoo mutant or a build outside the zoo. */
+export type BrokenBuild = MutantId | keyof typeof OUTSIDE_ZOO;
+
 export function isMutantId(text: string): text is MutantId {
   return Object.hasOwn(MUTANTS, text);
 }

@@ -5,7 +5,7 @@ import { startElection, stepCandidate } from './election.js';
 import { stepFollower } from './follower.js';
 import { appendCommand, broadcastAppend, replicateNow, stepLeader } from './leader.js';
 import { type RaftMessage, isReply } from './messages.js';
-import type { MutantId } from './mutants.js';
+import type { BrokenBuild } from './mutants.js';
 import { type RaftOptions, resolveOptions } from './options.js';
 import { CorruptStateError, type PersistentState, decodeState } from './persist.js';
 import { ELECTION_TIMER, HEARTBEAT_TIMER, REPLICATE_TIMER, type Role } from './roles.js';
@@ -55,7 +55,7 @@ export class RaftNode implements Instance<RaftMessage, ApplyMsg> {
   constructor(
     context: BootContext,
     options: Partial<RaftOptions> = {},
-    mutant: MutantId | null = null,
+    mutant: BrokenBuild | null = null,
   ) {
     const { id, nodes } = context;
     if (!Number.isSafeInteger(nodes) || nodes < 1) throw new RangeError(`RaftNode: ${nodes} nodes`);

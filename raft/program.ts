@@ -2,7 +2,7 @@ import { unreachable } from './assert.js';
 import { raftCodec } from './codec.js';
 import type { BootContext, Program } from './contract.js';
 import { type RaftMessage, isReply } from './messages.js';
-import type { MutantId } from './mutants.js';
+import type { BrokenBuild } from './mutants.js';
 import { RaftNode } from './node.js';
 import { bootRefusal } from './persist.js';
 import { type RaftOptions, resolveOptions } from './options.js';
@@ -11,7 +11,7 @@ import { type ApplyMsg, applyIndexOf } from './types.js';
 /** The Raft core as a program the simulator can run: one RaftNode per boot. */
 export function raftProgram(
   options: Partial<RaftOptions> = {},
-  mutant: MutantId | null = null,
+  mutant: BrokenBuild | null = null,
 ): Program<RaftMessage, ApplyMsg, RaftNode> {
   const resolved = resolveOptions(options); // fail at once on a bad option, not at first boot
   return {

@@ -1,11 +1,11 @@
 import type { RaftLog } from './log.js';
-import type { MutantId } from './mutants.js';
+import type { BrokenBuild } from './mutants.js';
 import { StateEncoder } from './persist.js';
 import type { LogIndex, NodeId, Term } from './types.js';
 
 /** What of a node a save holds: its persistent state and the service's snapshot. */
 export interface Savable {
-  readonly mutant: MutantId | null;
+  readonly mutant: BrokenBuild | null;
   readonly currentTerm: Term;
   readonly votedFor: NodeId | null;
   readonly log: RaftLog;

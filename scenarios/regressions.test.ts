@@ -38,6 +38,16 @@ describe('regressions: runs that once failed on the correct Raft', () => {
     expect(failureKind(summarize(result))).to.equal('event storm');
   });
 
+  it("with the leader's nextIndex guards removed (build S01), the storm ends as an event storm", function () {
+    this.timeout(300_000);
+    const regression = JSON.parse(
+      readFileSync(dir + 'byone-duplicate-storm.json', 'utf8'),
+    ) as Regression;
+    const result = runKv({ ...kvRunConfig(regression.seed, regression.config), mutant: 'S01' });
+    expect(failureKind(summarize(result))).to.equal('event storm');
+    expect(result.liveness).to.match(/^event storm: /);
+  });
+
   for (const file of files) {
     it(file.replace(/\.json$/, ''), function () {
       this.timeout(60_000);

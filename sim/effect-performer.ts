@@ -53,6 +53,10 @@ export class EffectPerformer<M, A> {
       if (!this.host.alive) return true; // crashed: the rest never happens
       const effect = effects[k] as Effect<M, A>;
       if (effect.kind === 'persist' && !(landed && k === from)) {
+        if (this.crashPoint.reachedSave()) {
+          this.crashHere('as a save was about to reach the disk');
+          return true;
+        }
         const latency = this.env.saveLatency(this.host.id);
         if (latency > 0) {
           this.waitForDisk(latency, effects, k);

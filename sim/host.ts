@@ -133,7 +133,13 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
     if (this.current !== null) this.crashPoint.arm(afterEffects);
   }
 
-  /** Whether a crash point waits for the node's next input. */
+  /** The node performs `saves` saves, then dies as the next is about to reach the disk. */
+  armCrashAtSave(saves: number): void {
+    assert(Number.isSafeInteger(saves) && saves >= 0, `crash at save ${saves}`);
+    if (this.current !== null) this.crashPoint.armAtSave(saves);
+  }
+
+  /** Whether a crash point waits for the node's next input or save. */
   get crashArmed(): boolean {
     return this.crashPoint.armed;
   }

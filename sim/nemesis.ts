@@ -37,6 +37,14 @@ export type FaultStep =
    */
   | { readonly kind: 'crashMidInput'; readonly node: number; readonly afterEffects: number }
   /**
+   * A crash at the persistence boundary: the node performs `saves` more saves, then dies as the
+   * next one is about to reach the disk, so that save and every effect after it in the same
+   * input never happen, while the effects before it (messages already sent) did. A correct node
+   * saves before it speaks, so for it this is a crash before the save's input goes on; a node
+   * that answers before saving is caught in exactly the window where that matters.
+   */
+  | { readonly kind: 'crashAtSave'; readonly node: number; readonly saves: number }
+  /**
    * From now on each save on the node takes a virtual latency drawn from [1, maxMicros] (the
    * run's `disk` stream), during which the node handles nothing: the effects after the save
    * and every input that arrives wait, in order. A save lands when its latency is over; a
@@ -125,6 +133,8 @@ export function describeFault(step: FaultStep): string {
       return `restart ${step.node}`;
     case 'crashMidInput':
       return `crash ${step.node} after effect ${step.afterEffects} of its next input`;
+    case 'crashAtSave':
+      return `crash ${step.node} at its save ${step.saves + 1} from now`;
     case 'slowDisk':
       return step.maxMicros === 0
         ? `disk of ${step.node} fast again`

@@ -76,6 +76,38 @@ describe('World: crash points inside an input', () => {
   });
 });
 
+describe('World: a crash at a save', () => {
+  it('the node saves k more times, then dies as the next save is about to land', () => {
+    const { world, node, records } = faultWorld();
+    world.applyFault({ kind: 'crashAtSave', node: 0, saves: 1 });
+    world.host(0).run(() => [sendTo(1, 1)]); // no save: nothing counts
+    world.host(0).run(() => [save(2, 0), sendTo(1, 2), save(2, 1), sendTo(1, 3)]);
+    world.scheduler.runUntilTime(10_000);
+    expect(world.host(0).alive).to.equal(false);
+    // The first save landed and the send after it left; the second save and what follows did not.
+    expect([...world.host(0).persister.readRaftState()]).to.deep.equal([2, 0]);
+    expect(
+      node(1)
+        ?.received.map((m) => m.message.n)
+        .sort(),
+    ).to.deep.equal([1, 2]);
+    const crash = records.find((r) => r.kind === 'crash');
+    expect(crash?.detail).to.match(/as a save was about to reach the disk/);
+  });
+
+  it('a restart of a running node disarms it; the liveness phase calms it', () => {
+    const { world } = faultWorld();
+    world.applyFault({ kind: 'crashAtSave', node: 0, saves: 0 });
+    world.applyFault({ kind: 'restart', node: 0 });
+    world.host(0).run(() => [save(2, 1)]);
+    expect(world.host(0).alive).to.equal(true);
+    world.applyFault({ kind: 'crashAtSave', node: 1, saves: 0 });
+    world.calmMachines();
+    world.host(1).run(() => [save(2, 1)]);
+    expect(world.host(1).alive).to.equal(true);
+  });
+});
+
 describe('World: slow disks', () => {
   it('a save takes its latency; what follows it and what arrives meanwhile wait, in order', () => {
     const { world, node } = faultWorld();

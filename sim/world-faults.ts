@@ -15,6 +15,7 @@ type FaultedHost = Pick<
   | 'persister'
   | 'crashArmed'
   | 'armCrash'
+  | 'armCrashAtSave'
   | 'disarmCrash'
   | 'markDamaged'
   | 'pause'
@@ -39,7 +40,7 @@ type LeaderFault = Extract<
 
 type LifeFault = Extract<
   FaultStep,
-  { kind: 'crash' | 'restart' | 'restartCrashed' | 'crashMidInput' | 'damage' }
+  { kind: 'crash' | 'restart' | 'restartCrashed' | 'crashMidInput' | 'crashAtSave' | 'damage' }
 >;
 type MachineFault = Extract<FaultStep, { kind: 'pause' | 'resume' | 'clock' | 'slowDisk' }>;
 
@@ -89,6 +90,7 @@ export class WorldFaults implements EventTarget {
       case 'restart':
       case 'restartCrashed':
       case 'crashMidInput':
+      case 'crashAtSave':
       case 'damage':
         this.applyLifeFault(step);
         return;
@@ -133,6 +135,10 @@ export class WorldFaults implements EventTarget {
         return;
       case 'crashMidInput':
         this.world.host(step.node).armCrash(step.afterEffects);
+        this.traceNodeFault(step.node, step);
+        return;
+      case 'crashAtSave':
+        this.world.host(step.node).armCrashAtSave(step.saves);
         this.traceNodeFault(step.node, step);
         return;
       case 'damage':

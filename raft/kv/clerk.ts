@@ -1,5 +1,5 @@
 import type { BootContext, Instance } from '../contract.js';
-import type { MutantId } from '../mutants.js';
+import type { BrokenBuild } from '../mutants.js';
 import type { KvWire } from './codec.js';
 import type { KvApplied, KvEffect } from './server.js';
 import type { KvErr, KvOp, KvReply } from './types.js';
@@ -46,7 +46,7 @@ export class Clerk implements Instance<KvWire, KvApplied> {
     readonly context: BootContext,
     readonly servers: number,
     private readonly options: ClerkOptions = DEFAULT_CLERK_OPTIONS,
-    readonly mutant: MutantId | null = null,
+    readonly mutant: BrokenBuild | null = null,
   ) {}
 
   get busy(): boolean {

@@ -1,7 +1,7 @@
 import type { BootContext, Program } from '../contract.js';
 import { isReply as isRaftReply } from '../messages.js';
 import { describeApply as describeRaftApply, describeMessage } from '../program.js';
-import type { MutantId } from '../mutants.js';
+import type { BrokenBuild } from '../mutants.js';
 import { resolveOptions, type RaftOptions } from '../options.js';
 import { bootRefusal } from '../persist.js';
 import { applyIndexOf } from '../types.js';
@@ -18,7 +18,7 @@ export interface KvClusterOptions {
   readonly maxRaftStateBytes?: number;
   readonly clerk?: Partial<ClerkOptions>;
   /** A deliberately broken build (raft/mutants.ts); null or absent for the correct one. */
-  readonly mutant?: MutantId | null;
+  readonly mutant?: BrokenBuild | null;
 }
 
 export type KvNode = KvServer | Clerk;

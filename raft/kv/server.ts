@@ -1,7 +1,7 @@
 import type { BootContext, Effect, Instance } from '../contract.js';
 import type { RaftEffect } from '../core.js';
 import { RaftNode } from '../node.js';
-import type { MutantId } from '../mutants.js';
+import type { BrokenBuild } from '../mutants.js';
 import type { RaftOptions } from '../options.js';
 import type { ApplyMsg } from '../types.js';
 import { decodeCommand, encodeCommand, isKvMessage, type KvWire } from './codec.js';
@@ -21,7 +21,7 @@ export interface KvServerOptions {
   /** Snapshot once the persisted Raft state reaches this many bytes; 0 never snapshots. */
   readonly maxRaftStateBytes: number;
   /** A deliberately broken build (raft/mutants.ts), or null. */
-  readonly mutant: MutantId | null;
+  readonly mutant: BrokenBuild | null;
 }
 
 /** A request waiting for its log entry: who asked, to answer once that index is applied. */

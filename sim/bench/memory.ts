@@ -8,6 +8,7 @@ import { runCampaign } from '../cli/campaign.js';
 import { reliable } from '../profiles.js';
 import type { EventTarget, SimEvent } from '../scheduler.js';
 import { World } from '../world.js';
+import { stormCost } from './storm.js';
 
 const MB = 1024 * 1024;
 
@@ -164,10 +165,12 @@ export function longRunMemory(commands: number): LongRunMemory {
 export async function memoryFigures(quick: boolean) {
   const campaign = await campaignMemory(quick ? 100 : 1_000, 1);
   const long = longRunMemory(quick ? 100_000 : 1_000_000);
+  const storm = stormCost();
   const mb = (n: number) => `${n.toFixed(0)} MB`;
   const lines = [
     `campaign RSS, ${campaign.seeds} seeds, 1 worker:     ${mb(campaign.rssAtTenthMb)} at seed ${campaign.seeds / 10}, ${mb(campaign.rssAtEndMb)} at the end (${(100 * campaign.growth).toFixed(1)} %), peak ${mb(campaign.peakRssMb)}`,
     `RSS of one run, ${long.commands} commands:   ${mb(long.rssMb.at10)} / ${mb(long.rssMb.at50)} / ${mb(long.rssMb.at100)} at 10 / 50 / 100 %, peak ${mb(long.peakRssMb)}`,
+    `storm regression, nextIndex guards off: ${storm.kind ?? 'no failure'} after ${storm.seconds.toFixed(1)} s, ${(storm.events / 1e6).toFixed(2)} M events, peak ${mb(storm.peakRssMb)} (own process)`,
   ];
   const figures = {
     campaignSeeds: campaign.seeds,
@@ -180,6 +183,8 @@ export async function memoryFigures(quick: boolean) {
     longRunRssAt50Mb: long.rssMb.at50,
     longRunRssAt100Mb: long.rssMb.at100,
     longRunPeakRssMb: long.peakRssMb,
+    stormSeconds: storm.seconds,
+    stormPeakRssMb: storm.peakRssMb,
   };
   return { lines, figures };
 }

@@ -84,6 +84,11 @@ function diskAndCrashPointSchemas(node: ReturnType<typeof integer>) {
       node,
       afterEffects: integer(0, 1_000_000, 'a count of effects, 0..1000000'),
     }),
+    crashAtSave: fields({
+      kind: v.literal('crashAtSave'),
+      node,
+      saves: integer(0, 1_000_000, 'a count of saves, 0..1000000'),
+    }),
     slowDisk: fields({
       kind: v.literal('slowDisk'),
       node,

@@ -67,9 +67,9 @@ describe('fuzz arbitraries', () => {
           'release',
         ]);
         for (const { step } of config.schedule) {
-          if (step.kind === 'crashMidInput') {
+          if (step.kind === 'crashMidInput' || step.kind === 'crashAtSave') {
             // its own kind, or one of the crashes the crash kind draws
-            expect(allowed.has('crashMidInput') || allowed.has('crash')).to.equal(true);
+            expect(allowed.has(step.kind) || allowed.has('crash')).to.equal(true);
             continue;
           }
           const kind = step.kind === 'knob' && !step.on ? 'knob-off' : KIND_OF_STEP[step.kind];

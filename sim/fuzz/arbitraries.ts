@@ -114,10 +114,12 @@ export function faultKinds(
       )
       .map(([followers, clients]) => ({ kind: 'partitionLeader', followers, clients })),
     heal: fc.constant({ kind: 'heal' }),
-    // A crash lands between inputs, or (one time in three) between two effects of one input.
+    // A crash lands between inputs (half the time), between two effects of one input, or as a
+    // save is about to reach the disk.
     crash: fc.oneof(
       { arbitrary: node.map((n): FaultStep => ({ kind: 'crash', node: n })), weight: 2 },
       { arbitrary: crashMidInput(node), weight: 1 },
+      { arbitrary: crashAtSave(node), weight: 1 },
     ),
     crashLeader: fc.constant({ kind: 'crashLeader' }),
     restart: fc.constant({ kind: 'restartCrashed' }),
@@ -134,6 +136,7 @@ export function faultKinds(
       .tuple(node, clockRate)
       .map(([n, ratePerMille]) => ({ kind: 'clock', node: n, ratePerMille })),
     crashMidInput: crashMidInput(node),
+    crashAtSave: crashAtSave(node),
     // Saves of 1 to 100 ms: from a busy disk to one slower than a heartbeat interval.
     slowDisk: fc
       .tuple(node, fc.integer({ min: 1_000, max: 100_000 }))
@@ -154,6 +157,13 @@ function crashMidInput(node: fc.Arbitrary<number>): fc.Arbitrary<FaultStep> {
   return fc
     .tuple(node, fc.integer({ min: 0, max: 8 }))
     .map(([n, afterEffects]) => ({ kind: 'crashMidInput', node: n, afterEffects }));
+}
+
+/** The node dies at its first to fourth save from now (one input often saves twice). */
+function crashAtSave(node: fc.Arbitrary<number>): fc.Arbitrary<FaultStep> {
+  return fc
+    .tuple(node, fc.integer({ min: 0, max: 3 }))
+    .map(([n, saves]) => ({ kind: 'crashAtSave', node: n, saves }));
 }
 
 /**
@@ -215,6 +225,7 @@ export function undo(step: FaultStep): FaultStep | null {
       return { kind: 'heal' };
     case 'crash':
     case 'crashMidInput':
+    case 'crashAtSave':
     case 'damage': // the restart is refused: the node stays down
       return { kind: 'restart', node: step.node };
     case 'slowDisk':
@@ -264,13 +275,23 @@ export function schedule(
 ): fc.Arbitrary<TimedFault[]> {
   const episode: fc.Arbitrary<Episode> = fc.record({
     at: fc.integer({ min: 0, max: safetyMicros }),
-    durationMicros: fc.integer({ min: 50_000, max: 4_000_000 }),
+    durationMicros: episodeDuration,
     step: faultStep(servers, kinds, focus),
   });
   return fc
     .array(episode, { maxLength: Math.ceil(maxSteps / 2) })
     .map((episodes) => limitDamage(expandEpisodes(episodes), servers));
 }
+
+/**
+ * How long a fault lasts: one episode in four is a blip of 1 to 50 ms (a supervisor restarting
+ * a crashed process at once, a switch flapping), the rest last 50 ms to 4 s. A node back within
+ * the election it crashed in is where a forgotten vote or a lost log write shows.
+ */
+const episodeDuration: fc.Arbitrary<number> = fc.oneof(
+  { arbitrary: fc.integer({ min: 50_000, max: 4_000_000 }), weight: 3 },
+  { arbitrary: fc.integer({ min: 1_000, max: 50_000 }), weight: 1 },
+);
 
 /**
  * With appends in the mix, at least one operation in ten is a get: a read is what shows an
@@ -370,6 +391,7 @@ function foldStep(step: FaultStep, n: number): FaultStep | null {
     case 'resume':
     case 'clock':
     case 'crashMidInput':
+    case 'crashAtSave':
     case 'slowDisk':
     case 'damage':
       return { ...step, node: step.node % n };

@@ -51,6 +51,20 @@ describe('coverage', () => {
 });
 
 describe('guided fuzzing: mutations', () => {
+  it("run with the campaign's mutant and monitors switched off, fresh or mutated", () => {
+    const corpus = new GuidedCorpus({ mutant: 'Z02', without: ['G5'] });
+    const fresh = corpus.plan(0, 11, (i) => 100 + i);
+    expect(fresh.config.mutant).to.equal('Z02');
+    expect(fresh.config.without).to.deep.equal(['G5']);
+    const features = [7];
+    corpus.merge({ ...fresh, summary: null as never, coverage: { features, sometimes: 0 } });
+    corpus.startGeneration();
+    const mutated = corpus.plan(1, 12, (i) => 100 + i);
+    expect(mutated.seed).to.equal(12);
+    expect(mutated.config.mutant).to.equal('Z02');
+    expect(mutated.config.without).to.deep.equal(['G5']);
+  });
+
   it('keep every configuration a valid repro: nodes in the cluster, times in order', () => {
     const r = new RandomStream('test', 11);
     for (let seed = 1; seed <= 40; seed++) {

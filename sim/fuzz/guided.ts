@@ -10,6 +10,7 @@ import {
   DEFAULT_SHRINK_BUDGET,
   failureKind,
   runConfig,
+  stampCampaign,
   summarize,
   type RunSummary,
   type SeedOptions,
@@ -64,9 +65,7 @@ export class GuidedCorpus {
   private freshRuns = 0;
   private totalWeight = 0;
 
-  constructor(
-    private readonly options: ConfigOptions & { readonly mutant?: FuzzConfig['mutant'] },
-  ) {}
+  constructor(private readonly options: ConfigOptions & Pick<SeedOptions, 'mutant' | 'without'>) {}
 
   /** Call before planning a generation: energy goes to entries whose features few runs reach. */
   startGeneration(): void {
@@ -95,8 +94,7 @@ export class GuidedCorpus {
     const parent = this.pickByEnergy(r);
     const other = r.pick(this.entries);
     const config = mutateConfig(parent.config, r, other.config, this.options.servers !== undefined);
-    const mutant = this.options.mutant;
-    return { seed, config: mutant === undefined ? config : { ...config, mutant } };
+    return { seed, config: stampCampaign(config, this.options) };
   }
 
   /** Merges one run (in seed order); returns true when it joined the corpus. */
@@ -121,9 +119,7 @@ export class GuidedCorpus {
     });
     fc.check(capture, { seed, numRuns: 1 });
     if (drawn === null) throw new Error(`guided: fast-check drew nothing for seed ${seed}`);
-    const mutant = this.options.mutant;
-    const config: FuzzConfig = drawn;
-    return mutant === undefined ? config : { ...config, mutant };
+    return stampCampaign(drawn, this.options);
   }
 
   private pickByEnergy(r: RandomStream): CorpusEntry {

@@ -118,14 +118,26 @@ function runCovered(
 /** The configurations a campaign draws, with its mutant and monitors switched off stamped in. */
 function seedArbitrary(options: SeedOptions): fc.Arbitrary<FuzzConfig> {
   const generated = options.mode === 'schedule' ? fuzzConfig(options) : swarmConfig(options);
-  const mutant = options.mutant;
+  if (options.mutant === undefined && (options.without ?? []).length === 0) return generated;
+  return generated.map((config) => stampCampaign(config, options));
+}
+
+/**
+ * A configuration as the campaign runs it: its mutant, and the monitors it switched off, are
+ * part of the configuration (so of every repro), whichever way it was made (drawn or mutated).
+ */
+export function stampCampaign(
+  config: FuzzConfig,
+  options: Pick<SeedOptions, 'mutant' | 'without'>,
+): FuzzConfig {
+  const { mutant } = options;
   const without = options.without?.length === 0 ? undefined : options.without;
-  if (mutant === undefined && without === undefined) return generated;
-  return generated.map((config) => ({
+  if (mutant === undefined && without === undefined) return config;
+  return {
     ...config,
     ...(mutant === undefined ? {} : { mutant }),
     ...(without === undefined ? {} : { without }),
-  }));
+  };
 }
 
 /**

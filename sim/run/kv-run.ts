@@ -7,7 +7,7 @@ import { decodeCommand } from '../../raft/kv/codec.js';
 import { kvProgram, type KvNode } from '../../raft/kv/program.js';
 import { isClerkReturn, KvServer, type KvApplied } from '../../raft/kv/server.js';
 import { KvTable } from '../../raft/kv/table.js';
-import type { MutantId } from '../../raft/mutants.js';
+import type { BrokenBuild } from '../../raft/mutants.js';
 import { resolveOptions, type RaftOptions } from '../../raft/options.js';
 import {
   checkHistory,
@@ -47,7 +47,7 @@ export interface KvRunConfig {
   /** Linearizability search budget per key. */
   readonly checkBudget?: number;
   /** A deliberately broken Raft (raft/mutants.ts); absent for the correct one. */
-  readonly mutant?: MutantId | null;
+  readonly mutant?: BrokenBuild | null;
   /** Monitors on (the default) or off (for the benchmark's comparison). */
   readonly monitors?: boolean;
   /** White-box monitors turned off (`--without G5,G1`). */

@@ -1,0 +1,25 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** What replaying the storm regression without the leader's nextIndex guards cost. */
+export interface StormCost {
+  readonly seconds: number;
+  readonly peakRssMb: number;
+  /** The run's failure kind: `event storm` when the caps did their work. */
+  readonly kind: string | null;
+  readonly events: number;
+  readonly liveness: string | null;
+}
+
+export function stormRegressionPath(): string {
+  return fileURLToPath(
+    new URL('../../../scenarios/regressions/byone-duplicate-storm.json', import.meta.url),
+  );
+}
+
+/** Runs the storm in a fresh process (storm-child.ts), so its peak RSS is its own. */
+export function stormCost(): StormCost {
+  const child = fileURLToPath(new URL('./storm-child.js', import.meta.url));
+  const out = execFileSync(process.execPath, [child], { encoding: 'utf8' });
+  return JSON.parse(out) as StormCost;
+}

@@ -1,4 +1,4 @@
-import { OpenSearch } from './open-search.js';
+import { OpenSearch, unwrittenRead } from './open-search.js';
 import type {
   CheckOptions,
   CheckResult,
@@ -29,8 +29,11 @@ export function checkHistory<S, I, O>(
 ): CheckResult {
   const budget = Math.max(0, options.budget ?? DEFAULT_BUDGET);
   const partitions = model.partition(history);
-  const searches = partitions.map((partition) => new OpenSearch(history, model, partition));
-  let failure: Failure | null = null;
+  let failure: Failure | null = unwrittenFailure(history, model, partitions);
+  const searches =
+    failure === null
+      ? partitions.map((partition) => new OpenSearch(history, model, partition))
+      : [];
   for (let slice = FIRST_SLICE; failure === null && searches.some(running); slice *= 2) {
     searches.forEach((search, index) => {
       if (failure !== null || !running(search)) return;
@@ -58,6 +61,30 @@ export function checkHistory<S, I, O>(
 
 function running<S, I, O>(search: OpenSearch<S, I, O>): boolean {
   return search.verdict === null;
+}
+
+/**
+ * The first partition (in order) with a read that no write could explain fails before any
+ * search: nothing is linearized, and the read is the stuck operation.
+ */
+function unwrittenFailure<S, I, O>(
+  history: readonly Operation<I, O>[],
+  model: Model<S, I, O>,
+  partitions: readonly Partition[],
+): Failure | null {
+  for (const partition of partitions) {
+    const stuck = unwrittenRead(history, model, partition);
+    if (stuck === null) continue;
+    const callOf = (op: number) => (history[op] as Operation<I, O>).call;
+    return {
+      partition: partition.label,
+      operations: [...partition.operations].sort((a, b) => callOf(a) - callOf(b) || a - b),
+      linearized: [],
+      state: 'none: no write in the history leaves what it read',
+      stuck,
+    };
+  }
+  return null;
 }
 
 function describeFailure<S, I, O>(

@@ -126,6 +126,25 @@ function etcdOpenFates(ops: readonly LookaheadOp<EtcdInput, EtcdOutput>[]): Uint
   });
 }
 
+/**
+ * Reads of a value that no write or cas that may take effect (not answered "failed") sets: no
+ * state reachable by the register's writes holds it (unwritten.ts).
+ */
+function etcdUnwritten(ops: readonly LookaheadOp<EtcdInput, EtcdOutput>[]): number[] {
+  const written = new Set<number>();
+  for (const { input, output } of ops) {
+    if (applied(output) === false) continue;
+    if (input.op === 'write') written.add(input.value);
+    if (input.op === 'cas') written.add(input.to);
+  }
+  const found: number[] = [];
+  ops.forEach((op, local) => {
+    const seen = op.input.op !== 'read' || op.return === Infinity ? undefined : read(op.output);
+    if (seen !== undefined && seen !== null && !written.has(seen)) found.push(local);
+  });
+  return found;
+}
+
 export const etcdModel: Model<EtcdState, EtcdInput, EtcdOutput> = {
   name: 'etcd',
   init: () => 'absent',
@@ -140,6 +159,7 @@ export const etcdModel: Model<EtcdState, EtcdInput, EtcdOutput> = {
   readOnly: (input, output) => input.op === 'read' || applied(output) === false,
   describeOp: describeEtcd,
   describeState: (state) => (state === 'absent' ? 'nil' : String(state)),
+  unwritten: etcdUnwritten,
   lookahead: {
     resets: changes,
     restart: restartOf,

@@ -8,7 +8,8 @@ import {
 import { appendTests } from './model-kv-append-lookahead.js';
 import { appendOpenFates } from './model-kv-append-open.js';
 import { partitionByKey } from './partition.js';
-import type { Model } from './types.js';
+import type { LookaheadOp, Model } from './types.js';
+import { unwrittenReads } from './unwritten.js';
 
 export type { KvAppendInput, KvAppendOutput } from './kv-append-types.js';
 
@@ -55,6 +56,21 @@ function read(output: KvAppendOutput | null): string {
   return output !== null && 'value' in output ? JSON.stringify(output.value) : '?';
 }
 
+/** Gets of a non-empty value no put or append of the key could have left (unwritten.ts). */
+function appendUnwritten(ops: readonly LookaheadOp<KvAppendInput, KvAppendOutput>[]): number[] {
+  const texts = (kind: 'put' | 'append') =>
+    ops.flatMap(({ input }) => (input.op === kind ? [input.value] : []));
+  return unwrittenReads(ops, { puts: texts('put'), appends: texts('append') }, (op) =>
+    op.input.op === 'get' &&
+    op.return !== Infinity &&
+    op.output !== null &&
+    'value' in op.output &&
+    op.output.value !== ''
+      ? op.output.value
+      : null,
+  );
+}
+
 /**
  * The get/put/append string map of Porcupine's kv histories, one key per partition. Every key
  * starts as "".
@@ -77,6 +93,7 @@ export const kvAppendModel: Model<AppendState, KvAppendInput, KvAppendOutput> = 
       ? `get(${JSON.stringify(input.key)}) → ${read(output)}`
       : `${input.op}(${JSON.stringify(input.key)}, ${JSON.stringify(input.value)})`,
   describeState: (state) => JSON.stringify(text(state)),
+  unwritten: appendUnwritten,
   lookahead: {
     resets: (input) => input.op === 'put',
     restart: (input) => (input.op === 'put' ? written(input.value) : null),

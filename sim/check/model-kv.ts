@@ -2,6 +2,7 @@ import { combine, rollConcat, rollHash } from './hashing.js';
 import { kvOpenFates } from './model-kv-open.js';
 import { withAppendPrefixes } from './model-kv-prefix.js';
 import { partitionByKey } from './partition.js';
+import { unwrittenReads } from './unwritten.js';
 import type { DoomTest, LookaheadOp, Model } from './types.js';
 
 /**
@@ -122,6 +123,24 @@ function kvDoomTest({ input, output }: LookaheadOp<KvInput, KvOutput>): DoomTest
       (state.value.length !== output.value.length || state.roll !== rollOfRead(output)));
 }
 
+/** May the write take effect (answered OK or ErrMaybe, or not at all)? */
+function mayWrite(output: KvOutput | null): boolean {
+  return output === null || output.err === 'OK' || output.err === 'ErrMaybe';
+}
+
+/** Gets of a value no put or append of the key could have left (unwritten.ts). */
+function kvUnwritten(ops: readonly LookaheadOp<KvInput, KvOutput>[]): number[] {
+  const texts = (kind: 'put' | 'append') =>
+    ops.flatMap(({ input, output }) =>
+      input.op === kind && mayWrite(output) ? [input.value] : [],
+    );
+  return unwrittenReads(ops, { puts: texts('put'), appends: texts('append') }, (op) =>
+    op.input.op === 'get' && op.return !== Infinity && op.output !== null && 'value' in op.output
+      ? op.output.value
+      : null,
+  );
+}
+
 export const kvModel: Model<KvState, KvInput, KvOutput> = {
   name: 'kv',
   init: () => ABSENT,
@@ -159,6 +178,7 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
   },
   describeState: (state) =>
     state.version === 0 ? 'absent' : `${JSON.stringify(state.value)}@${state.version}`,
+  unwritten: kvUnwritten,
   lookahead: {
     resets: () => false,
     restart: () => null,

@@ -39,10 +39,7 @@ export class OpenSearch<S, I, O> {
     private readonly model: Model<S, I, O>,
     private readonly partition: Partition,
   ) {
-    this.ops = partition.operations.map((index): LookaheadOp<I, O> => {
-      const { input, output, call, return: end } = history[index] as Operation<I, O>;
-      return { input, output, call, return: end ?? Infinity };
-    });
+    this.ops = lookaheadOps(history, partition);
     this.stages = stagesOf(model, this.ops);
     this.search = new Search(this.problem());
   }
@@ -97,6 +94,35 @@ export class OpenSearch<S, I, O> {
       ops,
     };
   }
+}
+
+/** A partition's operations as the models see them, by local index (Infinity: never returned). */
+export function lookaheadOps<I, O>(
+  history: readonly Operation<I, O>[],
+  partition: Partition,
+): LookaheadOp<I, O>[] {
+  return partition.operations.map((index): LookaheadOp<I, O> => {
+    const { input, output, call, return: end } = history[index] as Operation<I, O>;
+    return { input, output, call, return: end ?? Infinity };
+  });
+}
+
+/**
+ * The earliest-returning completed operation of a partition (a history index) that no state
+ * reachable by the partition's writes makes legal (Model.unwritten), or null.
+ */
+export function unwrittenRead<S, I, O>(
+  history: readonly Operation<I, O>[],
+  model: Model<S, I, O>,
+  partition: Partition,
+): number | null {
+  if (model.unwritten === undefined) return null;
+  const ops = lookaheadOps(history, partition);
+  let best: number | null = null;
+  for (const local of model.unwritten(ops)) {
+    if (best === null || (ops[local]?.return ?? 0) < (ops[best]?.return ?? 0)) best = local;
+  }
+  return best === null ? null : (partition.operations[best] ?? null);
 }
 
 /** The operations of each stage (local indexes): without the deferred ones (if any), then with them. */

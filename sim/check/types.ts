@@ -55,6 +55,13 @@ export interface Model<S, I, O> {
   readOnly(input: I, output: O | null): boolean;
   describeOp(input: I, output: O | null): string;
   describeState(state: S): string;
+  /**
+   * Optional: the completed operations of a partition (local indexes) that no state reachable
+   * by the partition's own writes makes legal, such as a read of a value that no write in the
+   * history could have produced. Any one of them makes the partition illegal before a search.
+   * Contract: an operation is listed only if `step` rejects it in every such state.
+   */
+  readonly unwritten?: (ops: readonly LookaheadOp<I, O>[]) => readonly number[];
   /** Optional pruning knowledge; see Lookahead. */
   readonly lookahead?: Lookahead<S, I, O>;
   /**

@@ -1,0 +1,46 @@
+/**
+ * Reads of values that no write could have produced: a necessary condition on each read that
+ * costs one pass over the partition, so that a corrupted or phantom value is reported at once
+ * instead of after a search that must try every order of the operations before it.
+ *
+ * For the string models: a read that saw a value v (other than the empty string, which needs
+ * no write in the kv-append model) was preceded by a last write W that was either a put of
+ * exactly v, or an append of a text that ends v. If no put that may take effect has the value v
+ * and no append that may take effect has a text ending v, no state reachable by the history's
+ * writes holds v, so the read is illegal wherever it is placed.
+ */
+export interface StringWrites {
+  /** Values of the puts that may take effect (answered OK, ErrMaybe, or not at all). */
+  readonly puts: Iterable<string>;
+  /** Texts of the appends that may take effect. */
+  readonly appends: Iterable<string>;
+}
+
+/** A test of read values against the writes of one partition; set-up linear in the writes. */
+export function valueWriters(writes: StringWrites): (value: string) => boolean {
+  const puts = new Set(writes.puts);
+  const appends = new Set(writes.appends);
+  const lengths = [...new Set(Array.from(appends, (text) => text.length))];
+  return (value) => {
+    if (puts.has(value)) return true;
+    for (const length of lengths) {
+      if (length <= value.length && appends.has(value.slice(value.length - length))) return true;
+    }
+    return false;
+  };
+}
+
+/** The unwritten reads among `ops` (local indexes), given how to read each operation. */
+export function unwrittenReads<T>(
+  ops: readonly T[],
+  writes: StringWrites,
+  readValue: (op: T) => string | null,
+): number[] {
+  const written = valueWriters(writes);
+  const found: number[] = [];
+  ops.forEach((op, local) => {
+    const value = readValue(op);
+    if (value !== null && !written(value)) found.push(local);
+  });
+  return found;
+}

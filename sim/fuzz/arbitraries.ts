@@ -273,25 +273,37 @@ export function schedule(
   kinds: readonly string[] = FAULT_KIND_NAMES,
   focus: readonly number[] = [],
 ): fc.Arbitrary<TimedFault[]> {
-  const episode: fc.Arbitrary<Episode> = fc.record({
-    at: fc.integer({ min: 0, max: safetyMicros }),
-    durationMicros: episodeDuration,
-    step: faultStep(servers, kinds, focus),
-  });
+  const episode: fc.Arbitrary<Episode> = fc
+    .record({
+      at: fc.integer({ min: 0, max: safetyMicros }),
+      durationMicros: fc.integer({ min: 50_000, max: 4_000_000 }),
+      step: faultStep(servers, kinds, focus),
+      reboot: quickReboot,
+    })
+    .map(({ reboot, ...e }) =>
+      reboot !== null && CRASHES.has(e.step.kind) ? { ...e, durationMicros: reboot } : e,
+    );
   return fc
     .array(episode, { maxLength: Math.ceil(maxSteps / 2) })
     .map((episodes) => limitDamage(expandEpisodes(episodes), servers));
 }
 
 /**
- * How long a fault lasts: one episode in four is a blip of 1 to 50 ms (a supervisor restarting
- * a crashed process at once, a switch flapping), the rest last 50 ms to 4 s. A node back within
- * the election it crashed in is where a forgotten vote or a lost log write shows.
+ * Faults last 50 ms to 4 s, but one crash in three is a quick reboot: the node is back within
+ * 1 to 50 ms (a supervisor restarting the process at once), inside the election it crashed in,
+ * which is where a forgotten vote or a lost log write shows.
  */
-const episodeDuration: fc.Arbitrary<number> = fc.oneof(
-  { arbitrary: fc.integer({ min: 50_000, max: 4_000_000 }), weight: 3 },
+const quickReboot: fc.Arbitrary<number | null> = fc.oneof(
+  { arbitrary: fc.constant(null), weight: 2 },
   { arbitrary: fc.integer({ min: 1_000, max: 50_000 }), weight: 1 },
 );
+
+const CRASHES: ReadonlySet<FaultStep['kind']> = new Set([
+  'crash',
+  'crashMidInput',
+  'crashAtSave',
+  'crashLeader',
+] as const);
 
 /**
  * With appends in the mix, at least one operation in ten is a get: a read is what shows an

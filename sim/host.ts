@@ -87,7 +87,8 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
    * Boots a new instance from the persister (or from `persister`, which the host then keeps).
    * Returns false if the node refused to boot on saved files a disk fault damaged: it stays
    * down, and the trace says why. A refusal on undamaged files is the program's error, and
-   * booting on damaged files without noticing is a DamagedBootError.
+   * booting on damaged files without noticing, or crashing on them with any other error, is a
+   * DamagedBootError.
    */
   boot(persister?: Persister): boolean {
     assert(this.current === null, `boot of node ${this.id}, which is running`);
@@ -107,7 +108,14 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
       });
     } catch (error) {
       const why = this.program.bootRefusal?.(error) ?? null;
-      if (why === null || this.damage === null) throw error;
+      if (this.damage === null) throw error;
+      if (why === null) {
+        // Throwing while reading damaged files is not refusing them: the program read them as
+        // if they were whole, and a different damage could as well have booted.
+        const cause = error instanceof Error ? error.message : String(error);
+        const what = `node ${this.id} crashed booting on damaged saved state (${this.damage}) instead of refusing it: ${cause}`;
+        throw new DamagedBootError(this.id, what);
+      }
       const env = this.env;
       env.trace.record(env.scheduler.now, 'note', this.id, -1, 0, `refuses to boot: ${why}`);
       return false;

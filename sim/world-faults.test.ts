@@ -191,4 +191,33 @@ describe('World: damaged saved state', () => {
       /node 1 booted on damaged saved state \(state: bit 4 of byte 2 of 4 flipped\)/,
     );
   });
+  it('a node that throws while booting on damaged files, instead of refusing them, is caught', () => {
+    const world = new World({
+      nodes: 3,
+      seed: 7,
+      profile: reliable,
+      // Reads its state without checking it, and trips over what the damage left.
+      program: {
+        ...probeProgram(),
+        boot: (context: BootContext) => {
+          if (context.raftState.length > 0 && context.raftState.length < 4)
+            throw new RangeError('the saved state is shorter than its header');
+          return new ProbeNode(context);
+        },
+      },
+    });
+    world.start();
+    world.host(1).run(() => [save(4, 1, 2, 3)]);
+    world.applyFault({
+      kind: 'damage',
+      node: 1,
+      damage: 'truncate',
+      file: 'state',
+      wherePerMille: 500,
+    });
+    expect(() => world.applyFault({ kind: 'restart', node: 1 })).to.throw(
+      DamagedBootError,
+      /node 1 crashed booting on damaged saved state .* instead of refusing it: the saved state is shorter/,
+    );
+  });
 });

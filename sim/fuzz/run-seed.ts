@@ -187,7 +187,11 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
   });
   const details = fc.check(property, { seed, numRuns: 1, endOnFailure: options.shrink === false });
   const ran = first as { config: FuzzConfig; summary: RunSummary; coverage?: RunCoverage } | null;
-  if (ran === null) throw new Error(`fuzz seed ${seed}: fast-check ran nothing`);
+  // The run itself threw (a crash of the simulator, not a verdict): pass its own error on.
+  if (ran === null) {
+    const error = details.errorInstance;
+    throw error instanceof Error ? error : new Error(`fuzz seed ${seed}: ${String(error)}`);
+  }
   if (!details.failed || details.counterexample === null) return { seed, ...ran, failure: null };
   const shrunk: FuzzConfig = details.counterexample[0];
   const fromFastCheck = { config: shrunk, summary: failing.get(shrunk) ?? runConfig(seed, shrunk) };

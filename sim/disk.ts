@@ -1,5 +1,5 @@
 import type { DamageKind, SavedFile } from './nemesis.js';
-import type { Persister } from './storage.js';
+import { sameBytes, type Persister } from './storage.js';
 
 /** One damage to a node's saved files, as a fault step describes it. */
 export interface Damage {
@@ -43,10 +43,4 @@ export function damageSaved(persister: Persister, damage: Damage): string | null
   if (damage.file === 'state') persister.overwrite(damaged, snapshot);
   else persister.overwrite(state, damaged);
   return what;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

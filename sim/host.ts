@@ -130,6 +130,12 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
   }
 
   /** A disk fault changed the saved files while the node was down. */
+  /** Disk faults left the saved files exactly as saved (one undid another). */
+  markWhole(): void {
+    assert(this.current === null, `disk repair on node ${this.id}, which is running`);
+    this.damage = null;
+  }
+
   markDamaged(what: string): void {
     assert(this.current === null, `disk damage on node ${this.id}, which is running`);
     this.damage = what;

@@ -10,6 +10,9 @@ export class Persister {
   private snapshot: Uint8Array = EMPTY;
   /** The snapshot the newest one replaced (a torn write pairs it with the newest state). */
   private snapshotBefore: Uint8Array = EMPTY;
+  /** The pair as last saved: what the disk holds unless a disk fault overwrote it since. */
+  private savedRaftState: Uint8Array = EMPTY;
+  private savedSnapshot: Uint8Array = EMPTY;
   /** Number of save() calls, for the trace and the G5 durability check. */
   saves = 0;
 
@@ -23,10 +26,10 @@ export class Persister {
     const next = snapshot ?? EMPTY;
     // The snapshot a torn write would pair with the newest state is the last different one (a
     // Raft hands the same snapshot over with every save).
-    if (next !== this.snapshot) {
-      this.snapshotBefore = this.snapshot;
-      this.snapshot = next;
-    }
+    if (next !== this.savedSnapshot) this.snapshotBefore = this.savedSnapshot;
+    this.snapshot = next;
+    this.savedRaftState = raftState;
+    this.savedSnapshot = next;
     this.saves++;
   }
 
@@ -42,6 +45,16 @@ export class Persister {
   overwrite(raftState: Uint8Array, snapshot: Uint8Array): void {
     this.raftState = raftState;
     this.snapshot = snapshot;
+  }
+
+  /**
+   * Whether the disk holds, byte for byte, the pair last saved: disk faults that undo each
+   * other (a torn write that puts back the snapshot a truncation cut) leave nothing damaged.
+   */
+  whole(): boolean {
+    return (
+      sameBytes(this.raftState, this.savedRaftState) && sameBytes(this.snapshot, this.savedSnapshot)
+    );
   }
 
   readRaftState(): Uint8Array {
@@ -69,7 +82,16 @@ export class Persister {
     next.raftState = this.raftState.slice();
     next.snapshot = this.snapshot.slice();
     next.snapshotBefore = this.snapshotBefore;
+    next.savedRaftState = this.savedRaftState;
+    next.savedSnapshot = this.savedSnapshot;
     next.saves = this.saves;
     return next;
   }
+}
+
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -18,6 +18,7 @@ type FaultedHost = Pick<
   | 'armCrashAtSave'
   | 'disarmCrash'
   | 'markDamaged'
+  | 'markWhole'
   | 'pause'
   | 'resume'
   | 'clockRatePerMille'
@@ -163,7 +164,9 @@ export class WorldFaults implements EventTarget {
     const host = this.world.host(step.node);
     if (host.alive) this.world.crash(step.node);
     const what = damageSaved(host.persister, step);
-    if (what !== null) host.markDamaged(what);
+    // Damages can undo each other: what counts is whether the files differ from those saved.
+    if (host.persister.whole()) host.markWhole();
+    else if (what !== null) host.markDamaged(what);
     const text = `${describeFault(step)}: ${what ?? 'nothing to damage'}`;
     this.traceLink(step.node, text);
   }

@@ -41,11 +41,19 @@ interface OpenCall {
  * time; puts use the version the clerk last saw for the key, so some fail with ErrVersion, as
  * a real client of a versioned store would. Appends are not idempotent: a command the service
  * executed twice shows in every later read of the key, which is why they are in the mix.
+ * A clerk that has read a value past LONG_VALUE characters puts instead of appending to it (a
+ * client trimming a list that grew long): every get returns the whole value, so unbounded
+ * values would make a history of many reads cost memory and check time quadratic in its length.
  */
+/** Past this many characters read, a clerk's next write to the key is a put (see Workload). */
+export const LONG_VALUE = 4096;
+
 export class Workload implements EventTarget {
   readonly history: Operation<KvInput, KvOutput>[] = [];
   private readonly open: (OpenCall | null)[];
   private readonly knownVersion: Map<string, number>[];
+  /** The length of the value each clerk last read, per key. */
+  private readonly knownLength: Map<string, number>[];
   private readonly calls: number[];
   private issuing = true;
 
@@ -60,6 +68,7 @@ export class Workload implements EventTarget {
   ) {
     this.open = new Array<null>(options.clerks).fill(null);
     this.knownVersion = Array.from({ length: options.clerks }, () => new Map<string, number>());
+    this.knownLength = Array.from({ length: options.clerks }, () => new Map<string, number>());
     this.calls = new Array<number>(options.clerks).fill(0);
   }
 
@@ -97,6 +106,7 @@ export class Workload implements EventTarget {
     const { err, version } = ret.result;
     const known = this.knownVersion[c] as Map<string, number>;
     if (ret.op.kind === 'get') known.set(ret.op.key, err === 'OK' ? version : 0);
+    if (ret.op.kind === 'get') this.knownLength[c]?.set(ret.op.key, ret.result.value.length);
     else if (ret.op.kind === 'put' && err === 'OK') known.set(ret.op.key, ret.op.version + 1);
     else if (err === 'OK') known.set(ret.op.key, version); // the version the append installed
     const entry = this.history[call.index] as Operation<KvInput, KvOutput>;
@@ -123,7 +133,8 @@ export class Workload implements EventTarget {
     const appends = this.options.appendPerMille ?? 0;
     // Values are unique per call; an append's ends in ';' so a key's value reads as a list.
     const value = `c${c}.${this.calls[c]! + 1}`;
-    if (appends > 0 && this.random.perMille(appends))
+    const long = (this.knownLength[c]?.get(key) ?? 0) > LONG_VALUE;
+    if (appends > 0 && this.random.perMille(appends) && !long)
       return { kind: 'append', key, value: `${value};` };
     const version = (this.knownVersion[c] as Map<string, number>).get(key) ?? 0;
     return { kind: 'put', key, value, version };

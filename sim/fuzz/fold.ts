@@ -1,0 +1,66 @@
+import type { FaultStep, TimedFault } from '../nemesis.js';
+import { limitDamage, minorityFollowers } from './fault-arbitraries.js';
+
+/** A schedule drawn for a larger cluster, on `servers` nodes: ids taken modulo the size. */
+export function foldSchedule(steps: readonly TimedFault[], servers: number): TimedFault[] {
+  const out: TimedFault[] = [];
+  for (const { at, step } of steps) {
+    const folded = foldStep(step, servers);
+    if (folded !== null) out.push({ at, step: folded });
+  }
+  return limitDamage(out, servers);
+}
+
+function foldStep(step: FaultStep, n: number): FaultStep | null {
+  switch (step.kind) {
+    case 'isolate':
+    case 'crash':
+    case 'restart':
+    case 'pause':
+    case 'resume':
+    case 'clock':
+    case 'crashMidInput':
+    case 'crashAtSave':
+    case 'slowDisk':
+    case 'damage':
+      return { ...step, node: step.node % n };
+    case 'partitionLeader':
+      return { ...step, followers: Math.min(step.followers, minorityFollowers(n)) };
+    case 'cut':
+    case 'stall':
+      return step.from % n === step.to % n
+        ? null
+        : { ...step, from: step.from % n, to: step.to % n };
+    case 'partition':
+      return { kind: 'partition', groups: foldGroups(step.groups, n) };
+    case 'bridge': {
+      const bridge = step.bridge % n;
+      const [left = [], right = []] = foldGroups([step.left, step.right], n, bridge);
+      return { kind: 'bridge', left, right, bridge };
+    }
+    case 'heal':
+    case 'release':
+    case 'stallLeader':
+    case 'isolateLeader':
+    case 'crashLeader':
+    case 'restartCrashed':
+    case 'profile':
+    case 'knob':
+      return step;
+  }
+}
+
+/** Groups of folded ids: a node stays in the first group it lands in (`skip`: in none). */
+function foldGroups(groups: readonly (readonly number[])[], n: number, skip = -1): number[][] {
+  const seen = new Set<number>(skip >= 0 ? [skip] : []);
+  return groups.map((group) => {
+    const out: number[] = [];
+    for (const node of group) {
+      const id = node % n;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push(id);
+    }
+    return out.sort((a, b) => a - b);
+  });
+}

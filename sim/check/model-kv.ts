@@ -128,14 +128,21 @@ function mayWrite(output: KvOutput | null): boolean {
   return output === null || output.err === 'OK' || output.err === 'ErrMaybe';
 }
 
-/** Gets of a value no put or append of the key could have left (unwritten.ts). */
+/**
+ * Gets of a value no put or append of the key could have left (unwritten.ts). A read at version
+ * 0 is the absent key's, which no write leaves: the model judges it where it stands.
+ */
 function kvUnwritten(ops: readonly LookaheadOp<KvInput, KvOutput>[]): number[] {
   const texts = (kind: 'put' | 'append') =>
     ops.flatMap(({ input, output }) =>
       input.op === kind && mayWrite(output) ? [input.value] : [],
     );
   return unwrittenReads(ops, { puts: texts('put'), appends: texts('append') }, (op) =>
-    op.input.op === 'get' && op.return !== Infinity && op.output !== null && 'value' in op.output
+    op.input.op === 'get' &&
+    op.return !== Infinity &&
+    op.output !== null &&
+    'value' in op.output &&
+    op.output.version > 0
       ? op.output.value
       : null,
   );

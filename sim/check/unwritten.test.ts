@@ -49,6 +49,11 @@ describe('reads of values no write produced', () => {
     expect(result.failure?.linearized).to.deep.equal([]);
   });
 
+  it('kv: a read at version 0 is the absent key, which no write needs to explain', () => {
+    expect(checkHistory([get(0, '', 0)], kvModel).verdict).to.equal('ok');
+    expect(checkHistory([put(0, 'a'), get(10, '', 0)], kvModel).verdict).to.equal('illegal');
+  });
+
   it('kv: a value left by an open or ErrMaybe put, or ending in an append, goes to the search', () => {
     expect(checkHistory([put(0, 'q', null), get(20, 'q', 1)], kvModel).verdict).to.equal('ok');
     const maybe = put(0, 'q', { err: 'ErrMaybe' });

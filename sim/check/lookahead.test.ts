@@ -19,6 +19,14 @@ import {
   type Operation,
 } from './index.js';
 import { bruteForce } from './brute-force.js';
+import {
+  appendOracle,
+  drawn,
+  etcdOracle,
+  history,
+  kvOracle,
+  type Openness,
+} from './random-histories.js';
 
 /**
  * The lookahead (lookahead.ts and the models' tests) may only prune configurations without a
@@ -32,55 +40,10 @@ function withoutLookahead<S, I, O>(model: Model<S, I, O>): Model<S, I, O> {
   return plainModel;
 }
 
-/** One operation to be: its input, where it takes effect, its interval, and maybe a lie. */
-interface Drawn<I, O> {
-  readonly input: I;
-  readonly point: number;
-  readonly before: number;
-  readonly after: number;
-  readonly open: boolean;
-  /** Recorded instead of the true output when not null. */
-  readonly lie: O | null;
-}
-
-function drawn<I, O>(input: fc.Arbitrary<I>, lie: fc.Arbitrary<O>): fc.Arbitrary<Drawn<I, O>> {
-  return fc.record({
-    input,
-    point: fc.integer({ min: 0, max: 60 }),
-    before: fc.integer({ min: 0, max: 12 }),
-    after: fc.integer({ min: 0, max: 12 }),
-    // Open-ended operations and lies are rarer than plain ones, as in real histories.
-    open: fc.integer({ min: 0, max: 6 }).map((n) => n === 0),
-    lie: fc.option<O>(lie, { freq: 6 }),
-  });
-}
-
-/**
- * Runs the operations through the model in the order of their points, recording the true
- * outputs (from `oracle`) except for lies: without lies the history is linearizable (each
- * operation at its point), with some it may or may not be.
- */
-function history<S, I, O>(
-  model: Model<S, I, O>,
-  plan: readonly Drawn<I, O>[],
-  oracle: (state: S, input: I) => O,
-): Operation<I, O>[] {
-  const order = plan.map((_, i) => i).sort((a, b) => (plan[a]?.point ?? 0) - (plan[b]?.point ?? 0));
-  const operations: Operation<I, O>[] = [];
-  let state = model.init();
-  for (const i of order) {
-    const { input, point, before, after, open, lie } = plan[i] as Drawn<I, O>;
-    const truth = oracle(state, input);
-    state = model.step(state, input, truth) ?? state;
-    const call = point - before;
-    operations.push(
-      open
-        ? { client: i, call, return: null, input, output: null }
-        : { client: i, call, return: point + after, input, output: lie ?? truth },
-    );
-  }
-  return operations;
-}
+/** One operation in seven never completes (and took effect); lookahead must allow for them. */
+const open: fc.Arbitrary<Openness> = fc
+  .integer({ min: 0, max: 6 })
+  .map((n) => (n === 0 ? 1 : 0) as Openness);
 
 // kv-append: one-letter writes, so that values repeat and several orders may explain a read,
 // yet not so few letters that every read has many explanations.
@@ -97,12 +60,9 @@ const appendLie: fc.Arbitrary<KvAppendOutput> = fc.record({
   value: fc.string({ unit: letter, maxLength: 4 }),
 });
 const appendHistories = (ops: number) =>
-  fc.array(drawn(appendInput, appendLie), { maxLength: ops }).map((plan) =>
-    history(kvAppendModel, plan, (state, input): KvAppendOutput => {
-      if (input.op !== 'get') return { ok: true };
-      return { value: JSON.parse(kvAppendModel.describeState(state)) as string };
-    }),
-  );
+  fc
+    .array(drawn(appendInput, appendLie, open), { maxLength: ops })
+    .map((plan) => history(kvAppendModel, plan, appendOracle));
 
 // etcd: values 0..2.
 const value = fc.integer({ min: 0, max: 2 });
@@ -116,12 +76,9 @@ const etcdLie: fc.Arbitrary<EtcdOutput> = fc.oneof(
   fc.record({ ok: fc.boolean() }),
 );
 const etcdHistories = (ops: number) =>
-  fc.array(drawn(etcdInput, etcdLie), { maxLength: ops }).map((plan) =>
-    history(etcdModel, plan, (state, input): EtcdOutput => {
-      if (input.op === 'read') return { value: state === 'absent' ? null : state };
-      return { ok: input.op === 'write' || state === input.from };
-    }),
-  );
+  fc
+    .array(drawn(etcdInput, etcdLie, open), { maxLength: ops })
+    .map((plan) => history(etcdModel, plan, etcdOracle));
 
 // kv: versions 0..2.
 const version = fc.integer({ min: 0, max: 2 });
@@ -136,17 +93,9 @@ const kvLie: fc.Arbitrary<KvOutput> = fc.oneof(
   fc.record({ err: fc.constantFrom<KvOutput['err']>('OK', 'ErrNoKey', 'ErrVersion', 'ErrMaybe') }),
 );
 const kvHistories = (ops: number) =>
-  fc.array(drawn(kvInput, kvLie), { maxLength: ops }).map((plan) =>
-    history(kvModel, plan, (state, input): KvOutput => {
-      const absent = state.version === 0;
-      if (input.op === 'get')
-        return absent
-          ? { err: 'ErrNoKey' }
-          : { err: 'OK', value: state.value, version: state.version };
-      if (input.op === 'append' || input.version === state.version) return { err: 'OK' };
-      return { err: absent ? 'ErrNoKey' : 'ErrVersion' };
-    }),
-  );
+  fc
+    .array(drawn(kvInput, kvLie, open), { maxLength: ops })
+    .map((plan) => history(kvModel, plan, kvOracle));
 
 /** Checks one model's histories against the reference; both verdicts must turn up. */
 function crossCheck<S, I, O>(

@@ -17,6 +17,14 @@ import {
 import { bruteForce } from './brute-force.js';
 import { unreadOpenPutsAppend, unreadOpenPutsKv } from '../bench/checker-histories.js';
 import { DEFER, DROP } from './types.js';
+import {
+  appendOracle,
+  drawn,
+  etcdOracle,
+  history,
+  kvOracle,
+  type Openness,
+} from './random-histories.js';
 
 /**
  * The open-operation rules (each model's openFates, open-search.ts) may only leave out what no
@@ -30,45 +38,10 @@ function withoutRules<S, I, O>(model: Model<S, I, O>): Model<S, I, O> {
   return plainModel;
 }
 
-interface Drawn<I, O> {
-  readonly input: I;
-  readonly point: number;
-  readonly before: number;
-  readonly after: number;
-  /** 0: completes; 1: never completes but took effect; 2: never completes, never took effect. */
-  readonly open: number;
-  readonly lie: O | null;
-}
-
-function drawn<I, O>(input: fc.Arbitrary<I>, lie: fc.Arbitrary<O>): fc.Arbitrary<Drawn<I, O>> {
-  return fc.record({
-    input,
-    point: fc.integer({ min: 0, max: 60 }),
-    before: fc.integer({ min: 0, max: 12 }),
-    after: fc.integer({ min: 0, max: 12 }),
-    open: fc.integer({ min: 0, max: 5 }).map((n) => (n < 4 ? 0 : n - 3)),
-    lie: fc.option<O>(lie, { freq: 6 }),
-  });
-}
-
-/** Runs the operations in the order of their points; open ones take effect or not as drawn. */
-function history<S, I, O>(
-  model: Model<S, I, O>,
-  plan: readonly Drawn<I, O>[],
-  oracle: (state: S, input: I) => O,
-): Operation<I, O>[] {
-  const order = plan.map((_, i) => i).sort((a, b) => (plan[a]?.point ?? 0) - (plan[b]?.point ?? 0));
-  let state = model.init();
-  return order.map((i) => {
-    const { input, point, before, after, open, lie } = plan[i] as Drawn<I, O>;
-    const truth = oracle(state, input);
-    if (open !== 2) state = model.step(state, input, truth) ?? state;
-    const call = point - before;
-    return open !== 0
-      ? { client: i, call, return: null, input, output: null }
-      : { client: i, call, return: point + after, input, output: lie ?? truth };
-  });
-}
+/** A third of the operations never complete; of those, half took effect. */
+const open: fc.Arbitrary<Openness> = fc
+  .integer({ min: 0, max: 5 })
+  .map((n) => (n < 4 ? 0 : n - 3) as Openness);
 
 const letter = fc.constantFrom('a', 'b', 'c', 'd');
 const appendHistories = (ops: number) =>
@@ -84,15 +57,11 @@ const appendHistories = (ops: number) =>
           }),
         ),
         fc.record({ value: fc.string({ unit: letter, maxLength: 3 }) }),
+        open,
       ),
       { maxLength: ops },
     )
-    .map((plan) =>
-      history(kvAppendModel, plan, (state, input): KvAppendOutput => {
-        if (input.op !== 'get') return { ok: true };
-        return { value: JSON.parse(kvAppendModel.describeState(state)) as string };
-      }),
-    );
+    .map((plan) => history(kvAppendModel, plan, appendOracle));
 
 const version = fc.integer({ min: 0, max: 3 });
 const kvValue = fc.constantFrom('x', 'y', 'z');
@@ -114,20 +83,11 @@ const kvHistories = (ops: number) =>
           fc.record({ err: fc.constant('OK' as const), value: kvValue, version }),
           fc.record({ err: fc.constantFrom<KvOutput['err']>('OK', 'ErrVersion', 'ErrMaybe') }),
         ),
+        open,
       ),
       { maxLength: ops },
     )
-    .map((plan) =>
-      history(kvModel, plan, (state, input): KvOutput => {
-        const absent = state.version === 0;
-        if (input.op === 'get')
-          return absent
-            ? { err: 'ErrNoKey' }
-            : { err: 'OK', value: state.value, version: state.version };
-        if (input.op === 'append' || input.version === state.version) return { err: 'OK' };
-        return { err: absent ? 'ErrNoKey' : 'ErrVersion' };
-      }),
-    );
+    .map((plan) => history(kvModel, plan, kvOracle));
 
 const register = fc.integer({ min: 0, max: 2 });
 const etcdHistories = (ops: number) =>
@@ -140,15 +100,11 @@ const etcdHistories = (ops: number) =>
           fc.record({ op: fc.constant('cas' as const), from: register, to: register }),
         ),
         fc.oneof(fc.record({ value: fc.option(register) }), fc.record({ ok: fc.boolean() })),
+        open,
       ),
       { maxLength: ops },
     )
-    .map((plan) =>
-      history(etcdModel, plan, (state, input): EtcdOutput => {
-        if (input.op === 'read') return { value: state === 'absent' ? null : state };
-        return { ok: input.op === 'write' || state === input.from };
-      }),
-    );
+    .map((plan) => history(etcdModel, plan, etcdOracle));
 
 /** Both verdicts turn up, and the rules both drop and defer operations along the way. */
 function crossCheck<S, I, O>(

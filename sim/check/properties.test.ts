@@ -12,6 +12,7 @@ import {
   type Operation,
 } from './index.js';
 import { bruteForce } from './brute-force.js';
+import { etcdOracle, kvOracle } from './random-histories.js';
 
 /** One step of a sequential run: the input, plus how far its interval stretches either way. */
 interface Planned<I> {
@@ -72,18 +73,6 @@ const kvInput: fc.Arbitrary<KvInput> = fc.oneof(
   }),
 );
 
-type KvState = ReturnType<typeof kvModel.init>;
-
-function kvOracle(state: KvState, input: KvInput): KvOutput {
-  if (input.op === 'get') {
-    return state.version === 0
-      ? { err: 'ErrNoKey' }
-      : { err: 'OK', value: state.value, version: state.version };
-  }
-  if (input.op === 'append' || input.version === state.version) return { err: 'OK' };
-  return state.version === 0 ? { err: 'ErrNoKey' } : { err: 'ErrVersion' };
-}
-
 const kvHistory = (plan: readonly Planned<KvInput>[]) =>
   sequentialHistory(kvModel, plan, (input) => input.key, kvOracle);
 const etcdHistory = (plan: readonly Planned<EtcdInput>[]) =>
@@ -98,11 +87,6 @@ const etcdInput: fc.Arbitrary<EtcdInput> = fc.oneof(
     to: fc.integer({ min: 0, max: 2 }),
   }),
 );
-
-function etcdOracle(state: string | number, input: EtcdInput): EtcdOutput {
-  if (input.op === 'read') return { value: state === 'absent' ? null : (state as number) };
-  return { ok: input.op === 'write' || state === input.from };
-}
 
 /** A history that never reads 99 (no write stores it) becomes illegal once one read says 99. */
 function corruptFirstRead(history: Operation<EtcdInput, EtcdOutput>[]) {

@@ -1,8 +1,9 @@
-import { OpenSearch, unwrittenRead } from './open-search.js';
+import { lookaheadOps, OpenSearch, unwrittenRead } from './open-search.js';
 import type {
   CheckOptions,
   CheckResult,
   Failure,
+  LookaheadOp,
   Model,
   Operation,
   Partition,
@@ -29,10 +30,11 @@ export function checkHistory<S, I, O>(
 ): CheckResult {
   const budget = Math.max(0, options.budget ?? DEFAULT_BUDGET);
   const partitions = model.partition(history);
-  let failure: Failure | null = unwrittenFailure(history, model, partitions);
+  const ops = partitions.map((partition) => lookaheadOps(history, partition));
+  let failure: Failure | null = unwrittenFailure(history, model, partitions, ops);
   const searches =
     failure === null
-      ? partitions.map((partition) => new OpenSearch(history, model, partition))
+      ? partitions.map((partition, index) => new OpenSearch(ops[index] ?? [], model, partition))
       : [];
   for (let slice = FIRST_SLICE; failure === null && searches.some(running); slice *= 2) {
     searches.forEach((search, index) => {
@@ -71,9 +73,10 @@ function unwrittenFailure<S, I, O>(
   history: readonly Operation<I, O>[],
   model: Model<S, I, O>,
   partitions: readonly Partition[],
+  ops: readonly (readonly LookaheadOp<I, O>[])[],
 ): Failure | null {
-  for (const partition of partitions) {
-    const stuck = unwrittenRead(history, model, partition);
+  for (const [index, partition] of partitions.entries()) {
+    const stuck = unwrittenRead(ops[index] ?? [], model, partition);
     if (stuck === null) continue;
     const callOf = (op: number) => (history[op] as Operation<I, O>).call;
     return {

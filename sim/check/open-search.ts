@@ -34,12 +34,13 @@ export class OpenSearch<S, I, O> {
   /** Steps of the finished stages. */
   private spent = 0;
 
+  /** `ops`: the partition's operations as lookaheadOps gives them. */
   constructor(
-    history: readonly Operation<I, O>[],
+    ops: readonly LookaheadOp<I, O>[],
     private readonly model: Model<S, I, O>,
     private readonly partition: Partition,
   ) {
-    this.ops = lookaheadOps(history, partition);
+    this.ops = ops;
     this.stages = stagesOf(model, this.ops);
     this.search = new Search(this.problem());
   }
@@ -112,12 +113,11 @@ export function lookaheadOps<I, O>(
  * reachable by the partition's writes makes legal (Model.unwritten), or null.
  */
 export function unwrittenRead<S, I, O>(
-  history: readonly Operation<I, O>[],
+  ops: readonly LookaheadOp<I, O>[],
   model: Model<S, I, O>,
   partition: Partition,
 ): number | null {
   if (model.unwritten === undefined) return null;
-  const ops = lookaheadOps(history, partition);
   let best: number | null = null;
   for (const local of model.unwritten(ops)) {
     if (best === null || (ops[local]?.return ?? 0) < (ops[best]?.return ?? 0)) best = local;

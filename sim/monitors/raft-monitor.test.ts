@@ -92,6 +92,15 @@ function elect({ views, monitor }: Setup, node: number, term: number): void {
   lead(views[node]!, term);
 }
 
+/**
+ * `node` handled an input and, as the Raft does, saved all it changed before the input ended:
+ * only what is on a node's disk counts toward a commit.
+ */
+function handled({ views, monitor }: Setup, node: number): void {
+  monitor.afterPersist(node, views[node]!.save());
+  monitor.afterInput(node);
+}
+
 function lead(view: FakeView, term: number): void {
   view.role = 'leader';
   view.term = term;
@@ -145,14 +154,14 @@ describe('RaftMonitor', () => {
 
   it('CS: committing beyond what is truly committed fails (the Figure 8 commit)', () => {
     const s = setup();
-    const { views, monitor } = s;
+    const { views } = s;
     views[1]!.setLog([[1, 7]]);
-    monitor.afterInput(1);
+    handled(s, 1);
     elect(s, 0, 3);
     views[0]!.setLog([[1, 7]]);
-    monitor.afterInput(0);
+    handled(s, 0);
     views[0]!.commitIndex = 1; // an old-term entry on a majority, committed by counting
-    expect(violation(() => monitor.afterInput(0))).to.equal('CS');
+    expect(violation(() => handled(s, 0))).to.equal('CS');
   });
 
   it('CS: an entry counts as held once a save holds it, before the input ends (a slow disk)', () => {
@@ -160,12 +169,31 @@ describe('RaftMonitor', () => {
     const { views, monitor } = s;
     elect(s, 0, 2);
     views[0]!.setLog([[2, 7]]);
-    monitor.afterInput(0);
+    handled(s, 0);
     views[1]!.term = 2;
     views[1]!.setLog([[2, 7]]);
     // Node 1 saved the entry and acknowledged it; the rest of its input waits on the disk.
     monitor.afterPersist(1, views[1]!.save());
     views[0]!.commitIndex = 1;
+    expect(violation(() => monitor.afterInput(0))).to.equal(null);
+  });
+
+  it('CS: an entry a follower holds only in memory does not count toward a commit', () => {
+    // A follower that acknowledges before saving (here: it replaced its entry and never saved
+    // the replacement) lets a leader commit what a crash of that follower would erase.
+    const s = setup();
+    const { views, monitor } = s;
+    elect(s, 0, 2);
+    views[0]!.setLog([[2, 7]]);
+    handled(s, 0);
+    views[1]!.term = 2;
+    views[1]!.setLog([[1, 5]]);
+    handled(s, 1); // its disk holds (1, t1)
+    views[1]!.setLog([[2, 7]]); // replaced in memory only
+    monitor.afterInput(1);
+    views[0]!.commitIndex = 1;
+    expect(violation(() => monitor.afterInput(0))).to.equal('CS');
+    handled(s, 1); // once the follower saves, the leader's commit is true
     expect(violation(() => monitor.afterInput(0))).to.equal(null);
   });
 
@@ -199,9 +227,9 @@ describe('RaftMonitor', () => {
       [1, 1],
       [1, 2],
     ]);
-    monitor.afterInput(1);
+    handled(s, 1);
     views[0]!.commitIndex = 2;
-    monitor.afterInput(0);
+    handled(s, 0);
     views[0]!.commitIndex = 1;
     expect(violation(() => monitor.afterInput(0))).to.equal('G4');
     const other = setup();
@@ -257,8 +285,8 @@ describe('RaftMonitor', () => {
     elect(s, 0, 1);
     views[0]!.setLog([[1, 7]]);
     views[1]!.setLog([[1, 7]]);
-    monitor.afterInput(1);
-    monitor.afterInput(0); // held by 2 of 3 in the leader's term: committed
+    handled(s, 1);
+    handled(s, 0); // held by 2 of 3 in the leader's term: committed
     expect(monitor.committedIndex).to.equal(1);
     views[0]!.role = 'follower';
     elect(s, 2, 2); // node 2 never got index 1
@@ -275,7 +303,7 @@ describe('RaftMonitor', () => {
     elect(s, 0, 4); // ... but before it hears so, nodes 0, 1 and 2 move on to term 4
     for (const n of [1, 2, 0]) {
       views[n]!.setLog([[4, 7]]);
-      monitor.afterInput(n);
+      handled(s, n);
     }
     expect(monitor.committedIndex).to.equal(1); // committed in term 4
     lead(views[3]!, 3); // the late votes arrive: node 3 leads term 3 without index 1
@@ -289,11 +317,11 @@ describe('RaftMonitor', () => {
     const s = setup();
     const { views, monitor } = s;
     views[1]!.setLog([[1, 7]]);
-    monitor.afterInput(1);
+    handled(s, 1);
     elect(s, 0, 3);
     views[0]!.setLog([[1, 7]]);
-    monitor.afterInput(1);
-    monitor.afterInput(0);
+    handled(s, 1);
+    handled(s, 0);
     expect(monitor.committedIndex).to.equal(0);
     views[0]!.setLog(
       [
@@ -309,8 +337,8 @@ describe('RaftMonitor', () => {
       ],
       2,
     );
-    monitor.afterInput(1);
-    monitor.afterInput(0);
+    handled(s, 1);
+    handled(s, 0);
     expect(monitor.committedIndex).to.equal(2);
   });
 
@@ -319,11 +347,11 @@ describe('RaftMonitor', () => {
     const { views, monitor } = s;
     elect(s, 0, 1);
     views[0]!.setLog([[1, 7]]); // the leader of term 1 holds (1, t1) alone
-    monitor.afterInput(0);
+    handled(s, 0);
     for (const n of [1, 2]) {
       Object.assign(views[n]!, { term: 3 }); // both moved on before getting it
       views[n]!.setLog([[1, 7]]);
-      monitor.afterInput(n);
+      handled(s, n);
     }
     expect(monitor.committedIndex).to.equal(0);
   });

@@ -34,7 +34,10 @@ export function checkHistory<S, I, O>(
   let failure: Failure | null = unwrittenFailure(history, model, partitions, ops);
   const searches =
     failure === null
-      ? partitions.map((partition, index) => new OpenSearch(ops[index] ?? [], model, partition))
+      ? partitions.map(
+          (partition, index) =>
+            new OpenSearch(ops[index] ?? [], model, partition, options.quickAttempt ?? true),
+        )
       : [];
   for (let slice = FIRST_SLICE; failure === null && searches.some(running); slice *= 2) {
     searches.forEach((search, index) => {

@@ -109,13 +109,17 @@ function crossCheck<S, I, O>(
     fc.property(arbitrary, (history) => {
       const expected = reference(history);
       seen[expected === 'ok' ? 'ok' : 'illegal']++;
-      expect(checkHistory(history, model).verdict).to.equal(expected);
+      // No quick attempt: the lookahead's pruning is what is under test.
+      expect(checkHistory(history, model, FULL).verdict).to.equal(expected);
     }),
     { numRuns },
   );
   expect(seen.ok).to.be.greaterThan(numRuns / 10);
   expect(seen.illegal).to.be.greaterThan(numRuns / 10);
 }
+
+/** The full search at once, without the quick attempt that runs without the lookahead. */
+const FULL = { quickAttempt: false } as const;
 
 const plain =
   <S, I, O>(model: Model<S, I, O>) =>
@@ -161,7 +165,7 @@ describe('lookahead on hand-written kv-append histories', () => {
   const get = (call: number, end: number, value: string) =>
     op(call, end, { op: 'get', key: 'k' }, { value });
   const verdict = (history: Operation<KvAppendInput, KvAppendOutput>[]) =>
-    checkHistory(history, kvAppendModel).verdict;
+    checkHistory(history, kvAppendModel, FULL).verdict;
 
   it('an append called while a get runs may still end the value it read', () => {
     expect(verdict([put(0, 1, 'x'), get(2, 10, 'xa'), append(5, 8, 'a')])).to.equal('ok');
@@ -184,7 +188,7 @@ describe('lookahead on the corpus', () => {
     if (history.model !== 'kv-append') throw new Error('kv/c50-bad.txt should be kv-append');
     for (const key of '0123456789') {
       const alone = history.operations.filter((op) => op.input.key === key);
-      const result = checkHistory(alone, kvAppendModel, { budget: 1_000_000 });
+      const result = checkHistory(alone, kvAppendModel, { ...FULL, budget: 1_000_000 });
       expect(result.verdict, `key ${key}`).to.equal('illegal');
     }
   });
@@ -216,7 +220,17 @@ describe('lookahead on a long kv append history with a put no read shows', () =>
 
   it('decides it in few steps: ok as recorded, illegal with two distant appends swapped in the read', () => {
     const budget = 100_000;
-    expect(checkHistory(build(false), kvModel, { budget }).verdict).to.equal('ok');
-    expect(checkHistory(build(true), kvModel, { budget }).verdict).to.equal('illegal');
+    expect(checkHistory(build(false), kvModel, { ...FULL, budget }).verdict).to.equal('ok');
+    expect(checkHistory(build(true), kvModel, { ...FULL, budget }).verdict).to.equal('illegal');
+  });
+
+  it('the quick attempt, lost among the orders of the appends, gives way to the full search', () => {
+    const budget = 100_000;
+    const illegal = checkHistory(build(true), kvModel, { budget });
+    expect(illegal.verdict).to.equal('illegal');
+    // Only the full search decides it, after the quick attempt spent its allowance.
+    const allowance = 1024 + 2 * build(true).length;
+    expect(illegal.steps).to.be.greaterThan(allowance);
+    expect(checkHistory(build(true), kvModel, { budget: allowance }).verdict).to.equal('unknown');
   });
 });

@@ -1,3 +1,4 @@
+import { textsOf } from './unwritten.js';
 import type { KvAppendInput, KvAppendOutput } from './kv-append-types.js';
 import { lengthsOf, ReadIndex } from './read-index.js';
 import { DROP, KEEP, type LookaheadOp } from './types.js';
@@ -26,7 +27,7 @@ export function appendOpenFates(ops: readonly Op[]): Uint8Array {
   const fates = new Uint8Array(ops.length);
   if (open.length === 0) return fates;
   const texts = (kind: 'put' | 'append') =>
-    open.flatMap(({ input }) => (input.op === kind ? [input.value] : []));
+    textsOf(open, ({ input }) => (input.op === kind ? input.value : null));
   const index = new ReadIndex(reads(ops), lengthsOf(texts('put')), lengthsOf(texts('append')));
   ops.forEach(({ input, return: end }, local) => {
     if (end !== Infinity) return;

@@ -9,7 +9,7 @@ import { appendTests } from './model-kv-append-lookahead.js';
 import { appendOpenFates } from './model-kv-append-open.js';
 import { partitionByKey } from './partition.js';
 import type { LookaheadOp, Model } from './types.js';
-import { unwrittenReads } from './unwritten.js';
+import { textsOf, unwrittenReads } from './unwritten.js';
 
 export type { KvAppendInput, KvAppendOutput } from './kv-append-types.js';
 
@@ -59,7 +59,7 @@ function read(output: KvAppendOutput | null): string {
 /** Gets of a non-empty value no put or append of the key could have left (unwritten.ts). */
 function appendUnwritten(ops: readonly LookaheadOp<KvAppendInput, KvAppendOutput>[]): number[] {
   const texts = (kind: 'put' | 'append') =>
-    ops.flatMap(({ input }) => (input.op === kind ? [input.value] : []));
+    textsOf(ops, ({ input }) => (input.op === kind ? input.value : null));
   return unwrittenReads(ops, { puts: texts('put'), appends: texts('append') }, (op) =>
     op.input.op === 'get' &&
     op.return !== Infinity &&

@@ -1,3 +1,4 @@
+import { textsOf } from './unwritten.js';
 import { lengthsOf, ReadIndex } from './read-index.js';
 import { DEFER, DROP, KEEP, type LookaheadOp } from './types.js';
 
@@ -41,7 +42,7 @@ export function kvOpenFates(ops: readonly Op[]): Uint8Array {
   const open = ops.filter((op) => op.return === Infinity);
   if (open.length === 0) return fates;
   const texts = (kind: 'put' | 'append') =>
-    open.flatMap(({ input }) => (input.op === kind ? [input.value] : []));
+    textsOf(open, ({ input }) => (input.op === kind ? input.value : null));
   const index = new ReadIndex(reads(ops), lengthsOf(texts('put')), lengthsOf(texts('append')));
   const earliest = earliestOpenPuts(ops);
   ops.forEach(({ input, return: end }, local) => {

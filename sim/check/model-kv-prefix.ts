@@ -64,7 +64,9 @@ export function withAppendPrefixes<S extends State>(
     };
     return (state: S, placed: Uint8Array) =>
       own?.(state, placed) === true ||
-      (state.version < version && !startsWithState(state) && !mayInstall(state.version, placed));
+      // mayInstall first: it is usually true (the put that wrote the value is still unplaced),
+      // and then the read's prefix table is never built.
+      (state.version < version && !mayInstall(state.version, placed) && !startsWithState(state));
   });
 }
 

@@ -2,7 +2,7 @@ import { combine, rollConcat, rollHash } from './hashing.js';
 import { kvOpenFates } from './model-kv-open.js';
 import { withAppendPrefixes } from './model-kv-prefix.js';
 import { partitionByKey } from './partition.js';
-import { unwrittenReads } from './unwritten.js';
+import { textsOf, unwrittenReads } from './unwritten.js';
 import type { DoomTest, LookaheadOp, Model } from './types.js';
 
 /**
@@ -134,8 +134,8 @@ function mayWrite(output: KvOutput | null): boolean {
  */
 function kvUnwritten(ops: readonly LookaheadOp<KvInput, KvOutput>[]): number[] {
   const texts = (kind: 'put' | 'append') =>
-    ops.flatMap(({ input, output }) =>
-      input.op === kind && mayWrite(output) ? [input.value] : [],
+    textsOf(ops, ({ input, output }) =>
+      input.op === kind && mayWrite(output) ? input.value : null,
     );
   return unwrittenReads(ops, { puts: texts('put'), appends: texts('append') }, (op) =>
     op.input.op === 'get' &&

@@ -10,6 +10,10 @@ import {
   type Verdict,
 } from './types.js';
 
+/** The quick attempt's step allowance (see OpenSearch.advance). */
+const QUICK_STEPS_PER_OP = 2;
+const QUICK_MIN_STEPS = 1024;
+
 /**
  * The search of one partition, with its open-ended operations (unknown outcome) entering only
  * where they can matter.
@@ -30,8 +34,12 @@ export class OpenSearch<S, I, O> {
   /** The partition's operations as the models see them, by local index. */
   private readonly ops: readonly LookaheadOp<I, O>[];
   private stage = 0;
+  /** The current stage's problem, shared by its quick attempt and its full search. */
+  private staged: { stage: number; problem: Problem<S, I, O> } | null = null;
+  /** Whether the search under way is a stage's quick attempt (see `advance`). */
+  private quick = true;
   private search: Search<S, I, O>;
-  /** Steps of the finished stages. */
+  /** Steps of the finished searches. */
   private spent = 0;
 
   /** `ops`: the partition's operations as lookaheadOps gives them. */
@@ -39,10 +47,13 @@ export class OpenSearch<S, I, O> {
     ops: readonly LookaheadOp<I, O>[],
     private readonly model: Model<S, I, O>,
     private readonly partition: Partition,
+    /** Whether each stage starts with its quick attempt. */
+    private readonly quickAttempts = true,
   ) {
     this.ops = ops;
     this.stages = stagesOf(model, this.ops);
-    this.search = new Search(this.problem());
+    this.quick = quickAttempts;
+    this.search = new Search(this.problem(), !this.quick);
   }
 
   get steps(): number {
@@ -59,17 +70,43 @@ export class OpenSearch<S, I, O> {
     return Array.from(this.stages[this.stage] ?? [], (local) => operations[local] ?? -1);
   }
 
-  /** Runs up to `maxSteps` more steps; returns the verdict once there is one. */
+  /**
+   * Runs up to `maxSteps` more steps; returns the verdict once there is one.
+   *
+   * Each stage first gets a quick attempt: the search without the model's lookahead, whose
+   * set-up and per-step walks cost more than the whole search of a history that linearizes
+   * nearly in order (most do). The lookahead only prunes, so the quick search's verdict is as
+   * sound as the full one's: "ok" comes with a linearization, "illegal" after every
+   * configuration failed. Past QUICK_STEPS_PER_OP steps per operation (plus QUICK_MIN_STEPS) it
+   * gives way to the full search of the same stage, which starts over; its steps still count
+   * against the budget, so at most a linear number of steps is spent on the attempt.
+   */
   advance(maxSteps: number): Verdict | null {
     const stop = this.steps + maxSteps;
     for (;;) {
-      const verdict = this.search.advance(stop - this.steps);
-      if (verdict !== 'illegal' || this.stage === this.stages.length - 1) return verdict;
-      this.spent += this.search.steps;
-      this.stage++;
-      this.search = new Search(this.problem());
+      const cap = this.quick ? this.quickCap() : Infinity;
+      const verdict = this.search.advance(Math.min(stop - this.steps, cap - this.search.steps));
+      if (verdict === null && this.quick && this.search.steps >= cap) {
+        this.restart(false);
+      } else if (verdict === 'illegal' && this.stage < this.stages.length - 1) {
+        this.stage++;
+        this.restart(this.quickAttempts);
+      } else {
+        return verdict;
+      }
       if (this.steps >= stop) return null;
     }
+  }
+
+  private quickCap(): number {
+    return QUICK_MIN_STEPS + QUICK_STEPS_PER_OP * (this.stages[this.stage]?.length ?? 0);
+  }
+
+  /** Starts the current stage's search afresh: its quick attempt, or the full search. */
+  private restart(quick: boolean): void {
+    this.spent += this.search.steps;
+    this.quick = quick;
+    this.search = new Search(this.problem(), !quick);
   }
 
   abandon(): void {
@@ -81,6 +118,13 @@ export class OpenSearch<S, I, O> {
   }
 
   private problem(): Problem<S, I, O> {
+    if (this.staged?.stage !== this.stage) {
+      this.staged = { stage: this.stage, problem: this.build() };
+    }
+    return this.staged.problem;
+  }
+
+  private build(): Problem<S, I, O> {
     const locals = this.stages[this.stage] ?? new Int32Array(0);
     const ops =
       locals.length === this.ops.length

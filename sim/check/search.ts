@@ -22,6 +22,8 @@ const MAIN = 0;
 /** A word of the known set with all 32 operations linearized. */
 const FULL = 0xffffffff;
 const OPEN = 1;
+/** No symmetry constraints at all. */
+const NO_PRECEDENCE: Precedence = { start: new Int32Array(0), preds: new Int32Array(0) };
 
 /**
  * Wing & Gong's search as refined by Lowe (and used by Porcupine): repeatedly linearize one of
@@ -100,15 +102,24 @@ export class Search<S, I, O> {
   steps = 0;
   verdict: Verdict | null = null;
 
-  constructor(problem: Problem<S, I, O>) {
+  /**
+   * `pruning`: false leaves out the model's lookahead and the symmetry rule (neither is set
+   * up, nothing is pruned by them), for a quick first attempt.
+   */
+  constructor(problem: Problem<S, I, O>, pruning = true) {
     const { model, inputs, outputs, calls, returns } = problem;
     const n = inputs.length;
     this.model = model;
     this.inputs = inputs;
     this.outputs = outputs;
     this.lists = buildEventLists(calls, returns);
-    const keys = inputs.map((input, op) => model.opKey(input, outputs[op] ?? null));
-    this.precedence = buildPrecedence(keys, calls, returns);
+    this.precedence = pruning
+      ? buildPrecedence(
+          inputs.map((input, op) => model.opKey(input, outputs[op] ?? null)),
+          calls,
+          returns,
+        )
+      : NO_PRECEDENCE;
     this.readOnly = Uint8Array.from(inputs, (input, op) =>
       model.readOnly(input, outputs[op] ?? null) ? 1 : 0,
     );
@@ -123,7 +134,8 @@ export class Search<S, I, O> {
     this.window = { bits: this.knownBits, low: 0, high: 0 };
     this.memo = new Memo<S>(this.openBits.length, (a, b) => model.equal(a, b));
     this.placed = new Uint8Array(n);
-    this.pruner = model.lookahead === undefined ? null : this.pruneWith(problem, model.lookahead);
+    this.pruner =
+      !pruning || model.lookahead === undefined ? null : this.pruneWith(problem, model.lookahead);
     this.stackEntry = new Int32Array(n);
     this.stackLimit = new Int32Array(n);
     this.stackForced = new Uint8Array(n);
@@ -300,6 +312,7 @@ export class Search<S, I, O> {
   /** Symmetry: an operation waits until its interchangeable predecessors are linearized. */
   private waiting(op: number): boolean {
     const { start, preds } = this.precedence;
+    if (start.length === 0) return false;
     const end = start[op + 1] ?? 0;
     for (let k = start[op] ?? 0; k < end; k++) {
       if (this.placed[preds[k] ?? 0] === 0) return true;

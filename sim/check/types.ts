@@ -121,6 +121,11 @@ export interface Lookahead<S, I, O> {
 export interface CheckOptions {
   /** Search steps allowed per partition; running out gives 'unknown'. */
   readonly budget?: number;
+  /**
+   * false: no quick attempt (open-search.ts), the full search at once. The verdict is the same
+   * either way; tests turn it off so that the pruning is what gets exercised.
+   */
+  readonly quickAttempt?: boolean;
 }
 
 /** Why a history is not linearizable: the partition that fails and how far the search got. */

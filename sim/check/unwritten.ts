@@ -44,3 +44,13 @@ export function unwrittenReads<T>(
   });
   return found;
 }
+
+/** The texts `pick` finds in `ops` (null: none), in order; one array, no array per operation. */
+export function textsOf<T>(ops: readonly T[], pick: (op: T) => string | null): string[] {
+  const texts: string[] = [];
+  for (const op of ops) {
+    const text = pick(op);
+    if (text !== null) texts.push(text);
+  }
+  return texts;
+}

@@ -32,24 +32,30 @@ export function checkHistory<S, I, O>(
   const partitions = model.partition(history);
   const ops = partitions.map((partition) => lookaheadOps(history, partition));
   let failure: Failure | null = unwrittenFailure(history, model, partitions, ops);
-  const searches =
-    failure === null
-      ? partitions.map(
-          (partition, index) =>
-            new OpenSearch(ops[index] ?? [], model, partition, options.quickAttempt ?? true),
-        )
-      : [];
-  for (let slice = FIRST_SLICE; failure === null && searches.some(running); slice *= 2) {
-    searches.forEach((search, index) => {
-      if (failure !== null || !running(search)) return;
-      const verdict = search.advance(Math.min(slice, budget - search.steps));
-      if (verdict === null && search.steps >= budget) search.abandon();
-      if (verdict === 'illegal')
-        failure = describeFailure(history, model, partitions[index], search);
+  // A partition's search is set up at its first turn and let go once it has a verdict, so that
+  // only the partitions still running hold search structures (memory, on long histories).
+  const searches: (OpenSearch<S, I, O> | null)[] = partitions.map(() => null);
+  const verdicts: (Verdict | null)[] = partitions.map(() => null);
+  const steps = new Float64Array(partitions.length);
+  for (let slice = FIRST_SLICE; failure === null && verdicts.includes(null); slice *= 2) {
+    partitions.forEach((partition, index) => {
+      if (failure !== null || verdicts[index] !== null) return;
+      const search = (searches[index] ??= new OpenSearch(
+        ops[index] ?? [],
+        model,
+        partition,
+        options.quickAttempt ?? true,
+      ));
+      let verdict = search.advance(Math.min(slice, budget - search.steps));
+      if (verdict === null && search.steps >= budget) verdict = 'unknown';
+      if (verdict === 'illegal') failure = describeFailure(history, model, partition, search);
+      if (verdict !== null) searches[index] = null;
+      verdicts[index] = verdict;
+      steps[index] = search.steps;
     });
   }
   const unknownPartitions = partitions
-    .filter((_, index) => searches[index]?.verdict === 'unknown')
+    .filter((_, index) => verdicts[index] === 'unknown')
     .map((partition) => partition.label);
   const verdict: Verdict =
     failure !== null ? 'illegal' : unknownPartitions.length > 0 ? 'unknown' : 'ok';
@@ -58,14 +64,10 @@ export function checkHistory<S, I, O>(
     model: model.name,
     operations: history.length,
     partitions: partitions.length,
-    steps: searches.reduce((sum, search) => sum + search.steps, 0),
+    steps: steps.reduce((sum, n) => sum + n, 0),
     unknownPartitions,
     failure,
   };
-}
-
-function running<S, I, O>(search: OpenSearch<S, I, O>): boolean {
-  return search.verdict === null;
 }
 
 /**

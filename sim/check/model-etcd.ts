@@ -155,7 +155,7 @@ export const etcdModel: Model<EtcdState, EtcdInput, EtcdOutput> = {
   partition: (history: readonly Operation<EtcdInput, EtcdOutput>[]): readonly Partition[] => [
     { label: 'register', operations: history.map((_, index) => index) },
   ],
-  opKey: etcdKey,
+  opKey: (input, output) => [etcdKey(input, output), ''],
   readOnly: (input, output) => input.op === 'read' || applied(output) === false,
   describeOp: describeEtcd,
   describeState: (state) => (state === 'absent' ? 'nil' : String(state)),

@@ -1,6 +1,6 @@
 import { textsOf } from './unwritten.js';
 import type { KvAppendInput, KvAppendOutput } from './kv-append-types.js';
-import { lengthsOf, ReadIndex } from './read-index.js';
+import { ReadIndex } from './read-index.js';
 import { DROP, KEEP, type LookaheadOp } from './types.js';
 
 type Op = LookaheadOp<KvAppendInput, KvAppendOutput>;
@@ -28,7 +28,7 @@ export function appendOpenFates(ops: readonly Op[]): Uint8Array {
   if (open.length === 0) return fates;
   const texts = (kind: 'put' | 'append') =>
     textsOf(open, ({ input }) => (input.op === kind ? input.value : null));
-  const index = new ReadIndex(reads(ops), lengthsOf(texts('put')), lengthsOf(texts('append')));
+  const index = new ReadIndex(reads(ops), texts('put'), texts('append'));
   ops.forEach(({ input, return: end }, local) => {
     if (end !== Infinity) return;
     const read =

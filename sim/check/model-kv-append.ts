@@ -82,10 +82,10 @@ export const kvAppendModel: Model<AppendState, KvAppendInput, KvAppendOutput> = 
   equal: (a, b) => a === b || (a.roll === b.roll && a.length === b.length && text(a) === text(b)),
   hash: (state) => mix32(state.roll ^ state.length),
   partition: (history) => partitionByKey(history, (input) => input.key),
-  // One letter for the kind, then the text as it is: unambiguous, and no quoting to pay for.
+  // One letter for the kind, and the text as it is.
   opKey: (input, output) => {
-    if (input.op !== 'get') return (input.op === 'put' ? 'p' : 'a') + input.value;
-    return output !== null && 'value' in output ? 'g' + output.value : 'u';
+    if (input.op !== 'get') return [input.op === 'put' ? 'p' : 'a', input.value];
+    return output !== null && 'value' in output ? ['g', output.value] : ['u', ''];
   },
   readOnly: (input) => input.op === 'get',
   describeOp: (input, output) =>

@@ -1,5 +1,5 @@
 import { textsOf } from './unwritten.js';
-import { lengthsOf, ReadIndex } from './read-index.js';
+import { ReadIndex } from './read-index.js';
 import { DEFER, DROP, KEEP, type LookaheadOp } from './types.js';
 
 /**
@@ -43,7 +43,7 @@ export function kvOpenFates(ops: readonly Op[]): Uint8Array {
   if (open.length === 0) return fates;
   const texts = (kind: 'put' | 'append') =>
     textsOf(open, ({ input }) => (input.op === kind ? input.value : null));
-  const index = new ReadIndex(reads(ops), lengthsOf(texts('put')), lengthsOf(texts('append')));
+  const index = new ReadIndex(reads(ops), texts('put'), texts('append'));
   const earliest = earliestOpenPuts(ops);
   ops.forEach(({ input, return: end }, local) => {
     if (end !== Infinity) return;

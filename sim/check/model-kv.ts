@@ -166,11 +166,12 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
   partition: (history) => partitionByKey(history, (input) => input.key),
   // Within one partition the key is fixed; the value goes last so the string stays unambiguous.
   opKey: (input, output) => {
-    if (input.op === 'get') return `g:${outcome(output)}`;
+    if (input.op === 'get') {
+      if (output === null) return ['g?', ''];
+      return 'value' in output ? [`g@${output.version}`, output.value] : [`g!${output.err}`, ''];
+    }
     const err = output === null ? '?' : output.err;
-    return input.op === 'append'
-      ? `a:${err}:${input.value}`
-      : `p${input.version}:${err}:${input.value}`;
+    return [input.op === 'append' ? `a:${err}` : `p${input.version}:${err}`, input.value];
   },
   readOnly: (input, output) =>
     input.op === 'get' ||

@@ -34,8 +34,6 @@ export class OpenSearch<S, I, O> {
   /** The partition's operations as the models see them, by local index. */
   private readonly ops: readonly LookaheadOp<I, O>[];
   private stage = 0;
-  /** The current stage's problem, shared by its quick attempt and its full search. */
-  private staged: { stage: number; problem: Problem<S, I, O> } | null = null;
   /** Whether the search under way is a stage's quick attempt (see `advance`). */
   private quick = true;
   private search: Search<S, I, O>;
@@ -73,13 +71,13 @@ export class OpenSearch<S, I, O> {
   /**
    * Runs up to `maxSteps` more steps; returns the verdict once there is one.
    *
-   * Each stage first gets a quick attempt: the search without the model's lookahead, whose
-   * set-up and per-step walks cost more than the whole search of a history that linearizes
-   * nearly in order (most do). The lookahead only prunes, so the quick search's verdict is as
-   * sound as the full one's: "ok" comes with a linearization, "illegal" after every
-   * configuration failed. Past QUICK_STEPS_PER_OP steps per operation (plus QUICK_MIN_STEPS) it
-   * gives way to the full search of the same stage, which starts over; its steps still count
-   * against the budget, so at most a linear number of steps is spent on the attempt.
+   * Each stage's search starts as a quick attempt: without the model's lookahead and the
+   * symmetry rule, whose set-up and per-step walks cost more than the whole search of a history
+   * that linearizes nearly in order (most do). Both only prune, so the quick search's verdict
+   * is as sound as the full one's: "ok" comes with a linearization, "illegal" after every
+   * configuration failed. Past QUICK_STEPS_PER_OP steps per operation (plus QUICK_MIN_STEPS)
+   * the same search turns them on and goes on from where it is (Search.prune): nothing is
+   * searched twice.
    */
   advance(maxSteps: number): Verdict | null {
     const stop = this.steps + maxSteps;
@@ -87,7 +85,8 @@ export class OpenSearch<S, I, O> {
       const cap = this.quick ? this.quickCap() : Infinity;
       const verdict = this.search.advance(Math.min(stop - this.steps, cap - this.search.steps));
       if (verdict === null && this.quick && this.search.steps >= cap) {
-        this.restart(false);
+        this.search.prune();
+        this.quick = false;
       } else if (verdict === 'illegal' && this.stage < this.stages.length - 1) {
         this.stage++;
         this.restart(this.quickAttempts);
@@ -102,15 +101,11 @@ export class OpenSearch<S, I, O> {
     return QUICK_MIN_STEPS + QUICK_STEPS_PER_OP * (this.stages[this.stage]?.length ?? 0);
   }
 
-  /** Starts the current stage's search afresh: its quick attempt, or the full search. */
+  /** Starts the current stage's search, as a quick attempt or not. */
   private restart(quick: boolean): void {
     this.spent += this.search.steps;
     this.quick = quick;
     this.search = new Search(this.problem(), !quick);
-  }
-
-  abandon(): void {
-    this.search.abandon();
   }
 
   longest(): { readonly operations: readonly number[]; readonly state: S } {
@@ -118,13 +113,6 @@ export class OpenSearch<S, I, O> {
   }
 
   private problem(): Problem<S, I, O> {
-    if (this.staged?.stage !== this.stage) {
-      this.staged = { stage: this.stage, problem: this.build() };
-    }
-    return this.staged.problem;
-  }
-
-  private build(): Problem<S, I, O> {
     const locals = this.stages[this.stage] ?? new Int32Array(0);
     const ops =
       locals.length === this.ops.length

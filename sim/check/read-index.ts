@@ -1,9 +1,11 @@
 import { combine, ROLL_BASE, rollHash, rollPower } from './hashing.js';
 
 /**
- * Which texts the reads of a partition may show: as a prefix of a value read, or anywhere in
- * one. Built once per partition in time linear in the total length of the distinct reads (times
- * the number of distinct text lengths asked about, a handful in practice). Reads often extend
+ * Which of some given texts the reads of a partition show: as a prefix of a value read, or
+ * anywhere in one. The texts are known up front (the open operations' values), so the reads'
+ * prefixes and windows of those texts' lengths are looked up among the texts' hashes rather
+ * than stored: time linear in the total length of the distinct reads (times the number of
+ * distinct text lengths, a handful in practice), memory linear in the texts. Reads often extend
  * one another (a value, then the value with an append): the distinct reads are taken in sorted
  * order, so a read's longest indexed prefix among them is at hand, and only the windows that
  * end past that prefix are new.
@@ -13,8 +15,13 @@ import { combine, ROLL_BASE, rollHash, rollPower } from './hashing.js';
  * time); a "no" is proof that no read shows the text.
  */
 export class ReadIndex {
+  /** Hashes (with length) of the texts asked about, and of those a read was found to show. */
+  private readonly prefixTargets = new IntSet();
+  private readonly windowTargets = new IntSet();
   private readonly prefixes = new IntSet();
   private readonly windows = new IntSet();
+  private readonly prefixLengths: ReadonlySet<number>;
+  private readonly windowLengths: ReadonlySet<number>;
   /**
    * rolls[i]: the rolling hash of the first i characters of the read being indexed. Valid up to
    * the length of every read on the chain, so a read extending one only hashes its extension.
@@ -22,14 +29,16 @@ export class ReadIndex {
   private rolls = new Int32Array(64);
 
   /**
-   * `prefixLengths`: lengths of the texts that `mayStart` will be asked about; `windowLengths`:
-   * the same for `mayContain`. Other lengths always answer "maybe".
+   * `prefixTexts`: the texts `mayStart` will be asked about; `windowTexts`: the same for
+   * `mayContain`. Other texts always answer "maybe".
    */
   constructor(
     reads: Iterable<string>,
-    private readonly prefixLengths: ReadonlySet<number>,
-    private readonly windowLengths: ReadonlySet<number>,
+    prefixTexts: readonly string[],
+    windowTexts: readonly string[],
   ) {
+    this.prefixLengths = targets(prefixTexts, this.prefixTargets);
+    this.windowLengths = targets(windowTexts, this.windowTargets);
     const sorted = [...new Set(reads)].sort();
     // The reads indexed so far that are prefixes of one another, longest last.
     const chain: string[] = [];
@@ -42,14 +51,16 @@ export class ReadIndex {
 
   /** False only if no read starts with `text`. */
   mayStart(text: string): boolean {
-    if (!this.prefixLengths.has(text.length)) return true;
-    return this.prefixes.has(combine(rollHash(text), text.length));
+    const hash = combine(rollHash(text), text.length);
+    if (!this.prefixTargets.has(hash)) return true;
+    return this.prefixes.has(hash);
   }
 
   /** False only if no read contains `text`. */
   mayContain(text: string): boolean {
-    if (!this.windowLengths.has(text.length)) return true;
-    return this.windows.has(combine(rollHash(text), text.length));
+    const hash = combine(rollHash(text), text.length);
+    if (!this.windowTargets.has(hash)) return true;
+    return this.windows.has(hash);
   }
 
   /** Indexes `read`, whose first `known` characters are a read indexed already (-1: none). */
@@ -65,7 +76,8 @@ export class ReadIndex {
     }
     for (const length of this.prefixLengths) {
       if (length <= read.length && length > known) {
-        this.prefixes.add(combine(prefix[length] ?? 0, length));
+        const hash = combine(prefix[length] ?? 0, length);
+        if (this.prefixTargets.has(hash)) this.prefixes.add(hash);
       }
     }
     for (const length of this.windowLengths) {
@@ -73,16 +85,20 @@ export class ReadIndex {
       const power = rollPower(length);
       for (let i = Math.max(0, known - length + 1); i + length <= read.length; i++) {
         const roll = ((prefix[i + length] ?? 0) - Math.imul(prefix[i] ?? 0, power)) | 0;
-        this.windows.add(combine(roll, length));
+        const hash = combine(roll, length);
+        if (this.windowTargets.has(hash)) this.windows.add(hash);
       }
     }
   }
 }
 
-/** The lengths of the texts, as a set. */
-export function lengthsOf(texts: Iterable<string>): Set<number> {
+/** Adds the texts' hashes to `set`; returns their lengths. */
+function targets(texts: readonly string[], set: IntSet): Set<number> {
   const lengths = new Set<number>();
-  for (const text of texts) lengths.add(text.length);
+  for (const text of texts) {
+    lengths.add(text.length);
+    set.add(combine(rollHash(text), text.length));
+  }
   return lengths;
 }
 

@@ -58,7 +58,9 @@ export class Search<S, I, O> {
   private readonly inputs: readonly I[];
   private readonly outputs: readonly (O | null)[];
   private readonly lists: EventLists;
-  private readonly precedence: Precedence;
+  private readonly problem: Problem<S, I, O>;
+  /** Symmetry and lookahead: off in a quick attempt until `prune` turns them on. */
+  private precedence: Precedence = NO_PRECEDENCE;
   private readonly readOnly: Uint8Array;
   private readonly known: Uint8Array;
   private readonly zobrist: Int32Array;
@@ -69,7 +71,7 @@ export class Search<S, I, O> {
   private readonly window: { bits: Uint32Array; low: number; high: number };
   private readonly openBits: Uint32Array;
   private readonly memo: Memo<S>;
-  private readonly pruner: Pruner<S, I, O> | null;
+  private pruner: Pruner<S, I, O> | null = null;
   /** 1 for each linearized operation (what `knownBits` and `openBits` say, by operation). */
   private readonly placed: Uint8Array;
   private readonly stackEntry: Int32Array;
@@ -104,22 +106,16 @@ export class Search<S, I, O> {
 
   /**
    * `pruning`: false leaves out the model's lookahead and the symmetry rule (neither is set
-   * up, nothing is pruned by them), for a quick first attempt.
+   * up, nothing is pruned by them) until `prune` is called: a quick first attempt.
    */
   constructor(problem: Problem<S, I, O>, pruning = true) {
     const { model, inputs, outputs, calls, returns } = problem;
     const n = inputs.length;
+    this.problem = problem;
     this.model = model;
     this.inputs = inputs;
     this.outputs = outputs;
     this.lists = buildEventLists(calls, returns);
-    this.precedence = pruning
-      ? buildPrecedence(
-          inputs.map((input, op) => model.opKey(input, outputs[op] ?? null)),
-          calls,
-          returns,
-        )
-      : NO_PRECEDENCE;
     this.readOnly = Uint8Array.from(inputs, (input, op) =>
       model.readOnly(input, outputs[op] ?? null) ? 1 : 0,
     );
@@ -134,8 +130,6 @@ export class Search<S, I, O> {
     this.window = { bits: this.knownBits, low: 0, high: 0 };
     this.memo = new Memo<S>(this.openBits.length, (a, b) => model.equal(a, b));
     this.placed = new Uint8Array(n);
-    this.pruner =
-      !pruning || model.lookahead === undefined ? null : this.pruneWith(problem, model.lookahead);
     this.stackEntry = new Int32Array(n);
     this.stackLimit = new Int32Array(n);
     this.stackForced = new Uint8Array(n);
@@ -148,6 +142,22 @@ export class Search<S, I, O> {
     this.bestState = this.state;
     this.entry = this.lists.next[this.lists.mainHead] ?? -1;
     if (this.remaining === 0) this.verdict = 'ok';
+    if (pruning) this.prune();
+  }
+
+  /**
+   * Turns on symmetry and the lookahead from here on. Sound at any point of the search: both
+   * only drop configurations from which no linearization exists (the swaps of the symmetry
+   * argument touch only operations not yet linearized), so the failures the memo holds, found
+   * with or without them, stay failures, and what is left to search still holds a
+   * linearization if one exists.
+   */
+  prune(): void {
+    if (this.precedence !== NO_PRECEDENCE) return;
+    const { model, inputs, outputs, calls, returns } = this.problem;
+    const keys = inputs.map((input, op) => model.opKey(input, outputs[op] ?? null));
+    this.precedence = buildPrecedence(keys, calls, returns);
+    if (model.lookahead !== undefined) this.pruner = this.pruneWith(this.problem, model.lookahead);
   }
 
   private pruneWith(problem: Problem<S, I, O>, hook: Lookahead<S, I, O>): Pruner<S, I, O> {
@@ -171,11 +181,6 @@ export class Search<S, I, O> {
       else this.visit();
     }
     return this.verdict;
-  }
-
-  /** Gives up: the verdict becomes 'unknown' unless there is one already. */
-  abandon(): void {
-    this.verdict ??= 'unknown';
   }
 
   private visit(): void {

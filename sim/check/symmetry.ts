@@ -1,3 +1,5 @@
+import type { OpKey } from './types.js';
+
 /**
  * Symmetry pruning. Two operations with the same key (equal input and output) are
  * interchangeable. If A and B are such a pair and A's interval starts no later and ends no later
@@ -20,7 +22,7 @@ const KEPT = 4;
 const SCANNED = 32;
 
 export function buildPrecedence(
-  keys: readonly string[],
+  keys: readonly OpKey[],
   calls: Float64Array,
   returns: Float64Array,
 ): Precedence {
@@ -29,13 +31,16 @@ export function buildPrecedence(
     (a, b) => (calls[a] ?? 0) - (calls[b] ?? 0) || compareReturns(returns, a, b) || a - b,
   );
   const lists: number[][] = Array.from({ length: n }, () => []);
-  const lastOfKey = new Map<string, number[]>();
+  // By text, then by tag: the text is looked up as it is, never joined to the tag.
+  const byText = new Map<string, Map<string, number[]>>();
   for (const op of order) {
-    const key = keys[op] ?? '';
-    const earlier = lastOfKey.get(key) ?? [];
+    const [tag, text] = keys[op] ?? ['', ''];
+    let byTag = byText.get(text);
+    if (byTag === undefined) byText.set(text, (byTag = new Map<string, number[]>()));
+    let earlier = byTag.get(tag);
+    if (earlier === undefined) byTag.set(tag, (earlier = []));
     lists[op] = nearestPredecessors(earlier, op, returns);
     earlier.push(op);
-    lastOfKey.set(key, earlier);
   }
   return flatten(lists);
 }

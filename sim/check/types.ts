@@ -29,11 +29,18 @@ export interface Partition {
 }
 
 /**
+ * An operation's identity: two keys are equal when both parts are. The text is a value of the
+ * operation taken as it is (a long value is neither copied nor quoted, and its hash, once
+ * computed, stays with the string); the tag holds the rest, short.
+ */
+export type OpKey = readonly [tag: string, text: string];
+
+/**
  * A sequential specification, as a record of pure functions (Porcupine's model shape).
  *
  * Contract the engine relies on: `step` is deterministic; `step(s, input, null)` never returns
  * null (an unobserved output is unconstrained); equal states have equal hashes; `opKey` gives
- * equal strings only when two operations of one partition step alike from every state
+ * equal keys only when two operations of one partition step alike from every state
  * (equal inputs and outputs always qualify).
  */
 export interface Model<S, I, O> {
@@ -47,7 +54,7 @@ export interface Model<S, I, O> {
   /** Independent sub-histories (P-compositionality), in a fixed order. */
   partition(history: readonly Operation<I, O>[]): readonly Partition[];
   /** Identity of an operation's input and output, used to skip symmetric search branches. */
-  opKey(input: I, output: O | null): string;
+  opKey(input: I, output: O | null): OpKey;
   /**
    * True when the operation never changes the state wherever it is legal (a read, a failed
    * conditional write). The search treats such an operation as a forced move.

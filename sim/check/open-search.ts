@@ -45,12 +45,12 @@ export class OpenSearch<S, I, O> {
     ops: readonly LookaheadOp<I, O>[],
     private readonly model: Model<S, I, O>,
     private readonly partition: Partition,
-    /** Whether each stage starts with its quick attempt. */
-    private readonly quickAttempts = true,
+    /** Steps of each stage's quick attempt (undefined: the default allowance). */
+    private readonly quickSteps?: number,
   ) {
     this.ops = ops;
     this.stages = stagesOf(model, this.ops);
-    this.quick = quickAttempts;
+    this.quick = this.quickCap() > 0;
     this.search = new Search(this.problem(), !this.quick);
   }
 
@@ -89,7 +89,7 @@ export class OpenSearch<S, I, O> {
         this.quick = false;
       } else if (verdict === 'illegal' && this.stage < this.stages.length - 1) {
         this.stage++;
-        this.restart(this.quickAttempts);
+        this.restart(this.quickCap() > 0);
       } else {
         return verdict;
       }
@@ -98,7 +98,8 @@ export class OpenSearch<S, I, O> {
   }
 
   private quickCap(): number {
-    return QUICK_MIN_STEPS + QUICK_STEPS_PER_OP * (this.stages[this.stage]?.length ?? 0);
+    const size = this.stages[this.stage]?.length ?? 0;
+    return this.quickSteps ?? QUICK_MIN_STEPS + QUICK_STEPS_PER_OP * size;
   }
 
   /** Starts the current stage's search, as a quick attempt or not. */

@@ -129,10 +129,12 @@ export interface CheckOptions {
   /** Search steps allowed per partition; running out gives 'unknown'. */
   readonly budget?: number;
   /**
-   * false: no quick attempt (open-search.ts), the full search at once. The verdict is the same
-   * either way; tests turn it off so that the pruning is what gets exercised.
+   * Steps of each search's quick attempt before its pruning turns on (open-search.ts); by
+   * default 2 per operation plus 1,024, and 0 for the full search at once. The verdict is the
+   * same whatever it is; tests vary it so that the pruning, and turning it on midway, are what
+   * gets exercised.
    */
-  readonly quickAttempt?: boolean;
+  readonly quickSteps?: number;
 }
 
 /** Why a history is not linearizable: the partition that fails and how far the search got. */

@@ -137,8 +137,11 @@ function sortedEvents(calls: Float64Array, returns: Float64Array): Uint32Array {
   return events;
 }
 
-/** Maps each of `times` to a small integer in the same order (ties stay ties). */
-function timeRanks(times: Float64Array, span: number): (time: number) => number {
+/**
+ * Maps each of `times` to a small integer in the same order (ties stay ties), below
+ * `times.length` or, for integer times, below 2^53 / `span`. May sort `times` in place.
+ */
+export function timeRanks(times: Float64Array, span: number): (time: number) => number {
   let least = Infinity;
   let most = -Infinity;
   let integers = true;

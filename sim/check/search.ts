@@ -116,15 +116,20 @@ export class Search<S, I, O> {
     this.inputs = inputs;
     this.outputs = outputs;
     this.lists = buildEventLists(calls, returns);
-    this.readOnly = Uint8Array.from(inputs, (input, op) =>
-      model.readOnly(input, outputs[op] ?? null) ? 1 : 0,
-    );
-    this.known = Uint8Array.from(returns, (end) => (end === Infinity ? 0 : 1));
-    this.remaining = this.known.reduce((sum, k) => sum + k, 0);
-    this.zobrist = zobristKeys(n);
-    let knownCount = 0;
+    this.readOnly = new Uint8Array(n);
+    this.known = new Uint8Array(n);
+    this.bitOf = new Int32Array(n);
     let openCount = 0;
-    this.bitOf = Int32Array.from(this.known, (known) => (known === 1 ? knownCount++ : openCount++));
+    for (let op = 0; op < n; op++) {
+      if (model.readOnly(inputs[op] as I, outputs[op] ?? null)) this.readOnly[op] = 1;
+      if (returns[op] === Infinity) {
+        this.bitOf[op] = openCount++;
+      } else {
+        this.known[op] = 1;
+        this.bitOf[op] = this.remaining++;
+      }
+    }
+    this.zobrist = zobristKeys(n);
     this.knownBits = new Uint32Array(Math.ceil(this.remaining / 32));
     this.openBits = new Uint32Array(Math.ceil((n - this.remaining) / 32));
     this.window = { bits: this.knownBits, low: 0, high: 0 };

@@ -1,3 +1,4 @@
+import { timeRanks } from './entries.js';
 import type { OpKey } from './types.js';
 
 /**
@@ -6,8 +7,9 @@ import type { OpKey } from './types.js';
  * than B's, any linearization placing B before A stays legal with the two swapped (A may move
  * earlier because it was callable wherever B was; B may move later because it returns no
  * earlier than A). So the search may insist that B is linearized only after A, and prune the
- * mirror-image branches. Ties on both times are broken by operation index, which keeps the
- * relation a strict partial order ("A precedes B").
+ * mirror-image branches. Operations are taken in call order, ties by index, and A is a
+ * predecessor of B only if it comes first in that order, which keeps the relation a strict
+ * partial order ("A precedes B").
  *
  * Any subset of these "A before B" constraints is equally safe, so each operation keeps only a
  * few of its nearest predecessors: enough for chains of repeats, cheap to test.
@@ -27,49 +29,69 @@ export function buildPrecedence(
   returns: Float64Array,
 ): Precedence {
   const n = keys.length;
-  const order = Array.from({ length: n }, (_, op) => op).sort(
-    (a, b) => (calls[a] ?? 0) - (calls[b] ?? 0) || compareReturns(returns, a, b) || a - b,
-  );
-  const lists: number[][] = Array.from({ length: n }, () => []);
+  // Up to KEPT predecessors per operation, found in call order, then packed.
+  const found = new Int32Array(n * KEPT);
+  const count = new Uint8Array(n);
   // By text, then by tag: the text is looked up as it is, never joined to the tag.
   const byText = new Map<string, Map<string, number[]>>();
-  for (const op of order) {
+  for (const op of callOrder(calls)) {
     const [tag, text] = keys[op] ?? ['', ''];
     let byTag = byText.get(text);
     if (byTag === undefined) byText.set(text, (byTag = new Map<string, number[]>()));
     let earlier = byTag.get(tag);
     if (earlier === undefined) byTag.set(tag, (earlier = []));
-    lists[op] = nearestPredecessors(earlier, op, returns);
+    count[op] = nearestPredecessors(earlier, op, returns, found);
     earlier.push(op);
   }
-  return flatten(lists);
+  const start = new Int32Array(n + 1);
+  for (let op = 0; op < n; op++) start[op + 1] = (start[op] ?? 0) + (count[op] ?? 0);
+  const preds = new Int32Array(start[n] ?? 0);
+  for (let op = 0; op < n; op++) {
+    preds.set(found.subarray(op * KEPT, op * KEPT + (count[op] ?? 0)), start[op] ?? 0);
+  }
+  return { start, preds };
 }
 
-// Infinity - Infinity is NaN, so returns are compared, not subtracted.
-function compareReturns(returns: Float64Array, a: number, b: number): number {
-  const ra = returns[a] ?? 0;
-  const rb = returns[b] ?? 0;
-  return ra < rb ? -1 : ra > rb ? 1 : 0;
+/**
+ * The operations by call time, ties by index, through a native numeric sort: each operation is
+ * the number `rank(call) * n + op` (entries.ts, timeRanks), and no comparator runs.
+ */
+function callOrder(calls: Float64Array): Int32Array {
+  const n = calls.length;
+  const rank = timeRanks(calls.slice(), n);
+  const keys = new Float64Array(n);
+  for (let op = 0; op < n; op++) keys[op] = rank(calls[op] ?? 0) * n + op;
+  keys.sort();
+  const order = new Int32Array(n);
+  for (let k = 0; k < n; k++) order[k] = (keys[k] ?? 0) % n;
+  return order;
 }
 
-/** `earlier` holds same-key operations in (call, return, index) order, all before `op`. */
-function nearestPredecessors(earlier: readonly number[], op: number, returns: Float64Array) {
-  const kept: number[] = [];
+/**
+ * Writes into `found` (at op * KEPT) the nearest of `earlier` (same-key operations, called no
+ * later than `op`, in call order) that return no later than `op`, skipping any implied by one
+ * already kept; returns how many.
+ */
+function nearestPredecessors(
+  earlier: readonly number[],
+  op: number,
+  returns: Float64Array,
+  found: Int32Array,
+): number {
+  const base = op * KEPT;
+  const end = returns[op] ?? 0;
+  let kept = 0;
   const stop = Math.max(0, earlier.length - SCANNED);
-  for (let i = earlier.length - 1; i >= stop && kept.length < KEPT; i--) {
+  for (let i = earlier.length - 1; i >= stop && kept < KEPT; i--) {
     const candidate = earlier[i] ?? 0;
-    if ((returns[candidate] ?? 0) > (returns[op] ?? 0)) continue;
+    const candidateEnd = returns[candidate] ?? 0;
+    if (candidateEnd > end) continue;
     // Implied already when it must precede one we keep.
-    if (kept.some((k) => (returns[candidate] ?? 0) <= (returns[k] ?? 0))) continue;
-    kept.push(candidate);
+    let implied = false;
+    for (let k = 0; k < kept && !implied; k++) {
+      implied = candidateEnd <= (returns[found[base + k] ?? 0] ?? 0);
+    }
+    if (!implied) found[base + kept++] = candidate;
   }
   return kept;
-}
-
-function flatten(lists: readonly number[][]): Precedence {
-  const start = new Int32Array(lists.length + 1);
-  lists.forEach((list, op) => (start[op + 1] = (start[op] ?? 0) + list.length));
-  const preds = new Int32Array(start[lists.length] ?? 0);
-  lists.forEach((list, op) => preds.set(list, start[op] ?? 0));
-  return { start, preds };
 }

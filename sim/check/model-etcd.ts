@@ -116,11 +116,11 @@ function etcdOpenFates(ops: readonly LookaheadOp<EtcdInput, EtcdOutput>[]): Uint
   const shown = new Set<number>();
   for (const { input, output, return: end } of ops) {
     const seen = read(output);
-    if (end !== Infinity && typeof seen === 'number') shown.add(seen);
+    if (end !== null && typeof seen === 'number') shown.add(seen);
     if (input.op === 'cas') shown.add(input.from);
   }
   return Uint8Array.from(ops, ({ input, return: end }) => {
-    if (end !== Infinity) return KEEP;
+    if (end !== null) return KEEP;
     if (input.op === 'read') return DROP;
     return shown.has(input.op === 'write' ? input.value : input.to) ? KEEP : DEFER;
   });
@@ -139,7 +139,7 @@ function etcdUnwritten(ops: readonly LookaheadOp<EtcdInput, EtcdOutput>[]): numb
   }
   const found: number[] = [];
   ops.forEach((op, local) => {
-    const seen = op.input.op !== 'read' || op.return === Infinity ? undefined : read(op.output);
+    const seen = op.input.op !== 'read' || op.return === null ? undefined : read(op.output);
     if (seen !== undefined && seen !== null && !written.has(seen)) found.push(local);
   });
   return found;

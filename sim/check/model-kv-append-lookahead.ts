@@ -25,7 +25,7 @@ export function appendTests(ops: readonly Op[]): (DoomTest<AppendState> | null)[
   return ops.map((op) => {
     const output = op.output;
     if (op.input.op !== 'get' || output === null || !('value' in output)) return null;
-    return getTest(output.value, enders(groups, lengths, output.value, op.return));
+    return getTest(output.value, enders(groups, lengths, output.value, op.return ?? Infinity));
   });
 }
 

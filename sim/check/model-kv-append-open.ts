@@ -23,14 +23,14 @@ type Op = LookaheadOp<KvAppendInput, KvAppendOutput>;
  * out (open-search.ts), so the verdict is the same.
  */
 export function appendOpenFates(ops: readonly Op[]): Uint8Array {
-  const open = ops.filter((op) => op.return === Infinity);
+  const open = ops.filter((op) => op.return === null);
   const fates = new Uint8Array(ops.length);
   if (open.length === 0) return fates;
   const texts = (kind: 'put' | 'append') =>
     textsOf(open, ({ input }) => (input.op === kind ? input.value : null));
   const index = new ReadIndex(reads(ops), texts('put'), texts('append'));
   ops.forEach(({ input, return: end }, local) => {
-    if (end !== Infinity) return;
+    if (end !== null) return;
     const read =
       input.op === 'get' ||
       (input.op === 'put' ? index.mayStart(input.value) : index.mayContain(input.value));
@@ -41,6 +41,6 @@ export function appendOpenFates(ops: readonly Op[]): Uint8Array {
 
 function* reads(ops: readonly Op[]): Generator<string> {
   for (const { output, return: end } of ops) {
-    if (end !== Infinity && output !== null && 'value' in output) yield output.value;
+    if (end !== null && output !== null && 'value' in output) yield output.value;
   }
 }

@@ -62,7 +62,7 @@ function appendUnwritten(ops: readonly LookaheadOp<KvAppendInput, KvAppendOutput
     textsOf(ops, ({ input }) => (input.op === kind ? input.value : null));
   return unwrittenReads(ops, { puts: texts('put'), appends: texts('append') }, (op) =>
     op.input.op === 'get' &&
-    op.return !== Infinity &&
+    op.return !== null &&
     op.output !== null &&
     'value' in op.output &&
     op.output.value !== ''

@@ -39,14 +39,14 @@ type Op = LookaheadOp<Input, Output>;
  */
 export function kvOpenFates(ops: readonly Op[]): Uint8Array {
   const fates = new Uint8Array(ops.length);
-  const open = ops.filter((op) => op.return === Infinity);
+  const open = ops.filter((op) => op.return === null);
   if (open.length === 0) return fates;
   const texts = (kind: 'put' | 'append') =>
     textsOf(open, ({ input }) => (input.op === kind ? input.value : null));
   const index = new ReadIndex(reads(ops), texts('put'), texts('append'));
   const earliest = earliestOpenPuts(ops);
   ops.forEach(({ input, return: end }, local) => {
-    if (end !== Infinity) return;
+    if (end !== null) return;
     if (input.op === 'get') fates[local] = DROP;
     else if (input.op === 'append') fates[local] = index.mayContain(input.value) ? KEEP : DEFER;
     else if (index.mayStart(input.value)) fates[local] = KEEP;
@@ -59,7 +59,7 @@ export function kvOpenFates(ops: readonly Op[]): Uint8Array {
 function earliestOpenPuts(ops: readonly Op[]): Map<number, number> {
   const earliest = new Map<number, number>();
   ops.forEach(({ input, call, return: end }, local) => {
-    if (end !== Infinity || input.op !== 'put') return;
+    if (end !== null || input.op !== 'put') return;
     const best = earliest.get(input.version);
     if (best === undefined || call < (ops[best]?.call ?? Infinity)) {
       earliest.set(input.version, local);
@@ -70,7 +70,7 @@ function earliestOpenPuts(ops: readonly Op[]): Map<number, number> {
 
 function* reads(ops: readonly Op[]): Generator<string> {
   for (const { input, output, return: end } of ops) {
-    if (input.op !== 'get' || end === Infinity || output?.err !== 'OK') continue;
+    if (input.op !== 'get' || end === null || output?.err !== 'OK') continue;
     if (output.value !== undefined) yield output.value;
   }
 }

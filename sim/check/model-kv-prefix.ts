@@ -55,7 +55,7 @@ export function withAppendPrefixes<S extends State>(
       return rolls[state.value.length] === state.roll;
     };
     const mayInstall = (from: number, placed: Uint8Array) => {
-      candidates ??= candidateInstallers(ops, installers, lengths, value, op.return);
+      candidates ??= candidateInstallers(ops, installers, lengths, value, op.return ?? Infinity);
       for (const put of candidates) {
         const putVersion = (ops[put]?.input as { version: number }).version;
         if (placed[put] === 0 && putVersion >= from && putVersion < version) return true;

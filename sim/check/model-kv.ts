@@ -139,7 +139,7 @@ function kvUnwritten(ops: readonly LookaheadOp<KvInput, KvOutput>[]): number[] {
     );
   return unwrittenReads(ops, { puts: texts('put'), appends: texts('append') }, (op) =>
     op.input.op === 'get' &&
-    op.return !== Infinity &&
+    op.return !== null &&
     op.output !== null &&
     'value' in op.output &&
     op.output.version > 0

@@ -127,7 +127,7 @@ export class OpenSearch<S, I, O> {
     const outputs: (O | null)[] = [];
     ops.forEach((op, local) => {
       calls[local] = op.call;
-      returns[local] = op.return;
+      returns[local] = op.return ?? Infinity;
       inputs.push(op.input);
       outputs.push(op.output);
     });
@@ -135,15 +135,14 @@ export class OpenSearch<S, I, O> {
   }
 }
 
-/** A partition's operations as the models see them, by local index (Infinity: never returned). */
+/** A partition's operations as the models see them, by local index. */
 export function lookaheadOps<I, O>(
   history: readonly Operation<I, O>[],
   partition: Partition,
 ): LookaheadOp<I, O>[] {
-  return partition.operations.map((index): LookaheadOp<I, O> => {
-    const { input, output, call, return: end } = history[index] as Operation<I, O>;
-    return { input, output, call, return: end ?? Infinity };
-  });
+  // The operations themselves, not copies: an object per operation that survives the set-up
+  // cost more in garbage collection than anything it saved.
+  return partition.operations.map((index) => history[index] as Operation<I, O>);
 }
 
 /**
@@ -171,7 +170,7 @@ function stagesOf<S, I, O>(model: Model<S, I, O>, ops: readonly LookaheadOp<I, O
   const fates = model.openFates(ops);
   ops.forEach((op, local) => {
     const fate = fates[local] ?? KEEP;
-    assert(fate === KEEP || op.return === Infinity, `${model.name}: only open operations may go`);
+    assert(fate === KEEP || op.return === null, `${model.name}: only open operations may go`);
   });
   const only = (accept: (fate: number) => boolean) =>
     all.filter((local) => accept(fates[local] ?? KEEP));

@@ -80,7 +80,7 @@ export interface Model<S, I, O> {
   /**
    * Optional: which open-ended operations of a partition (local indexes) the search can do
    * without, as OpenFate codes (see open-search.ts). Contract: only operations with
-   * `return: Infinity` are marked; if the partition is linearizable, it stays so with all the
+   * `return: null` are marked; if the partition is linearizable, it stays so with all the
    * DROP operations left out together. DEFER operations are left out of a first search only,
    * which is sound for "ok" whatever is deferred (see open-search.ts).
    */
@@ -92,12 +92,13 @@ export const KEEP = 0;
 export const DROP = 1;
 export const DEFER = 2;
 
-/** An operation of one partition, as the lookahead sees it; `return` is Infinity when open. */
+/** An operation of one partition, as the models' rules see it (an Operation is one). */
 export interface LookaheadOp<I, O> {
   readonly input: I;
   readonly output: O | null;
   readonly call: number;
-  readonly return: number;
+  /** null: never returned (an unknown outcome). */
+  readonly return: number | null;
 }
 
 /** `placed[op]` is 1 for the partition's operations already linearized (local indexes). */

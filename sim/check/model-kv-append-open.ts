@@ -39,8 +39,8 @@ export function appendOpenFates(ops: readonly Op[]): Uint8Array {
   return fates;
 }
 
-function* reads(ops: readonly Op[]): Generator<string> {
-  for (const { output, return: end } of ops) {
-    if (end !== null && output !== null && 'value' in output) yield output.value;
-  }
+function reads(ops: readonly Op[]): string[] {
+  return textsOf(ops, ({ output, return: end }) =>
+    end !== null && output !== null && 'value' in output ? output.value : null,
+  );
 }

@@ -68,9 +68,8 @@ function earliestOpenPuts(ops: readonly Op[]): Map<number, number> {
   return earliest;
 }
 
-function* reads(ops: readonly Op[]): Generator<string> {
-  for (const { input, output, return: end } of ops) {
-    if (input.op !== 'get' || end === null || output?.err !== 'OK') continue;
-    if (output.value !== undefined) yield output.value;
-  }
+function reads(ops: readonly Op[]): string[] {
+  return textsOf(ops, ({ input, output, return: end }) =>
+    input.op === 'get' && end !== null && output?.err === 'OK' ? (output.value ?? null) : null,
+  );
 }

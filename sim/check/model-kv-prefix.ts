@@ -1,3 +1,4 @@
+import { textsOf } from './unwritten.js';
 import { PrefixRolls } from './prefix-rolls.js';
 import type { DoomTest, LookaheadOp } from './types.js';
 
@@ -101,10 +102,8 @@ function candidateInstallers(
   return found;
 }
 
-function* reads(ops: readonly Op[]): Generator<string> {
-  for (const { input, output } of ops) {
-    if (input.op === 'get' && output?.err === 'OK' && output.value !== undefined) {
-      yield output.value;
-    }
-  }
+function reads(ops: readonly Op[]): string[] {
+  return textsOf(ops, ({ input, output }) =>
+    input.op === 'get' && output?.err === 'OK' ? (output.value ?? null) : null,
+  );
 }

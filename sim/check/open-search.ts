@@ -13,6 +13,8 @@ import {
 /** The quick attempt's step allowance (see OpenSearch.advance). */
 const QUICK_STEPS_PER_OP = 2;
 const QUICK_MIN_STEPS = 1024;
+const QUICK_STRETCH = 1024;
+const QUICK_BACKTRACK_SHARE = 10;
 
 /**
  * The search of one partition, with its open-ended operations (unknown outcome) entering only
@@ -75,16 +77,20 @@ export class OpenSearch<S, I, O> {
    * symmetry rule, whose set-up and per-step walks cost more than the whole search of a history
    * that linearizes nearly in order (most do). Both only prune, so the quick search's verdict
    * is as sound as the full one's: "ok" comes with a linearization, "illegal" after every
-   * configuration failed. Past QUICK_STEPS_PER_OP steps per operation (plus QUICK_MIN_STEPS)
-   * the same search turns them on and goes on from where it is (Search.prune): nothing is
-   * searched twice.
+   * configuration failed. Past QUICK_STEPS_PER_OP steps per operation (plus QUICK_MIN_STEPS),
+   * or as soon as it backtracks too often (`struggling`), the same search turns them on and
+   * goes on from where it is (Search.prune): nothing is searched twice.
    */
   advance(maxSteps: number): Verdict | null {
     const stop = this.steps + maxSteps;
     for (;;) {
+      // A quick attempt runs in short stretches, to notice early that it is struggling.
       const cap = this.quick ? this.quickCap() : Infinity;
-      const verdict = this.search.advance(Math.min(stop - this.steps, cap - this.search.steps));
-      if (verdict === null && this.quick && this.search.steps >= cap) {
+      const stretch = this.quick ? QUICK_STRETCH : Infinity;
+      const verdict = this.search.advance(
+        Math.min(stop - this.steps, cap - this.search.steps, stretch),
+      );
+      if (verdict === null && this.quick && this.struggling(cap)) {
         this.search.prune();
         this.quick = false;
       } else if (verdict === 'illegal' && this.stage < this.stages.length - 1) {
@@ -95,6 +101,17 @@ export class OpenSearch<S, I, O> {
       }
       if (this.steps >= stop) return null;
     }
+  }
+
+  /**
+   * Whether the quick attempt should give way: it spent its allowance, or more than one step in
+   * QUICK_BACKTRACK_SHARE backtracks (past its first QUICK_STRETCH steps). A history that
+   * linearizes nearly in order backtracks a few times in ten thousand steps; one that needs the
+   * pruning backtracks from the start, and every step without it is wasted.
+   */
+  private struggling(cap: number): boolean {
+    const { steps, backtracks } = this.search;
+    return steps >= cap || (steps >= QUICK_STRETCH && backtracks * QUICK_BACKTRACK_SHARE > steps);
   }
 
   private quickCap(): number {

@@ -102,6 +102,8 @@ export class Search<S, I, O> {
   private stable = 0;
   private bestState: S;
   steps = 0;
+  /** Steps that were backtracks. */
+  backtracks = 0;
   verdict: Verdict | null = null;
 
   /**
@@ -269,6 +271,7 @@ export class Search<S, I, O> {
 
   /** The current configuration has no linearization: undo the last choice. */
   private backtrack(): void {
+    this.backtracks++;
     if (this.depth > this.bestLength) this.record();
     if (this.depth === 0) {
       this.verdict = 'illegal';

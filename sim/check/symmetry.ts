@@ -32,16 +32,19 @@ export function buildPrecedence(
   // Up to KEPT predecessors per operation, found in call order, then packed.
   const found = new Int32Array(n * KEPT);
   const count = new Uint8Array(n);
-  // By text, then by tag: the text is looked up as it is, never joined to the tag.
-  const byText = new Map<string, Map<string, number[]>>();
+  // The operations of each text, in call order, as a list linked through `previous` (no
+  // collection per text: most texts occur once). The text is looked up as it is, never joined
+  // to the tag; the tag is compared while walking.
+  const lastOfText = new Map<string, number>();
+  const previous = new Int32Array(n).fill(-1);
   for (const op of callOrder(calls)) {
-    const [tag, text] = keys[op] ?? ['', ''];
-    let byTag = byText.get(text);
-    if (byTag === undefined) byText.set(text, (byTag = new Map<string, number[]>()));
-    let earlier = byTag.get(tag);
-    if (earlier === undefined) byTag.set(tag, (earlier = []));
-    count[op] = nearestPredecessors(earlier, op, returns, found);
-    earlier.push(op);
+    const text = (keys[op] as OpKey)[1];
+    const last = lastOfText.get(text);
+    if (last !== undefined) {
+      previous[op] = last;
+      count[op] = nearestPredecessors(keys, previous, op, returns, found);
+    }
+    lastOfText.set(text, op);
   }
   const start = new Int32Array(n + 1);
   for (let op = 0; op < n; op++) start[op + 1] = (start[op] ?? 0) + (count[op] ?? 0);
@@ -68,30 +71,33 @@ function callOrder(calls: Float64Array): Int32Array {
 }
 
 /**
- * Writes into `found` (at op * KEPT) the nearest of `earlier` (same-key operations, called no
- * later than `op`, in call order) that return no later than `op`, skipping any implied by one
- * already kept; returns how many.
+ * Writes into `found` (at op * KEPT) the nearest of the SCANNED operations before `op` with its
+ * text (linked by `previous`, called no later than `op`) that have its whole key and return no
+ * later than it, skipping any implied by one already kept; returns how many.
  */
 function nearestPredecessors(
-  earlier: readonly number[],
+  keys: readonly OpKey[],
+  previous: Int32Array,
   op: number,
   returns: Float64Array,
   found: Int32Array,
 ): number {
   const base = op * KEPT;
   const end = returns[op] ?? 0;
+  const tag = (keys[op] as OpKey)[0];
   let kept = 0;
-  const stop = Math.max(0, earlier.length - SCANNED);
-  for (let i = earlier.length - 1; i >= stop && kept < KEPT; i--) {
-    const candidate = earlier[i] ?? 0;
-    const candidateEnd = returns[candidate] ?? 0;
-    if (candidateEnd > end) continue;
+  let candidate = previous[op] ?? -1;
+  for (let scanned = 0; candidate !== -1 && scanned < SCANNED && kept < KEPT; scanned++) {
+    const here = candidate;
+    candidate = previous[here] ?? -1;
+    const candidateEnd = returns[here] ?? 0;
+    if (candidateEnd > end || (keys[here] as OpKey)[0] !== tag) continue;
     // Implied already when it must precede one we keep.
     let implied = false;
     for (let k = 0; k < kept && !implied; k++) {
       implied = candidateEnd <= (returns[found[base + k] ?? 0] ?? 0);
     }
-    if (!implied) found[base + kept++] = candidate;
+    if (!implied) found[base + kept++] = here;
   }
   return kept;
 }

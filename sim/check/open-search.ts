@@ -13,7 +13,7 @@ import {
 /** The quick attempt's step allowance (see OpenSearch.advance). */
 const QUICK_STEPS_PER_OP = 2;
 const QUICK_MIN_STEPS = 1024;
-const QUICK_STRETCH = 1024;
+const QUICK_STRETCH = 256;
 const QUICK_BACKTRACK_SHARE = 10;
 
 /**

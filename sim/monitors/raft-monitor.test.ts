@@ -119,6 +119,16 @@ function acknowledgedInTerm2(): Setup {
   return s;
 }
 
+/** Node 0 leads term 2 and holds (1, t2) on disk; node 1 is in term 2 and holds nothing yet. */
+function leaderOfTerm2WithOneEntry(): Setup {
+  const s = setup();
+  elect(s, 0, 2);
+  s.views[0]!.setLog([[2, 7]]);
+  handled(s, 0);
+  s.views[1]!.term = 2;
+  return s;
+}
+
 describe('RaftMonitor', () => {
   it('ES: a second leader in a term fails, even after the first stepped down', () => {
     const s = setup(5);
@@ -165,12 +175,8 @@ describe('RaftMonitor', () => {
   });
 
   it('CS: an entry counts as held once a save holds it, before the input ends (a slow disk)', () => {
-    const s = setup();
+    const s = leaderOfTerm2WithOneEntry();
     const { views, monitor } = s;
-    elect(s, 0, 2);
-    views[0]!.setLog([[2, 7]]);
-    handled(s, 0);
-    views[1]!.term = 2;
     views[1]!.setLog([[2, 7]]);
     // Node 1 saved the entry and acknowledged it; the rest of its input waits on the disk.
     monitor.afterPersist(1, views[1]!.save());
@@ -181,12 +187,8 @@ describe('RaftMonitor', () => {
   it('CS: an entry a follower holds only in memory does not count toward a commit', () => {
     // A follower that acknowledges before saving (here: it replaced its entry and never saved
     // the replacement) lets a leader commit what a crash of that follower would erase.
-    const s = setup();
+    const s = leaderOfTerm2WithOneEntry();
     const { views, monitor } = s;
-    elect(s, 0, 2);
-    views[0]!.setLog([[2, 7]]);
-    handled(s, 0);
-    views[1]!.term = 2;
     views[1]!.setLog([[1, 5]]);
     handled(s, 1); // its disk holds (1, t1)
     views[1]!.setLog([[2, 7]]); // replaced in memory only

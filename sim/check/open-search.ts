@@ -96,7 +96,7 @@ export class OpenSearch<S, I, O> {
       } else if (verdict === 'illegal' && this.stage < this.stages.length - 1) {
         this.stage++;
         this.restart(this.quickCap() > 0);
-      } else {
+      } else if (verdict !== null) {
         return verdict;
       }
       if (this.steps >= stop) return null;

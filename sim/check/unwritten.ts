@@ -1,3 +1,6 @@
+import { combine, ROLL_BASE, rollHash } from './hashing.js';
+import { IntSet } from './int-set.js';
+
 /**
  * Reads of values that no write could have produced: a necessary condition on each read that
  * costs one pass over the partition, so that a corrupted or phantom value is reported at once
@@ -16,18 +19,38 @@ export interface StringWrites {
   readonly appends: Iterable<string>;
 }
 
-/** A test of read values against the writes of one partition; set-up linear in the writes. */
+/**
+ * A test of read values against the writes of one partition; set-up linear in the writes. The
+ * appends' texts are kept as hashes and a read's endings hashed in place (no slice per length):
+ * an unequal hash proves the texts differ, and an equal one only keeps the read for the search.
+ */
 export function valueWriters(writes: StringWrites): (value: string) => boolean {
   const puts = new Set(writes.puts);
-  const appends = new Set(writes.appends);
-  const lengths = [...new Set(Array.from(appends, (text) => text.length))];
+  const endings = new IntSet();
+  const lengthSet = new Set<number>();
+  for (const text of writes.appends) {
+    lengthSet.add(text.length);
+    endings.add(combine(rollHash(text), text.length));
+  }
+  const lengths = [...lengthSet];
   return (value) => {
     if (puts.has(value)) return true;
     for (const length of lengths) {
-      if (length <= value.length && appends.has(value.slice(value.length - length))) return true;
+      if (length <= value.length && endings.has(combine(endingRoll(value, length), length))) {
+        return true;
+      }
     }
     return false;
   };
+}
+
+/** rollHash of the last `length` characters of `text`. */
+function endingRoll(text: string, length: number): number {
+  let h = 0;
+  for (let i = text.length - length; i < text.length; i++) {
+    h = (Math.imul(h, ROLL_BASE) + text.charCodeAt(i)) | 0;
+  }
+  return h;
 }
 
 /** The unwritten reads among `ops` (local indexes), given how to read each operation. */

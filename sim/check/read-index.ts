@@ -5,11 +5,10 @@ import { IntSet } from './int-set.js';
  * Which of some given texts the reads of a partition show: as a prefix of a value read, or
  * anywhere in one. The texts are known up front (the open operations' values), so the reads'
  * prefixes and windows of those texts' lengths are looked up among the texts' hashes rather
- * than stored: time linear in the total length of the distinct reads (times the number of
- * distinct text lengths, a handful in practice), memory linear in the texts. Reads often extend
- * one another (a value, then the value with an append): the distinct reads are taken in sorted
- * order, so a read's longest indexed prefix among them is at hand, and only the windows that
- * end past that prefix are new.
+ * than stored: time linear in the total length of the reads (times the number of distinct text
+ * lengths, a handful in practice), memory linear in the texts. A read that repeats the one
+ * before it costs nothing, and one that extends it (the value with an append) hashes only the
+ * windows that end past it.
  *
  * Answers are one-sided, which is all the open-operation rules need: "no" is certain, "maybe"
  * may be a hash collision. A wrong "maybe" only keeps an operation in the search (costing
@@ -40,13 +39,14 @@ export class ReadIndex {
   ) {
     this.prefixLengths = targets(prefixTexts, this.prefixTargets);
     this.windowLengths = targets(windowTexts, this.windowTargets);
-    const sorted = [...new Set(reads)].sort();
-    // The reads indexed so far that are prefixes of one another, longest last.
-    const chain: string[] = [];
-    for (const read of sorted) {
-      while (chain.length > 0 && !read.startsWith(chain[chain.length - 1] as string)) chain.pop();
-      this.index(read, chain[chain.length - 1]?.length ?? -1);
-      chain.push(read);
+    // In the order given: a history's reads mostly repeat or extend the read before them, and
+    // sorting them (to chain every prefix) cost more than the hashing it saved.
+    let previous: string | null = null;
+    for (const read of reads) {
+      if (read === previous) continue;
+      const known = previous !== null && read.startsWith(previous) ? previous.length : -1;
+      this.index(read, known);
+      previous = read;
     }
   }
 

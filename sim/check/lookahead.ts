@@ -10,6 +10,11 @@ const TRACKED_RESETS = 8;
  * check of long fuzz histories.
  */
 const WALK_LIMIT = 256;
+/**
+ * The most a walk may be widened to (Pruner.widen): far enough to reach the next read past a
+ * long run of writes the reads do not constrain one by one (appends between two gets).
+ */
+const MAX_WALK_LIMIT = 16_384;
 
 /**
  * Lookahead pruning: a configuration fails at once when some operation still to be linearized
@@ -31,7 +36,8 @@ const WALK_LIMIT = 256;
  * take effect at any time after their call), but are never G: they need not be linearized.
  *
  * Cost: one walk of the pending events, stopped at the first reset without a restart state,
- * once TRACKED_RESETS distinct restart states are in play, or after WALK_LIMIT events (checking
+ * once TRACKED_RESETS distinct restart states are in play, or after WALK_LIMIT events (widened
+ * by `widen` when the search keeps backtracking; checking
  * fewer operations is always safe). Tests run once per operation met and restart state in play.
  */
 export class Pruner<S, I, O> {
@@ -41,6 +47,7 @@ export class Pruner<S, I, O> {
   /** The restart states of the pending resets that may precede the walk's position. */
   private readonly seen: S[] = [];
   private count = 0;
+  private walkLimit = WALK_LIMIT;
 
   /** `placed` is the search's own record of linearized operations, read at each check. */
   constructor(
@@ -56,6 +63,14 @@ export class Pruner<S, I, O> {
     this.tests = hook.tests(ops);
   }
 
+  /**
+   * Doubles the walk's length (up to MAX_WALK_LIMIT): the search is backtracking often, so the
+   * operation that dooms its configurations may lie past the walk's end. Any length is sound.
+   */
+  widen(): void {
+    this.walkLimit = Math.min(MAX_WALK_LIMIT, 2 * this.walkLimit);
+  }
+
   /** Whether the operation may move the state out of what the tests foresee. */
   resetting(op: number): boolean {
     return this.resets[op] === 1;
@@ -66,7 +81,7 @@ export class Pruner<S, I, O> {
     const { next, operation, match, mainHead, openHead } = this.lists;
     this.count = 0;
     let open = next[openHead] ?? -1;
-    let budget = WALK_LIMIT;
+    let budget = this.walkLimit;
     for (let e = next[mainHead] ?? -1; e !== -1 && budget-- > 0; e = next[e] ?? -1) {
       // Open-ended calls before this event may precede it; entry numbers compare as times.
       for (; open !== -1 && open < e; open = next[open] ?? -1) {

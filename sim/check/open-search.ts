@@ -15,6 +15,7 @@ const QUICK_STEPS_PER_OP = 2;
 const QUICK_MIN_STEPS = 1024;
 const QUICK_STRETCH = 256;
 const QUICK_BACKTRACK_SHARE = 10;
+const WIDEN_STRETCH = 4096;
 
 /**
  * The search of one partition, with its open-ended operations (unknown outcome) entering only
@@ -41,6 +42,8 @@ export class OpenSearch<S, I, O> {
   private search: Search<S, I, O>;
   /** Steps of the finished searches. */
   private spent = 0;
+  /** The search's steps and backtracks at the start of the current widening stretch. */
+  private mark = { steps: 0, backtracks: 0 };
 
   /** `ops`: the partition's operations as lookaheadOps gives them. */
   constructor(
@@ -86,13 +89,16 @@ export class OpenSearch<S, I, O> {
     for (;;) {
       // A quick attempt runs in short stretches, to notice early that it is struggling.
       const cap = this.quick ? this.quickCap() : Infinity;
-      const stretch = this.quick ? QUICK_STRETCH : Infinity;
+      const stretch = this.quick ? QUICK_STRETCH : WIDEN_STRETCH;
       const verdict = this.search.advance(
         Math.min(stop - this.steps, cap - this.search.steps, stretch),
       );
       if (verdict === null && this.quick && this.struggling(cap)) {
         this.search.prune();
         this.quick = false;
+        this.mark = { steps: this.search.steps, backtracks: this.search.backtracks };
+      } else if (verdict === null && !this.quick) {
+        this.widenIfStruggling();
       } else if (verdict === 'illegal' && this.stage < this.stages.length - 1) {
         this.stage++;
         this.restart(this.quickCap() > 0);
@@ -114,6 +120,19 @@ export class OpenSearch<S, I, O> {
     return steps >= cap || (steps >= QUICK_STRETCH && backtracks * QUICK_BACKTRACK_SHARE > steps);
   }
 
+  /**
+   * With the pruning on, a stretch of WIDEN_STRETCH steps in which more than one step in
+   * QUICK_BACKTRACK_SHARE backtracked widens the lookahead's walk: the read that would prune
+   * these configurations may lie past its end.
+   */
+  private widenIfStruggling(): void {
+    const { steps, backtracks } = this.search;
+    if (steps - this.mark.steps < WIDEN_STRETCH) return;
+    const share = (backtracks - this.mark.backtracks) * QUICK_BACKTRACK_SHARE;
+    if (share > steps - this.mark.steps) this.search.widen();
+    this.mark = { steps, backtracks };
+  }
+
   private quickCap(): number {
     const size = this.stages[this.stage]?.length ?? 0;
     return this.quickSteps ?? QUICK_MIN_STEPS + QUICK_STEPS_PER_OP * size;
@@ -124,6 +143,7 @@ export class OpenSearch<S, I, O> {
     this.spent += this.search.steps;
     this.quick = quick;
     this.search = new Search(this.problem(), !quick);
+    this.mark = { steps: 0, backtracks: 0 };
   }
 
   longest(): { readonly operations: readonly number[]; readonly state: S } {

@@ -167,6 +167,11 @@ export class Search<S, I, O> {
     if (model.lookahead !== undefined) this.pruner = this.pruneWith(this.problem, model.lookahead);
   }
 
+  /** The lookahead looks further ahead (Pruner.widen); nothing without a lookahead. */
+  widen(): void {
+    this.pruner?.widen();
+  }
+
   private pruneWith(problem: Problem<S, I, O>, hook: Lookahead<S, I, O>): Pruner<S, I, O> {
     return new Pruner(this.lists, this.placed, hook, problem.ops);
   }

@@ -28,6 +28,18 @@ export function report(failure: SeedOutcome, mode: FuzzMode, reportsDir: string,
 }
 
 /**
+ * Keeps a run whose history the checker could not decide within its budget as a report like a
+ * failure's (unshrunk: there is no failure to shrink toward), so that the run can be replayed
+ * and its history checked again. A guided run's configuration is data, not a draw from its
+ * seed: without the repro it could not be found again.
+ */
+export function reportUnknown(outcome: SeedOutcome, mode: FuzzMode, reportsDir: string) {
+  const { seed, config, summary } = outcome;
+  const failure = { config, summary, fastCheck: { seed, path: '', shrinks: 0 }, trimmedSteps: 0 };
+  return report({ ...outcome, failure }, mode, reportsDir);
+}
+
+/**
  * Shrinks a failure whose unshrunk report `first` is already kept (unless Ctrl-C came first),
  * then replaces that report with the shrunk one, in the same folder.
  */

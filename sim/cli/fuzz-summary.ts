@@ -13,6 +13,9 @@ import type { ShrinkResult } from './shrink.js';
 export interface Found {
   readonly result: CoveredCampaign;
   readonly seconds: number;
+  /** The first runs that ended unknown, and the repros written for them. */
+  readonly unknownRuns: readonly SeedOutcome[];
+  readonly unknownRepros: Written[];
 }
 
 /** The failure the campaign kept, once shrunk (or not) and written. */
@@ -31,6 +34,7 @@ export function finish(options: FuzzOptions, found: Found, kept: Kept | null): v
     runs: result.runs,
     failures: result.failure === null && result.crash === null ? 0 : 1,
     unknown: result.unknown,
+    unknownRepros: found.unknownRepros.map((written) => written.path),
     seconds,
     shrinkSeconds,
     runsPerSecond: result.runs / Math.max(seconds, 1e-9),

@@ -1,10 +1,11 @@
 import { SingleBar } from 'cli-progress';
 import { performance } from 'node:perf_hooks';
+import type { SeedOutcome } from '../fuzz/run-seed.js';
 import { formatMicros, MICROS_PER_SECOND } from '../time.js';
 import { runCoveredCampaign } from './coverage-campaign.js';
-import { report, shrinkAndReplace } from './failure-report.js';
+import { report, reportUnknown, shrinkAndReplace, type Written } from './failure-report.js';
 import { parseFuzzOptions, type FuzzOptions } from './fuzz-options.js';
-import { finish, reportCrash } from './fuzz-summary.js';
+import { finish, reportCrash, type Found } from './fuzz-summary.js';
 import { EXIT_INTERRUPTED, Interrupt } from './interrupt.js';
 
 /** `raftsim fuzz`: a campaign of generated runs; on a failure, a repro and a report, then shrunk. */
@@ -20,6 +21,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
   }
   try {
     const found = await search(options, interrupt);
+    keepUnknowns(options, found);
     const failure = found.result.failure;
     if (found.result.crash !== null && !options.json) reportCrash(found.result.crash);
     if (failure === null) {
@@ -46,13 +48,30 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
   }
 }
 
+/** Runs that ended `unknown` kept as repros, at most this many per campaign. */
+const KEPT_UNKNOWNS = 5;
+
+/** Writes a repro for each kept unknown run and names it (on stderr; in the JSON summary). */
+function keepUnknowns(options: FuzzOptions, found: Found): void {
+  for (const outcome of found.unknownRuns) {
+    const written = reportUnknown(outcome, options.seed.mode, options.reportsDir);
+    found.unknownRepros.push(written);
+    if (!options.json) {
+      process.stderr.write(
+        `seed ${outcome.seed} ended unknown (the checker ran out of budget): replay: npx raftsim replay ${written.path}\n`,
+      );
+    }
+  }
+}
+
 /** The campaign's search phase: every seed unshrunk, with a progress bar on a terminal. */
-async function search(options: FuzzOptions, interrupt: Interrupt) {
+async function search(options: FuzzOptions, interrupt: Interrupt): Promise<Found> {
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   const bar = !options.json && process.stderr.isTTY ? progressBar(options.runs) : null;
   let done = 0;
   let failures = 0;
+  const unknownRuns: SeedOutcome[] = [];
   const result = await runCoveredCampaign(
     {
       baseSeed: options.baseSeed,
@@ -65,12 +84,14 @@ async function search(options: FuzzOptions, interrupt: Interrupt) {
       onOutcome: (outcome) => {
         done++;
         if (outcome.failure !== null) failures++;
+        const unknown = outcome.summary.verdict === 'unknown';
+        if (unknown && unknownRuns.length < KEPT_UNKNOWNS) unknownRuns.push(outcome);
         bar?.update(done, { rate: (done / Math.max(elapsed(), 1e-3)).toFixed(1), failures });
       },
     },
     options.coverage,
   ).finally(() => bar?.stop());
-  return { result, seconds: elapsed() };
+  return { result, seconds: elapsed(), unknownRuns, unknownRepros: [] as Written[] };
 }
 
 function progressBar(runs: number | null): SingleBar {

@@ -48,6 +48,8 @@ export class Pruner<S, I, O> {
   private readonly seen: S[] = [];
   private count = 0;
   private walkLimit = WALK_LIMIT;
+  /** What the last walk had left of its length. */
+  private left = 0;
 
   /** `placed` is the search's own record of linearized operations, read at each check. */
   constructor(
@@ -71,6 +73,16 @@ export class Pruner<S, I, O> {
     this.walkLimit = Math.min(MAX_WALK_LIMIT, 2 * this.walkLimit);
   }
 
+  /**
+   * The last walk's events past the first WALK_LIMIT, in units of WALK_LIMIT: what a widened
+   * walk cost beyond a normal one, which the search counts as steps so that its budget still
+   * bounds its work.
+   */
+  overtime(): number {
+    const walked = this.walkLimit - Math.max(0, this.left);
+    return walked > WALK_LIMIT ? Math.floor((walked - 1) / WALK_LIMIT) : 0;
+  }
+
   /** Whether the operation may move the state out of what the tests foresee. */
   resetting(op: number): boolean {
     return this.resets[op] === 1;
@@ -81,8 +93,8 @@ export class Pruner<S, I, O> {
     const { next, operation, match, mainHead, openHead } = this.lists;
     this.count = 0;
     let open = next[openHead] ?? -1;
-    let budget = this.walkLimit;
-    for (let e = next[mainHead] ?? -1; e !== -1 && budget-- > 0; e = next[e] ?? -1) {
+    this.left = this.walkLimit;
+    for (let e = next[mainHead] ?? -1; e !== -1 && this.left-- > 0; e = next[e] ?? -1) {
       // Open-ended calls before this event may precede it; entry numbers compare as times.
       for (; open !== -1 && open < e; open = next[open] ?? -1) {
         if (!this.track(operation[open] ?? 0)) return false;

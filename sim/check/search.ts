@@ -51,7 +51,9 @@ const NO_PRECEDENCE: Precedence = { start: new Int32Array(0), preds: new Int32Ar
  * then the open-ended ones, as "not yet" is often the right guess for them.
  *
  * Resumable: `advance` runs a number of steps, so the checker can interleave partitions.
- * One step is one visit of an entry or one backtrack.
+ * One step is one visit of an entry or one backtrack; a widened look-ahead walk adds a step for
+ * every WALK_LIMIT events it visits past its first WALK_LIMIT (lookahead.ts), so the budget
+ * bounds the work.
  */
 export class Search<S, I, O> {
   private readonly model: Model<S, I, O>;
@@ -254,6 +256,7 @@ export class Search<S, I, O> {
     if (pruner === null || (this.readOnly[op] === 1 && !pruner.resetting(op))) return false;
     lift(this.lists, entry);
     const doomed = pruner.doomed(after);
+    this.steps += pruner.overtime();
     unlift(this.lists, entry);
     return doomed;
   }

@@ -1,3 +1,5 @@
+import { orderByTime } from './time-order.js';
+
 /**
  * The events of one partition as doubly linked lists (Porcupine's layout) in typed arrays.
  * Linearizing an operation unlinks its entries in O(1); undoing it links them back in place.
@@ -102,70 +104,27 @@ function relink(next: Int32Array, prev: Int32Array, entry: number): void {
 }
 
 /**
- * Every event's code (`2 * op + isReturn`) in event order. Each event gets the number
- * `time * 2n + isReturn * n + op`, where `time` is its time's rank among the distinct times
- * (or the time itself, less the least, when times are integers of a small enough span): that
- * number orders by time, then calls before returns, then by operation, and stays below 2^53
- * for any history that fits in memory, so a plain numeric sort orders the events.
+ * Every event's code (`2 * op + isReturn`) in event order: by time, then calls before returns,
+ * then by operation. Sorted as `isReturn * n + op` by time (orderByTime), then recoded.
  */
 function sortedEvents(calls: Float64Array, returns: Float64Array): Uint32Array {
   const n = calls.length;
   let size = n;
   for (let op = 0; op < n; op++) if ((returns[op] ?? Infinity) !== Infinity) size++;
   const times = new Float64Array(size);
-  let t = 0;
-  for (let op = 0; op < n; op++) {
-    times[t++] = calls[op] ?? 0;
-    const end = returns[op] ?? Infinity;
-    if (end !== Infinity) times[t++] = end;
-  }
-  const span = 2 * n;
-  const rank = timeRanks(times, span);
-  const keys = new Float64Array(size);
+  const codes = new Int32Array(size);
   let k = 0;
   for (let op = 0; op < n; op++) {
-    keys[k++] = rank(calls[op] ?? 0) * span + op;
+    times[k] = calls[op] ?? 0;
+    codes[k++] = op;
     const end = returns[op] ?? Infinity;
-    if (end !== Infinity) keys[k++] = rank(end) * span + n + op;
-  }
-  keys.sort();
-  const events = new Uint32Array(keys.length);
-  for (let i = 0; i < keys.length; i++) {
-    const code = (keys[i] ?? 0) % span;
-    events[i] = code < n ? 2 * code : 2 * (code - n) + 1;
-  }
-  return events;
-}
-
-/**
- * Maps each of `times` to a small integer in the same order (ties stay ties), below
- * `times.length` or, for integer times, below 2^53 / `span`. May sort `times` in place.
- */
-export function timeRanks(times: Float64Array, span: number): (time: number) => number {
-  let least = Infinity;
-  let most = -Infinity;
-  let integers = true;
-  for (const time of times) {
-    if (time < least) least = time;
-    if (time > most) most = time;
-    if (integers && !Number.isInteger(time)) integers = false;
-  }
-  if (times.length === 0 || (integers && (most - least + 1) * span < Number.MAX_SAFE_INTEGER)) {
-    return (time) => time - least;
-  }
-  times.sort();
-  let distinct = 0;
-  for (let i = 0; i < times.length; i++) {
-    if (i === 0 || times[i] !== times[distinct - 1]) times[distinct++] = times[i] ?? 0;
-  }
-  return (time) => {
-    let low = 0;
-    let high = distinct - 1;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((times[middle] ?? 0) < time) low = middle + 1;
-      else high = middle;
+    if (end !== Infinity) {
+      times[k] = end;
+      codes[k++] = n + op;
     }
-    return low;
-  };
+  }
+  const ordered = orderByTime(times, codes, 2 * n);
+  const events = new Uint32Array(size);
+  ordered.forEach((code, i) => (events[i] = code < n ? 2 * code : 2 * (code - n) + 1));
+  return events;
 }

@@ -42,11 +42,12 @@ export const ROLL_BASE = 0x01000193;
 
 /**
  * A polynomial hash that composes under concatenation:
- * roll(a + b) = roll(a) * ROLL_BASE^|b| + roll(b) (mod 2^32), see `rollConcat`.
+ * roll(a + b) = roll(a) * ROLL_BASE^|b| + roll(b) (mod 2^32), see `rollConcat`. With `from`, the
+ * hash of `text.slice(from)`, without making the slice.
  */
-export function rollHash(text: string): number {
+export function rollHash(text: string, from = 0): number {
   let h = 0;
-  for (let i = 0; i < text.length; i++) h = (Math.imul(h, ROLL_BASE) + text.charCodeAt(i)) | 0;
+  for (let i = from; i < text.length; i++) h = (Math.imul(h, ROLL_BASE) + text.charCodeAt(i)) | 0;
   return h;
 }
 

@@ -1,4 +1,4 @@
-import { timeRanks } from './entries.js';
+import { orderByTime } from './time-order.js';
 import type { OpKey } from './types.js';
 
 /**
@@ -55,19 +55,11 @@ export function buildPrecedence(
   return { start, preds };
 }
 
-/**
- * The operations by call time, ties by index, through a native numeric sort: each operation is
- * the number `rank(call) * n + op` (entries.ts, timeRanks), and no comparator runs.
- */
+/** The operations by call time, ties by index. */
 function callOrder(calls: Float64Array): Int32Array {
-  const n = calls.length;
-  const rank = timeRanks(calls.slice(), n);
-  const keys = new Float64Array(n);
-  for (let op = 0; op < n; op++) keys[op] = rank(calls[op] ?? 0) * n + op;
-  keys.sort();
-  const order = new Int32Array(n);
-  for (let k = 0; k < n; k++) order[k] = (keys[k] ?? 0) % n;
-  return order;
+  const ops = new Int32Array(calls.length);
+  for (let op = 0; op < ops.length; op++) ops[op] = op;
+  return orderByTime(calls, ops, Math.max(1, calls.length));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { combine, ROLL_BASE, rollHash } from './hashing.js';
+import { combine, rollHash } from './hashing.js';
 import { IntSet } from './int-set.js';
 
 /**
@@ -36,21 +36,15 @@ export function valueWriters(writes: StringWrites): (value: string) => boolean {
   return (value) => {
     if (puts.has(value)) return true;
     for (const length of lengths) {
-      if (length <= value.length && endings.has(combine(endingRoll(value, length), length))) {
+      if (
+        length <= value.length &&
+        endings.has(combine(rollHash(value, value.length - length), length))
+      ) {
         return true;
       }
     }
     return false;
   };
-}
-
-/** rollHash of the last `length` characters of `text`. */
-function endingRoll(text: string, length: number): number {
-  let h = 0;
-  for (let i = text.length - length; i < text.length; i++) {
-    h = (Math.imul(h, ROLL_BASE) + text.charCodeAt(i)) | 0;
-  }
-  return h;
 }
 
 /** The unwritten reads among `ops` (local indexes), given how to read each operation. */

@@ -15,7 +15,7 @@ export interface Found {
   readonly seconds: number;
   /** The first runs that ended unknown, and the repros written for them. */
   readonly unknownRuns: readonly SeedOutcome[];
-  readonly unknownRepros: Written[];
+  readonly unknownRepros: readonly Written[];
 }
 
 /** The failure the campaign kept, once shrunk (or not) and written. */

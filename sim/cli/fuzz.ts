@@ -20,8 +20,11 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     );
   }
   try {
-    const found = await search(options, interrupt);
-    keepUnknowns(options, found);
+    const searched = await search(options, interrupt);
+    const found: Found = {
+      ...searched,
+      unknownRepros: keepUnknowns(options, searched.unknownRuns),
+    };
     const failure = found.result.failure;
     if (found.result.crash !== null && !options.json) reportCrash(found.result.crash);
     if (failure === null) {
@@ -52,20 +55,23 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
 const KEPT_UNKNOWNS = 5;
 
 /** Writes a repro for each kept unknown run and names it (on stderr; in the JSON summary). */
-function keepUnknowns(options: FuzzOptions, found: Found): void {
-  for (const outcome of found.unknownRuns) {
+function keepUnknowns(options: FuzzOptions, unknownRuns: readonly SeedOutcome[]): Written[] {
+  return unknownRuns.map((outcome) => {
     const written = reportUnknown(outcome, options.seed.mode, options.reportsDir);
-    found.unknownRepros.push(written);
     if (!options.json) {
       process.stderr.write(
         `seed ${outcome.seed} ended unknown (the checker ran out of budget): replay: npx raftsim replay ${written.path}\n`,
       );
     }
-  }
+    return written;
+  });
 }
 
 /** The campaign's search phase: every seed unshrunk, with a progress bar on a terminal. */
-async function search(options: FuzzOptions, interrupt: Interrupt): Promise<Found> {
+async function search(
+  options: FuzzOptions,
+  interrupt: Interrupt,
+): Promise<Omit<Found, 'unknownRepros'>> {
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   const bar = !options.json && process.stderr.isTTY ? progressBar(options.runs) : null;
@@ -91,7 +97,7 @@ async function search(options: FuzzOptions, interrupt: Interrupt): Promise<Found
     },
     options.coverage,
   ).finally(() => bar?.stop());
-  return { result, seconds: elapsed(), unknownRuns, unknownRepros: [] as Written[] };
+  return { result, seconds: elapsed(), unknownRuns };
 }
 
 function progressBar(runs: number | null): SingleBar {

@@ -1,5 +1,5 @@
 import { RETURN, type EventLists } from './entries.js';
-import type { DoomTest, Lookahead, LookaheadOp } from './types.js';
+import type { DoomTests, Lookahead, LookaheadOp } from './types.js';
 
 /** Restart states followed per walk; past that many, later operations are not checked. */
 const TRACKED_RESETS = 8;
@@ -43,7 +43,7 @@ const MAX_WALK_LIMIT = 16_384;
 export class Pruner<S, I, O> {
   private readonly resets: Uint8Array;
   private readonly restarts: (S | null)[];
-  private readonly tests: readonly (DoomTest<S> | null)[];
+  private readonly tests: DoomTests<S>;
   /** The restart states of the pending resets that may precede the walk's position. */
   private readonly seen: S[] = [];
   private count = 0;
@@ -58,10 +58,14 @@ export class Pruner<S, I, O> {
     hook: Lookahead<S, I, O>,
     ops: readonly LookaheadOp<I, O>[],
   ) {
-    this.resets = Uint8Array.from(ops, (op) => (hook.resets(op.input, op.output) ? 1 : 0));
-    this.restarts = ops.map((op, index) =>
-      this.resets[index] === 1 ? hook.restart(op.input, op.output) : null,
-    );
+    // Plain loops: Uint8Array.from with a mapping function walks an iterator per element.
+    this.resets = new Uint8Array(ops.length);
+    this.restarts = new Array<S | null>(ops.length).fill(null);
+    ops.forEach((op, index) => {
+      if (!hook.resets(op.input, op.output)) return;
+      this.resets[index] = 1;
+      this.restarts[index] = hook.restart(op.input, op.output);
+    });
     this.tests = hook.tests(ops);
   }
 
@@ -102,7 +106,11 @@ export class Pruner<S, I, O> {
       const op = operation[e] ?? 0;
       if (match[e] !== RETURN) {
         if (!this.track(op)) return false;
-      } else if (this.tests[op]?.(state, this.placed) === true && this.unfed(op)) {
+      } else if (
+        this.tests.has[op] === 1 &&
+        this.tests.doomed(op, state, this.placed) &&
+        this.unfed(op)
+      ) {
         return true;
       }
     }
@@ -123,9 +131,8 @@ export class Pruner<S, I, O> {
 
   /** No reset seen so far leads to a state where `op` could still be legal. */
   private unfed(op: number): boolean {
-    const test = this.tests[op] as DoomTest<S>;
     for (let k = 0; k < this.count; k++) {
-      if (!test(this.seen[k] as S, this.placed)) return false;
+      if (!this.tests.doomed(op, this.seen[k] as S, this.placed)) return false;
     }
     return true;
   }

@@ -1,3 +1,4 @@
+import { testsOf } from './doom-tests.js';
 import { mix32 } from './hashing.js';
 import { DEFER, DROP, KEEP } from './types.js';
 import type { DoomTest, LookaheadOp, Model, Operation, Partition } from './types.js';
@@ -163,7 +164,7 @@ export const etcdModel: Model<EtcdState, EtcdInput, EtcdOutput> = {
   lookahead: {
     resets: changes,
     restart: restartOf,
-    tests: (ops) => ops.map(etcdDoomTest),
+    tests: (ops) => testsOf(ops.map(etcdDoomTest)),
   },
   openFates: etcdOpenFates,
 };

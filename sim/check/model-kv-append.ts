@@ -1,3 +1,4 @@
+import { testsOf } from './doom-tests.js';
 import { mix32, rollConcat, rollHash } from './hashing.js';
 import {
   written,
@@ -97,7 +98,7 @@ export const kvAppendModel: Model<AppendState, KvAppendInput, KvAppendOutput> = 
   lookahead: {
     resets: (input) => input.op === 'put',
     restart: (input) => (input.op === 'put' ? written(input.value) : null),
-    tests: appendTests,
+    tests: (ops) => testsOf(appendTests(ops)),
   },
   openFates: appendOpenFates,
 };

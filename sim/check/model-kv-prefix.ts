@@ -1,6 +1,7 @@
+import { combine, rollHash, ROLL_BASE } from './hashing.js';
 import { textsOf } from './unwritten.js';
 import { PrefixRolls } from './prefix-rolls.js';
-import type { DoomTest, LookaheadOp } from './types.js';
+import type { LookaheadOp } from './types.js';
 
 /** The shapes of the versioned kv model (model-kv.ts) this test reads (no import cycle). */
 type Input =
@@ -33,73 +34,125 @@ interface State {
  * between reads (PrefixRolls), as a key's reads are mostly prefixes of one another.
  *
  * Set-up is linear in the puts that may install; each get finds its candidate installers at
- * its test's first use, by looking up its value's prefixes of the lengths installers have.
+ * its test's first use, by looking up the hashes of its value's prefixes of the lengths
+ * installers have.
  */
-export function withAppendPrefixes<S extends State>(
-  ops: readonly Op[],
-  tests: readonly (DoomTest<S> | null)[],
-): (DoomTest<S> | null)[] {
-  const installers = installersByValue(ops);
-  const lengths = [...new Set(Array.from(installers.keys(), (value) => value.length))];
-  const prefixes = new PrefixRolls(reads(ops));
-  return ops.map((op, local) => {
-    const own = tests[local] ?? null;
-    const { output } = op;
-    if (op.input.op !== 'get' || output?.err !== 'OK') return own;
-    const { value, version } = output;
-    if (value === undefined || version === undefined) return own;
-    let candidates: readonly number[] | null = null;
-    let rolls: Int32Array | null = null;
-    const startsWithState = (state: S) => {
-      if (state.value.length > value.length) return false;
-      rolls ??= prefixes.of(value);
-      return rolls[state.value.length] === state.roll;
-    };
-    const mayInstall = (from: number, placed: Uint8Array) => {
-      candidates ??= candidateInstallers(ops, installers, lengths, value, op.return ?? Infinity);
-      for (const put of candidates) {
-        const putVersion = (ops[put]?.input as { version: number }).version;
-        if (placed[put] === 0 && putVersion >= from && putVersion < version) return true;
+export class AppendPrefixes<S extends State> {
+  private readonly installers: ReturnType<typeof installersByValue>;
+  private readonly prefixes: PrefixRolls;
+  /**
+   * Each get's candidate installers, found at the first use of its test: `pool[start[op] ..
+   * start[op] + count[op])`, with start -1 until then. One pool rather than an array per get.
+   */
+  private readonly start: Int32Array;
+  private readonly count: Int32Array;
+  private pool = new Int32Array(1024);
+  private used = 0;
+
+  constructor(private readonly ops: readonly Op[]) {
+    this.installers = installersByValue(ops);
+    this.prefixes = new PrefixRolls(reads(ops));
+    this.start = new Int32Array(ops.length).fill(-1);
+    this.count = new Int32Array(ops.length);
+  }
+
+  /** The test of get `local`, which read `value` at `version` (answered OK). */
+  doomed(local: number, value: string, version: number, state: S, placed: Uint8Array): boolean {
+    // mayInstall first: it is usually true (the put that wrote the value is still unplaced),
+    // and then the read's prefix table is never built.
+    return (
+      state.version < version &&
+      !this.mayInstall(local, value, version, state.version, placed) &&
+      !this.startsWithState(value, state)
+    );
+  }
+
+  private mayInstall(
+    local: number,
+    value: string,
+    version: number,
+    from: number,
+    placed: Uint8Array,
+  ): boolean {
+    const { ops } = this;
+    if (this.start[local] === -1) this.findCandidates(local, value);
+    const start = this.start[local] ?? 0;
+    const end = start + (this.count[local] ?? 0);
+    for (let k = start; k < end; k++) {
+      const put = this.pool[k] ?? 0;
+      const putVersion = (ops[put]?.input as { version: number }).version;
+      if (placed[put] === 0 && putVersion >= from && putVersion < version) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Get `local`'s candidate installers into the pool: the puts whose value (by hash) starts the
+   * read's `value` and that were called no later than the get returned. The prefixes' hashes
+   * are rolled along the value once, up to the longest length needed.
+   */
+  private findCandidates(local: number, value: string): void {
+    const { ops } = this;
+    const { byHash, lengths } = this.installers;
+    const end = ops[local]?.return ?? Infinity;
+    this.start[local] = this.used;
+    let roll = 0;
+    let rolled = 0;
+    for (let k = 0; k < lengths.length; k++) {
+      const length = lengths[k] ?? 0;
+      if (length > value.length) break;
+      for (; rolled < length; rolled++) {
+        roll = (Math.imul(roll, ROLL_BASE) + value.charCodeAt(rolled)) | 0;
       }
-      return false;
-    };
-    return (state: S, placed: Uint8Array) =>
-      own?.(state, placed) === true ||
-      // mayInstall first: it is usually true (the put that wrote the value is still unplaced),
-      // and then the read's prefix table is never built.
-      (state.version < version && !mayInstall(state.version, placed) && !startsWithState(state));
-  });
+      const puts = byHash.get(combine(roll, length));
+      if (puts === undefined) continue;
+      for (let p = 0; p < puts.length; p++) {
+        const put = puts[p] ?? 0;
+        if ((ops[put]?.call ?? Infinity) <= end) this.keep(put);
+      }
+    }
+    this.count[local] = this.used - (this.start[local] ?? 0);
+  }
+
+  private keep(put: number): void {
+    if (this.used === this.pool.length) {
+      const grown = new Int32Array(2 * this.pool.length);
+      grown.set(this.pool);
+      this.pool = grown;
+    }
+    this.pool[this.used++] = put;
+  }
+
+  private startsWithState(value: string, state: S): boolean {
+    return (
+      state.value.length <= value.length &&
+      this.prefixes.of(value)[state.value.length] === state.roll
+    );
+  }
 }
 
-/** The puts that may install (OK, ErrMaybe or no answer), grouped by value (local indexes). */
-function installersByValue(ops: readonly Op[]): Map<string, number[]> {
-  const installers = new Map<string, number[]>();
+/**
+ * The puts that may install (OK, ErrMaybe or no answer), grouped by their value's hash and
+ * length (local indexes), and the distinct lengths in increasing order. Keyed by hash so that a
+ * read's prefixes are looked up without slicing it: a collision only adds a candidate, which
+ * makes the test prune less, never wrongly.
+ */
+function installersByValue(ops: readonly Op[]): {
+  readonly byHash: Map<number, number[]>;
+  readonly lengths: readonly number[];
+} {
+  const byHash = new Map<number, number[]>();
+  const lengths = new Set<number>();
   ops.forEach(({ input, output }, local) => {
     if (input.op !== 'put' || (output !== null && output.err !== 'OK' && output.err !== 'ErrMaybe'))
       return;
-    const list = installers.get(input.value);
-    if (list === undefined) installers.set(input.value, [local]);
+    const key = combine(rollHash(input.value), input.value.length);
+    lengths.add(input.value.length);
+    const list = byHash.get(key);
+    if (list === undefined) byHash.set(key, [local]);
     else list.push(local);
   });
-  return installers;
-}
-
-/** The installers whose value starts `seen` and that were called no later than `end`. */
-function candidateInstallers(
-  ops: readonly Op[],
-  installers: Map<string, number[]>,
-  lengths: readonly number[],
-  seen: string,
-  end: number,
-): number[] {
-  const found: number[] = [];
-  for (const length of lengths) {
-    if (length > seen.length) continue;
-    for (const put of installers.get(seen.slice(0, length)) ?? []) {
-      if ((ops[put]?.call ?? Infinity) <= end) found.push(put);
-    }
-  }
-  return found;
+  return { byHash, lengths: [...lengths].sort((a, b) => a - b) };
 }
 
 function reads(ops: readonly Op[]): string[] {

@@ -1,9 +1,9 @@
 import { combine, rollConcat, rollHash } from './hashing.js';
 import { kvOpenFates } from './model-kv-open.js';
-import { withAppendPrefixes } from './model-kv-prefix.js';
+import { AppendPrefixes } from './model-kv-prefix.js';
 import { partitionByKey } from './partition.js';
 import { textsOf, unwrittenReads } from './unwritten.js';
-import type { DoomTest, LookaheadOp, Model } from './types.js';
+import type { DoomTests, LookaheadOp, Model, OpKey } from './types.js';
 
 /**
  * The versioned key/value service of spec/kv-service.md, one key per partition.
@@ -42,20 +42,18 @@ function kvState(value: string, roll: number, version: number): KvState {
 
 const ABSENT = kvState('', 0, 0);
 
-/** rollHash of each value a get read, computed once per output object. */
-const readRolls = new WeakMap<object, number>();
-
-function rollOfRead(output: { readonly value: string }): number {
-  let roll = readRolls.get(output);
-  if (roll === undefined) readRolls.set(output, (roll = rollHash(output.value)));
-  return roll;
-}
-
-/** Whether the state holds exactly `read`'s value; hashes first, so a mismatch costs O(1). */
+/**
+ * Whether the state holds exactly `read`'s value. Equal versions nearly always mean equal
+ * values, so the strings are compared outright; the last characters go first because two
+ * orders of the same appends differ there, and comparing from the end of a rope costs O(1).
+ * (No hash of the read is cached: a cache keyed by output object is a weak map whose entries,
+ * one per get, the garbage collector must trace specially, which showed on long histories.)
+ */
 function holds(state: KvState, read: { readonly value: string }): boolean {
+  const length = read.value.length;
   return (
-    state.value.length === read.value.length &&
-    state.roll === rollOfRead(read) &&
+    state.value.length === length &&
+    (length === 0 || state.value.charCodeAt(length - 1) === read.value.charCodeAt(length - 1)) &&
     state.value === read.value
   );
 }
@@ -102,25 +100,58 @@ function outcome(output: KvOutput | null): string {
   return 'value' in output ? `${JSON.stringify(output.value)}@${output.version}` : output.err;
 }
 
+/** What an operation's lookahead test looks at (kvTests). */
+const NO_TEST = 0;
+/** Needs the absent key (answered ErrNoKey). */
+const NEEDS_ABSENT = 1;
+/** A put answered OK: needs its own version. */
+const NEEDS_VERSION = 2;
+/** A get that read a value at a version. */
+const READ = 3;
+
 /**
  * Lookahead (contract in types.ts). No operation lowers a key's version (a put installs its
- * version + 1 only when its version is the current one, an append always adds one), and the value
- * changes only with the version. So nothing resets, and an operation that needs version k (a get that saw it, a put
- * that succeeded with it), or the absent key (ErrNoKey, version 0), is doomed once the version
- * has passed k, as is a get that saw version k with another value than the one now installed.
+ * version + 1 only when its version is the current one, an append always adds one), and the
+ * value changes only with the version. So nothing resets, and an operation that needs version k
+ * (a get that saw it, a put that succeeded with it), or the absent key (ErrNoKey, version 0), is
+ * doomed once the version has passed k, as is a get that saw version k with another value than
+ * the one now installed. A get is also tested against the append prefixes (model-kv-prefix.ts).
  */
-function kvDoomTest({ input, output }: LookaheadOp<KvInput, KvOutput>): DoomTest<KvState> | null {
-  if (output === null || input.op === 'append') return null;
-  if (output.err === 'ErrNoKey') return (state) => state.version > 0;
-  if (input.op === 'put')
-    return output.err === 'OK' ? (state) => state.version > input.version : null;
-  if (!('value' in output)) return null;
-  const { version } = output;
-  // Equal hashes fail to prune even when the values differ: a miss costs time, never a verdict.
-  return (state) =>
-    state.version > version ||
-    (state.version === version &&
-      (state.value.length !== output.value.length || state.roll !== rollOfRead(output)));
+function kvTests(ops: readonly LookaheadOp<KvInput, KvOutput>[]): DoomTests<KvState> {
+  const kinds = new Uint8Array(ops.length);
+  ops.forEach(({ input, output }, op) => {
+    if (output === null || input.op === 'append') return;
+    if (output.err === 'ErrNoKey') kinds[op] = NEEDS_ABSENT;
+    else if (input.op === 'put') kinds[op] = output.err === 'OK' ? NEEDS_VERSION : NO_TEST;
+    else if ('value' in output) kinds[op] = READ;
+  });
+  const has = kinds.map((kind) => (kind === NO_TEST ? 0 : 1));
+  const prefixes = new AppendPrefixes<KvState>(ops);
+  // Each read's hash, computed at the first test that needs it. Equal hashes fail to prune
+  // even when the values differ: a miss costs time, never a verdict.
+  const rolls = new Int32Array(ops.length);
+  const rolled = new Uint8Array(ops.length);
+  const readRoll = (op: number, value: string) => {
+    if (rolled[op] === 0) {
+      rolls[op] = rollHash(value);
+      rolled[op] = 1;
+    }
+    return rolls[op];
+  };
+  const doomed = (op: number, state: KvState, placed: Uint8Array): boolean => {
+    const kind = kinds[op];
+    if (kind === NEEDS_ABSENT) return state.version > 0;
+    const { input, output } = ops[op] as LookaheadOp<KvInput, KvOutput>;
+    if (kind === NEEDS_VERSION) return state.version > (input as { version: number }).version;
+    const { value, version } = output as { value: string; version: number };
+    return (
+      state.version > version ||
+      (state.version === version &&
+        (state.value.length !== value.length || state.roll !== readRoll(op, value))) ||
+      prefixes.doomed(op, value, version, state, placed)
+    );
+  };
+  return { has, doomed };
 }
 
 /** May the write take effect (answered OK or ErrMaybe, or not at all)? */
@@ -148,6 +179,42 @@ function kvUnwritten(ops: readonly LookaheadOp<KvInput, KvOutput>[]): number[] {
   );
 }
 
+/** A put's answers as small codes, for its numeric tag. */
+const PUT_CODES: Readonly<Record<string, number>> = {
+  OK: 1,
+  ErrVersion: 2,
+  ErrNoKey: 3,
+  ErrMaybe: 4,
+};
+const UNANSWERED = 5;
+
+/**
+ * Within one partition the key is fixed, so an operation is its kind, version, answer and
+ * text. The tag is a number where it can be (version * 8 + the kind and answer): a long history
+ * has one per operation, and a number costs no allocation where a string built per operation
+ * did. Answers the codes do not cover keep a string tag, which never equals a number.
+ */
+function kvOpKey(input: KvInput, output: KvOutput | null): OpKey {
+  if (input.op === 'get') {
+    if (output === null) return ['g?', ''];
+    if ('value' in output && Number.isSafeInteger(output.version) && output.version >= 0)
+      return [output.version * 8, output.value];
+    return 'value' in output ? [`g@${output.version}`, output.value] : [`g!${output.err}`, ''];
+  }
+  if (input.op === 'append') return [appendTag(output), input.value];
+  const code = output === null ? UNANSWERED : PUT_CODES[output.err];
+  if (code !== undefined && Number.isSafeInteger(input.version) && input.version >= 0)
+    return [input.version * 8 + code, input.value];
+  return [`p${input.version}:${output?.err ?? '?'}`, input.value];
+}
+
+/** String literals for the usual answers: no string built per operation. */
+function appendTag(output: KvOutput | null): string {
+  if (output === null) return 'a:?';
+  if (output.err === 'OK') return 'a:OK';
+  return output.err === 'ErrMaybe' ? 'a:ErrMaybe' : `a:${output.err}`;
+}
+
 export const kvModel: Model<KvState, KvInput, KvOutput> = {
   name: 'kv',
   init: () => ABSENT,
@@ -164,15 +231,7 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
       a.value === b.value),
   hash: (state) => state.hash,
   partition: (history) => partitionByKey(history, (input) => input.key),
-  // Within one partition the key is fixed; the value goes last so the string stays unambiguous.
-  opKey: (input, output) => {
-    if (input.op === 'get') {
-      if (output === null) return ['g?', ''];
-      return 'value' in output ? [`g@${output.version}`, output.value] : [`g!${output.err}`, ''];
-    }
-    const err = output === null ? '?' : output.err;
-    return [input.op === 'append' ? `a:${err}` : `p${input.version}:${err}`, input.value];
-  },
+  opKey: kvOpKey,
   readOnly: (input, output) =>
     input.op === 'get' ||
     (input.op === 'put' && (output?.err === 'ErrVersion' || output?.err === 'ErrNoKey')),
@@ -190,7 +249,7 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
   lookahead: {
     resets: () => false,
     restart: () => null,
-    tests: (ops) => withAppendPrefixes(ops, ops.map(kvDoomTest)),
+    tests: kvTests,
   },
   openFates: kvOpenFates,
   // Versions never fall, so a put whose version has passed can never install again.

@@ -1,28 +1,24 @@
 import { ROLL_BASE } from './hashing.js';
 
-/** Reads tried as the head of a longer read's table before a read gets a table of its own. */
-const HEADS_TRIED = 4;
-
 /**
  * Prefix rolling hashes of a partition's reads: `of(read)[i]` is rollHash(read.slice(0, i)).
- * A read that is a prefix of a longer read shares the longer one's table (checked exactly at
- * set-up), so a key whose reads all extend one string costs one table, not one per read.
- * Tables are built at first use.
+ * Reads come in history order, and a key's reads mostly repeat or extend the one before them
+ * (appends between two gets) until a put starts the value afresh: such a run of reads shares
+ * one table, that of its longest read (each read is checked to be a prefix of it at set-up), so
+ * a key costs a table per put that was read, not one per read. Tables are built at first use.
  */
 export class PrefixRolls {
   private readonly headOf = new Map<string, { text: string; rolls: Int32Array | null }>();
 
-  constructor(all: Iterable<string>) {
-    const texts = [...new Set(all)].sort((a, b) => b.length - a.length);
-    const heads: { text: string; rolls: Int32Array | null }[] = [];
-    for (const text of texts) {
-      let head = null;
-      for (let k = heads.length - 1; k >= 0 && k >= heads.length - HEADS_TRIED; k--) {
-        if (heads[k]?.text.startsWith(text) === true) head = heads[k] ?? null;
-        if (head !== null) break;
+  constructor(reads: Iterable<string>) {
+    let head: { text: string; rolls: Int32Array | null } | null = null;
+    for (const read of reads) {
+      if (head !== null && read.length > head.text.length && read.startsWith(head.text)) {
+        head.text = read; // the run goes on, longer: every member is a prefix of this read too
+      } else if (head === null || !head.text.startsWith(read)) {
+        head = this.headOf.get(read) ?? { text: read, rolls: null };
       }
-      if (head === null) heads.push((head = { text, rolls: null }));
-      this.headOf.set(text, head);
+      this.headOf.set(read, head);
     }
   }
 

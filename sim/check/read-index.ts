@@ -20,8 +20,9 @@ export class ReadIndex {
   private readonly windowTargets = new IntSet();
   private readonly prefixes = new IntSet();
   private readonly windows = new IntSet();
-  private readonly prefixLengths: ReadonlySet<number>;
-  private readonly windowLengths: ReadonlySet<number>;
+  /** The distinct lengths of those texts (an array: iterating a set allocated per element). */
+  private readonly prefixLengths: readonly number[];
+  private readonly windowLengths: readonly number[];
   /**
    * rolls[i]: the rolling hash of the first i characters of the read being indexed. Valid up to
    * the length of every read on the chain, so a read extending one only hashes its extension.
@@ -33,7 +34,7 @@ export class ReadIndex {
    * `mayContain`. Other texts always answer "maybe".
    */
   constructor(
-    reads: Iterable<string>,
+    reads: readonly string[],
     prefixTexts: readonly string[],
     windowTexts: readonly string[],
   ) {
@@ -42,7 +43,8 @@ export class ReadIndex {
     // In the order given: a history's reads mostly repeat or extend the read before them, and
     // sorting them (to chain every prefix) cost more than the hashing it saved.
     let previous: string | null = null;
-    for (const read of reads) {
+    for (let k = 0; k < reads.length; k++) {
+      const read = reads[k] as string;
       if (read === previous) continue;
       const known = previous !== null && read.startsWith(previous) ? previous.length : -1;
       this.index(read, known);
@@ -75,13 +77,15 @@ export class ReadIndex {
     for (let i = Math.max(0, known); i < read.length; i++) {
       prefix[i + 1] = (Math.imul(prefix[i] ?? 0, ROLL_BASE) + read.charCodeAt(i)) | 0;
     }
-    for (const length of this.prefixLengths) {
+    for (let k = 0; k < this.prefixLengths.length; k++) {
+      const length = this.prefixLengths[k] ?? 0;
       if (length <= read.length && length > known) {
         const hash = combine(prefix[length] ?? 0, length);
         if (this.prefixTargets.has(hash)) this.prefixes.add(hash);
       }
     }
-    for (const length of this.windowLengths) {
+    for (let k = 0; k < this.windowLengths.length; k++) {
+      const length = this.windowLengths[k] ?? 0;
       // roll(read[i .. i + length)) = prefix[i + length] - prefix[i] * BASE^length.
       const power = rollPower(length);
       for (let i = Math.max(0, known - length + 1); i + length <= read.length; i++) {
@@ -93,12 +97,12 @@ export class ReadIndex {
   }
 }
 
-/** Adds the texts' hashes to `set`; returns their lengths. */
-function targets(texts: readonly string[], set: IntSet): Set<number> {
+/** Adds the texts' hashes to `set`; returns their distinct lengths. */
+function targets(texts: readonly string[], set: IntSet): number[] {
   const lengths = new Set<number>();
   for (const text of texts) {
     lengths.add(text.length);
     set.add(combine(rollHash(text), text.length));
   }
-  return lengths;
+  return [...lengths];
 }

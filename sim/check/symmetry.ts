@@ -37,7 +37,9 @@ export function buildPrecedence(
   // to the tag; the tag is compared while walking.
   const lastOfText = new Map<string, number>();
   const previous = new Int32Array(n).fill(-1);
-  for (const op of callOrder(calls)) {
+  const order = callOrder(calls);
+  for (let k = 0; k < n; k++) {
+    const op = order[k] ?? 0;
     const text = (keys[op] as OpKey)[1];
     const last = lastOfText.get(text);
     if (last !== undefined) {
@@ -49,8 +51,10 @@ export function buildPrecedence(
   const start = new Int32Array(n + 1);
   for (let op = 0; op < n; op++) start[op + 1] = (start[op] ?? 0) + (count[op] ?? 0);
   const preds = new Int32Array(start[n] ?? 0);
+  // Copied one by one: a subarray view per operation was garbage by the million.
   for (let op = 0; op < n; op++) {
-    preds.set(found.subarray(op * KEPT, op * KEPT + (count[op] ?? 0)), start[op] ?? 0);
+    const at = start[op] ?? 0;
+    for (let k = 0; k < (count[op] ?? 0); k++) preds[at + k] = found[op * KEPT + k] ?? 0;
   }
   return { start, preds };
 }

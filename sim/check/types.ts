@@ -31,9 +31,10 @@ export interface Partition {
 /**
  * An operation's identity: two keys are equal when both parts are. The text is a value of the
  * operation taken as it is (a long value is neither copied nor quoted, and its hash, once
- * computed, stays with the string); the tag holds the rest, short.
+ * computed, stays with the string); the tag holds the rest, short: a string, or a number where
+ * a model can encode the rest as one (no allocation per operation).
  */
-export type OpKey = readonly [tag: string, text: string];
+export type OpKey = readonly [tag: string | number, text: string];
 
 /**
  * A sequential specification, as a record of pure functions (Porcupine's model shape).
@@ -105,6 +106,18 @@ export interface LookaheadOp<I, O> {
 export type DoomTest<S> = (state: S, placed: Uint8Array) => boolean;
 
 /**
+ * The tests of one partition's operations (local indexes): `has[op]` is 1 when operation `op`
+ * has a test, and `doomed(op, state, placed)` is then that test. One object for the whole
+ * partition rather than a closure per operation: a long history has a test for most of its
+ * operations, all alive for the whole search, and a closure each showed as garbage-collection
+ * time. `testsOf` (doom-tests.ts) makes one from a closure per operation.
+ */
+export interface DoomTests<S> {
+  readonly has: Uint8Array;
+  doomed(op: number, state: S, placed: Uint8Array): boolean;
+}
+
+/**
  * What a model knows about where its states can go, for pruning (see lookahead.ts).
  *
  * Contract, for every state `s`:
@@ -122,8 +135,8 @@ export interface Lookahead<S, I, O> {
   resets(input: I, output: O | null): boolean;
   /** For a reset: the one state it can lead to, or null when that depends on the state. */
   restart(input: I, output: O | null): S | null;
-  /** For each operation of a partition (local indexes), its test, or null to never prune. */
-  tests(ops: readonly LookaheadOp<I, O>[]): readonly (DoomTest<S> | null)[];
+  /** The tests of a partition's operations (local indexes); an operation without one never prunes. */
+  tests(ops: readonly LookaheadOp<I, O>[]): DoomTests<S>;
 }
 
 export interface CheckOptions {

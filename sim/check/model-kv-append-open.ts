@@ -1,4 +1,4 @@
-import { textsOf } from './unwritten.js';
+import { openAndReads, textsOf } from './unwritten.js';
 import type { KvAppendInput, KvAppendOutput } from './kv-append-types.js';
 import { ReadIndex } from './read-index.js';
 import { DROP, KEEP, type LookaheadOp } from './types.js';
@@ -23,24 +23,21 @@ type Op = LookaheadOp<KvAppendInput, KvAppendOutput>;
  * out (open-search.ts), so the verdict is the same.
  */
 export function appendOpenFates(ops: readonly Op[]): Uint8Array {
-  const open = ops.filter((op) => op.return === null);
+  const { open, reads } = openAndReads(ops, (op) =>
+    op.output !== null && 'value' in op.output ? op.output.value : null,
+  );
   const fates = new Uint8Array(ops.length);
   if (open.length === 0) return fates;
+  const openOps = open.map((local) => ops[local] as Op);
   const texts = (kind: 'put' | 'append') =>
-    textsOf(open, ({ input }) => (input.op === kind ? input.value : null));
-  const index = new ReadIndex(reads(ops), texts('put'), texts('append'));
-  ops.forEach(({ input, return: end }, local) => {
-    if (end !== null) return;
+    textsOf(openOps, ({ input }) => (input.op === kind ? input.value : null));
+  const index = new ReadIndex(reads, texts('put'), texts('append'));
+  for (const local of open) {
+    const { input } = ops[local] as Op;
     const read =
       input.op === 'get' ||
       (input.op === 'put' ? index.mayStart(input.value) : index.mayContain(input.value));
     fates[local] = input.op !== 'get' && read ? KEEP : DROP;
-  });
+  }
   return fates;
-}
-
-function reads(ops: readonly Op[]): string[] {
-  return textsOf(ops, ({ output, return: end }) =>
-    end !== null && output !== null && 'value' in output ? output.value : null,
-  );
 }

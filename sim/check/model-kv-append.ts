@@ -10,7 +10,7 @@ import { appendTests } from './model-kv-append-lookahead.js';
 import { appendOpenFates } from './model-kv-append-open.js';
 import { partitionByKey } from './partition.js';
 import type { LookaheadOp, Model } from './types.js';
-import { textsOf, unwrittenReads } from './unwritten.js';
+import { APPEND, NOT_WRITE, PUT, unwrittenReads, writesOf } from './unwritten.js';
 
 export type { KvAppendInput, KvAppendOutput } from './kv-append-types.js';
 
@@ -59,9 +59,12 @@ function read(output: KvAppendOutput | null): string {
 
 /** Gets of a non-empty value no put or append of the key could have left (unwritten.ts). */
 function appendUnwritten(ops: readonly LookaheadOp<KvAppendInput, KvAppendOutput>[]): number[] {
-  const texts = (kind: 'put' | 'append') =>
-    textsOf(ops, ({ input }) => (input.op === kind ? input.value : null));
-  return unwrittenReads(ops, { puts: texts('put'), appends: texts('append') }, (op) =>
+  const writes = writesOf(
+    ops,
+    ({ input }) => (input.op === 'get' ? NOT_WRITE : input.op === 'put' ? PUT : APPEND),
+    ({ input }) => (input as { value: string }).value,
+  );
+  return unwrittenReads(ops, writes, (op) =>
     op.input.op === 'get' &&
     op.return !== null &&
     op.output !== null &&

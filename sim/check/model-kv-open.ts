@@ -1,4 +1,4 @@
-import { textsOf } from './unwritten.js';
+import { openAndReads, textsOf } from './unwritten.js';
 import { ReadIndex } from './read-index.js';
 import { DEFER, DROP, KEEP, type LookaheadOp } from './types.js';
 
@@ -39,37 +39,38 @@ type Op = LookaheadOp<Input, Output>;
  */
 export function kvOpenFates(ops: readonly Op[]): Uint8Array {
   const fates = new Uint8Array(ops.length);
-  const open = ops.filter((op) => op.return === null);
+  const { open, reads } = openAndReads(ops, ({ input, output }) =>
+    input.op === 'get' && output?.err === 'OK' ? (output.value ?? null) : null,
+  );
   if (open.length === 0) return fates;
+  const openOps = open.map((local) => ops[local] as Op);
   const texts = (kind: 'put' | 'append') =>
-    textsOf(open, ({ input }) => (input.op === kind ? input.value : null));
-  const index = new ReadIndex(reads(ops), texts('put'), texts('append'));
-  const earliest = earliestOpenPuts(ops);
-  ops.forEach(({ input, return: end }, local) => {
-    if (end !== null) return;
+    textsOf(openOps, ({ input }) => (input.op === kind ? input.value : null));
+  const index = new ReadIndex(reads, texts('put'), texts('append'));
+  const earliest = earliestOpenPuts(ops, open);
+  for (const local of open) {
+    const { input } = ops[local] as Op;
     if (input.op === 'get') fates[local] = DROP;
     else if (input.op === 'append') fates[local] = index.mayContain(input.value) ? KEEP : DEFER;
     else if (index.mayStart(input.value)) fates[local] = KEEP;
     else fates[local] = earliest.get(input.version) === local ? DEFER : DROP;
-  });
+  }
   return fates;
 }
 
-/** For each version, the open put of that version called first (ties: the lower index). */
-function earliestOpenPuts(ops: readonly Op[]): Map<number, number> {
+/**
+ * For each version, the open put of that version called first (ties: the lower index), among
+ * the open operations `open` (local indexes, in order).
+ */
+function earliestOpenPuts(ops: readonly Op[], open: readonly number[]): Map<number, number> {
   const earliest = new Map<number, number>();
-  ops.forEach(({ input, call, return: end }, local) => {
-    if (end !== null || input.op !== 'put') return;
+  for (const local of open) {
+    const { input, call } = ops[local] as Op;
+    if (input.op !== 'put') continue;
     const best = earliest.get(input.version);
     if (best === undefined || call < (ops[best]?.call ?? Infinity)) {
       earliest.set(input.version, local);
     }
-  });
+  }
   return earliest;
-}
-
-function reads(ops: readonly Op[]): string[] {
-  return textsOf(ops, ({ input, output, return: end }) =>
-    input.op === 'get' && end !== null && output?.err === 'OK' ? (output.value ?? null) : null,
-  );
 }

@@ -2,7 +2,7 @@ import { combine, rollConcat, rollHash } from './hashing.js';
 import { kvOpenFates } from './model-kv-open.js';
 import { AppendPrefixes } from './model-kv-prefix.js';
 import { partitionByKey } from './partition.js';
-import { textsOf, unwrittenReads } from './unwritten.js';
+import { APPEND, NOT_WRITE, PUT, unwrittenReads, writesOf } from './unwritten.js';
 import type { DoomTests, LookaheadOp, Model, OpKey } from './types.js';
 
 /**
@@ -164,11 +164,13 @@ function mayWrite(output: KvOutput | null): boolean {
  * 0 is the absent key's, which no write leaves: the model judges it where it stands.
  */
 function kvUnwritten(ops: readonly LookaheadOp<KvInput, KvOutput>[]): number[] {
-  const texts = (kind: 'put' | 'append') =>
-    textsOf(ops, ({ input, output }) =>
-      input.op === kind && mayWrite(output) ? input.value : null,
-    );
-  return unwrittenReads(ops, { puts: texts('put'), appends: texts('append') }, (op) =>
+  const writes = writesOf(
+    ops,
+    ({ input, output }) =>
+      input.op === 'get' || !mayWrite(output) ? NOT_WRITE : input.op === 'put' ? PUT : APPEND,
+    ({ input }) => (input as { value: string }).value,
+  );
+  return unwrittenReads(ops, writes, (op) =>
     op.input.op === 'get' &&
     op.return !== null &&
     op.output !== null &&

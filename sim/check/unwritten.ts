@@ -79,3 +79,52 @@ export function textsOf<T>(ops: readonly T[], pick: (op: T) => string | null): s
   }
   return texts;
 }
+
+/** What `writesOf` makes of an operation: not a write, a put, or an append. */
+export type WriteKind = 0 | 1 | 2;
+export const NOT_WRITE = 0;
+export const PUT = 1;
+export const APPEND = 2;
+
+/**
+ * The texts of the writes among `ops`, split into puts and appends in one pass (one pass per
+ * kind walked every operation twice, which showed on long histories): `kind` says what an
+ * operation is, `text` gives a write's text.
+ */
+export function writesOf<T>(
+  ops: readonly T[],
+  kind: (op: T) => WriteKind,
+  text: (op: T) => string,
+): StringWrites & { readonly puts: string[]; readonly appends: string[] } {
+  const puts: string[] = [];
+  const appends: string[] = [];
+  for (let k = 0; k < ops.length; k++) {
+    const op = ops[k] as T;
+    const what = kind(op);
+    if (what === PUT) puts.push(text(op));
+    else if (what === APPEND) appends.push(text(op));
+  }
+  return { puts, appends };
+}
+
+/**
+ * In one pass: the open operations of `ops` (local indexes, in order) and the values `read`
+ * finds in the completed ones, in order.
+ */
+export function openAndReads<T extends { readonly return: number | null }>(
+  ops: readonly T[],
+  read: (op: T) => string | null,
+): { readonly open: number[]; readonly reads: string[] } {
+  const open: number[] = [];
+  const reads: string[] = [];
+  for (let k = 0; k < ops.length; k++) {
+    const op = ops[k] as T;
+    if (op.return === null) {
+      open.push(k);
+      continue;
+    }
+    const value = read(op);
+    if (value !== null) reads.push(value);
+  }
+  return { open, reads };
+}

@@ -45,9 +45,9 @@ const ABSENT = kvState('', 0, 0);
 /**
  * Whether the state holds exactly `read`'s value. Equal versions nearly always mean equal
  * values, so the strings are compared outright; the last characters go first because two
- * orders of the same appends differ there, and comparing from the end of a rope costs O(1).
- * (No hash of the read is cached: a cache keyed by output object is a weak map whose entries,
- * one per get, the garbage collector must trace specially, which showed on long histories.)
+ * orders of the same appends differ there. (No hash of the read is cached: a cache keyed by
+ * output object is a weak map whose entries, one per get, the garbage collector must trace
+ * specially, which showed on long histories.)
  */
 function holds(state: KvState, read: { readonly value: string }): boolean {
   const length = read.value.length;

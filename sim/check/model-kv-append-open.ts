@@ -1,4 +1,4 @@
-import { openAndReads, textsOf } from './unwritten.js';
+import { openAndReads, writeKind, writesOf } from './unwritten.js';
 import type { KvAppendInput, KvAppendOutput } from './kv-append-types.js';
 import { ReadIndex } from './read-index.js';
 import { DROP, KEEP, type LookaheadOp } from './types.js';
@@ -28,10 +28,12 @@ export function appendOpenFates(ops: readonly Op[]): Uint8Array {
   );
   const fates = new Uint8Array(ops.length);
   if (open.length === 0) return fates;
-  const openOps = open.map((local) => ops[local] as Op);
-  const texts = (kind: 'put' | 'append') =>
-    textsOf(openOps, ({ input }) => (input.op === kind ? input.value : null));
-  const index = new ReadIndex(reads, texts('put'), texts('append'));
+  const { puts, appends } = writesOf(
+    open,
+    (local) => writeKind((ops[local] as Op).input),
+    (local) => ((ops[local] as Op).input as { readonly value: string }).value,
+  );
+  const index = new ReadIndex(reads, puts, appends);
   for (const local of open) {
     const { input } = ops[local] as Op;
     const read =

@@ -10,7 +10,7 @@ import { appendTests } from './model-kv-append-lookahead.js';
 import { appendOpenFates } from './model-kv-append-open.js';
 import { partitionByKey } from './partition.js';
 import type { LookaheadOp, Model } from './types.js';
-import { APPEND, NOT_WRITE, PUT, unwrittenReads, writesOf } from './unwritten.js';
+import { unwrittenReads, writeKind, writesOf } from './unwritten.js';
 
 export type { KvAppendInput, KvAppendOutput } from './kv-append-types.js';
 
@@ -61,7 +61,7 @@ function read(output: KvAppendOutput | null): string {
 function appendUnwritten(ops: readonly LookaheadOp<KvAppendInput, KvAppendOutput>[]): number[] {
   const writes = writesOf(
     ops,
-    ({ input }) => (input.op === 'get' ? NOT_WRITE : input.op === 'put' ? PUT : APPEND),
+    ({ input }) => writeKind(input),
     ({ input }) => (input as { value: string }).value,
   );
   return unwrittenReads(ops, writes, (op) =>

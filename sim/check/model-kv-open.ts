@@ -1,4 +1,4 @@
-import { openAndReads, textsOf } from './unwritten.js';
+import { openAndReads, writeKind, writesOf } from './unwritten.js';
 import { ReadIndex } from './read-index.js';
 import { DEFER, DROP, KEEP, type LookaheadOp } from './types.js';
 
@@ -43,10 +43,12 @@ export function kvOpenFates(ops: readonly Op[]): Uint8Array {
     input.op === 'get' && output?.err === 'OK' ? (output.value ?? null) : null,
   );
   if (open.length === 0) return fates;
-  const openOps = open.map((local) => ops[local] as Op);
-  const texts = (kind: 'put' | 'append') =>
-    textsOf(openOps, ({ input }) => (input.op === kind ? input.value : null));
-  const index = new ReadIndex(reads, texts('put'), texts('append'));
+  const { puts, appends } = writesOf(
+    open,
+    (local) => writeKind((ops[local] as Op).input),
+    (local) => ((ops[local] as Op).input as { readonly value: string }).value,
+  );
+  const index = new ReadIndex(reads, puts, appends);
   const earliest = earliestOpenPuts(ops, open);
   for (const local of open) {
     const { input } = ops[local] as Op;

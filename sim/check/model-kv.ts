@@ -2,7 +2,7 @@ import { combine, rollConcat, rollHash } from './hashing.js';
 import { kvOpenFates } from './model-kv-open.js';
 import { AppendPrefixes } from './model-kv-prefix.js';
 import { partitionByKey } from './partition.js';
-import { APPEND, NOT_WRITE, PUT, unwrittenReads, writesOf } from './unwritten.js';
+import { NOT_WRITE, unwrittenReads, writeKind, writesOf } from './unwritten.js';
 import type { DoomTests, LookaheadOp, Model, OpKey } from './types.js';
 
 /**
@@ -166,8 +166,7 @@ function mayWrite(output: KvOutput | null): boolean {
 function kvUnwritten(ops: readonly LookaheadOp<KvInput, KvOutput>[]): number[] {
   const writes = writesOf(
     ops,
-    ({ input, output }) =>
-      input.op === 'get' || !mayWrite(output) ? NOT_WRITE : input.op === 'put' ? PUT : APPEND,
+    ({ input, output }) => (mayWrite(output) ? writeKind(input) : NOT_WRITE),
     ({ input }) => (input as { value: string }).value,
   );
   return unwrittenReads(ops, writes, (op) =>

@@ -86,6 +86,12 @@ export const NOT_WRITE = 0;
 export const PUT = 1;
 export const APPEND = 2;
 
+/** A get is not a write; a put or an append is (whatever its answer). */
+export function writeKind(input: { readonly op: string }): WriteKind {
+  if (input.op === 'put') return PUT;
+  return input.op === 'append' ? APPEND : NOT_WRITE;
+}
+
 /**
  * The texts of the writes among `ops`, split into puts and appends in one pass (one pass per
  * kind walked every operation twice, which showed on long histories): `kind` says what an
@@ -95,7 +101,7 @@ export function writesOf<T>(
   ops: readonly T[],
   kind: (op: T) => WriteKind,
   text: (op: T) => string,
-): StringWrites & { readonly puts: string[]; readonly appends: string[] } {
+): { readonly puts: string[]; readonly appends: string[] } {
   const puts: string[] = [];
   const appends: string[] = [];
   for (let k = 0; k < ops.length; k++) {

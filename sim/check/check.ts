@@ -44,7 +44,7 @@ export function checkHistory<S, I, O>(
         ops[index] ?? [],
         model,
         partition,
-        options.quickSteps,
+        options,
       ));
       let verdict = search.advance(Math.min(slice, budget - search.steps));
       if (verdict === null && search.steps >= budget) verdict = 'unknown';

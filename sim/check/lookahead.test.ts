@@ -106,12 +106,19 @@ function crossCheck<S, I, O>(
 ) {
   const seen = { ok: 0, illegal: 0 };
   fc.assert(
-    // The pruning turns on at a drawn step (0: from the start), as after a quick attempt.
-    fc.property(arbitrary, fc.integer({ min: 0, max: 30 }), (history, quickSteps) => {
-      const expected = reference(history);
-      seen[expected === 'ok' ? 'ok' : 'illegal']++;
-      expect(checkHistory(history, model, { quickSteps }).verdict).to.equal(expected);
-    }),
+    // The pruning turns on at a drawn step (0: from the start), as after a quick attempt, and
+    // the full search is taken to struggle from its start, or not (CheckOptions.struggling).
+    fc.property(
+      arbitrary,
+      fc.integer({ min: 0, max: 30 }),
+      fc.boolean(),
+      (history, quickSteps, struggling) => {
+        const expected = reference(history);
+        seen[expected === 'ok' ? 'ok' : 'illegal']++;
+        const options = { quickSteps, struggling };
+        expect(checkHistory(history, model, options).verdict).to.equal(expected);
+      },
+    ),
     { numRuns },
   );
   expect(seen.ok).to.be.greaterThan(numRuns / 10);

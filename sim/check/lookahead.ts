@@ -35,6 +35,14 @@ const MAX_WALK_LIMIT = 16_384;
  * of every pending reset that may precede it. Open-ended operations may be such resets (they may
  * take effect at any time after their call), but are never G: they need not be linearized.
  *
+ * The run also holds every pending operation that returned before G was called: real time puts
+ * it before G. In the first case above only resets were dropped, so the counted operations
+ * (never resets) among those are all still in the run, and the test of the current state is
+ * told how many there are (`before`; the walk counts their returns ahead of G's call). In the
+ * second case they may lie before R, where R's restart undid their effect: the tests of restart
+ * states are told 0. Either way the run holds no more of the possible operations than were
+ * called before G returned (`within`, counted by the walk as well).
+ *
  * Cost: one walk of the pending events, stopped at the first reset without a restart state,
  * once TRACKED_RESETS distinct restart states are in play, or after WALK_LIMIT events (widened
  * by `widen` when the search keeps backtracking; checking
@@ -44,6 +52,14 @@ export class Pruner<S, I, O> {
   private readonly resets: Uint8Array;
   private readonly restarts: (S | null)[];
   private readonly tests: DoomTests<S>;
+  /**
+   * The tests' marks, taken up by `widen`: counting costs the walk a little at every event, and
+   * only a search that keeps backtracking needs what it buys.
+   */
+  private counted: Uint8Array | null = null;
+  private possible: Uint8Array | null = null;
+  /** For each pending operation the walk met the call of: counted returns ahead of that call. */
+  private countedBefore = new Int32Array(0);
   /** The restart states of the pending resets that may precede the walk's position. */
   private readonly seen: S[] = [];
   private count = 0;
@@ -72,9 +88,14 @@ export class Pruner<S, I, O> {
   /**
    * Doubles the walk's length (up to MAX_WALK_LIMIT): the search is backtracking often, so the
    * operation that dooms its configurations may lie past the walk's end. Any length is sound.
+   * From the first call on, the walk also counts for the tests (`before` and `within`).
    */
   widen(): void {
     this.walkLimit = Math.min(MAX_WALK_LIMIT, 2 * this.walkLimit);
+    if (this.counted !== null || this.possible !== null) return;
+    this.counted = this.tests.counted ?? null;
+    this.possible = this.tests.possible ?? null;
+    if (this.counted !== null) this.countedBefore = new Int32Array(this.tests.has.length);
   }
 
   /**
@@ -87,6 +108,16 @@ export class Pruner<S, I, O> {
     return walked > WALK_LIMIT ? Math.floor((walked - 1) / WALK_LIMIT) : 0;
   }
 
+  /** Whether the tests offer a memo key that forgets what cannot be seen (DoomTests.forget). */
+  get forgets(): boolean {
+    return this.tests.forget !== undefined;
+  }
+
+  /** DoomTests.forget, or the state itself. */
+  forget(state: S, from: number): S {
+    return this.tests.forget?.(state, this.placed, from) ?? state;
+  }
+
   /** Whether the operation may move the state out of what the tests foresee. */
   resetting(op: number): boolean {
     return this.resets[op] === 1;
@@ -95,24 +126,36 @@ export class Pruner<S, I, O> {
   /** True when some pending operation that returned can never be legal after `state`. */
   doomed(state: S): boolean {
     const { next, operation, match, mainHead, openHead } = this.lists;
+    const { counted, countedBefore, possible } = this;
     this.count = 0;
+    // Counted operations that returned, and possible ones that were called, so far in the walk.
+    let returned = 0;
+    let called = 0;
     let open = next[openHead] ?? -1;
     this.left = this.walkLimit;
     for (let e = next[mainHead] ?? -1; e !== -1 && this.left-- > 0; e = next[e] ?? -1) {
       // Open-ended calls before this event may precede it; entry numbers compare as times.
       for (; open !== -1 && open < e; open = next[open] ?? -1) {
-        if (!this.track(operation[open] ?? 0)) return false;
+        const openOp = operation[open] ?? 0;
+        if (possible !== null) called += possible[openOp] ?? 0;
+        if (!this.track(openOp)) return false;
       }
       const op = operation[e] ?? 0;
       if (match[e] !== RETURN) {
+        if (counted !== null) countedBefore[op] = returned;
+        if (possible !== null) called += possible[op] ?? 0;
         if (!this.track(op)) return false;
-      } else if (
-        this.tests.has[op] === 1 &&
-        this.tests.doomed(op, state, this.placed) &&
-        this.unfed(op)
-      ) {
-        return true;
+        continue;
       }
+      if (this.tests.has[op] === 1) {
+        const before = counted === null ? 0 : (countedBefore[op] ?? 0);
+        // The operation's own call was counted: it cannot precede itself.
+        const within = possible === null ? Infinity : called - (possible[op] ?? 0);
+        if (this.tests.doomed(op, state, this.placed, before, within) && this.unfed(op, within)) {
+          return true;
+        }
+      }
+      if (counted !== null) returned += counted[op] ?? 0;
     }
     return false;
   }
@@ -130,9 +173,9 @@ export class Pruner<S, I, O> {
   }
 
   /** No reset seen so far leads to a state where `op` could still be legal. */
-  private unfed(op: number): boolean {
+  private unfed(op: number, within: number): boolean {
     for (let k = 0; k < this.count; k++) {
-      if (!this.tests.doomed(op, this.seen[k] as S, this.placed)) return false;
+      if (!this.tests.doomed(op, this.seen[k] as S, this.placed, 0, within)) return false;
     }
     return true;
   }

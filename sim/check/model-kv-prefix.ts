@@ -39,7 +39,8 @@ interface State {
  */
 export class AppendPrefixes<S extends State> {
   private readonly installers: ReturnType<typeof installersByValue>;
-  private readonly prefixes: PrefixRolls;
+  /** The prefix hashes of the partition's reads, shared with the other rules that need them. */
+  readonly prefixes: PrefixRolls;
   /**
    * Each get's candidate installers, found at the first use of its test: `pool[start[op] ..
    * start[op] + count[op])`, with start -1 until then. One pool rather than an array per get.

@@ -1,6 +1,7 @@
 import { combine, rollConcat, rollHash } from './hashing.js';
 import { kvOpenFates } from './model-kv-open.js';
 import { AppendPrefixes } from './model-kv-prefix.js';
+import { UnreadValues } from './model-kv-unread.js';
 import { partitionByKey } from './partition.js';
 import { NOT_WRITE, unwrittenReads, writeKind, writesOf } from './unwritten.js';
 import type { DoomTests, LookaheadOp, Model, OpKey } from './types.js';
@@ -41,6 +42,17 @@ function kvState(value: string, roll: number, version: number): KvState {
 }
 
 const ABSENT = kvState('', 0, 0);
+
+/**
+ * The memo's stand-in for any value no get still to come can read (model-kv-unread.ts): the
+ * empty value with a hash the empty value does not have (rollHash('') is 0), so it equals no
+ * state the model reaches. Only the memo holds it; the search never steps from it.
+ */
+const FORGOTTEN = kvState('', 0x2545f491, 0);
+
+function forgotten(version: number): KvState {
+  return kvState('', FORGOTTEN.roll, version);
+}
 
 /**
  * Whether the state holds exactly `read`'s value. Equal versions nearly always mean equal
@@ -116,17 +128,35 @@ const READ = 3;
  * (a get that saw it, a put that succeeded with it), or the absent key (ErrNoKey, version 0), is
  * doomed once the version has passed k, as is a get that saw version k with another value than
  * the one now installed. A get is also tested against the append prefixes (model-kv-prefix.ts).
+ *
+ * Each answered append and each put answered OK adds exactly one to the version wherever it is
+ * legal, so they are counted (`counted`): the `before` of them that returned before the tested
+ * operation was called will have raised the version by then. Without that count, appends no
+ * read pins down could be left out of the version the search reached while a put answered OK,
+ * called after them, still waited for it; every order of those appends is a different value, so
+ * the memo never caught the mistake, and a few hundred concurrent appends ran out of budget.
+ * The other way round, every write that may take effect (`possible`) adds at most one: an
+ * operation that needs a version more than `within` of them past the current one is doomed.
  */
 function kvTests(ops: readonly LookaheadOp<KvInput, KvOutput>[]): DoomTests<KvState> {
   const kinds = new Uint8Array(ops.length);
+  const counted = new Uint8Array(ops.length);
+  const possible = new Uint8Array(ops.length);
   ops.forEach(({ input, output }, op) => {
-    if (output === null || input.op === 'append') return;
+    if (input.op !== 'get' && mayWrite(output)) possible[op] = 1;
+    if (output === null) return;
+    if (input.op === 'append') {
+      if (output.err === 'OK' || output.err === 'ErrMaybe') counted[op] = 1;
+      return;
+    }
+    if (input.op === 'put' && output.err === 'OK') counted[op] = 1;
     if (output.err === 'ErrNoKey') kinds[op] = NEEDS_ABSENT;
     else if (input.op === 'put') kinds[op] = output.err === 'OK' ? NEEDS_VERSION : NO_TEST;
     else if ('value' in output) kinds[op] = READ;
   });
   const has = kinds.map((kind) => (kind === NO_TEST ? 0 : 1));
   const prefixes = new AppendPrefixes<KvState>(ops);
+  const unread = new UnreadValues(ops, prefixes.prefixes);
   // Each read's hash, computed at the first test that needs it. Equal hashes fail to prune
   // even when the values differ: a miss costs time, never a verdict.
   const rolls = new Int32Array(ops.length);
@@ -138,20 +168,39 @@ function kvTests(ops: readonly LookaheadOp<KvInput, KvOutput>[]): DoomTests<KvSt
     }
     return rolls[op];
   };
-  const doomed = (op: number, state: KvState, placed: Uint8Array): boolean => {
+  const doomed = (
+    op: number,
+    state: KvState,
+    placed: Uint8Array,
+    before: number,
+    within: number,
+  ): boolean => {
     const kind = kinds[op];
-    if (kind === NEEDS_ABSENT) return state.version > 0;
+    // The least and the most version the state can have when the operation is linearized.
+    const least = state.version + before;
+    const most = state.version + within;
+    if (kind === NEEDS_ABSENT) return least > 0;
     const { input, output } = ops[op] as LookaheadOp<KvInput, KvOutput>;
-    if (kind === NEEDS_VERSION) return state.version > (input as { version: number }).version;
+    if (kind === NEEDS_VERSION) {
+      const needed = (input as { version: number }).version;
+      return least > needed || most < needed;
+    }
     const { value, version } = output as { value: string; version: number };
     return (
-      state.version > version ||
+      least > version ||
+      most < version ||
       (state.version === version &&
         (state.value.length !== value.length || state.roll !== readRoll(op, value))) ||
       prefixes.doomed(op, value, version, state, placed)
     );
   };
-  return { has, doomed };
+  const forget = (state: KvState, placed: Uint8Array, from: number): KvState =>
+    state.version > 0 &&
+    state.roll !== FORGOTTEN.roll &&
+    unread.unread(state.value.length, state.roll, placed, from)
+      ? forgotten(state.version)
+      : state;
+  return { has, counted, possible, doomed, forget };
 }
 
 /** May the write take effect (answered OK or ErrMaybe, or not at all)? */

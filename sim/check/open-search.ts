@@ -3,6 +3,7 @@ import { Search, type Problem } from './search.js';
 import {
   DROP,
   KEEP,
+  type CheckOptions,
   type LookaheadOp,
   type Model,
   type Operation,
@@ -50,13 +51,19 @@ export class OpenSearch<S, I, O> {
     ops: readonly LookaheadOp<I, O>[],
     private readonly model: Model<S, I, O>,
     private readonly partition: Partition,
-    /** Steps of each stage's quick attempt (undefined: the default allowance). */
-    private readonly quickSteps?: number,
+    /** quickSteps and struggling (types.ts); the budget is the caller's. */
+    private readonly options: CheckOptions = {},
   ) {
     this.ops = ops;
     this.stages = stagesOf(model, this.ops);
     this.quick = this.quickCap() > 0;
     this.search = new Search(this.problem(), !this.quick);
+    if (!this.quick) this.fullSearchBegins();
+  }
+
+  /** CheckOptions.struggling: the full search widens from its first step. */
+  private fullSearchBegins(): void {
+    if (this.options.struggling === true) this.search.widen();
   }
 
   get steps(): number {
@@ -96,6 +103,7 @@ export class OpenSearch<S, I, O> {
       if (verdict === null && this.quick && this.struggling(cap)) {
         this.search.prune();
         this.quick = false;
+        this.fullSearchBegins();
         this.mark = { steps: this.search.steps, backtracks: this.search.backtracks };
       } else if (verdict === null && !this.quick) {
         this.widenIfStruggling();
@@ -135,7 +143,7 @@ export class OpenSearch<S, I, O> {
 
   private quickCap(): number {
     const size = this.stages[this.stage]?.length ?? 0;
-    return this.quickSteps ?? QUICK_MIN_STEPS + QUICK_STEPS_PER_OP * size;
+    return this.options.quickSteps ?? QUICK_MIN_STEPS + QUICK_STEPS_PER_OP * size;
   }
 
   /** Starts the current stage's search, as a quick attempt or not. */
@@ -143,6 +151,7 @@ export class OpenSearch<S, I, O> {
     this.spent += this.search.steps;
     this.quick = quick;
     this.search = new Search(this.problem(), !quick);
+    if (!quick) this.fullSearchBegins();
     this.mark = { steps: 0, backtracks: 0 };
   }
 

@@ -2,6 +2,7 @@ import { buildEventLists, lift, NO_RETURN, RETURN, unlift, type EventLists } fro
 import { combine, zobristKeys } from './hashing.js';
 import { Pruner } from './lookahead.js';
 import { Memo } from './memo.js';
+import { MemoKeys } from './memo-keys.js';
 import { buildPrecedence, type Precedence } from './symmetry.js';
 import type { Lookahead, LookaheadOp, Model, Verdict } from './types.js';
 
@@ -74,6 +75,8 @@ export class Search<S, I, O> {
   private readonly openBits: Uint32Array;
   private readonly memo: Memo<S>;
   private pruner: Pruner<S, I, O> | null = null;
+  /** Set once keyOf asks the model's tests what to forget (see `widen`). */
+  private keys: MemoKeys<S> | null = null;
   /** 1 for each linearized operation (what `knownBits` and `openBits` say, by operation). */
   private readonly placed: Uint8Array;
   private readonly stackEntry: Int32Array;
@@ -81,6 +84,12 @@ export class Search<S, I, O> {
   private readonly stackForced: Uint8Array;
   private readonly stackState: S[] = [];
   private readonly stackHash: Int32Array;
+  /** What the memo files the current configuration under (keyOf), and its hash. */
+  private key: S;
+  private keyHash: number;
+  /** The key keyOf computed last, and its hash. */
+  private nextKey: S;
+  private nextKeyHash = 0;
   /** Open call entries set aside as spent, in the order they were unlinked. */
   private readonly spentLog: Int32Array;
   private spentTop = 0;
@@ -149,6 +158,8 @@ export class Search<S, I, O> {
     this.state = model.init();
     this.stateHash = model.hash(this.state);
     this.bestState = this.state;
+    this.key = this.nextKey = this.state;
+    this.keyHash = this.stateHash;
     this.entry = this.lists.next[this.lists.mainHead] ?? -1;
     if (this.remaining === 0) this.verdict = 'ok';
     if (pruning) this.prune();
@@ -169,9 +180,15 @@ export class Search<S, I, O> {
     if (model.lookahead !== undefined) this.pruner = this.pruneWith(this.problem, model.lookahead);
   }
 
-  /** The lookahead looks further ahead (Pruner.widen); nothing without a lookahead. */
+  /**
+   * The search keeps backtracking: the lookahead looks further ahead (Pruner.widen), and the
+   * memo files configurations under what the model's tests let it forget (keyOf), which costs
+   * a look at pending operations per step and pays only in a search that struggles. Nothing
+   * without a lookahead.
+   */
   widen(): void {
     this.pruner?.widen();
+    if (this.pruner?.forgets === true) this.keys ??= new MemoKeys(this.known);
   }
 
   private pruneWith(problem: Problem<S, I, O>, hook: Lookahead<S, I, O>): Pruner<S, I, O> {
@@ -234,9 +251,13 @@ export class Search<S, I, O> {
     }
     this.toggle(op);
     const afterHash = this.model.hash(after);
+    this.keyOf(after, afterHash);
     const { window, openBits } = this;
-    const hash = combine(this.knownHash, afterHash);
-    if (this.memo.rulesOut(window, openBits, hash, after) || this.hopeless(entry, op, after)) {
+    const hash = combine(this.knownHash, this.nextKeyHash);
+    if (
+      this.memo.rulesOut(window, openBits, hash, this.nextKey) ||
+      this.hopeless(entry, op, after)
+    ) {
       this.toggle(op);
       if (this.readOnly[op] === 1) this.failing = true;
       else this.entry = next[entry] ?? -1;
@@ -261,10 +282,27 @@ export class Search<S, I, O> {
     return doomed;
   }
 
+  /**
+   * Sets `nextKey` to what the memo files the configuration just reached under: the state, or
+   * what the model's tests reduce it to (DoomTests.forget) once the search struggles.
+   */
+  private keyOf(after: S, afterHash: number): void {
+    const { pruner, keys } = this;
+    const key =
+      pruner !== null && keys !== null
+        ? pruner.forget(after, keys.firstUnsure(this.window))
+        : after;
+    this.nextKey = key;
+    this.nextKeyHash = key === after ? afterHash : this.model.hash(key);
+  }
+
   private push(entry: number, op: number, after: S, afterHash: number): void {
     const depth = this.depth++;
     this.stackHash[depth] = this.stateHash;
     this.stateHash = afterHash;
+    this.keys?.keep(depth, this.key, this.keyHash);
+    this.key = this.nextKey;
+    this.keyHash = this.nextKeyHash;
     this.stackEntry[depth] = entry;
     this.stackLimit[depth] = this.limit;
     this.stackForced[depth] = this.readOnly[op] ?? 0;
@@ -285,14 +323,17 @@ export class Search<S, I, O> {
       this.verdict = 'illegal';
       return;
     }
-    const { window, openBits, state } = this;
-    this.memo.add(window, openBits, combine(this.knownHash, this.stateHash), state);
+    const { window, openBits } = this;
+    this.memo.add(window, openBits, combine(this.knownHash, this.keyHash), this.key);
     const depth = --this.depth;
     this.stable = Math.min(this.stable, depth);
     const entry = this.stackEntry[depth] ?? 0;
     const op = this.lists.operation[entry] ?? 0;
     this.state = this.stackState[depth] as S;
     this.stateHash = this.stackHash[depth] ?? 0;
+    const keys = this.keys !== null && this.keys.kept(depth) ? this.keys : null;
+    this.key = keys === null ? this.state : keys.keyAt(depth);
+    this.keyHash = keys === null ? this.stateHash : keys.hashAt(depth);
     this.toggle(op);
     if (this.known[op] === 1) this.remaining++;
     // Links come back in the reverse order of their removal (dancing links).

@@ -114,7 +114,23 @@ export type DoomTest<S> = (state: S, placed: Uint8Array) => boolean;
  */
 export interface DoomTests<S> {
   readonly has: Uint8Array;
-  doomed(op: number, state: S, placed: Uint8Array): boolean;
+  /**
+   * Optional: 1 for the operations a test may count on (see `before` in Lookahead's contract).
+   * They must not be resets.
+   */
+  readonly counted?: Uint8Array;
+  /** Optional: 1 for the operations whose number `within` counts (Lookahead's contract). */
+  readonly possible?: Uint8Array;
+  doomed(op: number, state: S, placed: Uint8Array, before: number, within: number): boolean;
+  /**
+   * Optional: a state to file the configuration under in the memo instead of `state`. Contract:
+   * with the operations `placed` linearized, the rest of the partition can be linearized after
+   * the state returned exactly when it can after `state` (every operation that returned and has
+   * a local index below `from` is placed). Returning `state` itself is always right; a state
+   * that forgets what no operation still to come can see lets configurations that differ only
+   * in that share one memo entry.
+   */
+  forget?(state: S, placed: Uint8Array, from: number): S;
 }
 
 /**
@@ -124,9 +140,15 @@ export interface DoomTests<S> {
  * - if `restart(R)` gives a state `r`, then `step(s, R)` is null, `r`, or `s` itself (R sets the
  *   state to `r` whatever it was before, or leaves it be); a reset without a restart state may
  *   go anywhere;
- * - the test of an operation G may accept `(s, placed)` only if no run of operations leads from
- *   `s` to a state where G is legal, when the run is made of distinct operations of the
- *   partition, none placed, none resetting, none called after G returned.
+ * - the test of an operation G may accept `(s, placed, before)` only if no run of operations
+ *   leads from `s` to a state where G is legal, when the run is made of distinct operations of
+ *   the partition, none placed, none resetting, none called after G returned, and holds at least
+ *   `before` operations marked in `counted`. (The pruner passes as `before` the number of
+ *   marked operations, not placed, that returned before G was called: real time puts every one
+ *   of them before G. It passes 0 where it cannot vouch for them; see lookahead.ts.) `within`
+ *   adds nothing to the contract: it is the number of operations marked in `possible`, not
+ *   placed, called before G returned (Infinity without marks), so the run holds at most that
+ *   many of them.
  * Tests must never accept wrongly (a false "doomed" would hide a linearization); failing to
  * accept only costs time.
  */
@@ -149,6 +171,13 @@ export interface CheckOptions {
    * gets exercised.
    */
   readonly quickSteps?: number;
+  /**
+   * Whether every full search counts as struggling from its first step: a wider look-ahead
+   * walk and a memo that forgets what the model says cannot be seen (Search.widen), which a
+   * search otherwise turns on only once it backtracks often. The verdict is the same either
+   * way; tests set it so that those rules get exercised on small histories.
+   */
+  readonly struggling?: boolean;
 }
 
 /** Why a history is not linearizable: the partition that fails and how far the search got. */

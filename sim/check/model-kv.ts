@@ -43,15 +43,16 @@ function kvState(value: string, roll: number, version: number): KvState {
 
 const ABSENT = kvState('', 0, 0);
 
-/**
- * The memo's stand-in for any value no get still to come can read (model-kv-unread.ts): the
- * empty value with a hash the empty value does not have (rollHash('') is 0), so it equals no
- * state the model reaches. Only the memo holds it; the search never steps from it.
- */
-const FORGOTTEN = kvState('', 0x2545f491, 0);
+/** A hash the empty value does not have (rollHash('') is 0); see `forgotten`. */
+const FORGOTTEN_ROLL = 0x2545f491;
 
+/**
+ * The memo's stand-in for any value no get still to come can read (model-kv-unread.ts), at a
+ * version: the empty value with FORGOTTEN_ROLL, so it equals no state the model reaches. Only
+ * the memo holds it; the search never steps from it.
+ */
 function forgotten(version: number): KvState {
-  return kvState('', FORGOTTEN.roll, version);
+  return kvState('', FORGOTTEN_ROLL, version);
 }
 
 /**
@@ -156,7 +157,8 @@ function kvTests(ops: readonly LookaheadOp<KvInput, KvOutput>[]): DoomTests<KvSt
   });
   const has = kinds.map((kind) => (kind === NO_TEST ? 0 : 1));
   const prefixes = new AppendPrefixes<KvState>(ops);
-  const unread = new UnreadValues(ops, prefixes.prefixes);
+  // Made at the first question: only a search that struggles asks (Search.widen).
+  let unread: UnreadValues | null = null;
   // Each read's hash, computed at the first test that needs it. Equal hashes fail to prune
   // even when the values differ: a miss costs time, never a verdict.
   const rolls = new Int32Array(ops.length);
@@ -196,8 +198,12 @@ function kvTests(ops: readonly LookaheadOp<KvInput, KvOutput>[]): DoomTests<KvSt
   };
   const forget = (state: KvState, placed: Uint8Array, from: number): KvState =>
     state.version > 0 &&
-    state.roll !== FORGOTTEN.roll &&
-    unread.unread(state.value.length, state.roll, placed, from)
+    (unread ??= new UnreadValues(ops, prefixes.prefixes)).unread(
+      state.value.length,
+      state.roll,
+      placed,
+      from,
+    )
       ? forgotten(state.version)
       : state;
   return { has, counted, possible, doomed, forget };

@@ -1,15 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { bruteForce } from './brute-force.js';
-import {
-  checkHistory,
-  kvModel,
-  type KvInput,
-  type KvOutput,
-  type Model,
-  type Operation,
-} from './index.js';
-import { kvOracle } from './random-histories.js';
+import { checkHistory, kvModel, type KvInput, type KvOutput, type Operation } from './index.js';
+import { kvOracle, withoutLookahead } from './random-histories.js';
 
 /**
  * The kv model's counting rules (an operation needs a version no fewer than the writes that
@@ -92,11 +85,6 @@ function told(truth: KvOutput, lie: Planned['lie'], at: number): KvOutput {
   if (lie !== 'answer') return truth;
   if (truth.err === 'OK') return { err: 'ErrVersion' };
   return truth.err === 'ErrVersion' ? { err: 'OK' } : truth;
-}
-
-function withoutLookahead<S, I, O>(model: Model<S, I, O>): Model<S, I, O> {
-  const { lookahead: _, ...plainModel } = model;
-  return plainModel;
 }
 
 function agree(

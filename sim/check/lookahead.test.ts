@@ -25,6 +25,7 @@ import {
   etcdOracle,
   history,
   kvOracle,
+  withoutLookahead,
   type Openness,
 } from './random-histories.js';
 
@@ -34,11 +35,6 @@ import {
  * and with the same search run without the lookahead, on random histories that come out legal
  * and illegal in good numbers (the values are drawn from tiny sets, so reads often match).
  */
-
-function withoutLookahead<S, I, O>(model: Model<S, I, O>): Model<S, I, O> {
-  const { lookahead: _, ...plainModel } = model;
-  return plainModel;
-}
 
 /** One operation in seven never completes (and took effect); lookahead must allow for them. */
 const open: fc.Arbitrary<Openness> = fc

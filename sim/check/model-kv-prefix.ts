@@ -157,7 +157,14 @@ function installersByValue(ops: readonly Op[]): {
 }
 
 function reads(ops: readonly Op[]): string[] {
-  return textsOf(ops, ({ input, output }) =>
-    input.op === 'get' && output?.err === 'OK' ? (output.value ?? null) : null,
-  );
+  return textsOf(ops, readOf);
+}
+
+/** The value a get read (answered OK), or null for any other operation. */
+export function readOf({
+  input,
+  output,
+}: LookaheadOp<{ readonly op: string }, { readonly err: string; readonly value?: string }>):
+  string | null {
+  return input.op === 'get' && output?.err === 'OK' ? (output.value ?? null) : null;
 }

@@ -1,3 +1,4 @@
+import { readOf } from './model-kv-prefix.js';
 import type { PrefixRolls } from './prefix-rolls.js';
 import type { LookaheadOp } from './types.js';
 
@@ -57,12 +58,6 @@ export class UnreadValues {
     }
     return true;
   }
-}
-
-function readOf({ input, output }: Op): string | null {
-  return input.op === 'get' && output !== null && output.err === 'OK'
-    ? (output.value ?? null)
-    : null;
 }
 
 /** The first position of `sorted` holding `value` or more (sorted.length if none). */

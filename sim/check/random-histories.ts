@@ -62,6 +62,12 @@ export function history<S, I, O>(
   });
 }
 
+/** The model without its lookahead: the plain search the pruning is compared with. */
+export function withoutLookahead<S, I, O>(model: Model<S, I, O>): Model<S, I, O> {
+  const { lookahead: _, ...plainModel } = model;
+  return plainModel;
+}
+
 /** The versioned key/value service's true answer in a state. */
 export function kvOracle(state: { value: string; version: number }, input: KvInput): KvOutput {
   const absent = state.version === 0;

@@ -107,7 +107,8 @@ export type DoomTest<S> = (state: S, placed: Uint8Array) => boolean;
 
 /**
  * The tests of one partition's operations (local indexes): `has[op]` is 1 when operation `op`
- * has a test, and `doomed(op, state, placed)` is then that test. One object for the whole
+ * has a test, and `doomed(op, state, placed, before, within)` is then that test (the counts:
+ * Lookahead's contract). One object for the whole
  * partition rather than a closure per operation: a long history has a test for most of its
  * operations, all alive for the whole search, and a closure each showed as garbage-collection
  * time. `testsOf` (doom-tests.ts) makes one from a closure per operation.

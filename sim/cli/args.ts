@@ -49,7 +49,9 @@ export function parseServers(text: string | undefined, fallback: number): number
 export function parseSeed(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
-    throw new UsageError(`--seed must be a non-negative integer, got "${text}"`);
+    throw new UsageError(
+      `--seed must be an integer in 0..${Number.MAX_SAFE_INTEGER}, got "${text}"`,
+    );
   }
   return Number(text);
 }

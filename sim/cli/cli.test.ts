@@ -293,7 +293,8 @@ describe('raftsim CLI', () => {
   });
 
   for (const [title, args, pattern] of [
-    ['a bad seed', ['run', '--seed', 'x'], /--seed must be a non-negative integer/],
+    ['a bad seed', ['run', '--seed', 'x'], /--seed must be an integer in 0\.\.9007199254740991/],
+    ['a seed past 2^53', ['run', '--seed', '9007199254740993'], /--seed must be an integer in 0\./],
     ['a missing seed', ['run'], /--seed is required/],
     ['an unknown flag', ['run', '--seed', '1', '--frobnicate'], /Unknown option '--frobnicate'/],
     [

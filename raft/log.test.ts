@@ -75,6 +75,18 @@ describe('RaftLog', () => {
     expect(() => log.truncateAfter(logIndex(1))).to.throw(/inside the snapshot/);
   });
 
+  it('refuses a snapshot term above the entry kept after it: terms never go down along a log', () => {
+    // A snapshot of term 3 through index 2 cannot stand before a kept entry 3 of term 2: that
+    // entry belongs to another history (a follower that kept a conflicting tail).
+    expect(() => logOf(1, 2, 2).compactThrough(logIndex(2), term(3))).to.throw(
+      /entry 3 of term 2 after the snapshot's term 3/,
+    );
+    // A recorded term no higher than the next entry's passes here (mutant Z16 records one).
+    const log = logOf(1, 2, 3);
+    log.compactThrough(logIndex(2), term(3));
+    expect(log.snapshotTerm).to.equal(3);
+  });
+
   it('fast backup helpers: first index of a term run, last index of a term', () => {
     const log = logOf(1, 1, 2, 2, 2, 4);
     expect(log.firstIndexOfTermAt(logIndex(5))).to.equal(3);

@@ -120,6 +120,11 @@ export class RaftLog {
     this.entries = this.entries.slice(index - this.snapshotIndexValue);
     this.snapshotIndexValue = index;
     this.snapshotTermValue = recordedTerm ?? lastTerm;
+    const next = this.entries[0];
+    if (next !== undefined && next.term < this.snapshotTermValue)
+      fail(
+        `compact to ${index}: entry ${index + 1} of term ${next.term} after the snapshot's term ${this.snapshotTermValue}`,
+      );
     this.versionValue++;
   }
 

@@ -217,11 +217,15 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
       this.waiting.hold(() => this.deliver(from, message));
       return;
     }
-    this.env.observer?.beforeDeliver?.(this.id, from, message);
     if (this.busy) {
-      this.queued.push((i) => i.message(from, message));
+      // The observer hears of the message when it is handled, just before, like any other.
+      this.queued.push((i) => {
+        this.env.observer?.beforeDeliver?.(this.id, from, message);
+        return i.message(from, message);
+      });
       return;
     }
+    this.env.observer?.beforeDeliver?.(this.id, from, message);
     this.beginInput();
     let done: boolean;
     try {

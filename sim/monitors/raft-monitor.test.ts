@@ -34,6 +34,8 @@ class FakeView implements RaftView {
   }
   termAt(index: number): number | undefined {
     if (index === 0) return 0;
+    // The snapshot's term stands at its index, whatever the entries kept beside it say.
+    if (index === this.snapshotIndex) return this.snapshotTerm;
     return this.log[index - 1]?.[0];
   }
   entryAt(index: number) {
@@ -257,6 +259,51 @@ describe('RaftMonitor', () => {
       [1, 99],
     ]);
     expect(violation(() => monitor.afterInput(2))).to.equal('LM');
+  });
+
+  it('LM: a snapshot that moves under a kept entry is checked against that entry', () => {
+    // Commit bounds are not this test's business: a snapshot past the commit index is G4's.
+    const { views, monitor } = setup(3, ['G4', 'CS']);
+    // Node 1 holds 2 of term 2 after 1 of term 2 (the leader's log); node 0 a stale tail.
+    views[1]!.setLog([
+      [2, 10],
+      [2, 11],
+    ]);
+    monitor.afterInput(1);
+    views[0]!.setLog([
+      [1, 20],
+      [1, 21],
+    ]);
+    monitor.afterInput(0);
+    // A correct compaction through 1 keeps what entry 2 follows: nothing to see.
+    Object.assign(views[1]!, { snapshotIndex: 1, snapshotTerm: 2 });
+    expect(violation(() => monitor.afterInput(1))).to.equal(null);
+    // Node 0 takes the leader's snapshot through 1 but keeps its own entry 2 after it: that
+    // entry, (2, term 1), now follows term 2 here and term 1 where it was first seen.
+    Object.assign(views[0]!, { snapshotIndex: 1, snapshotTerm: 2 });
+    expect(violation(() => monitor.afterInput(0))).to.equal('LM');
+  });
+
+  it('G2: a node that handled a message of a higher term must hold that term after it', () => {
+    const { views, monitor } = setup();
+    views[0]!.term = 2;
+    monitor.afterInput(0);
+    monitor.beforeDeliver(0, 3);
+    views[0]!.term = 3;
+    expect(violation(() => monitor.afterInput(0))).to.equal(null);
+    monitor.beforeDeliver(0, 2); // an older term: nothing to adopt
+    expect(violation(() => monitor.afterInput(0))).to.equal(null);
+    monitor.beforeDeliver(0, 4);
+    expect(violation(() => monitor.afterInput(0))).to.equal('G2');
+  });
+
+  it('G2: an input cut short by a crash is not judged for the term it was handling', () => {
+    const { views, monitor } = setup();
+    views[0]!.term = 2;
+    monitor.afterInput(0);
+    monitor.beforeDeliver(0, 5);
+    monitor.onCrash(0);
+    expect(violation(() => monitor.afterInput(0))).to.equal(null);
   });
 
   it('LAO: a leader that rewrites its own log in its term fails; appending is fine', () => {

@@ -44,6 +44,15 @@ export class RaftMonitor {
   private readonly acknowledgements: Acknowledgements;
   /** Per node, the lowest log index changed and not yet checked for log matching. */
   private readonly unchecked: number[];
+  /**
+   * Per node, the snapshot index at its last log check. When it moves, the first entry after
+   * the snapshot rests on the snapshot's term instead of its old predecessor's, so log
+   * matching looks at it again (a snapshot that records a wrong term, or that keeps a tail it
+   * conflicts with, shows there).
+   */
+  private readonly snapshotSeen: number[];
+  /** Per node, the term of the message it is handling (0: none, or an input of another kind). */
+  private readonly handlingTerm: number[];
   private readonly logMatching = new LogMatching();
   private readonly ghost: GhostCommit;
   private readonly majority: number;
@@ -68,6 +77,8 @@ export class RaftMonitor {
     this.durability = new Durability(n);
     this.acknowledgements = new Acknowledgements(n);
     this.unchecked = new Array<number>(n).fill(Infinity);
+    this.snapshotSeen = new Array<number>(n).fill(0);
+    this.handlingTerm = new Array<number>(n).fill(0);
     this.majority = Math.floor(n / 2) + 1;
     this.ghost = new GhostCommit(n, this.majority);
     this.leaders = new LeaderChecks(
@@ -90,6 +101,7 @@ export class RaftMonitor {
     if (view === null) return;
     this.checks++;
     this.checkTermAndVote(node, view);
+    this.checkTermAdopted(node, view);
     this.leaders.checkLeadership(node, view);
     this.checkBounds(node, view);
     this.checkLog(node, view);
@@ -99,6 +111,11 @@ export class RaftMonitor {
     // correct Raft every input ends saved, so this only bites a node that held back a save.)
     if (this.durability.covers(node, view)) this.ghost.observe(node, view);
     this.checkCommitted(node, view);
+  }
+
+  /** A Raft message of `term` is about to be handled by `node`. */
+  beforeDeliver(node: number, term: number): void {
+    this.handlingTerm[node] = term;
   }
 
   /** The node saved state; `saved` is what the bytes it wrote say (null: unreadable). */
@@ -142,6 +159,7 @@ export class RaftMonitor {
    * may have left), else its saved vote.
    */
   onCrash(node: number): void {
+    this.handlingTerm[node] = 0; // the input it died in is not judged as a whole
     const view = this.ctx.view(node);
     if (view !== null) {
       this.noteChanges(node, view);
@@ -214,6 +232,23 @@ export class RaftMonitor {
     }
   }
 
+  /**
+   * G2, Figure 2's rule for all servers: a request or reply of a term above the node's own sets
+   * its term to that one. A node that handled such a message and kept its lower term goes on
+   * acting in a term the cluster has left (a leader that ignores the newer term in a reply).
+   */
+  private checkTermAdopted(node: number, view: RaftView): void {
+    const term = this.handlingTerm[node] as number;
+    this.handlingTerm[node] = 0;
+    if (term > view.term) {
+      this.fail(
+        'G2',
+        [node],
+        `node ${node} handled a message of term ${term} and stayed in term ${view.term}`,
+      );
+    }
+  }
+
   private checkBounds(node: number, view: RaftView): void {
     const { commitIndex, lastApplied, lastLogIndex, snapshotIndex } = view;
     if (commitIndex < (this.commitSeen[node] as number)) {
@@ -239,15 +274,18 @@ export class RaftMonitor {
     const changed = this.unchecked[node] as number;
     this.unchecked[node] = Infinity;
     const tail = this.leaderTail[node] as { term: number; lastIndex: number } | null;
-    if (changed !== Infinity) {
-      if (tail !== null && tail.term === view.term && changed <= tail.lastIndex) {
-        this.fail(
-          'LAO',
-          [node],
-          `leader ${node} of term ${view.term} changed its log at ${changed} (had ${tail.lastIndex})`,
-        );
-      }
-      const conflict = this.logMatching.check(view, changed);
+    if (tail !== null && tail.term === view.term && changed <= tail.lastIndex) {
+      this.fail(
+        'LAO',
+        [node],
+        `leader ${node} of term ${view.term} changed its log at ${changed} (had ${tail.lastIndex})`,
+      );
+    }
+    const snapshot = view.snapshotIndex;
+    const from = snapshot === this.snapshotSeen[node] ? changed : Math.min(changed, snapshot + 1);
+    this.snapshotSeen[node] = snapshot;
+    if (from !== Infinity) {
+      const conflict = this.logMatching.check(view, from);
       if (conflict !== null) this.fail('LM', [node], `node ${node}: ${conflict}`);
     }
     this.leaderTail[node] =

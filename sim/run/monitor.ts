@@ -33,6 +33,20 @@ export function vouchOf(message: { readonly type: string }, to: number): Vouch |
   return null;
 }
 
+const RAFT_MESSAGE_TYPES: ReadonlySet<string> = new Set([
+  'RequestVote',
+  'RequestVoteReply',
+  'AppendEntries',
+  'AppendEntriesReply',
+  'InstallSnapshot',
+  'InstallSnapshotReply',
+]);
+
+/** The term a Raft message carries; null for any other message (clerk traffic). */
+export function raftTermOf(message: { readonly type: string }): number | null {
+  return RAFT_MESSAGE_TYPES.has(message.type) ? (message as RaftMessage).term : null;
+}
+
 export function attachMonitor<M extends { readonly type: string }, A, I extends Instance<M, A>>(
   world: World<M, A, I>,
   binding: MonitorBinding<I, A>,
@@ -59,6 +73,11 @@ export function attachMonitor<M extends { readonly type: string }, A, I extends 
     beforeSend: (node, to, message) => {
       if (node < binding.servers && to < binding.servers)
         monitor.beforeSend(node, to, vouchOf(message, to));
+    },
+    beforeDeliver: (node, from, message) => {
+      if (node >= binding.servers || from >= binding.servers) return;
+      const term = raftTermOf(message);
+      if (term !== null) monitor.beforeDeliver(node, term);
     },
     onCrash: (node) => monitor.onCrash(node),
     onRestart: (node) => monitor.onRestart(node),

@@ -37,8 +37,8 @@ export function currentLeader(world: KvWorld, servers: number): number | null {
   return leader;
 }
 
-/** The live servers, by node id. */
-function liveServers(world: KvWorld, servers: number): KvServer[] {
+/** The live servers, by node id (a paused one counts: it holds its state). */
+export function liveServers(world: KvWorld, servers: number): KvServer[] {
   const out: KvServer[] = [];
   for (let node = 0; node < servers; node++) {
     const instance = world.host(node).instance;

@@ -3,10 +3,8 @@ import { EventCapError } from '../assert.js';
 import { CorruptStateError, readSavedSummary } from '../../raft/persist.js';
 import { DamagedBootError } from '../host.js';
 import type { KvWire } from '../../raft/kv/codec.js';
-import { decodeCommand } from '../../raft/kv/codec.js';
 import { kvProgram, type KvNode } from '../../raft/kv/program.js';
 import { isClerkReturn, KvServer, type KvApplied } from '../../raft/kv/server.js';
-import { KvTable } from '../../raft/kv/table.js';
 import type { BrokenBuild } from '../../raft/mutants.js';
 import { resolveOptions, type RaftOptions } from '../../raft/options.js';
 import {
@@ -25,7 +23,8 @@ import { reliable, type NetworkProfile } from '../profiles.js';
 import { seconds, type Micros } from '../time.js';
 import type { TraceRecord } from '../trace.js';
 import { World } from '../world.js';
-import { awaitConvergence, currentLeader } from './convergence.js';
+import { awaitConvergence, currentLeader, liveServers } from './convergence.js';
+import { decodeApplied, lostWrites, tableMismatch } from './kv-reference.js';
 import type { RunCoverage } from '../monitors/coverage.js';
 import { attachCoverage } from './coverage.js';
 import { attachMonitor } from './monitor.js';
@@ -207,7 +206,12 @@ function runPhases(rig: KvRig, config: KvRunConfig): PhaseOutcome {
 function judge(rig: KvRig, config: KvRunConfig, outcome: PhaseOutcome): KvRunResult {
   const { world, workload } = rig;
   const end = { t: world.scheduler.now, event: world.trace.events };
-  let violation = outcome.violation ?? lostWrites(workload.history, rig.appliedCommands, end);
+  const log = decodeApplied(rig.appliedCommands);
+  let violation = outcome.violation ?? lostWrites(workload.history, log, end);
+  // The servers' tables are judged only at a clean end: a run stopped early may stop inside an
+  // input, and a failed run needs no second verdict.
+  if (violation === null && outcome.liveness === null)
+    violation = tableMismatch(liveServers(world, config.servers), log, end);
   let linearizability: CheckResult | null = null;
   if (violation === null) {
     linearizability = checkHistory(
@@ -302,49 +306,4 @@ function violationOf(error: unknown, event: number, t: Micros): Violation {
   if (error instanceof RaftInvariantError)
     return { invariant: 'ASSERT', event, t, nodes: [], message: error.message };
   throw error;
-}
-
-/**
- * DUR, a cheap pre-check before linearizability: replaying the applied log, every put or append
- * the service acknowledged with OK took effect exactly once, and no put it refused took effect.
- */
-function lostWrites(
-  history: readonly Operation<KvInput, KvOutput>[],
-  applied: readonly (Uint8Array | undefined)[],
-  end: { t: Micros; event: number },
-): Violation | null {
-  const table = new KvTable();
-  const effective = new Map<string, number>();
-  for (let index = 1; index < applied.length; index++) {
-    const bytes = applied[index];
-    if (bytes === undefined) break; // beyond what some node applied as a command
-    const command = decodeCommand(bytes);
-    const fresh = !table.isDuplicate(command);
-    const result = table.apply(command);
-    if (fresh && command.op.kind !== 'get' && result.err === 'OK') {
-      const value = command.op.value;
-      effective.set(value, (effective.get(value) ?? 0) + 1);
-    }
-  }
-  for (const op of history) {
-    if (op.input.op === 'get' || op.output === null) continue;
-    const times = effective.get(op.input.value) ?? 0;
-    if (op.output.err === 'OK' && times !== 1) {
-      return {
-        invariant: 'DUR',
-        ...end,
-        nodes: [],
-        message: `${op.input.op} ${op.input.value} acknowledged but took effect ${times} times`,
-      };
-    }
-    if ((op.output.err === 'ErrVersion' || op.output.err === 'ErrNoKey') && times !== 0) {
-      return {
-        invariant: 'DUR',
-        ...end,
-        nodes: [],
-        message: `put ${op.input.value} refused (${op.output.err}) but took effect`,
-      };
-    }
-  }
-  return null;
 }

@@ -1,0 +1,140 @@
+import { decodeCommand } from '../../raft/kv/codec.js';
+import type { KvServer } from '../../raft/kv/server.js';
+import type { KvCommand } from '../../raft/kv/types.js';
+import type { KvInput, KvOutput, Operation } from '../check/index.js';
+import type { Violation } from '../monitors/view.js';
+import type { Micros } from '../time.js';
+
+/**
+ * The key/value service's sequential semantics (kv-service.md), written apart from the service's
+ * own table (raft/kv/table.ts) so that the checks that replay the applied log do not inherit a
+ * bug of the code they judge: each clerk's calls execute at most once, in seq order (a copy of a
+ * call already executed, or of an older one, changes nothing); a put installs its value when its
+ * version is the key's (0 for a missing key); an append always does.
+ */
+export class KvReference {
+  private readonly keys = new Map<string, { readonly value: string; readonly version: number }>();
+  private readonly lastSeq = new Map<number, number>();
+
+  /** Executes one applied command; true if it wrote (the key's version went up by one). */
+  apply(command: KvCommand): boolean {
+    const last = this.lastSeq.get(command.clerk);
+    if (last !== undefined && command.seq <= last) return false;
+    this.lastSeq.set(command.clerk, command.seq);
+    const { op } = command;
+    if (op.kind === 'get') return false;
+    const current = this.keys.get(op.key);
+    const version = current === undefined ? 0 : current.version;
+    if (op.kind === 'put' && op.version !== version) return false;
+    const value = op.kind === 'append' ? (current?.value ?? '') + op.value : op.value;
+    this.keys.set(op.key, { value, version: version + 1 });
+    return true;
+  }
+
+  /** How the service's table differs from this state, or null when it holds the same keys. */
+  differenceFrom(table: KvServer['state']): string | null {
+    for (const [key, want] of this.keys) {
+      const got = table.read(key);
+      if (got === undefined)
+        return `key ${key} is missing (the replay has version ${want.version})`;
+      if (got.version !== want.version || got.value !== want.value) {
+        return (
+          `key ${key} holds version ${got.version} (${got.value.length} characters), ` +
+          `the replay version ${want.version} (${want.value.length} characters)`
+        );
+      }
+    }
+    if (table.size !== this.keys.size)
+      return `it holds ${table.size} keys, the replay ${this.keys.size}`;
+    return null;
+  }
+}
+
+/** The applied log's commands by index (index 0 unused), up to the first index no node applied. */
+export function decodeApplied(applied: readonly (Uint8Array | undefined)[]): KvCommand[] {
+  const out: KvCommand[] = [];
+  for (let index = 1; index < applied.length; index++) {
+    const bytes = applied[index];
+    if (bytes === undefined) break; // beyond what some node applied as a command
+    out[index] = decodeCommand(bytes);
+  }
+  return out;
+}
+
+interface RunEnd {
+  readonly t: Micros;
+  readonly event: number;
+}
+
+/**
+ * DUR, a cheap pre-check before linearizability: replaying the applied log (decodeApplied) with
+ * the reference,
+ * every put or append the service acknowledged with OK took effect exactly once, and no put it
+ * refused took effect. (Values are unique per call, so a value names its call.)
+ */
+export function lostWrites(
+  history: readonly Operation<KvInput, KvOutput>[],
+  log: readonly (KvCommand | undefined)[],
+  end: RunEnd,
+): Violation | null {
+  const reference = new KvReference();
+  const effective = new Map<string, number>();
+  for (let index = 1; index < log.length; index++) {
+    const command = log[index] as KvCommand;
+    if (reference.apply(command) && command.op.kind !== 'get') {
+      const value = command.op.value;
+      effective.set(value, (effective.get(value) ?? 0) + 1);
+    }
+  }
+  for (const op of history) {
+    if (op.input.op === 'get' || op.output === null) continue;
+    const times = effective.get(op.input.value) ?? 0;
+    if (op.output.err === 'OK' && times !== 1) {
+      return durability(
+        end,
+        `${op.input.op} ${op.input.value} acknowledged but took effect ${times} times`,
+      );
+    }
+    if ((op.output.err === 'ErrVersion' || op.output.err === 'ErrNoKey') && times !== 0) {
+      return durability(end, `put ${op.input.value} refused (${op.output.err}) but took effect`);
+    }
+  }
+  return null;
+}
+
+/**
+ * DUR on the servers' state at the end of a run: each live server's table must be what the
+ * reference makes of the log it applied. The servers' agreement with each other is checked by
+ * convergence; this catches a fault they all share (a wrong duplicate rule, a wrong put), and a
+ * table restored from a snapshot that lost something.
+ */
+export function tableMismatch(
+  servers: readonly KvServer[],
+  log: readonly (KvCommand | undefined)[],
+  end: RunEnd,
+): Violation | null {
+  const order = [...servers].sort((a, b) => a.appliedIndex - b.appliedIndex);
+  const reference = new KvReference();
+  let replayed = 0;
+  for (const server of order) {
+    for (; replayed < server.appliedIndex; replayed++) {
+      const command = log[replayed + 1];
+      if (command === undefined) return null; // some index nobody applied as a command
+      reference.apply(command);
+    }
+    const difference = reference.differenceFrom(server.state);
+    if (difference !== null) {
+      return durability(
+        end,
+        `node ${server.raft.id} applied through ${server.appliedIndex}, but its table is not ` +
+          `the log's replay: ${difference}`,
+        [server.raft.id],
+      );
+    }
+  }
+  return null;
+}
+
+function durability(end: RunEnd, message: string, nodes: number[] = []): Violation {
+  return { invariant: 'DUR', t: end.t, event: end.event, nodes, message };
+}

@@ -5,7 +5,8 @@ import type { RaftOptions } from '../../raft/options.js';
 import type { Micros } from '../time.js';
 import type { World } from '../world.js';
 
-type KvWorld = World<KvWire, KvApplied, KvNode>;
+/** A world running the key/value service: servers, then clerks. */
+export type KvWorld = World<KvWire, KvApplied, KvNode>;
 
 /** How a liveness message starts when the healed servers did not converge. */
 export const NO_CONVERGENCE = 'no convergence';

@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { encodeCommand } from '../../raft/kv/codec.js';
 import type { KvServer } from '../../raft/kv/server.js';
 import { KvTable } from '../../raft/kv/table.js';
 import type { KvCommand, KvOp } from '../../raft/kv/types.js';
-import { decodeApplied, KvReference, lostWrites, tableMismatch } from './kv-reference.js';
+import { KvReference, lostWrites, tableMismatch } from './kv-reference.js';
 
 const END = { t: 1000, event: 7 };
 
@@ -76,7 +75,7 @@ describe('KvReference (the service semantics the replay checks use)', () => {
   it('tableMismatch: each server is judged against the replay through its own applied index', () => {
     const first: KvCommand = { clerk: 1, seq: 1, op: { kind: 'append', key: 'k', value: 'x' } };
     const second: KvCommand = { clerk: 1, seq: 2, op: { kind: 'append', key: 'k', value: 'y' } };
-    const applied = [undefined, encodeCommand(first), encodeCommand(second)];
+    const log = [undefined, first, second];
     const tableOf = (run: (table: KvTable) => void, appliedIndex: number) => {
       const table = new KvTable();
       run(table);
@@ -86,14 +85,13 @@ describe('KvReference (the service semantics the replay checks use)', () => {
     const behind = tableOf((t) => t.apply(first), 1);
     const ahead = tableOf((t) => [first, second].forEach((c) => t.apply(c)), 2);
     const servers = [fakeServer(0, ahead), fakeServer(1, behind)];
-    expect(tableMismatch(servers, decodeApplied(applied), END)).to.equal(null);
+    expect(tableMismatch(servers, log, END)).to.equal(null);
     // Every call applied once, but the second append's text went in twice.
     const wrong = tableOf((t) => {
       t.apply(first);
       t.execute(second.op);
       t.execute(second.op);
     }, 2);
-    const log = decodeApplied(applied);
     const violation = tableMismatch([fakeServer(1, behind), fakeServer(2, wrong)], log, END);
     expect(violation?.invariant).to.equal('DUR');
     expect(violation?.nodes).to.deep.equal([2]);
@@ -106,7 +104,7 @@ describe('KvReference (the service semantics the replay checks use)', () => {
       seq: 1,
       op: { kind: 'put', key: 'k', value: 'v1', version: 0 },
     };
-    const applied = decodeApplied([undefined, encodeCommand(put), encodeCommand(put)]);
+    const applied = [undefined, put, put];
     const ok = { err: 'OK', value: '', version: 1 } as const;
     const call = (
       value: string,

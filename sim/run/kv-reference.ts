@@ -1,4 +1,3 @@
-import { decodeCommand } from '../../raft/kv/codec.js';
 import type { KvServer } from '../../raft/kv/server.js';
 import type { KvCommand } from '../../raft/kv/types.js';
 import type { KvInput, KvOutput, Operation } from '../check/index.js';
@@ -50,25 +49,13 @@ export class KvReference {
   }
 }
 
-/** The applied log's commands by index (index 0 unused), up to the first index no node applied. */
-export function decodeApplied(applied: readonly (Uint8Array | undefined)[]): KvCommand[] {
-  const out: KvCommand[] = [];
-  for (let index = 1; index < applied.length; index++) {
-    const bytes = applied[index];
-    if (bytes === undefined) break; // beyond what some node applied as a command
-    out[index] = decodeCommand(bytes);
-  }
-  return out;
-}
-
 interface RunEnd {
   readonly t: Micros;
   readonly event: number;
 }
 
 /**
- * DUR, a cheap pre-check before linearizability: replaying the applied log (decodeApplied) with
- * the reference,
+ * DUR, a cheap pre-check before linearizability: replaying the applied log with the reference,
  * every put or append the service acknowledged with OK took effect exactly once, and no put it
  * refused took effect. (Values are unique per call, so a value names its call.)
  */
@@ -80,7 +67,8 @@ export function lostWrites(
   const reference = new KvReference();
   const effective = new Map<string, number>();
   for (let index = 1; index < log.length; index++) {
-    const command = log[index] as KvCommand;
+    const command = log[index];
+    if (command === undefined) break; // beyond what some node applied as a command
     if (reference.apply(command) && command.op.kind !== 'get') {
       const value = command.op.value;
       effective.set(value, (effective.get(value) ?? 0) + 1);

@@ -2,9 +2,10 @@ import { RaftInvariantError } from '../../raft/assert.js';
 import { EventCapError } from '../assert.js';
 import { CorruptStateError, readSavedSummary } from '../../raft/persist.js';
 import { DamagedBootError } from '../host.js';
-import type { KvWire } from '../../raft/kv/codec.js';
+import { decodeCommand, type KvWire } from '../../raft/kv/codec.js';
 import { kvProgram, type KvNode } from '../../raft/kv/program.js';
 import { isClerkReturn, KvServer, type KvApplied } from '../../raft/kv/server.js';
+import type { KvCommand } from '../../raft/kv/types.js';
 import type { BrokenBuild } from '../../raft/mutants.js';
 import { resolveOptions, type RaftOptions } from '../../raft/options.js';
 import {
@@ -23,8 +24,9 @@ import { reliable, type NetworkProfile } from '../profiles.js';
 import { seconds, type Micros } from '../time.js';
 import type { TraceRecord } from '../trace.js';
 import { World } from '../world.js';
-import { awaitConvergence, currentLeader, liveServers } from './convergence.js';
-import { decodeApplied, lostWrites, tableMismatch } from './kv-reference.js';
+import { awaitConvergence, currentLeader, liveServers, type KvWorld } from './convergence.js';
+import { attachAnswerCheck } from './kv-answers.js';
+import { lostWrites, tableMismatch } from './kv-reference.js';
 import type { RunCoverage } from '../monitors/coverage.js';
 import { attachCoverage } from './coverage.js';
 import { attachMonitor } from './monitor.js';
@@ -97,8 +99,6 @@ export interface KvRunResult {
 export const LIVENESS_LEADER: Micros = seconds(5);
 export const LIVENESS_OPS: Micros = seconds(10);
 
-type KvWorld = World<KvWire, KvApplied, KvNode>;
-
 /** A run's parts, wired together: the world, its monitor, the workload and what got applied. */
 interface KvRig {
   readonly world: KvWorld;
@@ -107,7 +107,8 @@ interface KvRig {
   readonly coverage: ReturnType<typeof attachCoverage> | null;
   readonly workload: Workload;
   /** Every command applied anywhere, by log index (first seen; the monitors keep them equal). */
-  readonly appliedCommands: Uint8Array[];
+  /** The applied log: each index's command, as the first node to apply it applied it. */
+  readonly appliedLog: KvCommand[];
   readonly raft: RaftOptions;
 }
 
@@ -170,14 +171,19 @@ function buildRig(config: KvRunConfig): KvRig {
     world.streams.get('workload'),
     (node) => world.host(node),
   );
-  const appliedCommands: Uint8Array[] = [];
+  const answers = monitor === null ? null : attachAnswerCheck(world, servers, workload);
+  const appliedLog: KvCommand[] = [];
   world.onApply((node, applied) => {
     if (isClerkReturn(applied)) workload.returned(node, applied);
-    else if (applied.commandValid) appliedCommands[applied.commandIndex] ??= applied.command;
+    else if (applied.commandValid && appliedLog[applied.commandIndex] === undefined) {
+      const command = decodeCommand(applied.command);
+      appliedLog[applied.commandIndex] = command;
+      answers?.applied(applied.commandIndex, command);
+    }
   });
   world.leaderResolver = () => currentLeader(world, servers);
   const raft = resolveOptions(config.raft ?? {});
-  return { world, monitor, coverage, workload, appliedCommands, raft };
+  return { world, monitor, coverage, workload, appliedLog, raft };
 }
 
 /** The safety phase under the schedule, then the liveness phase, then the healed settling. */
@@ -206,7 +212,7 @@ function runPhases(rig: KvRig, config: KvRunConfig): PhaseOutcome {
 function judge(rig: KvRig, config: KvRunConfig, outcome: PhaseOutcome): KvRunResult {
   const { world, workload } = rig;
   const end = { t: world.scheduler.now, event: world.trace.events };
-  const log = decodeApplied(rig.appliedCommands);
+  const log = rig.appliedLog;
   let violation = outcome.violation ?? lostWrites(workload.history, log, end);
   // The servers' tables are judged only at a clean end: a run stopped early may stop inside an
   // input, and a failed run needs no second verdict.
@@ -247,7 +253,7 @@ function judge(rig: KvRig, config: KvRunConfig, outcome: PhaseOutcome): KvRunRes
     events: world.scheduler.eventsExecuted,
     peakPending: world.scheduler.peakPending,
     virtualMicros: world.scheduler.now,
-    committed: rig.monitor?.committedIndex ?? rig.appliedCommands.length - 1,
+    committed: rig.monitor?.committedIndex ?? rig.appliedLog.length - 1,
     ...(rig.coverage === null ? {} : { coverage: rig.coverage.result() }),
   };
 }

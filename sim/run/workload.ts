@@ -98,6 +98,13 @@ export class Workload implements EventTarget {
   }
 
   /** A clerk's return (its `apply` effect). */
+  /** The input of the call the clerk at `node` has open under `seq`, or null. */
+  openCall(node: number, seq: number): KvInput | null {
+    const call = this.open[node - this.firstClerk];
+    if (call === null || call === undefined || call.seq !== seq) return null;
+    return (this.history[call.index] as Operation<KvInput, KvOutput>).input;
+  }
+
   returned(node: number, ret: ClerkReturn): void {
     const c = node - this.firstClerk;
     const call = this.open[c];

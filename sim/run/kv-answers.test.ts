@@ -1,0 +1,69 @@
+import { expect } from 'chai';
+import type { KvReply } from '../../raft/kv/types.js';
+import type { KvInput } from '../check/index.js';
+import { ViolationError } from '../monitors/view.js';
+import { AnswerCheck } from './kv-answers.js';
+
+/** 3 servers (0..2), one clerk (node 3) with one open call; server 0 applied through `applied`. */
+function setup(open: { seq: number; input: KvInput } | null, applied: number) {
+  return new AnswerCheck(
+    3,
+    { openCall: (node, seq) => (node === 3 && open?.seq === seq ? open.input : null) },
+    (node) => (node === 0 ? applied : 0),
+    () => ({ t: 100, event: 9 }),
+  );
+}
+
+const reply = (seq: number, err: KvReply['err']): KvReply => ({
+  type: 'KvReply',
+  seq,
+  err,
+  value: '',
+  version: 1,
+});
+const put: KvInput = { op: 'put', key: 'k', value: 'v', version: 0 };
+const putCommand = {
+  clerk: 3,
+  seq: 2,
+  op: { kind: 'put', key: 'k', value: 'v', version: 0 },
+} as const;
+
+function verdict(act: () => void): string | null {
+  try {
+    act();
+    return null;
+  } catch (error) {
+    if (error instanceof ViolationError) return error.violation.message;
+    throw error;
+  }
+}
+
+describe('AnswerCheck (DUR when a server answers a write)', () => {
+  it('passes an answer to a write the server has applied', () => {
+    const check = setup({ seq: 2, input: put }, 5);
+    check.applied(4, putCommand);
+    expect(verdict(() => check.beforeSend(0, 3, reply(2, 'OK')))).to.equal(null);
+  });
+
+  it('fails an answer to a write not yet applied, or applied only beyond the server', () => {
+    const unapplied = setup({ seq: 2, input: put }, 5);
+    unapplied.applied(4, { ...putCommand, seq: 1 }); // the clerk's previous call, not this one
+    expect(verdict(() => unapplied.beforeSend(0, 3, reply(2, 'OK')))).to.match(
+      /node 0 answered put 2 of clerk 3 with OK, but it has not applied that call \(applied through 5\)/,
+    );
+    const ahead = setup({ seq: 2, input: put }, 3);
+    ahead.applied(4, putCommand);
+    expect(verdict(() => ahead.beforeSend(0, 3, reply(2, 'ErrVersion')))).to.match(
+      /answered put 2/,
+    );
+  });
+
+  it('leaves alone what is no answer to an open write: wrong leader, reads, old calls, server traffic', () => {
+    const check = setup({ seq: 2, input: put }, 0);
+    expect(verdict(() => check.beforeSend(0, 3, reply(2, 'ErrWrongLeader')))).to.equal(null);
+    expect(verdict(() => check.beforeSend(0, 3, reply(1, 'OK')))).to.equal(null);
+    const get = setup({ seq: 2, input: { op: 'get', key: 'k' } }, 0);
+    expect(verdict(() => get.beforeSend(0, 3, reply(2, 'OK')))).to.equal(null);
+    expect(verdict(() => check.beforeSend(0, 1, reply(2, 'OK')))).to.equal(null);
+  });
+});

@@ -15,10 +15,14 @@ interface EntryRecord {
 export class LogMatching {
   private readonly byIndex: (EntryRecord[] | undefined)[] = [];
 
-  /** Checks the entries of `view` from `from` on; returns a description of a conflict or null. */
-  check(view: RaftView, from: number): string | null {
+  /**
+   * Checks the entries of `view` from `from` through `through` (by default its last); returns a
+   * description of a conflict or null.
+   */
+  check(view: RaftView, from: number, through = view.lastLogIndex): string | null {
     const start = Math.max(from, view.snapshotIndex + 1);
-    for (let index = start; index <= view.lastLogIndex; index++) {
+    const end = Math.min(through, view.lastLogIndex);
+    for (let index = start; index <= end; index++) {
       const entry = view.entryAt(index);
       const prevTerm = view.termAt(index - 1);
       if (entry === undefined || prevTerm === undefined) continue;

@@ -282,12 +282,15 @@ export class RaftMonitor {
       );
     }
     const snapshot = view.snapshotIndex;
-    const from = snapshot === this.snapshotSeen[node] ? changed : Math.min(changed, snapshot + 1);
+    const moved = snapshot !== this.snapshotSeen[node];
     this.snapshotSeen[node] = snapshot;
-    if (from !== Infinity) {
-      const conflict = this.logMatching.check(view, from);
-      if (conflict !== null) this.fail('LM', [node], `node ${node}: ${conflict}`);
-    }
+    const conflict =
+      (changed === Infinity ? null : this.logMatching.check(view, changed)) ??
+      // Only the first entry after a moved snapshot rests on something new.
+      (moved && snapshot + 1 < changed
+        ? this.logMatching.check(view, snapshot + 1, snapshot + 1)
+        : null);
+    if (conflict !== null) this.fail('LM', [node], `node ${node}: ${conflict}`);
     this.leaderTail[node] =
       view.role === 'leader' ? { term: view.term, lastIndex: view.lastLogIndex } : null;
   }

@@ -55,7 +55,7 @@ export class AnswerCheck {
   }
 }
 
-/** Puts the check on the world's observer, after whatever observes it already. */
+/** Puts the check on the world's observer: it hears of each send after what observes it already. */
 export function attachAnswerCheck(
   world: KvWorld,
   servers: number,
@@ -71,16 +71,14 @@ export function attachAnswerCheck(
     () => ({ t: world.scheduler.now, event: world.trace.events }),
   );
   const inner = world.observer;
+  if (inner === null) throw new Error('attachAnswerCheck: attach the monitors first');
+  // Only the send hook is wrapped; every other hook stays the inner observer's own.
   world.observer = {
-    afterInput: (node) => inner?.afterInput(node),
-    afterPersist: (node, raftState) => inner?.afterPersist(node, raftState),
+    ...inner,
     beforeSend: (node, to, message) => {
-      inner?.beforeSend(node, to, message);
+      inner.beforeSend(node, to, message);
       check.beforeSend(node, to, message);
     },
-    beforeDeliver: (node, from, message) => inner?.beforeDeliver?.(node, from, message),
-    onCrash: (node) => inner?.onCrash(node),
-    onRestart: (node) => inner?.onRestart(node),
   };
   return check;
 }

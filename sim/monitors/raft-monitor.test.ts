@@ -1,6 +1,7 @@
 import { expect } from 'chai';
+import { violationRaised } from '../testing/violations.js';
 import { RaftMonitor } from './raft-monitor.js';
-import { ViolationError, type InvariantId, type RaftView, type SavedView } from './view.js';
+import type { InvariantId, RaftView, SavedView, ViolationError } from './view.js';
 
 /** A hand-built node state: the test sets fields, the monitor reads them. */
 class FakeView implements RaftView {
@@ -72,13 +73,7 @@ function setup(servers = 3, without: InvariantId[] = []) {
 }
 
 function violation(act: () => void): InvariantId | null {
-  try {
-    act();
-    return null;
-  } catch (error) {
-    if (error instanceof ViolationError) return error.violation.invariant;
-    throw error;
-  }
+  return violationRaised(act)?.invariant ?? null;
 }
 
 type Setup = ReturnType<typeof setup>;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { KvReply } from '../../raft/kv/types.js';
 import type { KvInput } from '../check/index.js';
-import { ViolationError } from '../monitors/view.js';
+import { violationRaised } from '../testing/violations.js';
 import { AnswerCheck } from './kv-answers.js';
 
 /** 3 servers (0..2), one clerk (node 3) with one open call; server 0 applied through `applied`. */
@@ -29,13 +29,7 @@ const putCommand = {
 } as const;
 
 function verdict(act: () => void): string | null {
-  try {
-    act();
-    return null;
-  } catch (error) {
-    if (error instanceof ViolationError) return error.violation.message;
-    throw error;
-  }
+  return violationRaised(act)?.message ?? null;
 }
 
 describe('AnswerCheck (DUR when a server answers a write)', () => {

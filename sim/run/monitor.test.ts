@@ -4,7 +4,7 @@ import type { MutantId } from '../../raft/mutants.js';
 import type { RaftNode } from '../../raft/node.js';
 import { raftProgram } from '../../raft/program.js';
 import { logIndex, term } from '../../raft/types.js';
-import { ViolationError } from '../monitors/view.js';
+import { violationRaised } from '../testing/violations.js';
 import { reliable } from '../profiles.js';
 import { World } from '../world.js';
 import { attachMonitor, rawRaftBinding } from './monitor.js';
@@ -25,13 +25,7 @@ function voteInNewTerm(mutant: MutantId | null): string | null {
     lastLogIndex: logIndex(0),
     lastLogTerm: term(0),
   };
-  try {
-    world.host(1).deliver(0, request);
-    return null;
-  } catch (error) {
-    if (error instanceof ViolationError) return error.violation.invariant;
-    throw error;
-  }
+  return violationRaised(() => world.host(1).deliver(0, request))?.invariant ?? null;
 }
 
 describe('monitor binding: G5 reads the saved bytes', () => {

@@ -106,8 +106,7 @@ interface KvRig {
   /** Coverage for guided fuzzing, when the run asks for it. */
   readonly coverage: ReturnType<typeof attachCoverage> | null;
   readonly workload: Workload;
-  /** Every command applied anywhere, by log index (first seen; the monitors keep them equal). */
-  /** The applied log: each index's command, as the first node to apply it applied it. */
+  /** The applied log by index: the command the first node to apply it had (SMS keeps all equal). */
   readonly appliedLog: KvCommand[];
   readonly raft: RaftOptions;
 }

@@ -100,3 +100,18 @@ export function isReply(message: RaftMessage): boolean {
       return unreachable(message);
   }
 }
+
+/** The term a Raft message carries; null for any other message (the service's own traffic). */
+export function termOf(message: { readonly type: string }): Term | null {
+  switch (message.type) {
+    case 'RequestVote':
+    case 'RequestVoteReply':
+    case 'AppendEntries':
+    case 'AppendEntriesReply':
+    case 'InstallSnapshot':
+    case 'InstallSnapshotReply':
+      return (message as RaftMessage).term;
+    default:
+      return null;
+  }
+}

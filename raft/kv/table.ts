@@ -34,6 +34,16 @@ export class KvTable {
     return this.entries.get(key);
   }
 
+  /** The number of the last call of `clerk` applied, if any (for checkers). */
+  lastSeqOf(clerk: number): number | undefined {
+    return this.lastByClerk.get(clerk)?.seq;
+  }
+
+  /** How many clerks have a call applied (for checkers). */
+  get clerks(): number {
+    return this.lastByClerk.size;
+  }
+
   /** True when `command` was applied before (or is older than its clerk's last): a no-op. */
   isDuplicate(command: KvCommand): boolean {
     const last = this.lastByClerk.get(command.clerk);

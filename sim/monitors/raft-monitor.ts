@@ -115,7 +115,9 @@ export class RaftMonitor {
 
   /** A Raft message of `term` is about to be handled by `node`. */
   beforeDeliver(node: number, term: number): void {
-    this.handlingTerm[node] = term;
+    // An input may handle more than one message (those queued behind a busy one): the highest
+    // term among them is the one the node must hold at its end.
+    this.handlingTerm[node] = Math.max(this.handlingTerm[node] as number, term);
   }
 
   /** The node saved state; `saved` is what the bytes it wrote say (null: unreadable). */

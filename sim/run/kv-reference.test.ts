@@ -70,6 +70,10 @@ describe('KvReference (the service semantics the replay checks use)', () => {
     extra.apply(append);
     extra.execute({ kind: 'put', key: 'z', value: 'v', version: 0 });
     expect(reference.differenceFrom(extra)).to.match(/holds 2 keys, the replay 1/);
+    // The right key, but no record of the clerk's call (a snapshot that dropped it).
+    const forgetful = new KvTable();
+    forgetful.execute(append.op);
+    expect(reference.differenceFrom(forgetful)).to.match(/last call of clerk 1 is none/);
   });
 
   it('tableMismatch: each server is judged against the replay through its own applied index', () => {

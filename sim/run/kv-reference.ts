@@ -30,7 +30,10 @@ export class KvReference {
     return true;
   }
 
-  /** How the service's table differs from this state, or null when it holds the same keys. */
+  /**
+   * How the service's table differs from this state (its keys, values and versions, and each
+   * clerk's last call applied), or null when it is the same.
+   */
   differenceFrom(table: KvServer['state']): string | null {
     for (const [key, want] of this.keys) {
       const got = table.read(key);
@@ -45,6 +48,14 @@ export class KvReference {
     }
     if (table.size !== this.keys.size)
       return `it holds ${table.size} keys, the replay ${this.keys.size}`;
+    // The duplicate record: each clerk's last call applied, as a snapshot must carry it.
+    for (const [clerk, seq] of this.lastSeq) {
+      const got = table.lastSeqOf(clerk);
+      if (got !== seq)
+        return `its last call of clerk ${clerk} is ${got ?? 'none'}, the replay's ${seq}`;
+    }
+    if (table.clerks !== this.lastSeq.size)
+      return `it records calls of ${table.clerks} clerks, the replay of ${this.lastSeq.size}`;
     return null;
   }
 }
@@ -107,7 +118,9 @@ export function tableMismatch(
   for (const server of order) {
     for (; replayed < server.appliedIndex; replayed++) {
       const command = log[replayed + 1];
-      if (command === undefined) return null; // some index nobody applied as a command
+      // An index nobody applied as a command (none in practice: a node that applies through a
+      // snapshot got it from one that applied every command): no server past it can be judged.
+      if (command === undefined) return null;
       reference.apply(command);
     }
     const difference = reference.differenceFrom(server.state);

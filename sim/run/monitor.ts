@@ -1,4 +1,4 @@
-import type { RaftMessage } from '../../raft/messages.js';
+import { termOf, type RaftMessage } from '../../raft/messages.js';
 import type { ApplyMsg } from '../../raft/types.js';
 import type { Instance } from '../program.js';
 import { RaftMonitor } from '../monitors/raft-monitor.js';
@@ -33,20 +33,6 @@ export function vouchOf(message: { readonly type: string }, to: number): Vouch |
   return null;
 }
 
-const RAFT_MESSAGE_TYPES: ReadonlySet<string> = new Set([
-  'RequestVote',
-  'RequestVoteReply',
-  'AppendEntries',
-  'AppendEntriesReply',
-  'InstallSnapshot',
-  'InstallSnapshotReply',
-]);
-
-/** The term a Raft message carries; null for any other message (clerk traffic). */
-export function raftTermOf(message: { readonly type: string }): number | null {
-  return RAFT_MESSAGE_TYPES.has(message.type) ? (message as RaftMessage).term : null;
-}
-
 export function attachMonitor<M extends { readonly type: string }, A, I extends Instance<M, A>>(
   world: World<M, A, I>,
   binding: MonitorBinding<I, A>,
@@ -76,7 +62,7 @@ export function attachMonitor<M extends { readonly type: string }, A, I extends 
     },
     beforeDeliver: (node, from, message) => {
       if (node >= binding.servers || from >= binding.servers) return;
-      const term = raftTermOf(message);
+      const term = termOf(message);
       if (term !== null) monitor.beforeDeliver(node, term);
     },
     onCrash: (node) => monitor.onCrash(node),

@@ -97,14 +97,17 @@ export class Workload implements EventTarget {
     if (this.issuing && this.open[event.a] === null) this.invoke(event.a, this.nextOp(event.a));
   }
 
-  /** A clerk's return (its `apply` effect). */
-  /** The input of the call the clerk at `node` has open under `seq`, or null. */
+  /**
+   * The input of the call the clerk at `node` has open under `seq`, or null. A reply's seq is the
+   * clerk's call number on the wire, the number the workload gave the call.
+   */
   openCall(node: number, seq: number): KvInput | null {
     const call = this.open[node - this.firstClerk];
     if (call === null || call === undefined || call.seq !== seq) return null;
     return (this.history[call.index] as Operation<KvInput, KvOutput>).input;
   }
 
+  /** A clerk's return (its `apply` effect). */
   returned(node: number, ret: ClerkReturn): void {
     const c = node - this.firstClerk;
     const call = this.open[c];

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { KvServer } from '../../raft/kv/server.js';
 import { KvTable } from '../../raft/kv/table.js';
 import type { KvCommand, KvOp } from '../../raft/kv/types.js';
-import { KvReference, lostWrites, tableMismatch } from './kv-reference.js';
+import { KvReference, replayChecks } from './kv-reference.js';
 
 const END = { t: 1000, event: 7 };
 
@@ -76,7 +76,7 @@ describe('KvReference (the service semantics the replay checks use)', () => {
     expect(reference.differenceFrom(forgetful)).to.match(/last call of clerk 1 is none/);
   });
 
-  it('tableMismatch: each server is judged against the replay through its own applied index', () => {
+  it('replayChecks: each server is judged against the replay through its own applied index', () => {
     const first: KvCommand = { clerk: 1, seq: 1, op: { kind: 'append', key: 'k', value: 'x' } };
     const second: KvCommand = { clerk: 1, seq: 2, op: { kind: 'append', key: 'k', value: 'y' } };
     const log = [undefined, first, second];
@@ -89,20 +89,20 @@ describe('KvReference (the service semantics the replay checks use)', () => {
     const behind = tableOf((t) => t.apply(first), 1);
     const ahead = tableOf((t) => [first, second].forEach((c) => t.apply(c)), 2);
     const servers = [fakeServer(0, ahead), fakeServer(1, behind)];
-    expect(tableMismatch(servers, log, END)).to.equal(null);
+    expect(replayChecks([], log, servers, END)).to.equal(null);
     // Every call applied once, but the second append's text went in twice.
     const wrong = tableOf((t) => {
       t.apply(first);
       t.execute(second.op);
       t.execute(second.op);
     }, 2);
-    const violation = tableMismatch([fakeServer(1, behind), fakeServer(2, wrong)], log, END);
+    const violation = replayChecks([], log, [fakeServer(1, behind), fakeServer(2, wrong)], END);
     expect(violation?.invariant).to.equal('DUR');
     expect(violation?.nodes).to.deep.equal([2]);
     expect(violation?.message).to.match(/node 2 applied through 2, but its table is not/);
   });
 
-  it('lostWrites: an acknowledged write must take effect once, a refused put never', () => {
+  it('replayChecks: an acknowledged write must take effect once, a refused put never', () => {
     const put: KvCommand = {
       clerk: 1,
       seq: 1,
@@ -120,9 +120,11 @@ describe('KvReference (the service semantics the replay checks use)', () => {
       call: 0,
       return: 1,
     });
-    expect(lostWrites([call('v1', ok)], applied, END)).to.equal(null);
-    expect(lostWrites([call('v2', ok)], applied, END)?.message).to.match(/took effect 0 times/);
+    expect(replayChecks([call('v1', ok)], applied, [], END)).to.equal(null);
+    expect(replayChecks([call('v2', ok)], applied, [], END)?.message).to.match(
+      /took effect 0 times/,
+    );
     const refused = call('v1', { err: 'ErrVersion', value: '', version: 1 });
-    expect(lostWrites([refused], applied, END)?.message).to.match(/refused \(ErrVersion\)/);
+    expect(replayChecks([refused], applied, [], END)?.message).to.match(/refused \(ErrVersion\)/);
   });
 });

@@ -66,25 +66,78 @@ interface RunEnd {
 }
 
 /**
- * DUR, a cheap pre-check before linearizability: replaying the applied log with the reference,
- * every put or append the service acknowledged with OK took effect exactly once, and no put it
- * refused took effect. (Values are unique per call, so a value names its call.)
+ * DUR, a cheap pre-check before linearizability, in one replay of the applied log with the
+ * reference:
+ * - every put or append the service acknowledged with OK took effect exactly once, and no put
+ *   it refused took effect (values are unique per call, so a value names its call);
+ * - each of `servers` (the live ones, at a clean end; none otherwise) holds the table the
+ *   reference makes of the log through its applied index. Convergence compares the servers
+ *   with each other; this catches a fault they all share (a wrong duplicate rule, a wrong put)
+ *   and a table restored from a snapshot that lost something.
+ * A lost or refused write is reported before a table that differs.
  */
-export function lostWrites(
+export function replayChecks(
   history: readonly Operation<KvInput, KvOutput>[],
   log: readonly (KvCommand | undefined)[],
+  servers: readonly KvServer[],
   end: RunEnd,
 ): Violation | null {
   const reference = new KvReference();
   const effective = new Map<string, number>();
+  const tables = new TableJudge(servers, reference, end);
+  tables.judgeThrough(0);
   for (let index = 1; index < log.length; index++) {
+    // An index nobody applied as a command ends the replay (none in practice: a node that
+    // applies through a snapshot got it from one that applied every command).
     const command = log[index];
-    if (command === undefined) break; // beyond what some node applied as a command
+    if (command === undefined) break;
     if (reference.apply(command) && command.op.kind !== 'get') {
       const value = command.op.value;
       effective.set(value, (effective.get(value) ?? 0) + 1);
     }
+    tables.judgeThrough(index);
   }
+  return lostWrite(history, effective, end) ?? tables.first;
+}
+
+/** Compares each server with the replay as the replay passes the server's applied index. */
+class TableJudge {
+  private readonly order: readonly KvServer[];
+  private next = 0;
+  /** The first server found to differ. */
+  first: Violation | null = null;
+
+  constructor(
+    servers: readonly KvServer[],
+    private readonly reference: KvReference,
+    private readonly end: RunEnd,
+  ) {
+    this.order = [...servers].sort((a, b) => a.appliedIndex - b.appliedIndex);
+  }
+
+  /** The replay stands at `index`: judge the servers that applied through it. */
+  judgeThrough(index: number): void {
+    for (; this.next < this.order.length; this.next++) {
+      const server = this.order[this.next] as KvServer;
+      if (server.appliedIndex > index) return;
+      const difference = this.first === null ? this.reference.differenceFrom(server.state) : null;
+      if (difference === null) continue;
+      this.first = durability(
+        this.end,
+        `node ${server.raft.id} applied through ${server.appliedIndex}, but its table is not ` +
+          `the log's replay: ${difference}`,
+        [server.raft.id],
+      );
+    }
+  }
+}
+
+/** A write the client history says was acknowledged or refused, against how often it took effect. */
+function lostWrite(
+  history: readonly Operation<KvInput, KvOutput>[],
+  effective: ReadonlyMap<string, number>,
+  end: RunEnd,
+): Violation | null {
   for (const op of history) {
     if (op.input.op === 'get' || op.output === null) continue;
     const times = effective.get(op.input.value) ?? 0;
@@ -96,41 +149,6 @@ export function lostWrites(
     }
     if ((op.output.err === 'ErrVersion' || op.output.err === 'ErrNoKey') && times !== 0) {
       return durability(end, `put ${op.input.value} refused (${op.output.err}) but took effect`);
-    }
-  }
-  return null;
-}
-
-/**
- * DUR on the servers' state at the end of a run: each live server's table must be what the
- * reference makes of the log it applied. The servers' agreement with each other is checked by
- * convergence; this catches a fault they all share (a wrong duplicate rule, a wrong put), and a
- * table restored from a snapshot that lost something.
- */
-export function tableMismatch(
-  servers: readonly KvServer[],
-  log: readonly (KvCommand | undefined)[],
-  end: RunEnd,
-): Violation | null {
-  const order = [...servers].sort((a, b) => a.appliedIndex - b.appliedIndex);
-  const reference = new KvReference();
-  let replayed = 0;
-  for (const server of order) {
-    for (; replayed < server.appliedIndex; replayed++) {
-      const command = log[replayed + 1];
-      // An index nobody applied as a command (none in practice: a node that applies through a
-      // snapshot got it from one that applied every command): no server past it can be judged.
-      if (command === undefined) return null;
-      reference.apply(command);
-    }
-    const difference = reference.differenceFrom(server.state);
-    if (difference !== null) {
-      return durability(
-        end,
-        `node ${server.raft.id} applied through ${server.appliedIndex}, but its table is not ` +
-          `the log's replay: ${difference}`,
-        [server.raft.id],
-      );
     }
   }
   return null;

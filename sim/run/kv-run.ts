@@ -26,7 +26,7 @@ import type { TraceRecord } from '../trace.js';
 import { World } from '../world.js';
 import { awaitConvergence, currentLeader, liveServers, type KvWorld } from './convergence.js';
 import { attachAnswerCheck } from './kv-answers.js';
-import { lostWrites, tableMismatch } from './kv-reference.js';
+import { replayChecks } from './kv-reference.js';
 import type { RunCoverage } from '../monitors/coverage.js';
 import { attachCoverage } from './coverage.js';
 import { attachMonitor } from './monitor.js';
@@ -211,12 +211,10 @@ function runPhases(rig: KvRig, config: KvRunConfig): PhaseOutcome {
 function judge(rig: KvRig, config: KvRunConfig, outcome: PhaseOutcome): KvRunResult {
   const { world, workload } = rig;
   const end = { t: world.scheduler.now, event: world.trace.events };
-  const log = rig.appliedLog;
-  let violation = outcome.violation ?? lostWrites(workload.history, log, end);
   // The servers' tables are judged only at a clean end: a run stopped early may stop inside an
   // input, and a failed run needs no second verdict.
-  if (violation === null && outcome.liveness === null)
-    violation = tableMismatch(liveServers(world, config.servers), log, end);
+  const judged = outcome.liveness === null ? liveServers(world, config.servers) : [];
+  let violation = outcome.violation ?? replayChecks(workload.history, rig.appliedLog, judged, end);
   let linearizability: CheckResult | null = null;
   if (violation === null) {
     linearizability = checkHistory(

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { bruteForce } from './brute-force.js';
 import { checkHistory, kvModel, type KvInput, type KvOutput, type Operation } from './index.js';
-import { kvOracle, withoutLookahead } from './random-histories.js';
+import { completed, kvOracle, withoutLookahead } from './random-histories.js';
 
 /**
  * The kv model's counting rules (an operation needs a version no fewer than the writes that
@@ -128,13 +128,7 @@ describe('kv: counting writes and forgetting unread values', () => {
     // "yx" is read by no get, and is not pruned at once, since the put may still install "xy";
     // it fails and the memo files it under its version alone. "xy", at the same version with
     // the same operations placed, must not be taken for it: a get will read it.
-    const op = (call: number, end: number, input: KvInput, output: KvOutput) => ({
-      client: call,
-      call,
-      return: end,
-      input,
-      output,
-    });
+    const op = completed<KvInput, KvOutput>;
     const history = [
       op(0, 10, { op: 'append', key: 'k', value: 'y' }, { err: 'OK' }),
       op(1, 10, { op: 'append', key: 'k', value: 'x' }, { err: 'OK' }),

@@ -21,6 +21,7 @@ import {
 import { bruteForce } from './brute-force.js';
 import {
   appendOracle,
+  completed,
   drawn,
   etcdOracle,
   history,
@@ -154,13 +155,7 @@ describe('lookahead pruning agrees with plain searches', () => {
 });
 
 describe('lookahead on hand-written kv-append histories', () => {
-  const op = (call: number, end: number, input: KvAppendInput, output: KvAppendOutput) => ({
-    client: call,
-    call,
-    return: end,
-    input,
-    output,
-  });
+  const op = completed<KvAppendInput, KvAppendOutput>;
   const put = (call: number, end: number, value: string) =>
     op(call, end, { op: 'put', key: 'k', value }, { ok: true });
   const append = (call: number, end: number, value: string) =>

@@ -63,6 +63,11 @@ export function history<S, I, O>(
 }
 
 /** The model without its lookahead: the plain search the pruning is compared with. */
+/** One completed operation for a hand-written history: client `call`, from `call` to `end`. */
+export function completed<I, O>(call: number, end: number, input: I, output: O): Operation<I, O> {
+  return { client: call, call, return: end, input, output };
+}
+
 export function withoutLookahead<S, I, O>(model: Model<S, I, O>): Model<S, I, O> {
   const { lookahead: _, ...plainModel } = model;
   return plainModel;

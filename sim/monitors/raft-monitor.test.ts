@@ -279,10 +279,16 @@ describe('RaftMonitor', () => {
     expect(violation(() => monitor.afterInput(0))).to.equal('LM');
   });
 
+  /** A monitor that has seen node 0 in `term`. */
+  function nodeInTerm(term: number) {
+    const s = setup();
+    s.views[0]!.term = term;
+    s.monitor.afterInput(0);
+    return s;
+  }
+
   it('G2: a node that handled a message of a higher term must hold that term after it', () => {
-    const { views, monitor } = setup();
-    views[0]!.term = 2;
-    monitor.afterInput(0);
+    const { views, monitor } = nodeInTerm(2);
     monitor.beforeDeliver(0, 3);
     views[0]!.term = 3;
     expect(violation(() => monitor.afterInput(0))).to.equal(null);
@@ -293,9 +299,7 @@ describe('RaftMonitor', () => {
   });
 
   it('G2: an input cut short by a crash is not judged for the term it was handling', () => {
-    const { views, monitor } = setup();
-    views[0]!.term = 2;
-    monitor.afterInput(0);
+    const { monitor } = nodeInTerm(2);
     monitor.beforeDeliver(0, 5);
     monitor.onCrash(0);
     expect(violation(() => monitor.afterInput(0))).to.equal(null);

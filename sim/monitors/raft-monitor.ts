@@ -47,8 +47,8 @@ export class RaftMonitor {
   /**
    * Per node, the snapshot index at its last log check. When it moves, the first entry after
    * the snapshot rests on the snapshot's term instead of its old predecessor's, so log
-   * matching looks at it again (a snapshot that records a wrong term, or that keeps a tail it
-   * conflicts with, shows there).
+   * matching looks at it again (a snapshot recorded with another term than that of the entry
+   * it ends on shows there).
    */
   private readonly snapshotSeen: number[];
   /** Per node, the term of the message it is handling (0: none, or an input of another kind). */

@@ -85,7 +85,14 @@ export type FaultStep =
   | { readonly kind: 'profile'; readonly profile: string }
   /** The node stops running until resumed: what reaches it waits (a GC pause, a stalled VM). */
   | { readonly kind: 'pause'; readonly node: number }
+  /**
+   * Resolved when applied: whoever leads then is paused. A leader that wakes after its followers
+   * elected another still believes it leads, and acts on what waited for it in its old term.
+   */
+  | { readonly kind: 'pauseLeader' }
   | { readonly kind: 'resume'; readonly node: number }
+  /** Every paused node runs again. */
+  | { readonly kind: 'resumePaused' }
   /** The node's clock runs at this rate, per mille of real time, from now on. */
   | { readonly kind: 'clock'; readonly node: number; readonly ratePerMille: number }
   /** Switches one network behaviour on or off on top of the profile. */
@@ -158,6 +165,10 @@ export function describeFault(step: FaultStep): string {
       return `profile ${step.profile}`;
     case 'pause':
       return `pause ${step.node}`;
+    case 'pauseLeader':
+      return 'pause the leader';
+    case 'resumePaused':
+      return 'resume every paused node';
     case 'resume':
       return `resume ${step.node}`;
     case 'clock':

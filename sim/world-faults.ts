@@ -21,6 +21,7 @@ type FaultedHost = Pick<
   | 'markWhole'
   | 'pause'
   | 'resume'
+  | 'paused'
   | 'clockRatePerMille'
 >;
 
@@ -36,14 +37,17 @@ export interface FaultTarget extends LinkTarget {
 /** The faults aimed at whoever leads when they apply. */
 type LeaderFault = Extract<
   FaultStep,
-  { kind: 'isolateLeader' | 'crashLeader' | 'stallLeader' | 'partitionLeader' }
+  { kind: 'isolateLeader' | 'crashLeader' | 'stallLeader' | 'partitionLeader' | 'pauseLeader' }
 >;
 
 type LifeFault = Extract<
   FaultStep,
   { kind: 'crash' | 'restart' | 'restartCrashed' | 'crashMidInput' | 'crashAtSave' | 'damage' }
 >;
-type MachineFault = Extract<FaultStep, { kind: 'pause' | 'resume' | 'clock' | 'slowDisk' }>;
+type MachineFault = Extract<
+  FaultStep,
+  { kind: 'pause' | 'resume' | 'resumePaused' | 'clock' | 'slowDisk' }
+>;
 
 /**
  * The world's nemesis: applies fault steps to the network and the machines, at once or on a
@@ -99,10 +103,12 @@ export class WorldFaults implements EventTarget {
       case 'crashLeader':
       case 'stallLeader':
       case 'partitionLeader':
+      case 'pauseLeader':
         this.applyToLeader(step);
         return;
       case 'pause':
       case 'resume':
+      case 'resumePaused':
       case 'clock':
       case 'slowDisk':
         this.applyMachineFault(step);
@@ -181,6 +187,11 @@ export class WorldFaults implements EventTarget {
         this.traceNodeFault(step.node, step);
         this.world.host(step.node).resume();
         return;
+      case 'resumePaused':
+        for (const host of this.world.hosts) {
+          if (host.paused) this.apply({ kind: 'resume', node: host.id });
+        }
+        return;
       case 'clock':
         assert(step.ratePerMille > 0, `clock rate ${step.ratePerMille} per mille`);
         this.world.host(step.node).clockRatePerMille = step.ratePerMille;
@@ -241,6 +252,9 @@ export class WorldFaults implements EventTarget {
         return;
       case 'isolateLeader':
         this.apply({ kind: 'isolate', node: leader });
+        return;
+      case 'pauseLeader':
+        this.apply({ kind: 'pause', node: leader });
         return;
       case 'stallLeader':
         if (this.world.faultDomain > 1) {

@@ -234,6 +234,35 @@ describe('World: pause and resume', () => {
     expect(node(1).timersFired).to.deep.equal(['tick']);
   });
 
+  it('pauseLeader stops whoever leads then; resumePaused wakes every paused node', () => {
+    const { world, node } = probeWorld(5);
+    world.leaderResolver = () => 3;
+    world.applyFault({ kind: 'pauseLeader' });
+    world.applyFault({ kind: 'pause', node: 1 });
+    expect([0, 1, 2, 3, 4].map((n) => world.host(n).paused)).to.deep.equal([
+      false,
+      true,
+      false,
+      true,
+      false,
+    ]);
+    send(world, 0, 3, request(1));
+    world.scheduler.runUntilTime(10_000);
+    expect(node(3).received).to.have.length(0);
+    world.applyFault({ kind: 'resumePaused' });
+    expect([0, 1, 2, 3, 4].map((n) => world.host(n).paused)).to.deep.equal(
+      new Array(5).fill(false),
+    );
+    expect(node(3).received.map((r) => r.message.n)).to.deep.equal([1]);
+  });
+
+  it('pauseLeader with no leader pauses nobody', () => {
+    const { world } = probeWorld(3);
+    world.leaderResolver = () => null;
+    world.applyFault({ kind: 'pauseLeader' });
+    expect([0, 1, 2].map((n) => world.host(n).paused)).to.deep.equal([false, false, false]);
+  });
+
   it('a crash while paused drops what waited', () => {
     const { world, node } = probeWorld();
     world.applyFault({ kind: 'pause', node: 1 });

@@ -58,7 +58,9 @@ function stepSchemas(servers: number) {
     restartCrashed: only('restartCrashed'),
     profile: fields({ kind: v.literal('profile'), profile: oneOf(PROFILE_NAMES, 'a profile') }),
     pause: onNode('pause'),
+    pauseLeader: only('pauseLeader'),
     resume: onNode('resume'),
+    resumePaused: only('resumePaused'),
     clock: fields({
       kind: v.literal('clock'),
       node,

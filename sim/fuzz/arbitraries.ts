@@ -65,6 +65,8 @@ export function undo(step: FaultStep): FaultStep | null {
       return { kind: 'restartCrashed' };
     case 'pause':
       return { kind: 'resume', node: step.node };
+    case 'pauseLeader':
+      return { kind: 'resumePaused' };
     case 'stall':
     case 'stallLeader':
       return { kind: 'release' };
@@ -75,6 +77,7 @@ export function undo(step: FaultStep): FaultStep | null {
     case 'restart':
     case 'restartCrashed':
     case 'resume':
+    case 'resumePaused':
     case 'profile':
     case 'clock': // a machine's clock keeps its drift, into the liveness phase too
       return null;

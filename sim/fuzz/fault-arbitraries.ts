@@ -114,7 +114,12 @@ export function faultKinds(
     ),
     crashLeader: fc.constant({ kind: 'crashLeader' }),
     restart: fc.constant({ kind: 'restartCrashed' }),
-    pause: node.map((n) => ({ kind: 'pause', node: n })),
+    // Half the pauses stop whoever leads at the time: the classic stale leader, which wakes up
+    // still believing it leads and acts on what waited for it (a GC pause, a migrated VM).
+    pause: fc.oneof(
+      node.map((n): FaultStep => ({ kind: 'pause', node: n })),
+      fc.constant<FaultStep>({ kind: 'pauseLeader' }),
+    ),
     profile: profileName.map((p) => ({ kind: 'profile', profile: p })),
     knob: fc
       .tuple(fc.constantFrom(...NETWORK_KNOBS), fc.boolean())

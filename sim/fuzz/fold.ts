@@ -44,6 +44,8 @@ function foldStep(step: FaultStep, n: number): FaultStep | null {
     case 'isolateLeader':
     case 'crashLeader':
     case 'restartCrashed':
+    case 'pauseLeader':
+    case 'resumePaused':
     case 'profile':
     case 'knob':
       return step;

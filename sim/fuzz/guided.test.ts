@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { runGuidedCampaign } from '../cli/guided-campaign.js';
-import { featureKind, SOMETIMES_NAMES } from '../monitors/coverage.js';
+import { featureKind, sometimesOf, SOMETIMES_NAMES } from '../monitors/coverage.js';
 import { RandomStream } from '../random.js';
 import { runKv } from '../run/kv-run.js';
 import { seconds } from '../time.js';
@@ -30,6 +30,25 @@ describe('coverage', () => {
     expect(covered.traceHash).to.equal(plain.traceHash);
     const kinds = new Set(covered.coverage?.features.map(featureKind));
     expect([...kinds].sort()).to.deep.equal(['message', 'state', 'transition']);
+  });
+
+  it('sees a paused leader wake in its old term and reach followers of the newer one', () => {
+    const config: FuzzConfig = {
+      servers: 3,
+      profile: 'reliable',
+      schedule: [
+        { at: 800_000, step: { kind: 'pauseLeader' } },
+        { at: 1_800_000, step: { kind: 'resumePaused' } },
+      ],
+      safetyMicros: SHORT,
+      workload: { clerks: 2, keys: 2, getPerMille: 200, thinkMinMicros: 0, thinkMaxMicros: 20_000 },
+      maxRaftStateBytes: 4096,
+    };
+    const without = runKv({ ...kvRunConfig(3, { ...config, schedule: [] }), coverage: true });
+    const paused = runKv({ ...kvRunConfig(3, config), coverage: true });
+    expect(sometimesOf(without.coverage?.sometimes ?? 0)).not.to.include('staleAppend');
+    expect(sometimesOf(paused.coverage?.sometimes ?? 0)).to.include('staleAppend');
+    expect(paused.verdict).to.equal('ok'); // the correct Raft refuses the stale leader's appends
   });
 
   it('tallies runs in order: fresh features, distinct counts and the curve', () => {

@@ -262,7 +262,7 @@ function judge(rig: KvRig, config: KvRunConfig, outcome: PhaseOutcome): KvRunRes
 function livenessPhase(rig: KvRig, servers: number): string | null {
   const { world, workload } = rig;
   workload.stopIssuing();
-  healAll(world, servers);
+  healAll(world);
   const healedAt = world.scheduler.now;
   const hasLeader = () => currentLeader(world, servers) !== null;
   if (!world.scheduler.runUntil(hasLeader, healedAt + LIVENESS_LEADER)) {
@@ -276,7 +276,7 @@ function livenessPhase(rig: KvRig, servers: number): string | null {
 }
 
 /** The network reliable and whole again, every server up and running. */
-function healAll(world: KvWorld, servers: number): void {
+function healAll(world: KvWorld): void {
   world.applyFault({ kind: 'heal' });
   if (world.network.hasStalls()) world.applyFault({ kind: 'release' });
   world.clearKnobs();
@@ -284,9 +284,7 @@ function healAll(world: KvWorld, servers: number): void {
   world.calmMachines();
   // Nodes that refuse to boot on damaged saved state stay down (a minority, by construction).
   world.applyFault({ kind: 'restartCrashed' });
-  for (let node = 0; node < servers; node++) {
-    if (world.host(node).paused) world.applyFault({ kind: 'resume', node });
-  }
+  world.applyFault({ kind: 'resumePaused' });
 }
 
 /**

@@ -36,8 +36,6 @@ export interface CorpusEntry {
   readonly features: readonly number[];
   /** How many features it reached first. */
   readonly fresh: number;
-  /** The rare situations its run reached (coverage.ts, SOMETIMES), as flags. */
-  readonly sometimes: number;
 }
 
 /** One planned run: its simulation seed and the configuration it runs. */
@@ -66,8 +64,6 @@ export class GuidedCorpus {
   /** Fresh runs planned so far. */
   private freshRuns = 0;
   private totalWeight = 0;
-  /** The entries that reached the rarest situation any entry reached, per generation. */
-  private rarest: CorpusEntry[] = [];
 
   constructor(private readonly options: ConfigOptions & Pick<SeedOptions, 'mutant' | 'without'>) {}
 
@@ -80,23 +76,6 @@ export class GuidedCorpus {
       return weight;
     });
     this.totalWeight = this.weights.reduce((a, b) => a + b, 0);
-    this.rarest = this.entriesAtRarestSituation();
-  }
-
-  /**
-   * The entries whose runs reached the rare situation that the fewest runs of the campaign
-   * reached, among those some entry holds (none: empty). Mutations keep most of what their
-   * parent reached, so these parents put the campaign's next runs where it has been least.
-   */
-  private entriesAtRarestSituation(): CorpusEntry[] {
-    const runs = this.tally.sometimes;
-    let rarest = -1;
-    for (let i = 0; i < runs.length; i++) {
-      const held = this.entries.some((entry) => (entry.sometimes & (1 << i)) !== 0);
-      if (held && (rarest < 0 || (runs[i] as number) < (runs[rarest] as number))) rarest = i;
-    }
-    if (rarest < 0) return [];
-    return this.entries.filter((entry) => (entry.sometimes & (1 << rarest)) !== 0);
   }
 
   /**
@@ -104,8 +83,7 @@ export class GuidedCorpus {
    * every run while the corpus is empty) is fresh: the next seed of the swarm campaign this one
    * shadows (`swarmSeed(i)` for its i-th fresh run), drawn and run exactly as swarm mode runs
    * it. So a bug that swarm mode catches at its n-th seed, guided mode catches by about its
-   * 2n-th run at worst; the runs in between mutate the corpus. Half their parents come from
-   * the entries at the campaign's rarest situation, the rest by energy.
+   * 2n-th run at worst; the runs in between mutate the corpus.
    */
   plan(k: number, seed: number, swarmSeed: (i: number) => number): GuidedTask {
     if (this.entries.length === 0 || k % 2 === 0) {
@@ -113,8 +91,7 @@ export class GuidedCorpus {
       return { seed: fresh, config: this.fresh(fresh) };
     }
     const r = new RandomStream('guided', streamSeed(seed, 'guided'));
-    const parent =
-      this.rarest.length > 0 && r.perMille(500) ? r.pick(this.rarest) : this.pickByEnergy(r);
+    const parent = this.pickByEnergy(r);
     const other = r.pick(this.entries);
     const config = mutateConfig(parent.config, r, other.config, this.options.servers !== undefined);
     return { seed, config: stampCampaign(config, this.options) };
@@ -129,7 +106,6 @@ export class GuidedCorpus {
       config: outcome.config,
       features: outcome.coverage.features,
       fresh,
-      sometimes: outcome.coverage.sometimes,
     });
     return true;
   }

@@ -10,7 +10,10 @@ import type {
   Verdict,
 } from './types.js';
 
-/** Search steps per partition when no budget is given: far beyond any corpus history's needs. */
+/**
+ * Search steps, all partitions together, when no budget is given: far beyond any corpus
+ * history's needs, and a few seconds of search at most.
+ */
 export const DEFAULT_BUDGET = 20_000_000;
 
 /** Steps of the first round; each round doubles it. */
@@ -20,8 +23,9 @@ const FIRST_SLICE = 1024;
  * Checks a history against a model. Partitions are searched in rounds, each getting a slice of
  * steps that doubles from round to round (in the model's partition order within a round), so one
  * hard partition cannot hide an easy illegal one, yet the outcome depends only on step counts.
- * The first illegal partition settles the verdict; otherwise a partition that spends its whole
- * budget (`options.budget` steps, per partition) makes it 'unknown'.
+ * The first illegal partition settles the verdict; otherwise running out of the budget
+ * (`options.budget` steps, all partitions together, so that many hard partitions cannot
+ * multiply the work) before every partition is decided makes it 'unknown'.
  */
 export function checkHistory<S, I, O>(
   history: readonly Operation<I, O>[],
@@ -37,17 +41,25 @@ export function checkHistory<S, I, O>(
   const searches: (OpenSearch<S, I, O> | null)[] = partitions.map(() => null);
   const verdicts: (Verdict | null)[] = partitions.map(() => null);
   const steps = new Float64Array(partitions.length);
+  let spent = 0;
   for (let slice = FIRST_SLICE; failure === null && verdicts.includes(null); slice *= 2) {
     partitions.forEach((partition, index) => {
       if (failure !== null || verdicts[index] !== null) return;
+      if (spent >= budget) {
+        verdicts[index] = 'unknown';
+        searches[index] = null;
+        return;
+      }
       const search = (searches[index] ??= new OpenSearch(
         ops[index] ?? [],
         model,
         partition,
         options,
       ));
-      let verdict = search.advance(Math.min(slice, budget - search.steps));
-      if (verdict === null && search.steps >= budget) verdict = 'unknown';
+      const before = search.steps;
+      let verdict = search.advance(Math.min(slice, budget - spent));
+      spent += search.steps - before;
+      if (verdict === null && spent >= budget) verdict = 'unknown';
       if (verdict === 'illegal') failure = describeFailure(history, model, partition, search);
       if (verdict !== null) searches[index] = null;
       verdicts[index] = verdict;

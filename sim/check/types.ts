@@ -163,7 +163,7 @@ export interface Lookahead<S, I, O> {
 }
 
 export interface CheckOptions {
-  /** Search steps allowed per partition; running out gives 'unknown'. */
+  /** Search steps allowed, all partitions together; running out gives 'unknown'. */
   readonly budget?: number;
   /**
    * Steps of each search's quick attempt before its pruning turns on (open-search.ts); by
@@ -204,7 +204,7 @@ export interface CheckResult {
   readonly partitions: number;
   /** Search steps spent, all partitions together (the unit of the budget). */
   readonly steps: number;
-  /** Labels of the partitions that ran out of budget. */
+  /** Labels of the partitions left undecided when the budget ran out. */
   readonly unknownPartitions: readonly string[];
   readonly failure: Failure | null;
 }

@@ -1,0 +1,42 @@
+import { expect } from 'chai';
+import { checkParsed, parseHistoryFile } from './index.js';
+
+/**
+ * `keys` keys, each written by `writers` clerks at once and then read three times in a row with
+ * three different values: illegal (the value cannot change once every write has returned), and
+ * hard to prove so, since the search must try the writes' orders first.
+ */
+function hardHistory(keys: number, writers: number): string {
+  const lines: string[] = [];
+  for (let k = 0; k < keys; k++) {
+    const op = (process: number, type: string, f: string, value: string) =>
+      lines.push(`{:process ${process}, :type :${type}, :f :${f}, :key "k${k}", :value ${value}}`);
+    for (let w = 0; w < writers; w++) op(w, 'invoke', 'put', `"v${w}"`);
+    for (let w = 0; w < writers; w++) op(w, 'ok', 'put', `"v${w}"`);
+    for (let r = 0; r < 3; r++) {
+      op(100 + r, 'invoke', 'get', 'nil');
+      op(100 + r, 'ok', 'get', `"v${r}"`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe('the checker budget counts all partitions together', () => {
+  const history = parseHistoryFile(hardHistory(6, 16));
+
+  it('many hard partitions end unknown within one budget, not one budget each', () => {
+    const budget = 40_000;
+    const result = checkParsed(history, { budget });
+    expect(result.verdict).to.equal('unknown');
+    expect(result.partitions).to.equal(6);
+    expect(result.unknownPartitions).to.have.length(6);
+    // A search may overrun its last slice by a few lookahead walks, never by whole budgets.
+    expect(result.steps).to.be.within(budget, budget * 1.1);
+  });
+
+  it('a budget that suffices still gives the verdict', () => {
+    const small = parseHistoryFile(hardHistory(2, 4));
+    const result = checkParsed(small, { budget: 1_000_000 });
+    expect(result.verdict).to.equal('illegal');
+  });
+});

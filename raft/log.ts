@@ -18,6 +18,8 @@ export class RaftLog {
   private versionValue = 0;
   /** Lowest index appended, replaced or cut since takeChanges() last ran (for the monitors). */
   private changedFrom = Infinity;
+  /** Lowest index appended, replaced or cut since takeUnsaved() last ran (for the saver). */
+  private unsavedFrom = Infinity;
 
   constructor(snapshotIndex: LogIndex, snapshotTerm: Term, entries: readonly Entry[] = []) {
     this.snapshotIndexValue = snapshotIndex;
@@ -41,6 +43,23 @@ export class RaftLog {
     const from = this.changedFrom;
     this.changedFrom = Infinity;
     return from;
+  }
+
+  /**
+   * Like takeChanges, for the node's own saver: entries below the index it gives are the ones
+   * the last save held, so a save re-encodes only from there (a save per change would be
+   * quadratic in the log's length otherwise).
+   */
+  takeUnsaved(): number {
+    const from = this.unsavedFrom;
+    this.unsavedFrom = Infinity;
+    return from;
+  }
+
+  /** Entries from `index` on were appended, replaced or cut. */
+  private changedAt(index: number): void {
+    this.changedFrom = Math.min(this.changedFrom, index);
+    this.unsavedFrom = Math.min(this.unsavedFrom, index);
   }
 
   /** The last index covered by the snapshot (0 when there is none). */
@@ -91,7 +110,7 @@ export class RaftLog {
   }
 
   append(entries: readonly Entry[]): void {
-    if (entries.length > 0) this.changedFrom = Math.min(this.changedFrom, this.lastIndex + 1);
+    if (entries.length > 0) this.changedAt(this.lastIndex + 1);
     for (const entry of entries) {
       if (entry.term < this.lastTerm) fail(`append term ${entry.term} after ${this.lastTerm}`);
       this.entries.push(entry);
@@ -104,7 +123,7 @@ export class RaftLog {
     if (index < this.snapshotIndexValue) fail(`truncate at ${index}: inside the snapshot`);
     if (index >= this.lastIndex) fail(`truncate at ${index}: nothing after it`);
     this.entries.length = index - this.snapshotIndexValue;
-    this.changedFrom = Math.min(this.changedFrom, index + 1);
+    this.changedAt(index + 1);
     this.versionValue++;
   }
 
@@ -131,7 +150,7 @@ export class RaftLog {
   /** A leader's snapshot replaces a log that does not contain its last entry: start over. */
   resetTo(snapshotIndex: LogIndex, snapshotTerm: Term): void {
     if (snapshotIndex <= this.snapshotIndexValue) fail(`reset to ${snapshotIndex}: not forward`);
-    this.changedFrom = Math.min(this.changedFrom, this.snapshotIndexValue + 1);
+    this.changedAt(this.snapshotIndexValue + 1);
     this.entries = [];
     this.snapshotIndexValue = snapshotIndex;
     this.snapshotTermValue = snapshotTerm;

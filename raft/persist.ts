@@ -17,6 +17,7 @@ import {
   nodeId,
   term,
 } from './types.js';
+import { fail } from './assert.js';
 
 /**
  * The durable half of a node (Figure 2's persistent state, plus §7's last included index and
@@ -117,8 +118,8 @@ export function encodeState(state: PersistentState, snapshot: Uint8Array): Uint8
 /**
  * Encodes the successive states of one node. Persisting happens after nearly every change: the
  * encoder keeps the encoded entries with the running checksum after each one, and re-encodes
- * only from the first entry that is not the same object as before (logs change by appending,
- * truncating and compacting). A save is then one copy of the log bytes plus a trailer.
+ * only from the first entry that changed (logs change by appending, truncating and compacting).
+ * A save is then one copy of the log bytes plus a trailer.
  */
 export class StateEncoder {
   private readonly encoded = new ByteWriter(256);
@@ -131,8 +132,12 @@ export class StateEncoder {
   private snapshot: Uint8Array | null = null;
   private snapshotCrc = 0;
 
-  encode(state: PersistentState, snapshot: Uint8Array): Uint8Array {
-    this.update(state);
+  /**
+   * `firstChanged` is the lowest log index changed since the last encode, when the caller knows
+   * it (RaftLog.takeUnsaved); without it, the entries are compared one by one from the start.
+   */
+  encode(state: PersistentState, snapshot: Uint8Array, firstChanged?: number): Uint8Array {
+    this.update(state, firstChanged);
     if (snapshot !== this.snapshot) {
       this.snapshot = snapshot;
       this.snapshotCrc = crc32(snapshot);
@@ -161,11 +166,16 @@ export class StateEncoder {
     return out;
   }
 
-  private update(state: PersistentState): void {
+  private update(state: PersistentState, firstChanged: number | undefined): void {
     let keep = 0;
     if (state.snapshotIndex === this.snapshotIndex) {
       const limit = Math.min(this.entries.length, state.entries.length);
-      while (keep < limit && state.entries[keep] === this.entries[keep]) keep++;
+      if (firstChanged === undefined) {
+        while (keep < limit && state.entries[keep] === this.entries[keep]) keep++;
+      } else keep = Math.max(0, Math.min(limit, firstChanged - state.snapshotIndex - 1));
+      // invariant: the entries kept are the ones encoded (a cheap check of the caller's index).
+      if (keep > 0 && state.entries[keep - 1] !== this.entries[keep - 1])
+        fail(`save: entry ${state.snapshotIndex + keep} changed, yet before ${firstChanged}`);
     }
     this.snapshotIndex = state.snapshotIndex;
     this.entries.length = keep;

@@ -74,7 +74,7 @@ export class SaveTracker {
       snapshotTerm: node.log.snapshotTerm,
       entries: node.log.all(),
     };
-    const raftState = this.encoder.encode(state, node.snapshot);
+    const raftState = this.encoder.encode(state, node.snapshot, node.log.takeUnsaved());
     // The persister keeps the arrays it is given: hand it its own copy of a new snapshot.
     if (this.snapshotUnsaved) this.snapshotOnDisk = node.snapshot.slice();
     this.savedTerm = node.currentTerm;

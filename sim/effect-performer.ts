@@ -154,6 +154,7 @@ export class EffectPerformer<M, A> {
   private persist(raftState: Uint8Array, snapshot: Uint8Array | null): void {
     const env = this.env;
     const id = this.host.id;
+    env.scheduler.chargeSave(raftState.length);
     this.host.persister.save(raftState, snapshot);
     env.trace.record(
       env.scheduler.now,

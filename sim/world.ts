@@ -17,6 +17,7 @@ import { Streams, type RandomStream } from './random.js';
 import {
   DEFAULT_MAX_EVENTS,
   DEFAULT_MAX_PENDING,
+  DEFAULT_MAX_SAVED_BYTES,
   Scheduler,
   type EventTarget,
   type SimEvent,
@@ -34,6 +35,8 @@ export interface WorldConfig<M, A, I extends Instance<M, A>> {
   readonly maxEvents?: number;
   /** Events pending at once, at most (the scheduler's DEFAULT_MAX_PENDING). */
   readonly maxPending?: number;
+  /** Bytes of Raft state saved, all nodes together, at most (DEFAULT_MAX_SAVED_BYTES). */
+  readonly maxSavedBytes?: number;
   /** Messages one stalled link may hold, at most (DEFAULT_MAX_HELD_PER_LINK). */
   readonly maxHeldPerLink?: number;
   /**
@@ -94,6 +97,7 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
     this.scheduler = new Scheduler(
       config.maxEvents ?? DEFAULT_MAX_EVENTS,
       config.maxPending ?? DEFAULT_MAX_PENDING,
+      config.maxSavedBytes ?? DEFAULT_MAX_SAVED_BYTES,
     );
     this.held = new HeldMessages(config.nodes, config.maxHeldPerLink ?? DEFAULT_MAX_HELD_PER_LINK);
     this.streams = new Streams(config.seed);

@@ -58,6 +58,8 @@ export interface KvRunConfig {
   readonly maxEvents?: number;
   /** Events pending at once, at most (the scheduler's default); past it: an event storm. */
   readonly maxPending?: number;
+  /** Bytes of Raft state saved at most (the scheduler's default); past it: an event storm. */
+  readonly maxSavedBytes?: number;
   /** Record coverage (sim/run/coverage.ts) for guided fuzzing; off by default. */
   readonly coverage?: boolean;
   /** When links are checked (DeliveryRule); DEFAULT_DELIVERY when absent. */
@@ -136,6 +138,7 @@ function buildRig(config: KvRunConfig): KvRig {
   const world: KvWorld = new World<KvWire, KvApplied, KvNode>({
     maxEvents: config.maxEvents ?? KV_MAX_EVENTS,
     ...(config.maxPending === undefined ? {} : { maxPending: config.maxPending }),
+    ...(config.maxSavedBytes === undefined ? {} : { maxSavedBytes: config.maxSavedBytes }),
     nodes: servers + workloadOptions.clerks,
     faultDomain: servers, // clerks reach every side of a partition
     ...(config.delivery === undefined ? {} : { delivery: config.delivery }),

@@ -73,7 +73,11 @@ class Reader {
     const token = match[0];
     this.position += token.length;
     if (token.startsWith(':') && token.length > 1) return { keyword: token.slice(1) };
-    if (/^-?\d+$/.test(token)) return Number(token);
+    if (/^-?\d+$/.test(token)) {
+      // Past 2^53 two different integers would read as the same number.
+      if (!Number.isSafeInteger(Number(token))) this.fail(`integer out of range: ${token}`);
+      return Number(token);
+    }
     if (token === 'nil') return null;
     if (token === 'true' || token === 'false') return token === 'true';
     return this.fail(`unsupported value "${token}"`);

@@ -55,7 +55,13 @@ function parseLine(raw: string, line: number): Event {
   const fields = raw.trim().split(/\s+/);
   const dash = fields.indexOf('-');
   const [process, type, f, ...rest] = dash === -1 ? [] : fields.slice(dash + 1);
-  if (process === undefined || type === undefined || f === undefined || !/^\d+$/.test(process)) {
+  if (
+    process === undefined ||
+    type === undefined ||
+    f === undefined ||
+    !/^\d+$/.test(process) ||
+    !Number.isSafeInteger(Number(process))
+  ) {
     fail(line, 'expected "INFO jepsen.util - <process> <type> <f> <value>"');
   }
   if (![':invoke', ':ok', ':fail', ':info'].includes(type)) fail(line, `unknown type ${type}`);
@@ -64,7 +70,9 @@ function parseLine(raw: string, line: number): Event {
 }
 
 function integer(text: string, line: number): number {
-  if (!/^-?\d+$/.test(text)) fail(line, `expected an integer, got "${text}"`);
+  // Past 2^53 a number no longer holds every integer: two different values would compare equal.
+  if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(Number(text)))
+    fail(line, `expected an integer within ±${Number.MAX_SAFE_INTEGER}, got "${text}"`);
   return Number(text);
 }
 

@@ -1,5 +1,5 @@
 import { checkerScaling } from '../bench/checker-scaling.js';
-import { printJson, writeFileAtomic } from './output.js';
+import { checkOutput, printJson, writeFileAtomic } from './output.js';
 
 const SCALING_PATH = 'reports/checker-scaling.json';
 
@@ -8,6 +8,7 @@ const SCALING_PATH = 'reports/checker-scaling.json';
  * --quick stops at 100,000 generated operations and checks each corpus file once.
  */
 export function checkerScalingCommand(quick: boolean, json: boolean): number {
+  checkOutput('checker-scaling output', SCALING_PATH);
   const figures = checkerScaling({
     sizes: quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000],
     rounds: quick ? 1 : 3,

@@ -9,7 +9,7 @@ import { BenchFailure, type BenchContext, type BenchSuite, type Figure } from '.
 import { fuzzSuite, labSuite } from '../bench/suites.js';
 import { noPositionals, parseFlags, UsageError } from './args.js';
 import { checkerScalingCommand } from './bench-scaling.js';
-import { printJson, writeFileAtomic } from './output.js';
+import { checkOutput, printJson, writeFileAtomic } from './output.js';
 
 const BENCH_PATH = 'reports/bench.json';
 
@@ -46,6 +46,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const quick = values.quick === true;
   if (values['checker-scaling'] === true) return checkerScalingCommand(quick, json);
   const suites = selectSuites(values.only);
+  // Checked before minutes of measuring, so that a place it cannot write fails at once.
+  if (values.only === undefined) checkOutput('bench output', BENCH_PATH);
   const context: BenchContext = {
     quick,
     repetitions: REPETITIONS,

@@ -55,6 +55,19 @@ export function seedAt(baseSeed: number, shard: Shard, k: number): number {
   return baseSeed + (shard.index - 1) + k * shard.count;
 }
 
+/** Guided mode's mutated runs take seeds this far past the fresh runs' (guided-campaign.ts). */
+export const MUTATED_SEEDS = 2 ** 32;
+
+/**
+ * How many runs a shard has before its seeds would pass 2^53 - 1, the last integer a seed can
+ * be (a seed is a JavaScript number, and every run must be replayable by its seed). A campaign
+ * never goes past it: `--runs` beyond it is refused, `--time` ends there.
+ */
+export function seedRoom(baseSeed: number, shard: Shard, guided: boolean): number {
+  const top = Number.MAX_SAFE_INTEGER - (guided ? MUTATED_SEEDS : 0) - baseSeed - (shard.index - 1);
+  return top < 0 ? 0 : Math.floor(top / shard.count) + 1;
+}
+
 /** What became of one seed: its outcome, or the crash and what the re-run gave. */
 type Finished =
   { outcome: SeedOutcome; crash: null } | { outcome: SeedOutcome | null; crash: SeedCrash };
@@ -111,8 +124,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const inFlight = new Set<Promise<void>>();
   const limit = Math.max(1, options.workers * 2);
   try {
-    for (let k = 0; options.runs === null || k < options.runs; k++) {
-      if (options.interrupted() || (options.runs === null && options.timeUp())) {
+    const room = seedRoom(options.baseSeed, options.shard, false);
+    for (let k = 0; k < (options.runs ?? room); k++) {
+      if (options.interrupted() || (options.runs === null && (options.timeUp() || k >= room))) {
         stoppedEarly = options.interrupted();
         break;
       }

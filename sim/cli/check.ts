@@ -1,5 +1,4 @@
 import { CHECK_HELP } from './help.js';
-import { readFileSync } from 'node:fs';
 import {
   checkParsed,
   DEFAULT_BUDGET,
@@ -14,6 +13,7 @@ import {
 } from '../check/index.js';
 import { parseCount, parseFlags, UsageError } from './args.js';
 import { printJson } from './output.js';
+import { readInputFile } from './input.js';
 
 /** `raftsim check`: is one recorded history linearizable? Exit 0 ok, 1 illegal, 3 unknown. */
 export function checkCommand(argv: string[]): number {
@@ -40,13 +40,7 @@ export function checkCommand(argv: string[]): number {
 }
 
 function loadHistory(path: string, hint: ModelName | undefined): ParsedHistory {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new UsageError(`check: cannot read "${path}" (${code})`);
-  }
+  const text = readInputFile('check', path);
   try {
     return parseHistoryFile(text, hint);
   } catch (error) {

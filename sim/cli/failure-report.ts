@@ -5,6 +5,7 @@ import { writeFailureReport } from '../fuzz/report.js';
 import type { FuzzMode, SeedOptions, SeedOutcome } from '../fuzz/run-seed.js';
 import type { Interrupt } from './interrupt.js';
 import { shrinkSeed, type ShrinkResult } from './shrink.js';
+import { asUsageError } from './output.js';
 
 /** A failure's report folder: written unshrunk first, then replaced by the shrunk failure. */
 export interface Written {
@@ -14,10 +15,16 @@ export interface Written {
   readonly verdict: string;
 }
 
-/** Writes a failure's report folder (over folder `id` when given) and says where it is. */
+/**
+ * Writes a failure's report folder (over folder `id`, written earlier by this process, when
+ * given) and says where it is. A folder it cannot write is a one-line error naming the seed, so
+ * that the failure can still be found again.
+ */
 export function report(failure: SeedOutcome, mode: FuzzMode, reportsDir: string, id?: string) {
   const repro = reproOf(failure, mode);
-  const dir = writeFailureReport(reportsDir, repro, id);
+  const dir = asUsageError(`the report of failing seed ${failure.seed} in ${reportsDir}`, () =>
+    writeFailureReport(reportsDir, repro, id),
+  );
   const written: Written = {
     id: dir.slice(dir.lastIndexOf('/') + 1),
     dir,

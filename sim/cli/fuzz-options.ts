@@ -13,7 +13,7 @@ import {
   parseWithout,
   UsageError,
 } from './args.js';
-import type { Shard } from './campaign.js';
+import { seedRoom, type Shard } from './campaign.js';
 import { checkOutputDir } from './output.js';
 import { DEFAULT_SHRINK_SECONDS } from './shrink.js';
 
@@ -110,6 +110,18 @@ export function parseFuzzOptions(argv: string[]): FuzzOptions {
       ...(without === undefined ? {} : { without }),
     },
   };
+  checkSeedRoom(options.baseSeed, options.shard, mode, options.runs);
   // Last of all, once every flag is known good: the folder is made only for a valid command.
   return { ...options, reportsDir: checkOutputDir('reports', values.reports ?? 'reports') };
+}
+
+/** Refuses a campaign whose seeds would pass 2^53 - 1 (a `--time` campaign stops there). */
+function checkSeedRoom(baseSeed: number, shard: Shard, mode: FuzzMode, runs: number | null) {
+  const room = seedRoom(baseSeed, shard, mode === 'guided');
+  if (room >= (runs ?? 1)) return;
+  const where = shard.count === 1 ? '' : ` in shard ${shard.index}/${shard.count}`;
+  throw new UsageError(
+    `--seed ${baseSeed} leaves room for ${room} ${mode} run${room === 1 ? '' : 's'}${where} ` +
+      `before seeds pass ${Number.MAX_SAFE_INTEGER}; asked for ${runs ?? 'a --time campaign'}`,
+  );
 }

@@ -8,10 +8,7 @@ import {
   type GuidedTask,
 } from '../fuzz/guided.js';
 import { isFailure } from '../fuzz/run-seed.js';
-import { seedAt, type CampaignOptions } from './campaign.js';
-
-/** Mutated runs take seeds past any the fresh runs (the swarm campaign's seeds) reach. */
-const MUTATED_SEEDS = 2 ** 32;
+import { MUTATED_SEEDS, seedAt, seedRoom, type CampaignOptions } from './campaign.js';
 
 export interface GuidedResult {
   /** Runs merged, up to and including the first failing one. */
@@ -44,9 +41,11 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
   let unknown = 0;
   let failure: GuidedOutcome | null = null;
   try {
-    while (failure === null && (options.runs === null || runs < options.runs)) {
+    const room = seedRoom(options.baseSeed, options.shard, true);
+    const total = options.runs ?? room;
+    while (failure === null && runs < total) {
       if (options.interrupted() || (options.runs === null && options.timeUp())) break;
-      const size = options.runs === null ? GENERATION : Math.min(GENERATION, options.runs - runs);
+      const size = Math.min(GENERATION, total - runs);
       corpus.startGeneration();
       const tasks = Array.from({ length: size }, (_, i) =>
         corpus.plan(

@@ -18,7 +18,7 @@ import { runCoveredCampaign } from './coverage-campaign.js';
 import { report, shrinkAndReplace } from './failure-report.js';
 import { parseMode, parseShrinkLimits } from './fuzz-options.js';
 import { EXIT_INTERRUPTED, Interrupt } from './interrupt.js';
-import { checkOutputDir, printJson, writeFileAtomic } from './output.js';
+import { checkOutput, checkOutputDir, printJson, writeFileAtomic } from './output.js';
 
 interface Row {
   readonly name: MutantId;
@@ -60,6 +60,10 @@ function parseOnly(text: string | undefined): MutantId[] {
   return ids as MutantId[];
 }
 
+function savedReproPath(dir: string, id: MutantId): string {
+  return join(dir, `${id}.repro.json`);
+}
+
 function parseMutantsOptions(argv: string[]): MutantsOptions {
   const { values, positionals } = parseFlags('mutants', argv, {
     'time-per-mutant': { type: 'string' },
@@ -91,10 +95,14 @@ function parseMutantsOptions(argv: string[]): MutantsOptions {
   };
   // Output folders last, once every flag is known good; both are checked before any hunt.
   const save = values['save-repros'];
+  const saveRepros = save === undefined ? null : checkOutputDir('save-repros', save);
+  // Each file it would save too: a folder in the way should not wait for the end of the hunts.
+  if (saveRepros !== null)
+    for (const id of options.only) checkOutput('save-repros', savedReproPath(saveRepros, id));
   return {
     ...options,
     reportsDir: checkOutputDir('reports', values.reports ?? 'reports'),
-    saveRepros: save === undefined ? null : checkOutputDir('save-repros', save),
+    saveRepros,
   };
 }
 
@@ -215,9 +223,7 @@ async function hunt(name: MutantId, options: MutantsOptions, interrupt: Interrup
     interrupt,
   });
   if (options.saveRepros !== null)
-    writeFileAtomic(join(options.saveRepros, `${name}.repro.json`), [
-      readFileSync(written.path, 'utf8'),
-    ]);
+    writeFileAtomic(savedReproPath(options.saveRepros, name), [readFileSync(written.path, 'utf8')]);
   const summary = outcome.failure?.summary;
   return {
     ...base,

@@ -47,10 +47,18 @@ function writable(path: string): boolean {
   }
 }
 
-/** Checks an output file's location; throws a UsageError (exit 2) naming the flag. */
+/** What an error about an output names: its flag (`trace` as --trace), or a fixed file's role. */
+function named(flag: string): string {
+  return /^[a-z-]+$/.test(flag) ? `--${flag}` : flag;
+}
+
+/**
+ * Checks an output file's location; throws a UsageError (exit 2) naming the flag (`trace` for
+ * --trace; a name with a space, such as "bench output", is used as written).
+ */
 export function checkOutput(flag: string, path: string): OutputTarget {
   if (path === '-') return { kind: 'stdout', path };
-  const refuse = (why: string) => new UsageError(`--${flag}: ${path}: ${why}`);
+  const refuse = (why: string) => new UsageError(`${named(flag)}: ${path}: ${why}`);
   if (path === '') throw refuse('an empty path');
   let own: Stats | null;
   let target: Stats | null;
@@ -75,6 +83,29 @@ export function checkOutput(flag: string, path: string): OutputTarget {
 }
 
 /**
+ * Refuses a command line whose outputs would land on top of each other: two outputs to one
+ * file (the second would silently replace the first), or two documents on standard output
+ * (`--json` and an output of `-`, or two outputs of `-`), which no reader could split again.
+ * `outputs` maps each flag to its checked target (null when not given).
+ */
+export function checkDistinctOutputs(
+  json: boolean,
+  outputs: Readonly<Record<string, OutputTarget | null>>,
+): void {
+  const seen = new Map<string, string>(json ? [['-', '--json']] : []);
+  for (const [flag, target] of Object.entries(outputs)) {
+    if (target === null) continue;
+    const key = target.kind === 'stdout' ? '-' : resolve(target.path);
+    const other = seen.get(key);
+    if (other !== undefined) {
+      const where = key === '-' ? 'standard output' : target.path;
+      throw new UsageError(`--${flag} and ${other} both write ${where}; give each its own place`);
+    }
+    seen.set(key, `--${flag}`);
+  }
+}
+
+/**
  * Checks a folder that outputs go into: it is a folder, or can be made, and entries can be
  * made in it. The proof is to make (one level at a time, never recursively: Node's recursive
  * mkdir loops on some paths under /proc) and remove a probe entry; folders made for the probe
@@ -82,7 +113,7 @@ export function checkOutput(flag: string, path: string): OutputTarget {
  * Throws a UsageError naming the flag.
  */
 export function checkOutputDir(flag: string, path: string): string {
-  const refuse = (why: string) => new UsageError(`--${flag}: ${path}: ${why}`);
+  const refuse = (why: string) => new UsageError(`${named(flag)}: ${path}: ${why}`);
   if (path === '') throw refuse('an empty path');
   const full = resolve(path);
   const missing: string[] = [];
@@ -146,37 +177,49 @@ export function removeTemporaries(): void {
  * is a one-line error naming the path, exit 2, with no temporary file left.
  */
 export function writeOutput(target: OutputTarget, chunks: Iterable<string>): void {
-  try {
-    writeTarget(target, chunks);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === undefined) throw error;
-    throw new UsageError(`cannot write ${target.path} (${code})`);
-  }
-}
-
-function writeTarget(target: OutputTarget, chunks: Iterable<string>): void {
   if (target.kind === 'stdout') {
     for (const chunk of chunks) process.stdout.write(chunk);
     return;
   }
-  if (target.kind === 'stream') {
+  if (target.kind === 'file') {
+    writeFileAtomic(target.path, chunks);
+    return;
+  }
+  asUsageError(target.path, () => {
     const fd = openSync(target.path, 'w');
     try {
       for (const chunk of chunks) writeSync(fd, chunk);
     } finally {
       closeSync(fd);
     }
-    return;
+  });
+}
+
+/**
+ * Runs a write of `what` (a path, or words naming it), turning a system error (a full disk, a
+ * folder where a file was expected, no permission) into a one-line UsageError: the place, not
+ * the program, is at fault. Any other error passes through.
+ */
+export function asUsageError<T>(what: string, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined || error instanceof UsageError) throw error;
+    throw new UsageError(`cannot write ${what} (${code})`);
   }
-  writeFileAtomic(target.path, chunks);
 }
 
 /**
  * Writes a regular file all at once or not at all: the text goes to a temporary file beside the
- * target, renamed into place only when complete. On any error the temporary file is removed.
+ * target, renamed into place only when complete. On any error the temporary file is removed,
+ * and a system error is a UsageError naming the path.
  */
 export function writeFileAtomic(path: string, chunks: Iterable<string>): void {
+  asUsageError(path, () => writeWhole(path, chunks));
+}
+
+function writeWhole(path: string, chunks: Iterable<string>): void {
   mkdirSync(dirname(path), { recursive: true });
   const temporary = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
   temporaries.add(temporary);

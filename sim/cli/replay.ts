@@ -1,5 +1,4 @@
 import { REPLAY_HELP } from './help.js';
-import { readFileSync } from 'node:fs';
 import { parseRepro, type Repro } from '../fuzz/repro.js';
 import { runTraced, traceLines } from '../fuzz/report.js';
 import { renderTimeline } from '../report/timeline.js';
@@ -7,17 +6,12 @@ import { formatMicros } from '../time.js';
 import type { InvariantId } from '../monitors/view.js';
 import { noPositionals, parseFlags, parseWithout, UsageError } from './args.js';
 import { FormatError } from '../format/kit.js';
-import { checkOutput, printJson, writeOutput } from './output.js';
+import { checkDistinctOutputs, checkOutput, printJson, writeOutput } from './output.js';
 import { exitCodeOf } from './run.js';
+import { readInputFile } from './input.js';
 
 export function readRepro(path: string): Repro {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new UsageError(`replay: cannot read ${path} (${code})`);
-  }
+  const text = readInputFile('replay', path);
   try {
     return parseRepro(text);
   } catch (error) {
@@ -48,9 +42,10 @@ export function replayCommand(argv: string[]): number {
   const repro = withMonitorsOff(readRepro(path), parseWithout(values.without));
   const trace = values.trace === undefined ? null : checkOutput('trace', values.trace);
   const html = values.html === undefined ? null : checkOutput('html', values.html);
-  const traced = runTraced(repro);
+  checkDistinctOutputs(values.json === true, { trace, html });
+  const traced = runTraced(repro, trace !== null || html !== null);
   const result = traced.result;
-  if (trace !== null) writeOutput(trace, [traceLines(traced.records)]);
+  if (trace !== null) writeOutput(trace, traceLines(traced.records));
   if (html !== null) writeOutput(html, [renderTimeline(repro, traced)]);
   const sameTrace = result.traceHash === repro.traceHash;
   if (values.json === true) {

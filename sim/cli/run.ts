@@ -6,7 +6,7 @@ import { runKv, type KvRunConfig, type KvRunResult } from '../run/kv-run.js';
 import { drawFaults } from '../run/random-faults.js';
 import { MAX_CLERKS } from '../fuzz/repro-schema.js';
 import { formatMicros, MAX_VIRTUAL_MICROS, seconds, type Micros } from '../time.js';
-import { formatTraceRecord, type TraceRecord } from '../trace.js';
+import type { TraceRecord } from '../trace.js';
 import {
   noPositionals,
   parseCount,
@@ -18,8 +18,14 @@ import {
   parseWithout,
   UsageError,
 } from './args.js';
-import { historyDocument } from '../fuzz/report.js';
-import { checkOutput, printJson, writeOutput, type OutputTarget } from './output.js';
+import { historyDocument, traceLines } from '../fuzz/report.js';
+import {
+  checkDistinctOutputs,
+  checkOutput,
+  printJson,
+  writeOutput,
+  type OutputTarget,
+} from './output.js';
 import type { MutantId } from '../../raft/mutants.js';
 import type { InvariantId } from '../monitors/view.js';
 
@@ -73,11 +79,12 @@ function parseRunOptions(argv: string[]): RunOptions {
     json: values.json === true,
   };
   // Outputs last: checked (not written) only once every flag is known good.
-  return {
-    ...options,
+  const outputs = {
     trace: values.trace === undefined ? null : checkOutput('trace', values.trace),
     history: values.history === undefined ? null : checkOutput('history', values.history),
   };
+  checkDistinctOutputs(options.json, outputs);
+  return { ...options, ...outputs };
 }
 
 /** What `raftsim run --seed N` runs (the golden hashes of the correct Raft pin some). */
@@ -113,10 +120,7 @@ export function runCommand(argv: string[]): number {
     ...(options.trace === null ? {} : { onTrace: (r: TraceRecord) => records.push(r) }),
   });
   if (options.trace !== null) {
-    writeOutput(
-      options.trace,
-      records.map((r) => `${JSON.stringify({ ...r, text: formatTraceRecord(r) })}\n`),
-    );
+    writeOutput(options.trace, traceLines(records));
   }
   if (options.history !== null) writeOutput(options.history, [historyDocument(result.history)]);
   if (options.json) printJson(runReport(options, faults, result));

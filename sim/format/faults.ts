@@ -110,6 +110,10 @@ function distinct(nodes: readonly number[]): boolean {
   return new Set(nodes).size === nodes.length;
 }
 
+function isPlainObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 export const FAULT_STEP_KINDS = Object.keys(stepSchemas(3)) as FaultStep['kind'][];
 
 const KIND = oneOf(FAULT_STEP_KINDS, 'a fault kind');
@@ -119,11 +123,15 @@ export function faultStepSchema(servers: number) {
   const schemas = stepSchemas(servers);
   // The kind is checked first, so a step with an unknown kind says so rather than listing
   // every kind's fields.
+  // The step's own fields are checked on the value as written (a loose object's output would
+  // have dropped keys such as __proto__ that the strict check must see and refuse).
   return v.pipe(
-    v.looseObject({ kind: KIND }, expected('a fault step object')),
+    v.custom<Record<string, unknown>>(isPlainObject, expected('a fault step object')),
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
-      const kind = dataset.value.kind;
-      const result = v.safeParse(schemas[kind], dataset.value, { abortEarly: true });
+      const kind = v.safeParse(v.object({ kind: KIND }), dataset.value, { abortEarly: true });
+      const result = kind.success
+        ? v.safeParse(schemas[kind.output.kind], dataset.value, { abortEarly: true })
+        : kind;
       if (result.success) return result.output;
       const issue = result.issues[0];
       addIssue({ message: issue.message, path: issue.path, input: issue.input });

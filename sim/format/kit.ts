@@ -27,10 +27,47 @@ export function expected(what: string): (issue: Issue) => string {
       : `expected ${what}, got ${shown(issue.input)}`;
 }
 
+/** How much of a bad value an error line quotes. */
+const SHOWN_CHARS = 40;
+
 function shown(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? typeof value;
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  const text = preview(value, SHOWN_CHARS + 1);
+  return text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS - 3)}...` : text;
+}
+
+/**
+ * The start of a value's JSON text, at most about `limit` characters. It walks only as far as
+ * it prints, so a value nested 200,000 deep or a megabyte long costs no more than a short one
+ * (JSON.stringify of the whole value would overflow the stack or build the whole text).
+ */
+export function preview(value: unknown, limit: number): string {
+  let out = '';
+  const walk = (item: unknown): void => {
+    if (out.length >= limit) return;
+    if (Array.isArray(item)) {
+      out += '[';
+      for (let i = 0; i < item.length && out.length < limit; i++) {
+        if (i > 0) out += ',';
+        walk(item[i]);
+      }
+      out += ']';
+    } else if (item !== null && typeof item === 'object') {
+      out += '{';
+      let first = true;
+      for (const key in item) {
+        if (out.length >= limit) break;
+        if (!Object.hasOwn(item, key)) continue;
+        out += `${first ? '' : ','}${JSON.stringify(key)}:`;
+        first = false;
+        walk((item as Record<string, unknown>)[key]);
+      }
+      out += '}';
+    } else if (typeof item === 'string') out += JSON.stringify(item.slice(0, limit));
+    else out += JSON.stringify(item) ?? typeof item;
+  };
+  walk(value);
+  return out;
 }
 
 /** An integer in min..max (both inclusive). */

@@ -6,11 +6,13 @@ import {
   expected,
   type DeepReadonly,
   fields,
+  FormatError,
   integer,
   list,
   oneOf,
   parseJsonText,
   parseWith,
+  preview,
   someFields,
   text,
 } from '../format/kit.js';
@@ -167,6 +169,11 @@ const sizeOnly = someFields(
 /** Parses and checks a repro file's text; throws a FormatError naming the first bad field. */
 export function parseReproText(source: string): Repro {
   const value = parseJsonText(source);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new FormatError(
+      '',
+      `expected a JSON object (a raftsim repro), got ${preview(value, 20)}`,
+    );
   const { servers } = parseWith(sizeOnly, value).config;
   return parseWith(reproSchema(servers), value);
 }

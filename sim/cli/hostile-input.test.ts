@@ -1,0 +1,198 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { kvRunConfig } from '../fuzz/config.js';
+import { parseRepro } from '../fuzz/repro.js';
+import { runKv } from '../run/kv-run.js';
+import { writeFailureReport } from '../fuzz/report.js';
+import { raftsimIn } from './cli.test.js';
+
+const MAX = String(Number.MAX_SAFE_INTEGER);
+
+/** A valid repro's text, with `config` fields replaced by `override` (given as JSON text). */
+function reproText(override: Record<string, string> = {}): string {
+  const config: Record<string, string> = {
+    servers: '3',
+    profile: '"reliable"',
+    safetyMicros: '1000',
+    schedule: '[]',
+    workload: '{"clerks":1,"keys":1}',
+    ...override,
+  };
+  const fields = Object.entries(config).map(([k, v]) => `"${k}":${v}`);
+  return `{"format":"raftsim-repro","version":1,"seed":1,"traceHash":"0","config":{${fields.join(',')}}}`;
+}
+
+describe('raftsim CLI: hostile input is one line and exit 2, never a hang or a stack', function () {
+  this.timeout(60_000);
+  const dir = mkdtempSync(join(tmpdir(), 'raftsim-hostile-'));
+  const write = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return name;
+  };
+  const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+  const step = (text: string) => `[{"at":0,"step":${text}}]`;
+  const fifo = join(dir, 'fifo');
+  spawnSync('mkfifo', [fifo]);
+
+  for (const [title, args, pattern] of [
+    [
+      'a repro field nested 200,000 deep',
+      ['replay', write('deep.json', reproText({ workload: `{"clerks":${deep},"keys":1}` }))],
+      /workload\.clerks: expected a clerk count in 1\.\.100, got \[\[\[/,
+    ],
+    [
+      'a repro that is a JSON array',
+      ['replay', write('array.json', '[1,2]')],
+      /expected a JSON object/,
+    ],
+    [
+      'a __proto__ key in a schedule step',
+      [
+        'replay',
+        write(
+          'proto.json',
+          reproText({ schedule: step('{"kind":"crash","node":1,"__proto__":{}}') }),
+        ),
+      ],
+      /step\.__proto__: unknown field/,
+    ],
+    [
+      'a device as a repro',
+      ['replay', '/dev/zero'],
+      /cannot read \/dev\/zero \(not a regular file\)/,
+    ],
+    ['a device as a history', ['check', '/dev/zero'], /not a regular file/],
+    ['a FIFO with no writer as a history', ['check', fifo], /not a regular file/],
+    ['a folder as a history', ['check', dir], /\(a directory\)/],
+    [
+      'a Jepsen value past 2^53',
+      ['check', write('big.log', 'INFO  jepsen.util - 0\t:invoke\t:write\t9007199254740993\n')],
+      /line 1: expected an integer within/,
+    ],
+    [
+      'an EDN integer past 2^53',
+      [
+        'check',
+        write(
+          'big.edn',
+          '{:process 0, :type :invoke, :f :put, :key "a", :value 99999999999999999999}\n',
+        ),
+      ],
+      /integer out of range/,
+    ],
+    [
+      'a history time past 2^53',
+      [
+        'check',
+        write(
+          'late.json',
+          `{"format":"raftsim-history","version":1,"model":"kv","operations":[{"client":0,` +
+            `"call":1e17,"return":null,"input":{"op":"get","key":"a"},"output":null}]}`,
+        ),
+      ],
+      /"call" must be a time in 0\.\./,
+    ],
+    [
+      'seeds that would pass 2^53',
+      ['fuzz', '--seed', MAX, '--runs', '3', '--workers', '0'],
+      /leaves room for 1 swarm run before seeds pass/,
+    ],
+    [
+      'guided seeds that would pass 2^53',
+      ['fuzz', '--seed', MAX, '--runs', '1', '--mode', 'guided'],
+      /leaves room for 0 guided runs/,
+    ],
+    [
+      '--json and a history on stdout',
+      ['run', '--seed', '1', '--json', '--history', '-'],
+      /--history and --json both write standard output/,
+    ],
+    [
+      'two outputs on stdout',
+      ['run', '--seed', '1', '--trace', '-', '--history', '-'],
+      /both write standard output/,
+    ],
+    [
+      'two outputs to one file',
+      ['run', '--seed', '1', '--trace', 'x', '--history', './x'],
+      /both write \S*x; give each its own place/,
+    ],
+    [
+      '--json and a timeline on stdout',
+      ['replay', write('ok.json', reproText()), '--json', '--html', '-'],
+      /--html and --json both write standard output/,
+    ],
+  ] as const) {
+    it(title, () => {
+      const { code, stdout, stderr } = raftsimIn(dir, ...args);
+      expect(code, stderr).to.equal(2);
+      expect(stdout).to.equal('');
+      expect(stderr).to.match(pattern);
+      expect(stderr.trim().split('\n')).to.have.length(1);
+    });
+  }
+
+  it('a place it cannot save a repro fails before the hunt, not after it', () => {
+    const save = join(dir, 'saved');
+    mkdirSync(join(save, 'Z01.repro.json'), { recursive: true });
+    const args = ['mutants', '--only', 'Z01', '--time-per-mutant', '20s', '--save-repros', save];
+    const started = Date.now();
+    const { code, stderr } = raftsimIn(dir, ...args);
+    expect(code).to.equal(2);
+    expect(stderr).to.match(/--save-repros: .*Z01\.repro\.json: is a directory/);
+    expect(Date.now() - started).to.be.below(15_000);
+  });
+
+  it('a run too heavy to finish (100 clerks, no snapshots) ends as a storm, not in hours', () => {
+    const heavy = parseRepro(
+      reproText({
+        servers: '7',
+        safetyMicros: '600000000',
+        workload: '{"clerks":100,"keys":1000,"thinkMinMicros":0,"thinkMaxMicros":0}',
+      }),
+    );
+    // The default cap (64 GiB) takes half a minute to reach; a smaller one shows the same end.
+    const cap = 256 * 1024 ** 2;
+    const result = runKv({ ...kvRunConfig(heavy.seed, heavy.config), maxSavedBytes: cap });
+    expect(result.verdict).to.equal('liveness');
+    expect(result.liveness).to.match(/^event storm: save cap reached: 268435456 bytes/);
+  });
+});
+
+describe('report folders: a new failure never replaces a kept one', () => {
+  const repro = parseRepro(reproText());
+
+  it('takes the next free name, and a replacement keeps the files the user added', () => {
+    const reports = mkdtempSync(join(tmpdir(), 'raftsim-keep-'));
+    const first = writeFailureReport(reports, repro);
+    writeFileSync(join(first, 'notes.txt'), 'mine');
+    const again = writeFailureReport(reports, repro);
+    expect(again).to.equal(`${first}-2`);
+    expect(readFileSync(join(first, 'notes.txt'), 'utf8')).to.equal('mine');
+    // Replacing the folder this process wrote keeps what the user put beside the report.
+    const replaced = writeFailureReport(reports, repro, first.slice(reports.length + 1));
+    expect(replaced).to.equal(first);
+    expect(readFileSync(join(first, 'notes.txt'), 'utf8')).to.equal('mine');
+    expect(existsSync(join(first, 'repro.json'))).to.equal(true);
+    expect(readdirSync(reports).filter((name) => name.startsWith('.'))).to.deep.equal([]);
+  });
+
+  it('refuses to replace a folder it did not write: the report goes beside it', () => {
+    const reports = mkdtempSync(join(tmpdir(), 'raftsim-keep-'));
+    mkdirSync(join(reports, 'kept'));
+    writeFileSync(join(reports, 'kept', 'repro.json'), 'better shrunk');
+    const written = writeFailureReport(reports, repro, 'kept');
+    expect(written).to.not.equal(join(reports, 'kept'));
+    expect(readFileSync(join(reports, 'kept', 'repro.json'), 'utf8')).to.equal('better shrunk');
+  });
+});

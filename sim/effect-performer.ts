@@ -154,7 +154,9 @@ export class EffectPerformer<M, A> {
   private persist(raftState: Uint8Array, snapshot: Uint8Array | null): void {
     const env = this.env;
     const id = this.host.id;
-    env.scheduler.chargeSave(raftState.length);
+    // A snapshot handed over again unchanged costs nothing; a new one is written whole.
+    const newSnapshot = snapshot !== null && !this.host.persister.holdsSnapshot(snapshot);
+    env.scheduler.chargeSave(raftState.length + (newSnapshot ? snapshot.length : 0));
     this.host.persister.save(raftState, snapshot);
     env.trace.record(
       env.scheduler.now,

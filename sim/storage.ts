@@ -33,6 +33,11 @@ export class Persister {
     this.saves++;
   }
 
+  /** Whether `snapshot` is the very array last saved (a Raft hands it over with every save). */
+  holdsSnapshot(snapshot: Uint8Array): boolean {
+    return snapshot === this.savedSnapshot;
+  }
+
   /** The snapshot saved before the current one (empty if there was none). */
   readPreviousSnapshot(): Uint8Array {
     return this.snapshotBefore.slice();

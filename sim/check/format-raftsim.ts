@@ -1,4 +1,5 @@
 import { HistoryFormatError, isModelName, type ModelName, type ParsedHistory } from './history.js';
+import { shown } from '../format/kit.js';
 import {
   decodeAppend,
   decodeEtcd,
@@ -68,7 +69,7 @@ function modelOf(named: Json, hint: ModelName | undefined): ModelName {
     return hint;
   }
   if (typeof named !== 'string' || !isModelName(named)) {
-    throw new HistoryFormatError(`unknown model ${JSON.stringify(named)}`);
+    throw new HistoryFormatError(`unknown model ${shown(named)}`);
   }
   return named;
 }

@@ -115,13 +115,27 @@ export function parseFuzzOptions(argv: string[]): FuzzOptions {
   return { ...options, reportsDir: checkOutputDir('reports', values.reports ?? 'reports') };
 }
 
-/** Refuses a campaign whose seeds would pass 2^53 - 1 (a `--time` campaign stops there). */
-function checkSeedRoom(baseSeed: number, shard: Shard, mode: FuzzMode, runs: number | null) {
+/** Runs a campaign limited by time must have room for: more than any could make. */
+const TIMED_ROOM = 2 ** 32;
+
+/**
+ * Refuses a campaign whose seeds would pass 2^53 - 1: `--runs` beyond the room, or a campaign
+ * limited by time (`--time`, `mutants`) with less than 2^32 runs of room, which it could
+ * otherwise run out of and end early, as if its time were up.
+ */
+export function checkSeedRoom(
+  baseSeed: number,
+  shard: Shard,
+  mode: FuzzMode,
+  runs: number | null,
+): void {
   const room = seedRoom(baseSeed, shard, mode === 'guided');
-  if (room >= (runs ?? 1)) return;
+  if (room >= (runs ?? TIMED_ROOM)) return;
   const where = shard.count === 1 ? '' : ` in shard ${shard.index}/${shard.count}`;
+  const asked =
+    runs === null ? `a campaign limited by time needs ${TIMED_ROOM}` : `asked for ${runs}`;
   throw new UsageError(
     `--seed ${baseSeed} leaves room for ${room} ${mode} run${room === 1 ? '' : 's'}${where} ` +
-      `before seeds pass ${Number.MAX_SAFE_INTEGER}; asked for ${runs ?? 'a --time campaign'}`,
+      `before seeds pass ${Number.MAX_SAFE_INTEGER}; ${asked}`,
   );
 }

@@ -6,10 +6,12 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { kvRunConfig } from '../fuzz/config.js';
 import { parseRepro } from '../fuzz/repro.js';
 import { runKv } from '../run/kv-run.js';
@@ -69,10 +71,10 @@ describe('raftsim CLI: hostile input is one line and exit 2, never a hang or a s
     [
       'a device as a repro',
       ['replay', '/dev/zero'],
-      /cannot read \/dev\/zero \(not a regular file\)/,
+      /cannot read \/dev\/zero \(not a regular file or a pipe\)/,
     ],
-    ['a device as a history', ['check', '/dev/zero'], /not a regular file/],
-    ['a FIFO with no writer as a history', ['check', fifo], /not a regular file/],
+    ['a device as a history', ['check', '/dev/zero'], /not a regular file or a pipe/],
+    ['a FIFO with no writer as a history', ['check', fifo], /empty file/],
     ['a folder as a history', ['check', dir], /\(a directory\)/],
     [
       'a Jepsen value past 2^53',
@@ -106,6 +108,11 @@ describe('raftsim CLI: hostile input is one line and exit 2, never a hang or a s
       'seeds that would pass 2^53',
       ['fuzz', '--seed', MAX, '--runs', '3', '--workers', '0'],
       /leaves room for 1 swarm run before seeds pass/,
+    ],
+    [
+      'a campaign limited by time with too little room for seeds',
+      ['mutants', '--seed', MAX, '--only', 'Z10', '--time-per-mutant', '5s'],
+      /leaves room for 1 swarm run .*a campaign limited by time needs 4294967296/,
     ],
     [
       'guided seeds that would pass 2^53',
@@ -194,5 +201,46 @@ describe('report folders: a new failure never replaces a kept one', () => {
     const written = writeFailureReport(reports, repro, 'kept');
     expect(written).to.not.equal(join(reports, 'kept'));
     expect(readFileSync(join(reports, 'kept', 'repro.json'), 'utf8')).to.equal('better shrunk');
+  });
+});
+
+describe('raftsim CLI: inputs from pipes, outputs that meet', () => {
+  const main = fileURLToPath(new URL('./main.js', import.meta.url));
+  const history = '{"format":"raftsim-history","version":1,"model":"kv","operations":[]}';
+
+  /** Runs a shell line with RAFTSIM standing for the built CLI (real pipes, as a user has). */
+  const shell = (line: string) =>
+    spawnSync('sh', ['-c', line.replaceAll('RAFTSIM', `"${process.execPath}" "${main}"`)], {
+      encoding: 'utf8',
+    });
+
+  it('a history piped in on /dev/stdin is read like a file', () => {
+    const result = shell(`echo '${history}' | RAFTSIM check /dev/stdin`);
+    expect(result.status, result.stderr).to.equal(0);
+    expect(result.stdout).to.match(/: ok \(model kv, 0 operations/);
+  });
+
+  it('--json beside an output to /dev/stdout is refused: one standard output', () => {
+    const result = shell('RAFTSIM run --seed 1 --json --history /dev/stdout | cat');
+    expect(result.stdout).to.equal('');
+    expect(result.stderr).to.match(/--history and --json both write standard output/);
+  });
+
+  it('two outputs reaching one new file through a symlinked folder are refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-link-'));
+    mkdirSync(join(dir, 'real'));
+    symlinkSync(join(dir, 'real'), join(dir, 'link'));
+    const { code, stderr } = raftsimIn(
+      dir,
+      ...['run', '--seed', '1', '--trace', 'real/x', '--history', 'link/x'],
+    );
+    expect(code).to.equal(2);
+    expect(stderr).to.match(/--history and --trace both write \S*link\/x; give each/);
+  });
+
+  it('a reader that goes away ends the command quietly', () => {
+    const result = shell('RAFTSIM run --seed 1 --trace - | head -c 10');
+    expect(result.stderr).to.equal('');
+    expect(result.stdout).to.have.length(10);
   });
 });

@@ -16,7 +16,7 @@ import {
 } from './args.js';
 import { runCoveredCampaign } from './coverage-campaign.js';
 import { report, shrinkAndReplace } from './failure-report.js';
-import { parseMode, parseShrinkLimits } from './fuzz-options.js';
+import { checkSeedRoom, parseMode, parseShrinkLimits } from './fuzz-options.js';
 import { EXIT_INTERRUPTED, Interrupt } from './interrupt.js';
 import { checkOutput, checkOutputDir, printJson, writeFileAtomic } from './output.js';
 
@@ -93,6 +93,7 @@ function parseMutantsOptions(argv: string[]): MutantsOptions {
     json: values.json === true,
     without: parseWithout(values.without) ?? [],
   };
+  checkSeedRoom(options.baseSeed, { index: 1, count: 1 }, options.mode, null);
   // Output folders last, once every flag is known good; both are checked before any hunt.
   const save = values['save-repros'];
   const saveRepros = save === undefined ? null : checkOutputDir('save-repros', save);

@@ -2,6 +2,7 @@ import {
   accessSync,
   closeSync,
   constants,
+  fstatSync,
   fsyncSync,
   lstatSync,
   mkdirSync,
@@ -92,16 +93,45 @@ export function checkDistinctOutputs(
   json: boolean,
   outputs: Readonly<Record<string, OutputTarget | null>>,
 ): void {
-  const seen = new Map<string, string>(json ? [['-', '--json']] : []);
+  const stdout = stdoutPlace();
+  const seen = new Map<string, string>(json ? [[stdout, '--json']] : []);
   for (const [flag, target] of Object.entries(outputs)) {
     if (target === null) continue;
-    const key = target.kind === 'stdout' ? '-' : resolve(target.path);
+    const key = target.kind === 'stdout' ? stdout : placeOf(target.path);
     const other = seen.get(key);
     if (other !== undefined) {
-      const where = key === '-' ? 'standard output' : target.path;
+      const where = key === stdout ? 'standard output' : target.path;
       throw new UsageError(`--${flag} and ${other} both write ${where}; give each its own place`);
     }
     seen.set(key, `--${flag}`);
+  }
+}
+
+/** Where standard output goes, as placeOf names it: /dev/stdout or a file it is sent to. */
+function stdoutPlace(): string {
+  try {
+    const stats = fstatSync(1);
+    return `${stats.dev}:${stats.ino}`;
+  } catch {
+    return '-';
+  }
+}
+
+/**
+ * The file a path writes, the same whatever path leads to it: device and inode for a file that
+ * exists (so /dev/stdout, a symlink or a second hard link is the same place), else the real
+ * path of its folder with its name (so a symlinked folder is too).
+ */
+function placeOf(path: string): string {
+  try {
+    const stats = statSync(path);
+    return `${stats.dev}:${stats.ino}`;
+  } catch {
+    try {
+      return join(realpathSync(dirname(resolve(path))), basename(path));
+    } catch {
+      return resolve(path);
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { DAMAGE_KINDS, NETWORK_KNOBS, SAVED_FILES, type FaultStep } from '../nemesis.js';
 import { PROFILE_NAMES } from '../profiles.js';
 import { MAX_VIRTUAL_MICROS } from '../time.js';
-import { expected, fields, flag, integer, list, oneOf } from './kit.js';
+import { expected, fields, flag, integer, list, oneOf, someFields } from './kit.js';
 
 /**
  * The one definition of a fault step as a file stores it (repro files, regressions): one entry
@@ -128,7 +128,9 @@ export function faultStepSchema(servers: number) {
   return v.pipe(
     v.custom<Record<string, unknown>>(isPlainObject, expected('a fault step object')),
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
-      const kind = v.safeParse(v.object({ kind: KIND }), dataset.value, { abortEarly: true });
+      const kind = v.safeParse(someFields({ kind: KIND }, 'a fault step object'), dataset.value, {
+        abortEarly: true,
+      });
       const result = kind.success
         ? v.safeParse(schemas[kind.output.kind], dataset.value, { abortEarly: true })
         : kind;

@@ -30,7 +30,8 @@ export function expected(what: string): (issue: Issue) => string {
 /** How much of a bad value an error line quotes. */
 const SHOWN_CHARS = 40;
 
-function shown(value: unknown): string {
+/** A bad value as an error line quotes it: its JSON text, cut short with `...` when long. */
+export function shown(value: unknown): string {
   if (value === undefined) return 'nothing';
   const text = preview(value, SHOWN_CHARS + 1);
   return text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS - 3)}...` : text;

@@ -2,14 +2,14 @@ import {
   closeSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   openSync,
-  readdirSync,
   renameSync,
   rmSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import {
   RAFTSIM_FORMAT,
   RAFTSIM_FORMAT_VERSION,
@@ -34,65 +34,70 @@ export function historyDocument(history: readonly Operation<KvInput, KvOutput>[]
   return `${JSON.stringify(document)}\n`;
 }
 
-/** The report folders this process wrote: the only ones it ever replaces. */
+/** The report folders this process wrote: the only ones it ever writes into again. */
 const ownFolders = new Set<string>();
 
-/** The files a report folder holds; anything else in it is the user's and stays. */
-const REPORT_FILES = ['repro.json', 'trace.ndjson', 'history.json', 'timeline.html'];
+/**
+ * The files of a report folder, the repro last: while the other three are being replaced the
+ * old repro stays whole, and every file is whole at every moment (each arrives by a rename).
+ */
+const REPORT_FILES = ['trace.ndjson', 'history.json', 'timeline.html', 'repro.json'] as const;
 
 /**
  * Writes `<reportsDir>/<id>/` with repro.json, trace.ndjson, history.json and timeline.html, and
- * gives the folder's path. Everything goes to a temporary folder first, renamed into place when
- * complete: no half-written report. A new report never touches an existing folder (one kept
- * from an earlier campaign, perhaps better shrunk, perhaps with the user's notes in it): it takes
- * the next free name, `seed-N-hash-2` and so on. `replace` names a folder this process wrote
- * (a failure's unshrunk first report): the new files replace its four, and any other file the
- * user put there meanwhile is kept.
+ * gives the folder's path. The files are written to a temporary folder first and moved into
+ * place only when complete: no half-written report. A new report never touches an existing
+ * folder (one kept from an earlier campaign, perhaps better shrunk, perhaps with the user's
+ * notes in it): it takes the next free name when it is complete, `seed-N-hash-2` and so on.
+ * `replace` names a folder this process wrote (a failure's unshrunk first report): the new
+ * files replace its four one by one, and nothing else in it is touched.
  */
 export function writeFailureReport(reportsDir: string, repro: Repro, replace?: string): string {
-  const own = replace === undefined ? null : join(reportsDir, replace);
-  const final =
-    own !== null && ownFolders.has(own)
-      ? own
-      : freeFolder(reportsDir, `seed-${repro.seed}-${repro.traceHash.slice(0, 8)}`);
-  const temporary = join(reportsDir, `.tmp-${basename(final)}-${process.pid}`);
-  rmSync(temporary, { recursive: true, force: true });
-  mkdirSync(temporary, { recursive: true });
+  mkdirSync(reportsDir, { recursive: true });
+  const name = `seed-${repro.seed}-${repro.traceHash.slice(0, 8)}`;
+  const temporary = mkdtempSync(join(reportsDir, `.tmp-${name}-`));
   try {
     const traced = runTraced(repro);
     writeFileSync(join(temporary, 'repro.json'), `${JSON.stringify(repro, null, 2)}\n`);
     writeChunks(join(temporary, 'trace.ndjson'), traceLines(traced.records));
     writeFileSync(join(temporary, 'history.json'), historyDocument(traced.result.history));
     writeFileSync(join(temporary, 'timeline.html'), renderTimeline(repro, traced));
-    if (existsSync(final)) swapIn(temporary, final);
-    else renameSync(temporary, final);
-  } catch (error) {
+    const own = replace === undefined ? null : join(reportsDir, replace);
+    const final =
+      own !== null && ownFolders.has(own) && existsSync(own)
+        ? moveFilesInto(temporary, own)
+        : claimFreeFolder(temporary, reportsDir, name);
+    ownFolders.add(final);
+    return final;
+  } finally {
     rmSync(temporary, { recursive: true, force: true });
-    throw error;
   }
-  ownFolders.add(final);
-  return final;
 }
 
-/** `<dir>/<name>`, or the first of `<name>-2`, `<name>-3`, … that does not exist yet. */
-function freeFolder(dir: string, name: string): string {
-  let path = join(dir, name);
-  for (let n = 2; existsSync(path); n++) path = join(dir, `${name}-${n}`);
-  return path;
+/** Moves the report files of `from` into the folder `to`, each replacing its old version. */
+function moveFilesInto(from: string, to: string): string {
+  for (const file of REPORT_FILES) renameSync(join(from, file), join(to, file));
+  return to;
 }
 
 /**
- * Puts the complete folder `fresh` in the place of `old`, one of ours: the user's files move
- * from old to fresh first, then the two swap by renames, then the old report files go.
+ * Renames the complete folder `from` to `<dir>/<name>`, or to the first of `<name>-2`, … that
+ * is free at that moment. A name taken in the meantime (by another process, or by the user)
+ * makes the rename fail, and the next name is tried: a folder with anything in it is never
+ * replaced.
  */
-function swapIn(fresh: string, old: string): void {
-  for (const entry of readdirSync(old)) {
-    if (!REPORT_FILES.includes(entry)) renameSync(join(old, entry), join(fresh, entry));
+function claimFreeFolder(from: string, dir: string, name: string): string {
+  for (let n = 1; ; n++) {
+    const path = join(dir, n === 1 ? name : `${name}-${n}`);
+    if (existsSync(path)) continue;
+    try {
+      renameSync(from, path);
+      return path;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+    }
   }
-  const aside = `${fresh}-old`;
-  renameSync(old, aside);
-  renameSync(fresh, old);
-  rmSync(aside, { recursive: true, force: true });
 }
 
 function writeChunks(path: string, chunks: Iterable<string>): void {

@@ -12,7 +12,7 @@ import {
   oneOf,
   parseJsonText,
   parseWith,
-  preview,
+  shown,
   someFields,
   text,
 } from '../format/kit.js';
@@ -170,10 +170,7 @@ const sizeOnly = someFields(
 export function parseReproText(source: string): Repro {
   const value = parseJsonText(source);
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new FormatError(
-      '',
-      `expected a JSON object (a raftsim repro), got ${preview(value, 20)}`,
-    );
+    throw new FormatError('', `expected a JSON object (a raftsim repro), got ${shown(value)}`);
   const { servers } = parseWith(sizeOnly, value).config;
   return parseWith(reproSchema(servers), value);
 }

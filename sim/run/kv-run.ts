@@ -45,7 +45,7 @@ export interface KvRunConfig {
   readonly raft?: Partial<RaftOptions>;
   /** The service snapshots past this Raft state size (0: never). */
   readonly maxRaftStateBytes?: number;
-  /** Linearizability search budget per key. */
+  /** Linearizability search budget, in steps, all keys together. */
   readonly checkBudget?: number;
   /** A deliberately broken Raft (raft/mutants.ts); absent for the correct one. */
   readonly mutant?: BrokenBuild | null;

@@ -4,7 +4,8 @@ import type { KvNode } from '../../raft/kv/program.js';
 import type { KvInput, KvOutput, Operation } from '../check/index.js';
 import type { RandomStream } from '../random.js';
 import type { EventTarget, Scheduler, SimEvent } from '../scheduler.js';
-import type { Micros } from '../time.js';
+import { formatMicros, type Micros } from '../time.js';
+import { EventCapError } from '../assert.js';
 
 export interface WorkloadOptions {
   readonly clerks: number;
@@ -47,6 +48,14 @@ interface OpenCall {
  */
 /** Past this many characters read, a clerk's next write to the key is a put (see Workload). */
 export const LONG_VALUE = 4096;
+
+/**
+ * Client calls one run records, at most. A history costs about a kilobyte of memory per call
+ * (the call, the monitors' and the checker's records of it), so a workload of a hundred clerks
+ * that never think would fill the heap long before the event cap; past this (about a gigabyte)
+ * the run ends as a storm instead. The fuzzer's busiest runs make a few tens of thousands.
+ */
+export const MAX_CALLS = 1_000_000;
 
 export class Workload implements EventTarget {
   readonly history: Operation<KvInput, KvOutput>[] = [];
@@ -94,7 +103,14 @@ export class Workload implements EventTarget {
   }
 
   fire(event: SimEvent): void {
-    if (this.issuing && this.open[event.a] === null) this.invoke(event.a, this.nextOp(event.a));
+    if (!this.issuing || this.open[event.a] !== null) return;
+    if (this.history.length >= MAX_CALLS) {
+      throw new EventCapError(
+        `call cap reached: ${MAX_CALLS} client calls by ${formatMicros(this.scheduler.now)}` +
+          ' (a workload too heavy to record and check: fewer clerks, longer think times)',
+      );
+    }
+    this.invoke(event.a, this.nextOp(event.a));
   }
 
   /**

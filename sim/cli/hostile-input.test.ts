@@ -69,6 +69,16 @@ describe('raftsim CLI: hostile input is one line and exit 2, never a hang or a s
       /step\.__proto__: unknown field/,
     ],
     [
+      'a schedule step that is an array',
+      ['replay', write('step-array.json', reproText({ schedule: '[[0,1]]' }))],
+      /config\.schedule\[0\]: expected an object, got \[0,1\]/,
+    ],
+    [
+      'a workload that is an array',
+      ['replay', write('workload-array.json', reproText({ workload: '[]' }))],
+      /config\.workload: expected an object, got \[\]/,
+    ],
+    [
       'a device as a repro',
       ['replay', '/dev/zero'],
       /cannot read \/dev\/zero \(not a regular file or a pipe\)/,

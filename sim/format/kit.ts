@@ -103,12 +103,20 @@ export function list<T extends v.GenericSchema>(item: T, maxLength: number, what
 
 /** An object whose fields are all known: a misspelt field is an error, not silently ignored. */
 export function fields<const E extends v.ObjectEntries>(entries: E, what = 'an object') {
-  return v.strictObject(entries, objectMessage(what));
+  return v.pipe(notArray(what), v.strictObject(entries, objectMessage(what)));
 }
 
 /** An object that may hold fields besides these (notes in a file, say). */
 export function someFields<const E extends v.ObjectEntries>(entries: E, what = 'an object') {
-  return v.looseObject(entries, objectMessage(what));
+  return v.pipe(notArray(what), v.looseObject(entries, objectMessage(what)));
+}
+
+/**
+ * Valibot's object schemas take an array for an object, and then read its fields from the
+ * array (`at` is Array.prototype.at): an array is refused first, as what it is.
+ */
+function notArray(what: string) {
+  return v.custom<unknown>((value) => !Array.isArray(value), expected(what));
 }
 
 function objectMessage(what: string): (issue: Issue) => string {

@@ -139,17 +139,25 @@ export class ByteWriter {
   }
 
   /**
-   * Copies the bytes written so far into `out` at `at`. Short runs (most messages) go byte by
+   * Copies the bytes written so far (from byte `from` on) into `out` at `at`. Short runs (most messages) go byte by
    * byte: a subarray for set() would be one more object per message.
    */
-  copyTo(out: Uint8Array, at: number): void {
+  copyTo(out: Uint8Array, at: number, from = 0): void {
     const used = this.used;
-    if (used > 64) {
-      out.set(this.buffer.subarray(0, used), at);
+    if (used - from > 64) {
+      out.set(this.buffer.subarray(from, used), at);
       return;
     }
     const buffer = this.buffer;
-    for (let i = 0; i < used; i++) out[at + i] = buffer[i] as number;
+    for (let i = from; i < used; i++) out[at + i - from] = buffer[i] as number;
+  }
+
+  /** Forgets the first `length` bytes: the rest move to the front. */
+  dropFront(length: number): void {
+    if (length < 0 || length > this.used)
+      throw new RangeError(`drop ${length} of ${this.used} bytes`);
+    this.buffer.copyWithin(0, length, this.used);
+    this.used -= length;
   }
 
   /** crcUpdate over the bytes written from `from` on. */
@@ -258,6 +266,47 @@ export function crcUpdate(state: number, bytes: Uint8Array, from = 0, to = bytes
     crc = (CRC_TABLE[(crc ^ (bytes[i] as number)) & 0xff] as number) ^ (crc >>> 8);
   }
   return crc;
+}
+
+/**
+ * A difference between two running CRC-32 states, carried over `length` bytes. The update is
+ * linear over GF(2): two runs over the same bytes from different states end in states that
+ * differ by exactly this shift of their first difference, whatever the bytes. Costs one 32×32
+ * bit-matrix product per set bit of `length`.
+ */
+export function crcShift(state: number, length: number): number {
+  let v = state;
+  for (let bit = 0; length > 0 && v !== 0; bit++, length = Math.floor(length / 2)) {
+    if (length % 2 === 1) v = applyMatrix(zeroBytesMatrix(bit), v);
+  }
+  return v;
+}
+
+/** Column i of matrix k: where bit i of a state goes over 2^k zero bytes. */
+const ZERO_BYTE_MATRICES: Uint32Array[] = [];
+
+function zeroBytesMatrix(k: number): Uint32Array {
+  while (ZERO_BYTE_MATRICES.length <= k) {
+    const n = ZERO_BYTE_MATRICES.length;
+    const matrix = new Uint32Array(32);
+    for (let i = 0; i < 32; i++) {
+      if (n === 0) {
+        const unit = (1 << i) >>> 0;
+        matrix[i] = (CRC_TABLE[unit & 0xff] as number) ^ (unit >>> 8);
+      } else {
+        const half = ZERO_BYTE_MATRICES[n - 1] as Uint32Array;
+        matrix[i] = applyMatrix(half, half[i] as number);
+      }
+    }
+    ZERO_BYTE_MATRICES.push(matrix);
+  }
+  return ZERO_BYTE_MATRICES[k] as Uint32Array;
+}
+
+function applyMatrix(matrix: Uint32Array, v: number): number {
+  let out = 0;
+  for (let i = 0; i < 32; i++) if ((v >>> i) & 1) out ^= matrix[i] as number;
+  return out >>> 0;
 }
 
 export function crcFinish(state: number): number {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { ByteReader, ByteWriter, DecodeError, crc32 } from './bytes.js';
+import { ByteReader, ByteWriter, DecodeError, crc32, crcShift, crcUpdate } from './bytes.js';
 import { decodeMessage, encodeMessage } from './codec.js';
 import type { RaftMessage } from './messages.js';
 import { RaftLog } from './log.js';
@@ -124,6 +124,28 @@ describe('bytes', () => {
 
   it('crc32 matches the standard check value', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).to.equal(0xcbf43926);
+  });
+
+  it('property: two running CRC states over the same bytes differ by crcShift of their difference', () => {
+    const state = fc.integer({ min: 0, max: 0xffffffff });
+    fc.assert(
+      fc.property(state, state, fc.uint8Array({ maxLength: 300 }), (a, b, bytes) => {
+        const difference = (crcUpdate(a, bytes) ^ crcUpdate(b, bytes)) >>> 0;
+        expect(crcShift((a ^ b) >>> 0, bytes.length)).to.equal(difference);
+      }),
+    );
+  });
+
+  it('a ByteWriter drops its front bytes and copies from an offset', () => {
+    const writer = new ByteWriter(4);
+    for (let k = 0; k < 100; k++) writer.varint(k);
+    const whole = writer.finish();
+    const out = new Uint8Array(90);
+    writer.copyTo(out, 0, 10);
+    expect([...out]).to.deep.equal([...whole.subarray(10)]);
+    writer.dropFront(10);
+    expect([...writer.finish()]).to.deep.equal([...whole.subarray(10)]);
+    expect(() => writer.dropFront(91)).to.throw(RangeError);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   allocate,
   crc32,
   crcFinish,
+  crcShift,
   crcUpdate,
 } from './bytes.js';
 import {
@@ -120,13 +121,27 @@ export function encodeState(state: PersistentState, snapshot: Uint8Array): Uint8
  * encoder keeps the encoded entries with the running checksum after each one, and re-encodes
  * only from the first entry that changed (logs change by appending, truncating and compacting).
  * A save is then one copy of the log bytes plus a trailer.
+ *
+ * Compaction drops entries from the front, which would change every running checksum after
+ * them. Instead the checksums stay as they were ("absolute": over the bytes from where the
+ * encoding began), and the checksum of the live log is derived when it is needed: CRC-32's
+ * running state is linear, so the state over the live bytes alone is the absolute one plus the
+ * base state shifted past those bytes (crcShift). Without this a service that snapshots after
+ * every entry, under a tail that cannot commit, re-encoded the whole tail on every save.
  */
 export class StateEncoder {
   private readonly encoded = new ByteWriter(256);
-  /** The entries whose encodings `encoded` holds, where each ends, and the CRC state there. */
+  /**
+   * The entries whose encodings `encoded` holds, where each ends, and the absolute CRC state
+   * there. The first `dropped` of them are compacted away and wait to be removed in a batch.
+   */
   private entries: Entry[] = [];
   private ends: number[] = [];
   private crcs: number[] = [];
+  private dropped = 0;
+  /** Where the live log's bytes start in `encoded`, and the absolute CRC state there. */
+  private startByte = 0;
+  private baseCrc = CRC_START;
   private snapshotIndex = -1;
   /** The snapshot last seen (snapshots are replaced, never changed in place) and its CRC. */
   private snapshot: Uint8Array | null = null;
@@ -142,14 +157,14 @@ export class StateEncoder {
       this.snapshot = snapshot;
       this.snapshotCrc = crc32(snapshot);
     }
-    const logBytes = this.encoded.length;
+    const logBytes = this.encoded.length - this.startByte;
     const total = HEADER_BYTES + logBytes + TRAILER_BYTES + CRC_BYTES;
     const out = allocate(total);
     out[0] = MAGIC_0;
     out[1] = MAGIC_1;
     out[2] = STATE_FORMAT_VERSION;
     putUint32(out, 3, total);
-    this.encoded.copyTo(out, HEADER_BYTES);
+    this.encoded.copyTo(out, HEADER_BYTES, this.startByte);
     TRAILER_VIEW.setUint32(0, logBytes, true);
     TRAILER_VIEW.setUint32(4, state.entries.length, true);
     TRAILER_VIEW.setUint32(8, state.votedFor === null ? 0 : state.votedFor + 1, true);
@@ -160,29 +175,39 @@ export class StateEncoder {
     TRAILER_VIEW.setFloat64(36, state.snapshotTerm, true);
     const at = HEADER_BYTES + logBytes;
     out.set(TRAILER, at);
-    const logCrc = this.crcs.length === 0 ? CRC_START : (this.crcs[this.crcs.length - 1] as number);
-    const crc = crcFinish(crcUpdate(logCrc, out, at, at + TRAILER_BYTES));
+    const crc = crcFinish(crcUpdate(this.liveLogCrc(logBytes), out, at, at + TRAILER_BYTES));
     putUint32(out, at + TRAILER_BYTES, crc);
     return out;
   }
 
+  /** The running CRC state over the live log's bytes alone, from CRC_START. */
+  private liveLogCrc(logBytes: number): number {
+    const count = this.crcs.length;
+    const absolute = count > this.dropped ? (this.crcs[count - 1] as number) : this.baseCrc;
+    return absolute ^ crcShift(this.baseCrc ^ CRC_START, logBytes);
+  }
+
   private update(state: PersistentState, firstChanged: number | undefined): void {
-    let keep = 0;
-    if (state.snapshotIndex === this.snapshotIndex) {
-      const limit = Math.min(this.entries.length, state.entries.length);
-      if (firstChanged === undefined) {
-        while (keep < limit && state.entries[keep] === this.entries[keep]) keep++;
-      } else keep = Math.max(0, Math.min(limit, firstChanged - state.snapshotIndex - 1));
-      // invariant: the entries kept are the ones encoded (a cheap check of the caller's index).
-      if (keep > 0 && state.entries[keep - 1] !== this.entries[keep - 1])
-        fail(`save: entry ${state.snapshotIndex + keep} changed, yet before ${firstChanged}`);
+    const held = this.entries.length - this.dropped;
+    const gone = state.snapshotIndex - this.snapshotIndex;
+    if (this.snapshotIndex >= 0 && gone > 0 && gone <= held && this.isSuffix(state, gone)) {
+      this.dropFront(gone);
+    } else if (gone !== 0) {
+      this.clear();
     }
     this.snapshotIndex = state.snapshotIndex;
-    this.entries.length = keep;
-    this.ends.length = keep;
-    this.crcs.length = keep;
-    this.encoded.truncate(keep === 0 ? 0 : (this.ends[keep - 1] as number));
-    let crc = keep === 0 ? CRC_START : (this.crcs[keep - 1] as number);
+    const live = this.entries.length - this.dropped;
+    const limit = Math.min(live, state.entries.length);
+    let keep = 0;
+    if (firstChanged === undefined) {
+      while (keep < limit && state.entries[keep] === this.entries[this.dropped + keep]) keep++;
+    } else keep = Math.max(0, Math.min(limit, firstChanged - state.snapshotIndex - 1));
+    // invariant: the entries kept are the ones encoded (a cheap check of the caller's index).
+    if (keep > 0 && state.entries[keep - 1] !== this.entries[this.dropped + keep - 1])
+      fail(`save: entry ${state.snapshotIndex + keep} changed, yet before ${firstChanged}`);
+    this.truncate(this.dropped + keep);
+    let crc =
+      this.crcs.length > this.dropped ? (this.crcs[this.crcs.length - 1] as number) : this.baseCrc;
     for (let k = keep; k < state.entries.length; k++) {
       const entry = state.entries[k] as Entry;
       const from = this.encoded.length;
@@ -193,6 +218,54 @@ export class StateEncoder {
       this.ends.push(this.encoded.length);
       this.crcs.push(crc);
     }
+  }
+
+  /** Whether the new log is ours with its first `gone` entries compacted away. */
+  private isSuffix(state: PersistentState, gone: number): boolean {
+    const at = this.dropped + gone;
+    return (
+      state.entries.length === 0 ||
+      at === this.entries.length ||
+      state.entries[0] === this.entries[at]
+    );
+  }
+
+  /** Forgets all but the first `count` entries held (compacted ones included). */
+  private truncate(count: number): void {
+    this.entries.length = count;
+    this.ends.length = count;
+    this.crcs.length = count;
+    this.encoded.truncate(count > this.dropped ? (this.ends[count - 1] as number) : this.startByte);
+  }
+
+  /**
+   * Compacts the first `count` live entries: they stay until they are at least half of what is
+   * held, then go in one move, so each entry is moved at most once on average.
+   */
+  private dropFront(count: number): void {
+    this.dropped += count;
+    const last = this.dropped - 1;
+    this.startByte = this.ends[last] as number;
+    this.baseCrc = this.crcs[last] as number;
+    if (this.dropped * 2 < this.entries.length) return;
+    this.encoded.dropFront(this.startByte);
+    this.entries.splice(0, this.dropped);
+    this.crcs.splice(0, this.dropped);
+    this.ends.splice(0, this.dropped);
+    for (let k = 0; k < this.ends.length; k++)
+      this.ends[k] = (this.ends[k] as number) - this.startByte;
+    this.dropped = 0;
+    this.startByte = 0;
+  }
+
+  private clear(): void {
+    this.entries.length = 0;
+    this.ends.length = 0;
+    this.crcs.length = 0;
+    this.encoded.truncate(0);
+    this.dropped = 0;
+    this.startByte = 0;
+    this.baseCrc = CRC_START;
   }
 }
 

@@ -44,9 +44,9 @@ export const DEFAULT_MAX_PENDING = 500_000;
 /**
  * Bytes of Raft state saved, all nodes together, at most. A save writes the whole state (the
  * lab's Persister), so a log that is never compacted makes each save longer than the last, and
- * a busy run's saves grow quadratic: past this (half a minute of copying) the run is a storm,
- * like one past the event cap, rather than a run of hours. The busiest of 1,500 swarm runs
- * saved 0.9 GB, seventy times less.
+ * a busy run's saves grow quadratic: past this (from half a minute to a few minutes of copying,
+ * by how many saves share it) the run is a storm, like one past the event cap, rather than a run
+ * of hours. The busiest of 1,500 swarm runs saved 0.9 GB, seventy times less.
  */
 export const DEFAULT_MAX_SAVED_BYTES = 64 * 1024 ** 3;
 /** Recycled event records kept for reuse; more than enough for any cluster's traffic. */

@@ -77,7 +77,7 @@ function modelOf(named: Json, hint: ModelName | undefined): ModelName {
 function operation<I, O>(item: Json, index: number, decode: Decoder<I, O>): Operation<I, O> {
   const where = `operation ${index}`;
   try {
-    const op = record(item, where);
+    const op = record(item, 'it');
     const client = op['client'];
     if (typeof client !== 'number' || !Number.isSafeInteger(client) || client < 0) {
       throw new HistoryFormatError('"client" must be a non-negative integer');

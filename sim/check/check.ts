@@ -12,7 +12,9 @@ import type {
 
 /**
  * Search steps, all partitions together, when no budget is given: far beyond any corpus
- * history's needs, and a few seconds of search at most.
+ * history's needs. A step costs up to about a microsecond (more on long histories of many
+ * overlapping operations that may or may not have happened), so the budget is from a few
+ * seconds to half a minute of search; `--budget` sets another.
  */
 export const DEFAULT_BUDGET = 20_000_000;
 

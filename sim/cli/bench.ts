@@ -44,7 +44,13 @@ export async function benchCommand(argv: string[]): Promise<number> {
   noPositionals('bench', positionals);
   const json = values.json === true;
   const quick = values.quick === true;
-  if (values['checker-scaling'] === true) return checkerScalingCommand(quick, json);
+  if (values['checker-scaling'] === true) {
+    if (values.only !== undefined)
+      throw new UsageError(
+        '--checker-scaling runs the checker on long histories only; it takes no --only',
+      );
+    return checkerScalingCommand(quick, json);
+  }
   const suites = selectSuites(values.only);
   // Checked before minutes of measuring, so that a place it cannot write fails at once.
   if (values.only === undefined) checkOutput('bench output', BENCH_PATH);

@@ -22,7 +22,7 @@ commands:
   ${MUTANTS_HELP}
   ${BENCH_HELP}
 
-durations take a unit: 500ms, 20s, 2m; an output path of - means standard output
+durations take a unit: 500ms, 20s, 2m; a path of - means standard input or output
 exit codes: 0 ok, 1 a check failed, 2 bad usage or input, 3 no verdict (out of budget),
   4 internal error, 130 interrupted by Ctrl-C with no failure found`;
 
@@ -56,6 +56,27 @@ async function dispatch(argv: readonly string[]): Promise<number> {
   return command(rest);
 }
 
+/** Longest error line printed: a message quoting a huge input stays readable. */
+const MAX_ERROR_CHARS = 2000;
+
+/**
+ * An error message as one printable line. It may quote a file or an argument: a newline there
+ * would break the line, and an escape sequence, a NUL or a bidirectional override would reach
+ * the terminal; each is shown escaped instead (\n, \u001b), as in a JSON string.
+ */
+export function oneLine(message: string): string {
+  const escaped = message.replace(UNPRINTABLE, (char) => {
+    if (char === '\n') return '\\n';
+    if (char === '\t') return '\\t';
+    return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+  return escaped.length > MAX_ERROR_CHARS ? `${escaped.slice(0, MAX_ERROR_CHARS - 3)}...` : escaped;
+}
+
+/** Control characters (C0, DEL, C1), line and paragraph separators, and bidi controls. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
 /**
  * Runs one command line and gives its exit code; never throws. Bad usage or input is one line
  * on stderr (exit 2); anything else is an internal error with its stack (exit 4).
@@ -66,7 +87,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   } catch (error: unknown) {
     removeTemporaries();
     if (error instanceof UsageError) {
-      process.stderr.write(`raftsim: ${error.message.split('\n')[0] ?? ''}\n`);
+      process.stderr.write(`raftsim: ${oneLine(error.message)}\n`);
       return 2;
     }
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -145,6 +145,29 @@ describe('raftsim CLI: hostile input is one line and exit 2, never a hang or a s
       /both write \S*x; give each its own place/,
     ],
     [
+      'a file with an escape sequence, a NUL and a newline where JSON should be',
+      ['replay', write('control.json', '{"a":\u001b[2J\u0000\nrm -rf')],
+      /not valid JSON.*\\u001b/,
+    ],
+    [
+      'a number too large for any double',
+      ['replay', write('huge.json', reproText({ servers: '1e999' }))],
+      /config\.servers: expected a cluster size in 3\.\.7, got Infinity \(too large\)/,
+    ],
+    [
+      'an operation that is not an object',
+      [
+        'check',
+        write('op.json', '{"format":"raftsim-history","version":1,"model":"kv","operations":[5]}'),
+      ],
+      /: operation 0: it must be an object\n$/,
+    ],
+    [
+      'a suite list beside --checker-scaling, which has none',
+      ['bench', '--checker-scaling', '--only', 'nonsense'],
+      /--checker-scaling .* takes no --only/,
+    ],
+    [
       '--json and a timeline on stdout',
       ['replay', write('ok.json', reproText()), '--json', '--html', '-'],
       /--html and --json both write standard output/,
@@ -156,6 +179,9 @@ describe('raftsim CLI: hostile input is one line and exit 2, never a hang or a s
       expect(stdout).to.equal('');
       expect(stderr).to.match(pattern);
       expect(stderr.trim().split('\n')).to.have.length(1);
+      // Nothing in the line reaches a terminal as a control character.
+      // eslint-disable-next-line no-control-regex -- finding control characters is the point
+      expect(stderr.trimEnd()).to.not.match(/[\u0000-\u001f\u007f]/);
     });
   }
 
@@ -214,7 +240,8 @@ describe('report folders: a new failure never replaces a kept one', () => {
   });
 });
 
-describe('raftsim CLI: inputs from pipes, outputs that meet', () => {
+describe('raftsim CLI: inputs from pipes, outputs that meet', function () {
+  this.timeout(60_000);
   const main = fileURLToPath(new URL('./main.js', import.meta.url));
   const history = '{"format":"raftsim-history","version":1,"model":"kv","operations":[]}';
 
@@ -228,6 +255,34 @@ describe('raftsim CLI: inputs from pipes, outputs that meet', () => {
     const result = shell(`echo '${history}' | RAFTSIM check /dev/stdin`);
     expect(result.status, result.stderr).to.equal(0);
     expect(result.stdout).to.match(/: ok \(model kv, 0 operations/);
+  });
+
+  it('- reads standard input: a pipe, a redirected file; a device is refused', () => {
+    const piped = shell(`echo '${history}' | RAFTSIM check -`);
+    expect(piped.status, piped.stderr).to.equal(0);
+    expect(piped.stdout).to.match(/^check: -: ok \(model kv, 0 operations/);
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-stdin-'));
+    writeFileSync(join(dir, 'h.json'), history);
+    const redirected = shell(`RAFTSIM check - --json < "${join(dir, 'h.json')}"`);
+    expect(JSON.parse(redirected.stdout)).to.include({ verdict: 'ok', operations: 0 });
+    const device = shell('RAFTSIM replay - < /dev/null');
+    expect(device.status).to.equal(2);
+    expect(device.stderr).to.equal(
+      'raftsim: replay: cannot read standard input (not a regular file or a pipe)\n',
+    );
+  });
+
+  it("a flag given twice takes its last value, so a script's default can be overridden", () => {
+    const result = shell('RAFTSIM run --seed 1 --time 1s --seed 2 --json');
+    expect(result.status, result.stderr).to.equal(0);
+    expect(JSON.parse(result.stdout)).to.include({ seed: 2 });
+  });
+
+  it('a mutant named twice in --only is hunted once', () => {
+    const result = shell('RAFTSIM mutants --only Z01,Z01 --time-per-mutant 1s --json');
+    const report = JSON.parse(result.stdout) as { mutants: { name: string }[]; total: number };
+    expect(report.mutants.map((m) => m.name)).to.deep.equal(['Z01']);
+    expect(report.total).to.equal(1);
   });
 
   it('--json beside an output to /dev/stdout is refused: one standard output', () => {

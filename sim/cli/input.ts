@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { UsageError } from './args.js';
 
 /** The largest input read: past it a file is refused before it is read (a string's limit). */
@@ -9,34 +10,37 @@ const PIPE_POLL_MILLIS = 5;
 
 /**
  * Reads an input file (a repro, a history) whole, as UTF-8: a regular file, or a pipe (such as
- * `/dev/stdin` or `<(gunzip -c history.gz)`). A device such as /dev/zero never ends, so it is
+ * `-` for standard input, `/dev/stdin` or `<(gunzip -c history.gz)`). A device such as /dev/zero never ends, so it is
  * refused; a named pipe with no writer reads as empty rather than waiting for one. The file is
  * opened without blocking and checked through its descriptor, so that what is checked is what
  * is read. Any failure is a one-line UsageError (exit 2).
  */
 export function readInputFile(command: string, path: string): string {
-  const refuse = (why: string) => new UsageError(`${command}: cannot read ${path} (${why})`);
+  const stdin = path === '-';
+  const name = stdin ? 'standard input' : path;
+  const refuse = (why: string) => new UsageError(`${command}: cannot read ${name} (${why})`);
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = stdin ? 0 : openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     throw refuse((error as NodeJS.ErrnoException).code ?? 'error');
   }
   try {
     const stats = fstatSync(fd);
+    if (stdin && isatty(fd)) throw refuse('a terminal: pipe or redirect a file into it');
     if (stats.isDirectory()) throw refuse('a directory');
     if (stats.isFile()) {
       if (stats.size > MAX_INPUT_BYTES)
         throw refuse(`${stats.size} bytes; at most ${MAX_INPUT_BYTES}`);
       return readFileSync(fd, 'utf8');
     }
-    if (stats.isFIFO()) return readPipe(fd, refuse);
+    if (stats.isFIFO() || stats.isSocket()) return readPipe(fd, refuse);
     throw refuse('not a regular file or a pipe');
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw refuse((error as NodeJS.ErrnoException).code ?? 'error');
   } finally {
-    closeSync(fd);
+    if (!stdin) closeSync(fd);
   }
 }
 

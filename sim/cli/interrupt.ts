@@ -1,7 +1,6 @@
-import { removeTemporaries } from './output.js';
+import { EXIT_INTERRUPTED, removeTemporaries } from './output.js';
 
-/** The exit code of a command cut short by Ctrl-C that found no failure (128 + SIGINT). */
-export const EXIT_INTERRUPTED = 130;
+export { EXIT_INTERRUPTED } from './output.js';
 
 /**
  * Ctrl-C for a long command: the first press asks it to stop where it stands (it then prints

@@ -57,7 +57,7 @@ function parseOnly(text: string | undefined): MutantId[] {
   for (const id of ids)
     if (!isMutantId(id))
       throw new UsageError(`--only: unknown mutant "${id}" (known: ${MUTANT_IDS.join(', ')})`);
-  return ids as MutantId[];
+  return [...new Set(ids as MutantId[])]; // Z01,Z01 hunts Z01 once
 }
 
 function savedReproPath(dir: string, id: MutantId): string {

@@ -2,6 +2,8 @@ import {
   accessSync,
   closeSync,
   constants,
+  fchmodSync,
+  fchownSync,
   fstatSync,
   fsyncSync,
   lstatSync,
@@ -187,8 +189,29 @@ function statOrNullQuiet(path: string): Stats | null {
   }
 }
 
+/** The exit code of a command cut short by Ctrl-C that found no failure (128 + SIGINT). */
+export const EXIT_INTERRUPTED = 130;
+
 /** Temporary files being written, removed if the process ends before they are renamed. */
 const temporaries = new Set<string>();
+
+let interruptsHeld = false;
+
+/**
+ * A command with no Ctrl-C handler of its own (run, replay, bench) dies at once on Ctrl-C,
+ * which is right while it simulates but would leave a half-written temporary file behind
+ * while it writes. From its first write on, Ctrl-C instead removes the temporary files and
+ * ends the command with 130. Writes are synchronous, so a press during one takes effect when
+ * it is done: the file is then whole and in place, never half there.
+ */
+function holdInterruptsWhileWriting(): void {
+  if (interruptsHeld || process.listenerCount('SIGINT') > 0) return;
+  interruptsHeld = true;
+  process.on('SIGINT', () => {
+    removeTemporaries();
+    process.exit(EXIT_INTERRUPTED);
+  });
+}
 
 /** Removes any temporary file still open; for the interrupt and exit paths. */
 export function removeTemporaries(): void {
@@ -251,11 +274,14 @@ export function writeFileAtomic(path: string, chunks: Iterable<string>): void {
 
 function writeWhole(path: string, chunks: Iterable<string>): void {
   mkdirSync(dirname(path), { recursive: true });
+  holdInterruptsWhileWriting();
   const temporary = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  const replaced = statOrNullQuiet(path);
   temporaries.add(temporary);
   try {
-    const fd = openSync(temporary, 'w');
+    const fd = openSync(temporary, 'w', replaced === null ? 0o666 : replaced.mode & 0o7777);
     try {
+      if (replaced !== null) keepOwnerAndMode(fd, replaced);
       for (const chunk of chunks) writeSync(fd, chunk);
       fsyncSync(fd);
     } finally {
@@ -272,6 +298,20 @@ function writeWhole(path: string, chunks: Iterable<string>): void {
   } finally {
     temporaries.delete(temporary);
   }
+}
+
+/**
+ * A file replaced by a rename is a new file: it keeps the old one's permissions (which the
+ * umask would otherwise trim to the defaults) and, where this process may set them, its owner
+ * and group. Other hard links to the old file keep the old contents.
+ */
+function keepOwnerAndMode(fd: number, replaced: Stats): void {
+  try {
+    fchownSync(fd, replaced.uid, replaced.gid);
+  } catch {
+    // Only root may give a file away; anyone else's replacement is theirs, as with any editor.
+  }
+  fchmodSync(fd, replaced.mode & 0o7777); // after chown, which clears set-id bits
 }
 
 export function printJson(value: unknown): void {

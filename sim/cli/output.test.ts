@@ -1,0 +1,86 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  linkSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { raftsimIn } from './cli.test.js';
+
+describe('raftsim outputs: a replaced file stays the file it was', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'raftsim-output-'));
+
+  it('keeps the permissions of the file it replaces', () => {
+    const path = join(dir, 'private.json');
+    writeFileSync(path, 'old');
+    chmodSync(path, 0o600);
+    const { code, stderr } = raftsimIn(dir, 'run', '--seed', '1', '--history', path);
+    expect(code, stderr).to.equal(0);
+    expect(statSync(path).mode & 0o777).to.equal(0o600);
+    expect(readFileSync(path, 'utf8')).to.match(/^\{"format":"raftsim-history"/);
+  });
+
+  it('other hard links to a replaced file keep its old contents', () => {
+    const path = join(dir, 'linked.json');
+    const kept = join(dir, 'kept.json');
+    writeFileSync(path, 'old');
+    linkSync(path, kept);
+    const { code } = raftsimIn(dir, 'run', '--seed', '1', '--history', path);
+    expect(code).to.equal(0);
+    expect(readFileSync(kept, 'utf8')).to.equal('old');
+    expect(readFileSync(path, 'utf8')).to.match(/^\{"format":"raftsim-history"/);
+  });
+});
+
+describe('raftsim outputs: Ctrl-C while a file is written', () => {
+  const output = new URL('./output.js', import.meta.url).href;
+
+  /** Runs `body` in a fresh Node process that has output.js as `out`; gives how it ended. */
+  function child(body: string) {
+    const script = `import * as out from ${JSON.stringify(output)};\n${body}`;
+    return spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+  }
+
+  it('ends with 130 once the file is whole, leaving no temporary file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-sigint-'));
+    const target = join(dir, 'trace.ndjson');
+    // The signal arrives in the middle of the write, as a press of Ctrl-C would.
+    const result = child(`
+      function* chunks() {
+        yield 'a'.repeat(1000);
+        process.kill(process.pid, 'SIGINT');
+        for (let i = 0; i < 100; i++) yield 'b'.repeat(1000);
+      }
+      out.writeFileAtomic(${JSON.stringify(target)}, chunks());
+      process.stdout.write('written\\n');
+      setTimeout(() => process.stdout.write('went on after Ctrl-C\\n'), 2000);
+    `);
+    expect(result.signal, result.stderr).to.equal(null);
+    expect(result.status, result.stderr).to.equal(130);
+    expect(result.stdout).to.equal('written\n');
+    expect(readdirSync(dir)).to.deep.equal(['trace.ndjson']);
+    expect(readFileSync(target, 'utf8')).to.have.length(101_000);
+  });
+
+  it('leaves Ctrl-C to a command that handles it itself (the fuzzer stops, then reports)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-sigint-'));
+    const result = child(`
+      let presses = 0;
+      process.on('SIGINT', () => presses++);
+      out.writeFileAtomic(${JSON.stringify(join(dir, 'x'))}, ['x']);
+      process.kill(process.pid, 'SIGINT');
+      setTimeout(() => process.stdout.write('presses: ' + presses + '\\n'), 200);
+    `);
+    expect(result.status, result.stderr).to.equal(0);
+    expect(result.stdout).to.equal('presses: 1\n');
+  });
+});

@@ -48,8 +48,8 @@ export class RaftLog {
   /**
    * Like takeChanges, for the node's own saver: the lowest index appended, replaced or cut since
    * the last call. While the snapshot index stays the same, the entries below it are the ones
-   * the last save held, so a save re-encodes only from there (the saver re-encodes everything
-   * when the snapshot index moved). Without it each save would compare the whole log.
+   * the last save held, so a save re-encodes only from there (compaction re-encodes nothing:
+   * see StateEncoder). Without it each save would compare the whole log.
    */
   takeUnsaved(): number {
     const from = this.unsavedFrom;

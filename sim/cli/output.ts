@@ -200,16 +200,16 @@ let interruptsHeld = false;
 /**
  * A command with no Ctrl-C handler of its own (run, replay, bench) dies at once on Ctrl-C,
  * which is right while it simulates but would leave a half-written temporary file behind
- * while it writes. From its first write on, Ctrl-C instead removes the temporary files and
- * ends the command with 130. Writes are synchronous, so a press during one takes effect when
- * it is done: the file is then whole and in place, never half there.
+ * while it writes. From its first write on (its last step), a press is held instead: the
+ * write finishes, the file is whole and in place, and the command ends with its own exit
+ * code, so a failure it found is still reported as one. The listener only holds the press; a
+ * command's own Interrupt, if one comes later, still sees it.
  */
 function holdInterruptsWhileWriting(): void {
   if (interruptsHeld || process.listenerCount('SIGINT') > 0) return;
   interruptsHeld = true;
   process.on('SIGINT', () => {
-    removeTemporaries();
-    process.exit(EXIT_INTERRUPTED);
+    // held: the synchronous write in progress has already finished when this runs
   });
 }
 
@@ -279,7 +279,8 @@ function writeWhole(path: string, chunks: Iterable<string>): void {
   const replaced = statOrNullQuiet(path);
   temporaries.add(temporary);
   try {
-    const fd = openSync(temporary, 'w', replaced === null ? 0o666 : replaced.mode & 0o7777);
+    // 'wx': never through a link someone planted under the temporary name.
+    const fd = openSync(temporary, 'wx', replaced === null ? 0o666 : replaced.mode & 0o7777);
     try {
       if (replaced !== null) keepOwnerAndMode(fd, replaced);
       for (const chunk of chunks) writeSync(fd, chunk);
@@ -311,7 +312,11 @@ function keepOwnerAndMode(fd: number, replaced: Stats): void {
   } catch {
     // Only root may give a file away; anyone else's replacement is theirs, as with any editor.
   }
-  fchmodSync(fd, replaced.mode & 0o7777); // after chown, which clears set-id bits
+  try {
+    fchmodSync(fd, replaced.mode & 0o7777); // after chown, which clears set-id bits
+  } catch {
+    // A file system without Unix modes (vfat, some network mounts): the default is all it has.
+  }
 }
 
 export function printJson(value: unknown): void {

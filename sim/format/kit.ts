@@ -65,7 +65,7 @@ export function preview(value: unknown, limit: number): string {
       }
       out += '}';
     } else if (typeof item === 'string') out += JSON.stringify(item.slice(0, limit));
-    else if (typeof item === 'number' && !Number.isFinite(item)) out += `${item} (too large)`;
+    else if (typeof item === 'number' && !Number.isFinite(item)) out += `${item} (out of range)`;
     else out += JSON.stringify(item) ?? typeof item;
   };
   walk(value);

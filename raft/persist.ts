@@ -182,14 +182,18 @@ export class StateEncoder {
 
   /** The running CRC state over the live log's bytes alone, from CRC_START. */
   private liveLogCrc(logBytes: number): number {
+    return this.lastCrc() ^ crcShift(this.baseCrc ^ CRC_START, logBytes);
+  }
+
+  /** The absolute CRC state after the last live entry (at the live log's start if none). */
+  private lastCrc(): number {
     const count = this.crcs.length;
-    const absolute = count > this.dropped ? (this.crcs[count - 1] as number) : this.baseCrc;
-    return absolute ^ crcShift(this.baseCrc ^ CRC_START, logBytes);
+    return count > this.dropped ? (this.crcs[count - 1] as number) : this.baseCrc;
   }
 
   private update(state: PersistentState, firstChanged: number | undefined): void {
-    const held = this.entries.length - this.dropped;
     const gone = state.snapshotIndex - this.snapshotIndex;
+    const held = this.entries.length - this.dropped;
     if (this.snapshotIndex >= 0 && gone > 0 && gone <= held && this.isSuffix(state, gone)) {
       this.dropFront(gone);
     } else if (gone !== 0) {
@@ -206,8 +210,7 @@ export class StateEncoder {
     if (keep > 0 && state.entries[keep - 1] !== this.entries[this.dropped + keep - 1])
       fail(`save: entry ${state.snapshotIndex + keep} changed, yet before ${firstChanged}`);
     this.truncate(this.dropped + keep);
-    let crc =
-      this.crcs.length > this.dropped ? (this.crcs[this.crcs.length - 1] as number) : this.baseCrc;
+    let crc = this.lastCrc();
     for (let k = keep; k < state.entries.length; k++) {
       const entry = state.entries[k] as Entry;
       const from = this.encoded.length;

@@ -9,9 +9,9 @@ export const MAX_INPUT_BYTES = 512 * 1024 ** 2;
 const PIPE_POLL_MILLIS = 5;
 
 /**
- * Reads an input file (a repro, a history) whole, as UTF-8: a regular file, or a pipe (such as
- * `-` for standard input, `/dev/stdin` or `<(gunzip -c history.gz)`). A device such as /dev/zero never ends, so it is
- * refused; a named pipe with no writer reads as empty rather than waiting for one. The file is
+ * Reads an input file (a repro, a history) whole, as UTF-8: a regular file, or a pipe or socket
+ * (such as `-` for standard input, `/dev/stdin` or `<(gunzip -c history.gz)`). A device such as
+ * /dev/zero never ends, so it is refused; a named pipe with no writer reads as empty rather than waiting for one. The file is
  * opened without blocking and checked through its descriptor, so that what is checked is what
  * is read. Any failure is a one-line UsageError (exit 2).
  */

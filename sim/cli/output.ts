@@ -195,8 +195,6 @@ export const EXIT_INTERRUPTED = 130;
 /** Temporary files being written, removed if the process ends before they are renamed. */
 const temporaries = new Set<string>();
 
-let interruptsHeld = false;
-
 /**
  * A command with no Ctrl-C handler of its own (run, replay, bench) dies at once on Ctrl-C,
  * which is right while it simulates but would leave a half-written temporary file behind
@@ -206,8 +204,7 @@ let interruptsHeld = false;
  * command's own Interrupt, if one comes later, still sees it.
  */
 function holdInterruptsWhileWriting(): void {
-  if (interruptsHeld || process.listenerCount('SIGINT') > 0) return;
-  interruptsHeld = true;
+  if (process.listenerCount('SIGINT') > 0) return; // the command's own, or held already
   process.on('SIGINT', () => {
     // held: the synchronous write in progress has already finished when this runs
   });
@@ -277,10 +274,11 @@ function writeWhole(path: string, chunks: Iterable<string>): void {
   holdInterruptsWhileWriting();
   const temporary = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
   const replaced = statOrNullQuiet(path);
+  // 'wx': never through a link planted under the temporary name, and never a file not ours
+  // (a name already taken fails here, before the temporary is ours to remove).
+  const fd = openSync(temporary, 'wx');
   temporaries.add(temporary);
   try {
-    // 'wx': never through a link someone planted under the temporary name.
-    const fd = openSync(temporary, 'wx', replaced === null ? 0o666 : replaced.mode & 0o7777);
     try {
       if (replaced !== null) keepOwnerAndMode(fd, replaced);
       for (const chunk of chunks) writeSync(fd, chunk);
@@ -293,7 +291,7 @@ function writeWhole(path: string, chunks: Iterable<string>): void {
     try {
       unlinkSync(temporary);
     } catch {
-      // never created, or already renamed
+      // already renamed
     }
     throw error;
   } finally {

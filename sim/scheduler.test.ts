@@ -109,4 +109,14 @@ describe('Scheduler', () => {
     expect(scheduler.peakPending).to.equal(50);
     expect(scheduler.eventsExecuted).to.be.below(100);
   });
+  it('calls the progress observer every N events executed, and only then', () => {
+    const scheduler = new Scheduler();
+    const target: EventTarget = { fire: () => void scheduler.after(1, target) };
+    scheduler.at(0, target);
+    const seen: number[] = [];
+    scheduler.observeProgress(10, () => seen.push(scheduler.eventsExecuted));
+    scheduler.runUntilTime(34); // events at 0..34: 35 executed
+    expect(seen).to.deep.equal([10, 20, 30]);
+    expect(() => scheduler.observeProgress(0, () => undefined)).to.throw(/progress interval/);
+  });
 });

@@ -68,6 +68,10 @@ export class Scheduler {
   // invariant: pending <= maxPending; exceeding it fails the run before memory runs out.
   readonly maxPending: number;
   private saved = 0;
+  /** The executed count at which the progress observer runs next (never, without one). */
+  private progressAt = Number.POSITIVE_INFINITY;
+  private progressEvery = 0;
+  private progress: (() => void) | null = null;
   // invariant: saved <= maxSavedBytes; exceeding it fails the run (DEFAULT_MAX_SAVED_BYTES).
   readonly maxSavedBytes: number;
 
@@ -176,6 +180,17 @@ export class Scheduler {
     return true;
   }
 
+  /**
+   * Calls `observe` after every `every` events executed. It is for a progress line: it must read
+   * the clock and counters only, so that a run is the same event for event with it or without.
+   */
+  observeProgress(every: number, observe: () => void): void {
+    assert(Number.isSafeInteger(every) && every > 0, `bad progress interval ${every}`);
+    this.progressEvery = every;
+    this.progressAt = this.executed + every;
+    this.progress = observe;
+  }
+
   /** Bytes of Raft state saved so far, all nodes together. */
   get savedBytes(): number {
     return this.saved;
@@ -207,10 +222,16 @@ export class Scheduler {
     this.executed++;
     this.nowMicros = event.time;
     event.target.fire(event);
+    if (this.executed === this.progressAt) this.reportProgress();
     if (event.pooled && this.pool.length < POOL_LIMIT) {
       event.payload = null; // let the message bytes go
       this.pool.push(event);
     }
+  }
+
+  private reportProgress(): void {
+    this.progressAt += this.progressEvery;
+    this.progress?.();
   }
 
   private push(event: SimEvent): void {

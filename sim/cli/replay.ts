@@ -9,6 +9,7 @@ import { FormatError } from '../format/kit.js';
 import { checkDistinctOutputs, checkOutput, printJson, writeOutput } from './output.js';
 import { exitCodeOf } from './run.js';
 import { readInputFile } from './input.js';
+import { runProgressLine } from './run-progress.js';
 
 export function readRepro(path: string): Repro {
   const text = readInputFile('replay', path);
@@ -43,7 +44,17 @@ export function replayCommand(argv: string[]): number {
   const trace = values.trace === undefined ? null : checkOutput('trace', values.trace);
   const html = values.html === undefined ? null : checkOutput('html', values.html);
   checkDistinctOutputs(values.json === true, { trace, html });
-  const traced = runTraced(repro, trace !== null || html !== null);
+  const line = runProgressLine(
+    `replay seed ${repro.seed}`,
+    repro.config.safetyMicros,
+    values.json === true,
+  );
+  let traced;
+  try {
+    traced = runTraced(repro, trace !== null || html !== null, line.onProgress);
+  } finally {
+    line.done();
+  }
   const result = traced.result;
   if (trace !== null) writeOutput(trace, traceLines(traced.records));
   if (html !== null) writeOutput(html, [renderTimeline(repro, traced)]);

@@ -27,6 +27,7 @@ import {
   type OutputTarget,
 } from './output.js';
 import type { MutantId } from '../../raft/mutants.js';
+import { runProgressLine } from './run-progress.js';
 import type { InvariantId } from '../monitors/view.js';
 
 /** Exit code of a run's verdict (DESIGN §6). */
@@ -113,12 +114,19 @@ export function runCommand(argv: string[]): number {
   const config = runSeedConfig(seed, servers, clerks, safetyMicros, options.profile);
   const faults = config.faults;
   const records: TraceRecord[] = [];
-  const result = runKv({
-    ...config,
-    mutant: options.mutant ?? null,
-    ...(without === undefined ? {} : { without }),
-    ...(options.trace === null ? {} : { onTrace: (r: TraceRecord) => records.push(r) }),
-  });
+  const line = runProgressLine(`run seed ${seed}`, safetyMicros, options.json);
+  let result;
+  try {
+    result = runKv({
+      ...config,
+      mutant: options.mutant ?? null,
+      ...(without === undefined ? {} : { without }),
+      ...(options.trace === null ? {} : { onTrace: (r: TraceRecord) => records.push(r) }),
+      ...(line.onProgress === undefined ? {} : { onProgress: line.onProgress }),
+    });
+  } finally {
+    line.done();
+  }
   if (options.trace !== null) {
     writeOutput(options.trace, traceLines(records));
   }

@@ -1,4 +1,4 @@
-import { runKv, type KvRunResult } from '../run/kv-run.js';
+import { runKv, type KvRunResult, type RunProgress } from '../run/kv-run.js';
 import { formatTraceRecord, type TraceRecord } from '../trace.js';
 import { kvRunConfig, type FuzzConfig } from './config.js';
 
@@ -15,9 +15,13 @@ export interface TracedRun {
 export function runTraced(
   repro: { readonly seed: number; readonly config: FuzzConfig },
   keepRecords = true,
+  onProgress?: (progress: RunProgress) => void,
 ): TracedRun {
   const records: TraceRecord[] = [];
-  const config = kvRunConfig(repro.seed, repro.config);
+  const config = {
+    ...kvRunConfig(repro.seed, repro.config),
+    ...(onProgress === undefined ? {} : { onProgress }),
+  };
   const result = runKv(keepRecords ? { ...config, onTrace: (r) => records.push(r) } : config);
   return { result, records };
 }

@@ -64,7 +64,24 @@ export interface KvRunConfig {
   readonly coverage?: boolean;
   /** When links are checked (DeliveryRule); DEFAULT_DELIVERY when absent. */
   readonly delivery?: DeliveryRule;
+  /** Told where a long run stands (a progress line); it cannot change the run. */
+  readonly onProgress?: (progress: RunProgress) => void;
+  /** Events between two progress reports; PROGRESS_EVENTS when absent. */
+  readonly progressEvents?: number;
 }
+
+/**
+ * Where a run stands: its virtual time and events so far, every PROGRESS_EVENTS events; then,
+ * once, the number of calls whose history is about to be checked (which can take a while too).
+ */
+export interface RunProgress {
+  readonly virtualMicros: Micros;
+  readonly events: number;
+  readonly checkingCalls: number | null;
+}
+
+/** Events between two progress reports: a few hundredths of a second of a busy run. */
+export const PROGRESS_EVENTS = 1 << 16;
 
 /**
  * Busy runs of this service execute well under a million events (7 servers, 5 clerks that never
@@ -152,6 +169,17 @@ function buildRig(config: KvRunConfig): KvRig {
     }),
   });
   if (config.onTrace !== undefined) world.trace.subscribe(config.onTrace);
+  const onProgress = config.onProgress;
+  if (onProgress !== undefined) {
+    const scheduler = world.scheduler;
+    scheduler.observeProgress(config.progressEvents ?? PROGRESS_EVENTS, () =>
+      onProgress({
+        virtualMicros: scheduler.now,
+        events: scheduler.eventsExecuted,
+        checkingCalls: null,
+      }),
+    );
+  }
   const monitor =
     config.monitors === false
       ? null
@@ -220,6 +248,9 @@ function judge(rig: KvRig, config: KvRunConfig, outcome: PhaseOutcome): KvRunRes
   let violation = outcome.violation ?? replayChecks(workload.history, rig.appliedLog, judged, end);
   let linearizability: CheckResult | null = null;
   if (violation === null) {
+    const { now, eventsExecuted } = world.scheduler;
+    const calls = workload.history.length;
+    config.onProgress?.({ virtualMicros: now, events: eventsExecuted, checkingCalls: calls });
     linearizability = checkHistory(
       workload.history,
       kvModel,

@@ -1,11 +1,14 @@
 import type { Model, Operation } from './types.js';
+import { openUnobservedWrites } from './unobserved.js';
 
 /**
  * The definition of linearizability tried exhaustively, for the checker's property tests: some
  * order respecting real time in which every step is legal (operations that never completed may
- * be left out). Exponential: for histories of a dozen operations or so.
+ * be left out; so may a write whose result was not observed, types.ts). Exponential: for
+ * histories of a dozen operations or so.
  */
-export function bruteForce<S, I, O>(history: readonly Operation<I, O>[], model: Model<S, I, O>) {
+export function bruteForce<S, I, O>(recorded: readonly Operation<I, O>[], model: Model<S, I, O>) {
+  const history = openUnobservedWrites(recorded, model);
   const used = history.map(() => false);
   const blocked = (op: Operation<I, O>) =>
     history.some((other, j) => !used[j] && other.return !== null && other.return < op.call);

@@ -1,4 +1,5 @@
 import { lookaheadOps, OpenSearch, unwrittenRead } from './open-search.js';
+import { openUnobservedWrites } from './unobserved.js';
 import type {
   CheckOptions,
   CheckResult,
@@ -35,6 +36,7 @@ export function checkHistory<S, I, O>(
   options: CheckOptions = {},
 ): CheckResult {
   const budget = Math.max(0, options.budget ?? DEFAULT_BUDGET);
+  history = openUnobservedWrites(history, model);
   const partitions = model.partition(history);
   const ops = partitions.map((partition) => lookaheadOps(history, partition));
   let failure: Failure | null = unwrittenFailure(history, model, partitions, ops);
@@ -104,6 +106,7 @@ function unwrittenFailure<S, I, O>(
       linearized: [],
       state: 'none: no write in the history leaves what it read',
       stuck,
+      unwritten: true,
     };
   }
   return null;
@@ -137,5 +140,6 @@ function describeFailure<S, I, O>(
     linearized,
     state: model.describeState(longest.state),
     stuck,
+    unwritten: false,
   };
 }

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { UsageError } from '../cli/args.js';
 import { checkCommand } from '../cli/check.js';
 import { corpusDir } from './corpus-path.js';
@@ -50,6 +51,7 @@ describe('raftsim check', () => {
       'linearized',
       'stateAfterLinearized',
       'stuck',
+      'unwritten',
     ]);
   });
 
@@ -79,6 +81,48 @@ describe('raftsim check', () => {
     writeFileSync(path, JSON.stringify({ format: RAFTSIM_FORMAT, version: 1, operations }));
     expect(run([path, '--model', 'kv']).code).to.equal(1);
     expect(() => run([path])).to.throw(UsageError, /no "model"/);
+  });
+
+  it('reads a gzipped history (the long corpus is kept that way) and a byte-order mark', () => {
+    const long = run([join(corpusDir('long'), 'raft-s3-c10-3s-bad.txt.gz')]);
+    expect(long.code).to.equal(1);
+    const plain = readFileSync(join(CORPUS, 'kv/c01-ok.txt'));
+    const packed = join(dir, 'c01.gz');
+    writeFileSync(packed, gzipSync(plain));
+    expect(run([packed]).code).to.equal(0);
+    const marked = join(dir, 'bom.txt');
+    writeFileSync(marked, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), plain]));
+    expect(run([marked]).code).to.equal(0);
+    const broken = join(dir, 'broken.gz');
+    writeFileSync(broken, gzipSync(plain).subarray(0, 40));
+    expect(() => run([broken])).to.throw(UsageError, /gzip data that does not unpack/);
+  });
+
+  it('shows a long value by its ends and length, and a read no write explains as such', () => {
+    const path = join(dir, 'huge.json');
+    const huge = 'x'.repeat(100_000);
+    const operations = [
+      {
+        client: 0,
+        call: 0,
+        return: 10,
+        input: { op: 'put', key: 'a', value: huge, version: 0 },
+        output: { err: 'OK' },
+      },
+      {
+        client: 1,
+        call: 20,
+        return: 30,
+        input: { op: 'get', key: 'a' },
+        output: { err: 'OK', value: `${huge}y`, version: 1 },
+      },
+    ];
+    writeFileSync(path, JSON.stringify({ format: RAFTSIM_FORMAT, version: 1, operations }));
+    const { code, out } = run([path, '--model', 'kv']);
+    expect(code).to.equal(1);
+    expect(out.length).to.be.below(1000);
+    expect(out).to.include('found before any search: a read of a value that no write');
+    expect(out).to.include('(100001 characters)@1');
   });
 
   it('rejects bad input with a one-line UsageError (exit 2)', () => {

@@ -10,11 +10,12 @@ import type { Operation } from './types.js';
  * operation of that process, the next `:ok` / `:fail` / `:info` of the process closes it.
  * `:info` (and an invocation never closed) means unknown outcome: open to the end, output
  * unobserved. `:fail :read` completes with an unobserved result; `:fail :cas` is a cas that
- * found another value; `:fail :write` did not happen and is dropped.
+ * found another value; `:fail :write` did not happen and is dropped. A write or cas answered
+ * `:ok` or `:fail` repeats its invocation's value.
  */
 export function parseJepsenLog(text: string): Operation<EtcdInput, EtcdOutput>[] {
   const slots: (Operation<EtcdInput, EtcdOutput> | null)[] = [];
-  const open = new Map<number, { slot: number; call: number; input: EtcdInput }>();
+  const open = new Map<number, { slot: number; call: number; input: EtcdInput; value: string }>();
   text.split('\n').forEach((raw, index) => {
     const line = index + 1;
     if (raw.trim() === '') return;
@@ -23,12 +24,21 @@ export function parseJepsenLog(text: string): Operation<EtcdInput, EtcdOutput>[]
     if (event.type === ':invoke') {
       if (pending !== undefined)
         fail(line, `process ${event.process} invokes twice without completing`);
-      open.set(event.process, { slot: slots.length, call: line, input: invocation(event, line) });
+      const input = invocation(event, line);
+      open.set(event.process, { slot: slots.length, call: line, input, value: event.value });
       slots.push(null);
       return;
     }
     if (pending === undefined || pending.input.op !== event.f.slice(1)) {
       fail(line, `${event.type} ${event.f} of process ${event.process} matches no open invocation`);
+    }
+    // A write or cas answered :ok or :fail repeats what it was invoked with (:info may say
+    // :timed-out instead); a different value is a log that pairs the wrong lines.
+    if (event.f !== ':read' && event.type !== ':info' && event.value !== pending.value) {
+      fail(
+        line,
+        `${event.type} ${event.f} of process ${event.process} says "${event.value}", invoked with "${pending.value}"`,
+      );
     }
     open.delete(event.process);
     slots[pending.slot] = completion(event, pending, line);

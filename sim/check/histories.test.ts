@@ -90,6 +90,30 @@ describe('hand-written kv histories (legal and illegal side by side)', () => {
     expect(kv([maybe, get([20, 30], 'ErrNoKey')])).to.equal('illegal');
   });
 
+  it('a put with a return but no observed answer may take effect after its return, or never', () => {
+    const unseen = put([0, 10], 'x', 0, null);
+    expect(kv([unseen, get([20, 30], 'ErrNoKey')])).to.equal('ok');
+    expect(kv([unseen, get([20, 30], 'ErrNoKey'), get([40, 50], ['x', 1])])).to.equal('ok');
+    // Still not before its call.
+    expect(kv([get([0, 5], ['x', 1]), put([10, 20], 'x', 0, null)])).to.equal('illegal');
+  });
+
+  it('puts raced at one version and answered ErrMaybe: decided in a few steps each', () => {
+    // Once one of them installs, the rest can never install: each is a no-op wherever it goes,
+    // so their n! orders are not tried. n = 40 would be out of any budget otherwise.
+    const raced = Array.from({ length: 40 }, (_, i) => ({
+      ...put([0, 100], `v${i}`, 0, 'ErrMaybe'),
+      client: i,
+    }));
+    const twoOn = { ...get([200, 210], ['v3', 2]), client: 99 };
+    const oneOn = { ...get([200, 210], ['v3', 1]), client: 99 };
+    const budget = { budget: 20_000 };
+    expect(checkHistory([...raced, twoOn], kvModel, budget).verdict).to.equal('illegal');
+    expect(checkHistory([...raced, oneOn], kvModel, budget).verdict).to.equal('ok');
+    const retried = { ...put([220, 230], 'w', 1, 'ErrVersion'), client: 98 };
+    expect(checkHistory([...raced, oneOn, retried], kvModel, budget).verdict).to.equal('illegal');
+  });
+
   it('ErrNoKey on a put only while the key is absent and the version is not 0', () => {
     expect(kv([put([0, 10], 'x', 3, 'ErrNoKey')])).to.equal('ok');
     expect(kv([put([0, 10], 'x', 0, 'ErrNoKey')])).to.equal('illegal');

@@ -13,6 +13,7 @@ import type { CheckOptions, CheckResult } from './types.js';
 
 export { checkHistory, DEFAULT_BUDGET } from './check.js';
 export { parseHistoryFile } from './parse.js';
+export { quote } from './quote.js';
 export { RAFTSIM_FORMAT, RAFTSIM_FORMAT_VERSION } from './format-raftsim.js';
 export {
   HistoryFormatError,

@@ -23,7 +23,8 @@ interface Planned {
   readonly before: number;
   readonly after: number;
   readonly open: boolean;
-  readonly lie: 'none' | 'swap' | 'version' | 'answer';
+  /** Or no lie, but less said: a put answered ErrMaybe, an answer not seen (output null). */
+  readonly lie: 'none' | 'swap' | 'version' | 'answer' | 'maybe' | 'unseen';
   readonly at: number;
   /** What a write writes: few letters, so that a put may write what appends wrote. */
   readonly text: string;
@@ -42,6 +43,8 @@ const planned: fc.Arbitrary<Planned> = fc.record({
     'swap' as const,
     'version' as const,
     'answer' as const,
+    'maybe' as const,
+    'unseen' as const,
   ),
   at: fc.nat(),
   text: fc.constantFrom('a', 'b', 'c', 'ab', 'ba'),
@@ -61,7 +64,8 @@ function historyOf(plan: readonly Planned[]): Operation<KvInput, KvOutput>[] {
     }
     const call = point - before;
     if (open) return { client: i, call, return: null, input, output: null };
-    return { client: i, call, return: point + after, input, output: told(truth, lie, at) };
+    const output = lie === 'unseen' ? null : told(truth, input, lie, at);
+    return { client: i, call, return: point + after, input, output };
   });
 }
 
@@ -71,8 +75,9 @@ function inputOf(kind: Planned['kind'], text: string, version: number): KvInput 
   return { op: 'put', key: 'k', value: text, version };
 }
 
-function told(truth: KvOutput, lie: Planned['lie'], at: number): KvOutput {
+function told(truth: KvOutput, input: KvInput, lie: Planned['lie'], at: number): KvOutput {
   if (lie === 'none') return truth;
+  if (lie === 'maybe') return input.op === 'put' ? { err: 'ErrMaybe' } : truth;
   if ('value' in truth) {
     const { value, version } = truth;
     if (lie === 'version') return { err: 'OK', value, version: version + (at % 2 === 0 ? 1 : -1) };

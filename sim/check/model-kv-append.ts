@@ -11,6 +11,7 @@ import { appendOpenFates } from './model-kv-append-open.js';
 import { partitionByKey } from './partition.js';
 import type { LookaheadOp, Model } from './types.js';
 import { unwrittenReads, writeKind, writesOf } from './unwritten.js';
+import { quote } from './quote.js';
 
 export type { KvAppendInput, KvAppendOutput } from './kv-append-types.js';
 
@@ -54,7 +55,7 @@ function stepAppend(
 }
 
 function read(output: KvAppendOutput | null): string {
-  return output !== null && 'value' in output ? JSON.stringify(output.value) : '?';
+  return output !== null && 'value' in output ? quote(output.value) : '?';
 }
 
 /** Gets of a non-empty value no put or append of the key could have left (unwritten.ts). */
@@ -94,9 +95,9 @@ export const kvAppendModel: Model<AppendState, KvAppendInput, KvAppendOutput> = 
   readOnly: (input) => input.op === 'get',
   describeOp: (input, output) =>
     input.op === 'get'
-      ? `get(${JSON.stringify(input.key)}) → ${read(output)}`
-      : `${input.op}(${JSON.stringify(input.key)}, ${JSON.stringify(input.value)})`,
-  describeState: (state) => JSON.stringify(text(state)),
+      ? `get(${quote(input.key)}) → ${read(output)}`
+      : `${input.op}(${quote(input.key)}, ${quote(input.value)})`,
+  describeState: (state) => quote(text(state)),
   unwritten: appendUnwritten,
   lookahead: {
     resets: (input) => input.op === 'put',

@@ -5,6 +5,7 @@ import { UnreadValues } from './model-kv-unread.js';
 import { partitionByKey } from './partition.js';
 import { NOT_WRITE, unwrittenReads, writeKind, writesOf } from './unwritten.js';
 import type { DoomTests, LookaheadOp, Model, OpKey } from './types.js';
+import { quote } from './quote.js';
 
 /**
  * The versioned key/value service of spec/kv-service.md, one key per partition.
@@ -110,7 +111,7 @@ function stepAppend(state: KvState, value: string, output: KvOutput | null): KvS
 
 function outcome(output: KvOutput | null): string {
   if (output === null) return '?';
-  return 'value' in output ? `${JSON.stringify(output.value)}@${output.version}` : output.err;
+  return 'value' in output ? `${quote(output.value)}@${output.version}` : output.err;
 }
 
 /** What an operation's lookahead test looks at (kvTests). */
@@ -292,15 +293,15 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
     input.op === 'get' ||
     (input.op === 'put' && (output?.err === 'ErrVersion' || output?.err === 'ErrNoKey')),
   describeOp: (input, output) => {
-    const key = JSON.stringify(input.key);
+    const key = quote(input.key);
     if (input.op === 'get') return `get(${key}) → ${outcome(output)}`;
-    const value = JSON.stringify(input.value);
+    const value = quote(input.value);
     return input.op === 'append'
       ? `append(${key}, ${value}) → ${outcome(output)}`
       : `put(${key}, ${value}, ${input.version}) → ${outcome(output)}`;
   },
   describeState: (state) =>
-    state.version === 0 ? 'absent' : `${JSON.stringify(state.value)}@${state.version}`,
+    state.version === 0 ? 'absent' : `${quote(state.value)}@${state.version}`,
   unwritten: kvUnwritten,
   lookahead: {
     resets: () => false,

@@ -36,8 +36,10 @@ const NO_PRECEDENCE: Precedence = { start: new Int32Array(0), preds: new Int32Ar
  *   placed at the end (an unobserved output is always legal) or be taken never to have happened.
  * - A read-only operation (model.readOnly) that is legal now is a forced move: in any
  *   linearization of the rest it could be moved up to here without changing a state, so if the
- *   search fails after it, it fails without it too, and the alternatives are not tried. (Only
- *   read-only ones: a write that happens to change nothing now may change the state later.)
+ *   search fails after it, it fails without it too, and the alternatives are not tried. So is
+ *   a write that changes nothing now and that the model calls spent (it can change no state
+ *   reachable from here); a write that merely happens to change nothing now may change the
+ *   state later, and is not forced.
  * - An open-ended operation that would leave the state as it is (a put whose version is not the
  *   current one) is not tried: placed there it changes nothing, so any linearization with it
  *   is one without it, and it may still be placed later or never.
@@ -249,6 +251,7 @@ export class Search<S, I, O> {
       this.entry = next[entry] ?? -1;
       return;
     }
+    const forced = this.readOnly[op] === 1 || this.spentNoOp(op, after);
     this.toggle(op);
     const afterHash = this.model.hash(after);
     this.keyOf(after, afterHash);
@@ -259,11 +262,22 @@ export class Search<S, I, O> {
       this.hopeless(entry, op, after)
     ) {
       this.toggle(op);
-      if (this.readOnly[op] === 1) this.failing = true;
+      if (forced) this.failing = true;
       else this.entry = next[entry] ?? -1;
       return;
     }
-    this.push(entry, op, after, afterHash);
+    this.push(entry, op, after, afterHash, forced);
+  }
+
+  /**
+   * A write that returned, changes nothing here and can change no state reachable from here
+   * (model.spent: a put whose version the key has passed, answered ErrMaybe) is a forced move,
+   * as a read is: it is legal and inert wherever it goes from now on, so any linearization of
+   * the rest could take it here. Without the rule, n such puts raced at one version cost n!
+   * orders once one of them has installed.
+   */
+  private spentNoOp(op: number, after: S): boolean {
+    return after === this.state && this.model.spent?.(this.state, this.inputs[op] as I) === true;
   }
 
   /**
@@ -296,7 +310,7 @@ export class Search<S, I, O> {
     this.nextKeyHash = key === after ? afterHash : this.model.hash(key);
   }
 
-  private push(entry: number, op: number, after: S, afterHash: number): void {
+  private push(entry: number, op: number, after: S, afterHash: number, forced: boolean): void {
     const depth = this.depth++;
     this.stackHash[depth] = this.stateHash;
     this.stateHash = afterHash;
@@ -305,7 +319,7 @@ export class Search<S, I, O> {
     this.keyHash = this.nextKeyHash;
     this.stackEntry[depth] = entry;
     this.stackLimit[depth] = this.limit;
-    this.stackForced[depth] = this.readOnly[op] ?? 0;
+    this.stackForced[depth] = forced ? 1 : 0;
     this.stackSpent[depth] = this.spentTop;
     this.stackState[depth] = this.state;
     this.state = after;

@@ -6,8 +6,10 @@
  * - `return: null`: the operation was still open when the history ended (an unknown outcome). It
  *   may have taken effect at any time after its call, or never.
  * - `output: null`: the result was not observed (a timed-out read, a put whose outcome is unknown);
- *   it constrains nothing, and the model decides the effect on the state. A `return: null`
- *   operation always has `output: null`.
+ *   it constrains nothing. A write (an operation the model does not call read-only) with no
+ *   observed result is checked as open-ended whatever its `return`: its request may have been
+ *   still in flight when the caller stopped waiting. A `return: null` operation always has
+ *   `output: null`.
  * - Times are numbers in any unit (this project records virtual microseconds); only their order
  *   matters.
  */
@@ -195,6 +197,11 @@ export interface Failure {
    * operation could be placed before it returned.
    */
   readonly stuck: number | null;
+  /**
+   * True when `stuck` reads a value that no write of the partition could leave: found before
+   * any search, so `linearized` is empty because nothing was tried.
+   */
+  readonly unwritten: boolean;
 }
 
 export interface CheckResult {

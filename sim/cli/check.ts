@@ -7,6 +7,7 @@ import {
   isModelName,
   MODEL_NAMES,
   parseHistoryFile,
+  quote,
   type CheckResult,
   type ModelName,
   type ParsedHistory,
@@ -87,6 +88,7 @@ export function checkReport(
             linearized: failure.linearized.map((index) => describe(history, index)),
             stateAfterLinearized: failure.state,
             stuck: failure.stuck === null ? null : describe(history, failure.stuck),
+            unwritten: failure.unwritten,
           },
   };
 }
@@ -106,13 +108,21 @@ function humanReport(
   }
   const failure = result.failure;
   if (failure !== null) {
-    lines.push(
-      `  partition ${JSON.stringify(failure.partition)}: no linearization; the longest found ` +
-        `places ${failure.linearized.length} of ${failure.operations.length} operations, ` +
-        `leaving the state ${failure.state}`,
-    );
-    if (failure.stuck !== null) {
-      lines.push(`  first deadline it misses: ${describeOperation(history, failure.stuck)}`);
+    const partition = `  partition ${quote(failure.partition)}`;
+    const stuck = failure.stuck === null ? '?' : describeOperation(history, failure.stuck);
+    if (failure.unwritten) {
+      lines.push(
+        `${partition}: no linearization, found before any search: a read of a value that no ` +
+          `write of its ${failure.operations.length} operations leaves`,
+        `  the read: ${stuck}`,
+      );
+    } else {
+      lines.push(
+        `${partition}: no linearization; the longest found places ` +
+          `${failure.linearized.length} of ${failure.operations.length} operations, ` +
+          `leaving the state ${failure.state}`,
+      );
+      if (failure.stuck !== null) lines.push(`  first deadline it misses: ${stuck}`);
     }
   }
   return `${lines.join('\n')}\n`;

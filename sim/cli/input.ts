@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { isatty } from 'node:tty';
+import { gunzipSync } from 'node:zlib';
 import { UsageError } from './args.js';
 
 /** The largest input read: past it a file is refused before it is read (a string's limit). */
@@ -10,15 +11,42 @@ const PIPE_POLL_MILLIS = 5;
 
 /**
  * Reads an input file (a repro, a history) whole, as UTF-8: a regular file, or a pipe or socket
- * (such as `-` for standard input, `/dev/stdin` or `<(gunzip -c history.gz)`). A device such as
- * /dev/zero never ends, so it is refused; a named pipe with no writer reads as empty rather than waiting for one. The file is
- * opened without blocking and checked through its descriptor, so that what is checked is what
- * is read. Any failure is a one-line UsageError (exit 2).
+ * (such as `-` for standard input or `/dev/stdin`). A device such as /dev/zero never ends, so it
+ * is refused; a named pipe with no writer reads as empty rather than waiting for one. The file
+ * is opened without blocking and checked through its descriptor, so that what is checked is what
+ * is read. Gzipped input (long histories are kept that way) is unpacked, within the same size
+ * limit; a byte-order mark is dropped. Any failure is a one-line UsageError (exit 2).
  */
 export function readInputFile(command: string, path: string): string {
   const stdin = path === '-';
-  const name = stdin ? 'standard input' : path;
-  const refuse = (why: string) => new UsageError(`${command}: cannot read ${name} (${why})`);
+  const refuse = (why: string) =>
+    new UsageError(`${command}: cannot read ${stdin ? 'standard input' : path} (${why})`);
+  return decodeInput(readInputBytes(refuse, path), refuse);
+}
+
+/** The magic number that starts every gzip stream. */
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+function decodeInput(bytes: Buffer, refuse: (why: string) => UsageError): string {
+  let text = bytes;
+  if (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]) {
+    try {
+      text = gunzipSync(bytes, { maxOutputLength: MAX_INPUT_BYTES });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw refuse(
+        code === 'ERR_BUFFER_TOO_LARGE'
+          ? `unpacks to more than ${MAX_INPUT_BYTES} bytes`
+          : 'gzip data that does not unpack',
+      );
+    }
+  }
+  // TextDecoder drops a leading byte-order mark (an editor's), which JSON.parse would reject.
+  return new TextDecoder('utf-8').decode(text);
+}
+
+function readInputBytes(refuse: (why: string) => UsageError, path: string): Buffer {
+  const stdin = path === '-';
   let fd: number;
   try {
     fd = stdin ? 0 : openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -32,7 +60,7 @@ export function readInputFile(command: string, path: string): string {
     if (stats.isFile()) {
       if (stats.size > MAX_INPUT_BYTES)
         throw refuse(`${stats.size} bytes; at most ${MAX_INPUT_BYTES}`);
-      return readFileSync(fd, 'utf8');
+      return readFileSync(fd);
     }
     if (stats.isFIFO() || stats.isSocket()) return readPipe(fd, refuse);
     throw refuse('not a regular file or a pipe');
@@ -45,7 +73,7 @@ export function readInputFile(command: string, path: string): string {
 }
 
 /** Reads a pipe opened without blocking to its end: waits while its writer is still writing. */
-function readPipe(fd: number, refuse: (why: string) => UsageError): string {
+function readPipe(fd: number, refuse: (why: string) => UsageError): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
   const buffer = Buffer.alloc(1 << 16);
@@ -64,5 +92,5 @@ function readPipe(fd: number, refuse: (why: string) => UsageError): string {
     if (total > MAX_INPUT_BYTES) throw refuse(`more than ${MAX_INPUT_BYTES} bytes`);
     chunks.push(Buffer.from(buffer.subarray(0, read)));
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

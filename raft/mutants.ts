@@ -34,11 +34,13 @@ export type MutantId = keyof typeof MUTANTS;
 export const MUTANT_IDS = Object.keys(MUTANTS) as MutantId[];
 
 /**
- * Broken builds kept out of the zoo: they break the simulator's own defences rather than Raft's
- * safety, so a campaign should not hunt them; tests run them to show the defence holds.
+ * Broken builds kept out of the zoo: they break the simulator's own defences, or show what one
+ * kind of run is for, rather than stand for the bugs a campaign hunts; tests run them to show
+ * the defence or the run holds.
  */
 export const OUTSIDE_ZOO = {
   S01: "leader's nextIndex guards removed: duplicated rejections each start another walk back",
+  S02: 'a vote needs both a last term and a last index as large: no leader with the wrong minority down',
 } as const;
 
 /** What a node can be built as, besides correct: a zoo mutant or a build outside the zoo. */

@@ -32,5 +32,9 @@ function mayVoteFor(core: Core, from: NodeId, request: RequestVote): boolean {
   if (core.role.kind !== 'follower') fail(`${core.role.kind} ${core.id} could vote for ${from}`);
   // mutant Z03: "up to date" judged by the candidate's current term instead of its last log term.
   if (core.mutant === 'Z03') return core.log.isBehindOrEqualTo(request.term, request.lastLogIndex);
+  // Build S02 (outside the zoo): last term and last index compared apart, a partial order, so
+  // two servers can each refuse the other; only a server with both as large can win them over.
+  if (core.mutant === 'S02')
+    return request.lastLogTerm >= core.log.lastTerm && request.lastLogIndex >= core.log.lastIndex;
   return core.log.isBehindOrEqualTo(request.lastLogTerm, request.lastLogIndex);
 }

@@ -7,8 +7,9 @@ import { failureKind, runConfig, summarize } from '../sim/fuzz/run-seed.js';
 import { runKv } from '../sim/run/kv-run.js';
 
 /**
- * Runs the fuzzer once failed on the correct Raft, kept as they were found: each must now end
- * well. A file holds the run seed, the configuration and why it is here.
+ * Runs the fuzzer once failed on the correct Raft, and runs that show a defence at work against
+ * a build outside the zoo, kept as they were found: each must end well on the correct Raft. A
+ * file holds the run seed, the configuration and why it is here.
  */
 const dir = fileURLToPath(new URL('../../scenarios/regressions/', import.meta.url));
 
@@ -46,6 +47,21 @@ describe('regressions: runs that once failed on the correct Raft', () => {
     const result = runKv({ ...kvRunConfig(regression.seed, regression.config), mutant: 'S01' });
     expect(failureKind(summarize(result))).to.equal('event storm');
     expect(result.liveness).to.match(/^event storm: /);
+  });
+
+  it('a vote rule that is not a total order (build S02) fails the minority trial, and only it', function () {
+    this.timeout(60_000);
+    const regression = JSON.parse(
+      readFileSync(dir + 'minority-trial-partial-order.json', 'utf8'),
+    ) as Regression;
+    const { minorityTrial, ...plain } = regression.config;
+    expect(minorityTrial).to.equal(true);
+    const run = (config: FuzzConfig) =>
+      runKv({ ...kvRunConfig(regression.seed, config), mutant: 'S02' });
+    const trial = run(regression.config);
+    expect(failureKind(summarize(trial))).to.equal('liveness');
+    expect(trial.liveness).to.match(/^minority trial \(nodes 2, 3 down\): 3 clerk call/);
+    expect(run(plain).verdict).to.equal('ok');
   });
 
   for (const file of files) {

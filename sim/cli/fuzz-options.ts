@@ -80,6 +80,7 @@ export function parseFuzzOptions(argv: string[]): FuzzOptions {
     'shrink-budget': { type: 'string' },
     'shrink-time': { type: 'string' },
     'no-coverage': { type: 'boolean' },
+    'no-minority-trials': { type: 'boolean' },
     json: { type: 'boolean' },
   });
   noPositionals('fuzz', positionals);
@@ -108,6 +109,7 @@ export function parseFuzzOptions(argv: string[]): FuzzOptions {
       ...(servers === undefined ? {} : { servers }),
       ...(mutant === undefined ? {} : { mutant }),
       ...(without === undefined ? {} : { without }),
+      ...(values['no-minority-trials'] === true ? { minorityTrials: false } : {}),
     },
   };
   checkSeedRoom(options.baseSeed, options.shard, mode, options.runs);

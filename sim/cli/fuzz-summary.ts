@@ -132,7 +132,7 @@ function failureLines(kept: Kept): string[] {
         `${shrink.stoppedByClock ? '; stopped at the --shrink-time bound' : ''})`;
   return [
     `FAILED seed ${outcome.seed}: ${v !== null ? `${v.invariant} violated at event #${v.event} (${formatMicros(v.t)}): ${v.message}` : `liveness: ${f.summary.liveness}`}`,
-    `${how}, ${f.config.servers} servers, profile ${f.config.profile}${f.config.delivery === 'labrpc' ? ', labrpc delivery' : ''}:`,
+    `${how}, ${f.config.servers} servers, profile ${f.config.profile}${f.config.delivery === 'labrpc' ? ', labrpc delivery' : ''}${f.config.minorityTrial === true ? ', minority trial' : ''}:`,
     ...f.config.schedule.map((s) => `  ${formatMicros(s.at)} ${describeFault(s.step)}`),
     `report: ${written.dir}/ (repro.json, trace.ndjson, history.json, timeline.html)`,
     `replay: npx raftsim replay ${written.path}`,

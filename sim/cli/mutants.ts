@@ -49,6 +49,8 @@ interface MutantsOptions {
   readonly json: boolean;
   /** White-box monitors turned off for every campaign (mutants and the correct Raft). */
   readonly without: InvariantId[];
+  /** Minority trials for the seeds that take one (`--no-minority-trials` turns them off). */
+  readonly minorityTrials: boolean;
 }
 
 function parseOnly(text: string | undefined): MutantId[] {
@@ -76,6 +78,7 @@ function parseMutantsOptions(argv: string[]): MutantsOptions {
     'save-repros': { type: 'string' },
     reports: { type: 'string' },
     without: { type: 'string' },
+    'no-minority-trials': { type: 'boolean' },
     json: { type: 'boolean' },
   });
   noPositionals('mutants', positionals);
@@ -92,6 +95,7 @@ function parseMutantsOptions(argv: string[]): MutantsOptions {
     shrinkSeconds: shrink.seconds,
     json: values.json === true,
     without: parseWithout(values.without) ?? [],
+    minorityTrials: values['no-minority-trials'] !== true,
   };
   checkSeedRoom(options.baseSeed, { index: 1, count: 1 }, options.mode, null);
   // Output folders last, once every flag is known good; both are checked before any hunt.
@@ -139,7 +143,12 @@ export async function mutantsCommand(argv: string[]): Promise<number> {
       rows.reduce((sum, r) => sum + r.seconds, 0),
     );
     const { result: correct } = await timedCampaign(
-      { mode: options.mode, shrink: false, without: options.without },
+      {
+        mode: options.mode,
+        shrink: false,
+        without: options.without,
+        minorityTrials: options.minorityTrials,
+      },
       options,
       correctBudget,
       interrupt,
@@ -199,6 +208,7 @@ async function hunt(name: MutantId, options: MutantsOptions, interrupt: Interrup
     mutant: name,
     without: options.without,
     shrinkBudget: options.shrinkBudget,
+    minorityTrials: options.minorityTrials,
   };
   const { result, foundAt } = await timedCampaign(seedOptions, options, options.budget, interrupt);
   const base = { name, description: MUTANTS[name], seeds: result.runs };

@@ -72,7 +72,7 @@ export function replayCommand(argv: string[]): number {
   } else {
     const v = result.violation;
     const lines = [
-      `raftsim replay: seed ${repro.seed}, ${repro.config.servers} servers, ${repro.config.schedule.length} schedule steps`,
+      `raftsim replay: seed ${repro.seed}, ${repro.config.servers} servers, ${repro.config.schedule.length} schedule steps${repro.config.minorityTrial === true ? ', minority trial' : ''}`,
     ];
     if (v !== null)
       lines.push(

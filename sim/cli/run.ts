@@ -46,6 +46,8 @@ interface RunOptions {
   readonly trace: OutputTarget | null;
   readonly history: OutputTarget | null;
   readonly json: boolean;
+  /** A minority trial before the liveness phase (KvRunConfig.minorityTrial). */
+  readonly minorityTrial: boolean;
 }
 
 function parseRunOptions(argv: string[]): RunOptions {
@@ -59,6 +61,7 @@ function parseRunOptions(argv: string[]): RunOptions {
     history: { type: 'string' },
     mutant: { type: 'string' },
     without: { type: 'string' },
+    'minority-trial': { type: 'boolean' },
     json: { type: 'boolean' },
   });
   noPositionals('run', positionals);
@@ -78,6 +81,7 @@ function parseRunOptions(argv: string[]): RunOptions {
     mutant: parseMutant(values.mutant),
     without: parseWithout(values.without),
     json: values.json === true,
+    minorityTrial: values['minority-trial'] === true,
   };
   // Outputs last: checked (not written) only once every flag is known good.
   const outputs = {
@@ -120,6 +124,7 @@ export function runCommand(argv: string[]): number {
     result = runKv({
       ...config,
       mutant: options.mutant ?? null,
+      minorityTrial: options.minorityTrial,
       ...(without === undefined ? {} : { without }),
       ...(options.trace === null ? {} : { onTrace: (r: TraceRecord) => records.push(r) }),
       ...(line.onProgress === undefined ? {} : { onProgress: line.onProgress }),

@@ -38,6 +38,11 @@ export interface FuzzConfig {
    * rules existed, which keep their meaning: DEFAULT_DELIVERY.
    */
   readonly delivery?: DeliveryRule;
+  /**
+   * The run has a minority trial before its liveness phase (KvRunConfig.minorityTrial): set on
+   * the second run of a seed that takes one (minority-trial.ts).
+   */
+  readonly minorityTrial?: boolean;
 }
 
 /** Swarm testing: which kinds of fault a seed may use at all, and how often faults come. */
@@ -62,5 +67,6 @@ export function kvRunConfig(seed: number, config: FuzzConfig): KvRunConfig {
     ...(config.without === undefined ? {} : { without: config.without }),
     ...(config.raft === undefined ? {} : { raft: config.raft }),
     ...(config.delivery === undefined ? {} : { delivery: config.delivery }),
+    ...(config.minorityTrial === true ? { minorityTrial: true } : {}),
   };
 }

@@ -5,9 +5,11 @@ import { runKv } from '../run/kv-run.js';
 import { swarmConfig, type ConfigOptions } from './arbitraries.js';
 import { kvRunConfig, type FuzzConfig } from './config.js';
 import { CoverageTally } from './coverage-tally.js';
+import { failedTrial, withoutMinorityTrial } from './minority-trial.js';
 import { mutateConfig } from './mutate.js';
 import {
   DEFAULT_SHRINK_BUDGET,
+  failed,
   failureKind,
   runConfig,
   stampCampaign,
@@ -42,6 +44,8 @@ export interface CorpusEntry {
 export interface GuidedTask {
   readonly seed: number;
   readonly config: FuzzConfig;
+  /** Whether the run takes its minority trial, if its seed has one (minority-trial.ts). */
+  readonly minorityTrials: boolean;
 }
 
 export interface GuidedOutcome extends GuidedTask {
@@ -49,11 +53,20 @@ export interface GuidedOutcome extends GuidedTask {
   readonly coverage: RunCoverage;
 }
 
-/** A run of a given configuration under a seed, with coverage recorded. */
+/**
+ * A run of a given configuration under a seed, with coverage recorded; then its minority trial
+ * if it takes one (minority-trial.ts): a failing trial is the outcome, with the first run's
+ * coverage.
+ */
 export function runGuided(task: GuidedTask): GuidedOutcome {
   const result = runKv({ ...kvRunConfig(task.seed, task.config), coverage: true });
   const coverage = result.coverage ?? { features: [], sometimes: 0 };
-  return { ...task, summary: summarize(result), coverage };
+  const summary = summarize(result);
+  const run = (config: FuzzConfig) => runConfig(task.seed, config);
+  const trial = task.minorityTrials
+    ? failedTrial(task.seed, task.config, summary, run, failed)
+    : null;
+  return { ...task, summary, coverage, ...trial };
 }
 
 export class GuidedCorpus {
@@ -65,7 +78,10 @@ export class GuidedCorpus {
   private freshRuns = 0;
   private totalWeight = 0;
 
-  constructor(private readonly options: ConfigOptions & Pick<SeedOptions, 'mutant' | 'without'>) {}
+  constructor(
+    private readonly options: ConfigOptions &
+      Pick<SeedOptions, 'mutant' | 'without' | 'minorityTrials'>,
+  ) {}
 
   /** Call before planning a generation: energy goes to entries whose features few runs reach. */
   startGeneration(): void {
@@ -86,15 +102,16 @@ export class GuidedCorpus {
    * 2n-th run at worst; the runs in between mutate the corpus.
    */
   plan(k: number, seed: number, swarmSeed: (i: number) => number): GuidedTask {
+    const minorityTrials = this.options.minorityTrials !== false;
     if (this.entries.length === 0 || k % 2 === 0) {
       const fresh = swarmSeed(this.freshRuns++);
-      return { seed: fresh, config: this.fresh(fresh) };
+      return { seed: fresh, config: this.fresh(fresh), minorityTrials };
     }
     const r = new RandomStream('guided', streamSeed(seed, 'guided'));
     const parent = this.pickByEnergy(r);
     const other = r.pick(this.entries);
     const config = mutateConfig(parent.config, r, other.config, this.options.servers !== undefined);
-    return { seed, config: stampCampaign(config, this.options) };
+    return { seed, config: stampCampaign(config, this.options), minorityTrials };
   }
 
   /** Merges one run (in seed order); returns true when it joined the corpus. */
@@ -103,7 +120,7 @@ export class GuidedCorpus {
     if (fresh === 0) return false;
     this.entries.push({
       seed: outcome.seed,
-      config: outcome.config,
+      config: withoutMinorityTrial(outcome.config),
       features: outcome.coverage.features,
       fresh,
     });
@@ -140,7 +157,7 @@ export class GuidedCorpus {
  * candidate a full re-run under the same seed, within the budget.
  */
 export function shrinkGuided(
-  outcome: GuidedTask,
+  outcome: Pick<GuidedTask, 'seed' | 'config'>,
   limits: Pick<SeedOptions, 'shrinkBudget' | 'stopShrinking' | 'onShrinkProgress'> = {},
 ): SeedOutcome {
   const first = runConfig(outcome.seed, outcome.config);

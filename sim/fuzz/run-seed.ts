@@ -7,6 +7,7 @@ import type { RunSummary } from './summary.js';
 import type { InvariantId } from '../monitors/view.js';
 import { fuzzConfig, swarmConfig, type ConfigOptions } from './arbitraries.js';
 import { kvRunConfig, type FuzzConfig } from './config.js';
+import { failedTrial, withMinorityTrial } from './minority-trial.js';
 import { trimSchedule, type Failing, type Judge } from './trim.js';
 
 /** Guided mode (guided.ts) draws its fresh configurations as swarm mode does. */
@@ -32,6 +33,8 @@ export interface SeedOptions extends ConfigOptions {
   readonly onShrinkProgress?: (progress: ShrinkProgress) => void;
   /** Record the first run's coverage (SeedOutcome.coverage). */
   readonly coverage?: boolean;
+  /** Minority trials for the seeds that take one (minority-trial.ts): on unless false. */
+  readonly minorityTrials?: boolean;
 }
 
 export interface ShrinkProgress {
@@ -79,6 +82,9 @@ export function failureKind(summary: RunSummary): string | null {
 export function isFailure(verdict: RunVerdict): boolean {
   return verdict === 'violation' || verdict === 'liveness';
 }
+
+/** Whether a run failed (a violation or a liveness failure). */
+export const failed = (summary: RunSummary): boolean => isFailure(summary.verdict);
 
 export function summarize(result: KvRunResult): RunSummary {
   return {
@@ -158,11 +164,23 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
   const budget = options.shrinkBudget ?? DEFAULT_SHRINK_BUDGET;
   // fast-check's shrinking may use all but a quarter (at most 60 runs), kept for the trim pass.
   const fastCheckBudget = budget - Math.min(60, Math.floor(budget / 4));
+  // Set when the seed's failure is its minority trial's: every shrink candidate runs one too.
+  let trial = false;
+  const runAs = (config: FuzzConfig) => (trial ? withMinorityTrial(config) : config);
   const property = fc.property(arbitrary, (config) => {
     if (first === null) {
       const covered = options.coverage === true ? runCovered(seed, config) : null;
-      const summary = covered?.summary ?? runConfig(seed, config);
+      let summary = covered?.summary ?? runConfig(seed, config);
       first = covered === null ? { config, summary } : { config, ...covered };
+      const inTrial =
+        options.minorityTrials === false
+          ? null
+          : failedTrial(seed, config, summary, (c) => runConfig(seed, c), failed);
+      if (inTrial !== null) {
+        trial = true;
+        summary = inTrial.summary;
+        first = { ...first, ...inTrial };
+      }
       failing.set(config, summary);
       smallest = sizeOf(config);
       steps = config.schedule.length;
@@ -175,7 +193,7 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
     // (deterministically: the budget counts runs).
     if (sizeOf(config) > smallest) return true;
     if (++candidates > fastCheckBudget || options.stopShrinking?.() === true) return true;
-    const summary = runConfig(seed, config);
+    const summary = runConfig(seed, runAs(config));
     const same = failureKind(summary) === failureKind(first.summary);
     if (same) {
       failing.set(config, summary);
@@ -194,7 +212,10 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
   }
   if (!details.failed || details.counterexample === null) return { seed, ...ran, failure: null };
   const shrunk: FuzzConfig = details.counterexample[0];
-  const fromFastCheck = { config: shrunk, summary: failing.get(shrunk) ?? runConfig(seed, shrunk) };
+  const fromFastCheck = {
+    config: runAs(shrunk),
+    summary: failing.get(shrunk) ?? runConfig(seed, runAs(shrunk)),
+  };
   const trimmed =
     options.shrink === false
       ? fromFastCheck

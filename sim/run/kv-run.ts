@@ -64,6 +64,11 @@ export interface KvRunConfig {
   readonly coverage?: boolean;
   /** When links are checked (DeliveryRule); DEFAULT_DELIVERY when absent. */
   readonly delivery?: DeliveryRule;
+  /**
+   * Before the liveness phase, the minority trial: the most up-to-date minority of servers kept
+   * down while the rest must elect a leader and finish calls (`minorityTrial` below).
+   */
+  readonly minorityTrial?: boolean;
   /** Told where a long run stands (a progress line); it cannot change the run. */
   readonly onProgress?: (progress: RunProgress) => void;
   /** Events between two progress reports; PROGRESS_EVENTS when absent. */
@@ -225,7 +230,7 @@ function runPhases(rig: KvRig, config: KvRunConfig): PhaseOutcome {
     world.start();
     workload.start();
     world.scheduler.runUntilTime(config.safetyMicros);
-    outcome.liveness = livenessPhase(rig, config.servers);
+    outcome.liveness = livenessPhase(rig, config.servers, config.minorityTrial === true);
     const settleUntil = config.safetyMicros + (config.healedMicros ?? 0);
     if (outcome.liveness === null && world.scheduler.now < settleUntil)
       world.scheduler.runUntilTime(settleUntil);
@@ -293,10 +298,28 @@ function judge(rig: KvRig, config: KvRunConfig, outcome: PhaseOutcome): KvRunRes
  * Heals everything, then requires a leader, the end of every open call, and convergence, each
  * on time.
  */
-function livenessPhase(rig: KvRig, servers: number): string | null {
+function livenessPhase(rig: KvRig, servers: number, trial: boolean): string | null {
   const { world, workload } = rig;
   workload.stopIssuing();
   healAll(world);
+  if (trial) {
+    const down = keepMinorityDown(world, servers);
+    const missed = progress(rig, servers);
+    if (missed !== null) return `${MINORITY_TRIAL} (nodes ${down.join(', ')} down): ${missed}`;
+    world.applyFault({ kind: 'restartCrashed' });
+  }
+  return progress(rig, servers) ?? awaitConvergence(world, servers, rig.raft);
+}
+
+/** How a liveness message starts when the servers failed with a minority down. */
+export const MINORITY_TRIAL = 'minority trial';
+
+/**
+ * From now on: a leader within LIVENESS_LEADER, then every open call and one get per clerk done
+ * within LIVENESS_OPS. What was missed, or null.
+ */
+function progress(rig: KvRig, servers: number): string | null {
+  const { world, workload } = rig;
   const healedAt = world.scheduler.now;
   const hasLeader = () => currentLeader(world, servers) !== null;
   if (!world.scheduler.runUntil(hasLeader, healedAt + LIVENESS_LEADER)) {
@@ -306,7 +329,30 @@ function livenessPhase(rig: KvRig, servers: number): string | null {
   if (!world.scheduler.runUntil(() => workload.pending === 0, healedAt + LIVENESS_OPS)) {
     return `${workload.pending} clerk call(s) still open ${LIVENESS_OPS / 1e6} s after healing`;
   }
-  return awaitConvergence(world, servers, rig.raft);
+  return null;
+}
+
+/**
+ * The minority trial's outage: Raft promises progress with any majority up and connected, not
+ * only with every server. The live servers with the most up-to-date logs (last term, then last
+ * index) are crashed until a minority is down (servers that refuse to boot count), which leaves
+ * the majority whose logs are the hardest to elect a leader from. A vote rule that is not a total
+ * order (index and term compared apart), a candidate that leaves out its own vote, or a leader
+ * that leaves itself out of a commit count stalls there, yet passes with every server back.
+ */
+function keepMinorityDown(world: KvWorld, servers: number): number[] {
+  const live = liveServers(world, servers);
+  const minority = Math.floor((servers - 1) / 2);
+  const ranked = live
+    .map((server) => server.raft)
+    .sort(
+      (a, b) => b.lastLogTerm - a.lastLogTerm || b.lastLogIndex - a.lastLogIndex || a.id - b.id,
+    );
+  const crashed = ranked.slice(0, Math.max(0, minority - (servers - live.length)));
+  for (const raft of crashed) world.applyFault({ kind: 'crash', node: raft.id });
+  const down: number[] = [];
+  for (let node = 0; node < servers; node++) if (!world.host(node).alive) down.push(node);
+  return down;
 }
 
 /** The network reliable and whole again, every server up and running. */

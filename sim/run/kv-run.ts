@@ -20,11 +20,12 @@ import type { RaftMonitor } from '../monitors/raft-monitor.js';
 import { ViolationError, type InvariantId, type Violation } from '../monitors/view.js';
 import type { TimedFault } from '../nemesis.js';
 import type { DeliveryRule } from '../network.js';
-import { reliable, type NetworkProfile } from '../profiles.js';
-import { seconds, type Micros } from '../time.js';
+import type { NetworkProfile } from '../profiles.js';
+import type { Micros } from '../time.js';
 import type { TraceRecord } from '../trace.js';
 import { World } from '../world.js';
-import { awaitConvergence, currentLeader, liveServers, type KvWorld } from './convergence.js';
+import { currentLeader, liveServers, type KvWorld } from './convergence.js';
+import { livenessPhase } from './liveness.js';
 import { attachAnswerCheck } from './kv-answers.js';
 import { replayChecks } from './kv-reference.js';
 import type { RunCoverage } from '../monitors/coverage.js';
@@ -119,9 +120,7 @@ export interface KvRunResult {
   readonly coverage?: RunCoverage;
 }
 
-/** After the faults: a leader within this long, and every open call done within LIVENESS_OPS. */
-export const LIVENESS_LEADER: Micros = seconds(5);
-export const LIVENESS_OPS: Micros = seconds(10);
+export { LIVENESS_LEADER, LIVENESS_OPS, MINORITY_TRIAL } from './liveness.js';
 
 /** A run's parts, wired together: the world, its monitor, the workload and what got applied. */
 interface KvRig {
@@ -292,79 +291,6 @@ function judge(rig: KvRig, config: KvRunConfig, outcome: PhaseOutcome): KvRunRes
     committed: rig.monitor?.committedIndex ?? rig.appliedLog.length - 1,
     ...(rig.coverage === null ? {} : { coverage: rig.coverage.result() }),
   };
-}
-
-/**
- * Heals everything, then requires a leader, the end of every open call, and convergence, each
- * on time.
- */
-function livenessPhase(rig: KvRig, servers: number, trial: boolean): string | null {
-  const { world, workload } = rig;
-  workload.stopIssuing();
-  healAll(world);
-  if (trial) {
-    const down = keepMinorityDown(world, servers);
-    const missed = progress(rig, servers);
-    if (missed !== null) return `${MINORITY_TRIAL} (nodes ${down.join(', ')} down): ${missed}`;
-    world.applyFault({ kind: 'restartCrashed' });
-  }
-  return progress(rig, servers) ?? awaitConvergence(world, servers, rig.raft);
-}
-
-/** How a liveness message starts when the servers failed with a minority down. */
-export const MINORITY_TRIAL = 'minority trial';
-
-/**
- * From now on: a leader within LIVENESS_LEADER, then every open call and one get per clerk done
- * within LIVENESS_OPS. What was missed, or null.
- */
-function progress(rig: KvRig, servers: number): string | null {
-  const { world, workload } = rig;
-  const healedAt = world.scheduler.now;
-  const hasLeader = () => currentLeader(world, servers) !== null;
-  if (!world.scheduler.runUntil(hasLeader, healedAt + LIVENESS_LEADER)) {
-    return `no leader within ${LIVENESS_LEADER / 1e6} s of healing`;
-  }
-  workload.issueFinalGets();
-  if (!world.scheduler.runUntil(() => workload.pending === 0, healedAt + LIVENESS_OPS)) {
-    return `${workload.pending} clerk call(s) still open ${LIVENESS_OPS / 1e6} s after healing`;
-  }
-  return null;
-}
-
-/**
- * The minority trial's outage: Raft promises progress with any majority up and connected, not
- * only with every server. The live servers with the most up-to-date logs (last term, then last
- * index) are crashed until a minority is down (servers that refuse to boot count), which leaves
- * the majority whose logs are the hardest to elect a leader from. A vote rule that is not a total
- * order (index and term compared apart), a candidate that leaves out its own vote, or a leader
- * that leaves itself out of a commit count stalls there, yet passes with every server back.
- */
-function keepMinorityDown(world: KvWorld, servers: number): number[] {
-  const live = liveServers(world, servers);
-  const minority = Math.floor((servers - 1) / 2);
-  const ranked = live
-    .map((server) => server.raft)
-    .sort(
-      (a, b) => b.lastLogTerm - a.lastLogTerm || b.lastLogIndex - a.lastLogIndex || a.id - b.id,
-    );
-  const crashed = ranked.slice(0, Math.max(0, minority - (servers - live.length)));
-  for (const raft of crashed) world.applyFault({ kind: 'crash', node: raft.id });
-  const down: number[] = [];
-  for (let node = 0; node < servers; node++) if (!world.host(node).alive) down.push(node);
-  return down;
-}
-
-/** The network reliable and whole again, every server up and running. */
-function healAll(world: KvWorld): void {
-  world.applyFault({ kind: 'heal' });
-  if (world.network.hasStalls()) world.applyFault({ kind: 'release' });
-  world.clearKnobs();
-  world.setProfile(reliable);
-  world.calmMachines();
-  // Nodes that refuse to boot on damaged saved state stay down (a minority, by construction).
-  world.applyFault({ kind: 'restartCrashed' });
-  world.applyFault({ kind: 'resumePaused' });
 }
 
 /**

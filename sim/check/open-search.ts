@@ -1,5 +1,5 @@
 import { assert } from '../assert.js';
-import { Search, type Problem } from './search.js';
+import { Search } from './search.js';
 import {
   DROP,
   KEEP,
@@ -8,6 +8,7 @@ import {
   type Model,
   type Operation,
   type Partition,
+  type Problem,
   type Verdict,
 } from './types.js';
 

@@ -4,19 +4,7 @@ import { Pruner } from './lookahead.js';
 import { Memo } from './memo.js';
 import { MemoKeys } from './memo-keys.js';
 import { buildPrecedence, type Precedence } from './symmetry.js';
-import type { Lookahead, LookaheadOp, Model, Verdict } from './types.js';
-
-/** One partition, with partition-local operation indexes. */
-export interface Problem<S, I, O> {
-  readonly model: Model<S, I, O>;
-  readonly inputs: readonly I[];
-  readonly outputs: readonly (O | null)[];
-  readonly calls: Float64Array;
-  /** +Infinity for an unknown outcome. */
-  readonly returns: Float64Array;
-  /** The same operations as the lookahead sees them. */
-  readonly ops: readonly LookaheadOp<I, O>[];
-}
+import type { Lookahead, Model, Problem, Verdict } from './types.js';
 
 /** Phases of the scan of one configuration: the main list, then the open list. */
 const MAIN = 0;

@@ -215,3 +215,15 @@ export interface CheckResult {
   readonly unknownPartitions: readonly string[];
   readonly failure: Failure | null;
 }
+
+/** One partition, with partition-local operation indexes: what a search works on. */
+export interface Problem<S, I, O> {
+  readonly model: Model<S, I, O>;
+  readonly inputs: readonly I[];
+  readonly outputs: readonly (O | null)[];
+  readonly calls: Float64Array;
+  /** +Infinity for an unknown outcome. */
+  readonly returns: Float64Array;
+  /** The same operations as the lookahead sees them. */
+  readonly ops: readonly LookaheadOp<I, O>[];
+}

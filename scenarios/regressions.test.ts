@@ -59,7 +59,7 @@ describe('regressions: runs that once failed on the correct Raft', () => {
     const run = (config: FuzzConfig) =>
       runKv({ ...kvRunConfig(regression.seed, config), mutant: 'S02' });
     const trial = run(regression.config);
-    expect(failureKind(summarize(trial))).to.equal('liveness');
+    expect(failureKind(summarize(trial))).to.equal('minority trial');
     expect(trial.liveness).to.match(/^minority trial \(nodes 2, 3 down\): 3 clerk call/);
     expect(run(plain).verdict).to.equal('ok');
   });

@@ -75,9 +75,10 @@ export interface Model<S, I, O> {
   /** Optional pruning knowledge; see Lookahead. */
   readonly lookahead?: Lookahead<S, I, O>;
   /**
-   * Optional: true when an open-ended operation can never change `state` nor any state reachable
-   * from it (a put whose version the key has passed: versions never fall). The search then sets
-   * it aside for everything that follows the current configuration.
+   * Optional: true when the operation can never change `state` nor any state reachable from it
+   * (a put whose version the key has passed: versions never fall). The search then sets an
+   * open-ended one aside for everything that follows the current configuration, and takes a
+   * returned one that is legal and leaves the state as it is as a forced move, as it does a read.
    */
   readonly spent?: (state: S, input: I) => boolean;
   /**

@@ -40,7 +40,9 @@ export function failedTrial(
   run: (config: FuzzConfig) => RunSummary,
   isFailure: (summary: RunSummary) => boolean,
 ): { readonly config: FuzzConfig; readonly summary: RunSummary } | null {
-  if (isFailure(first) || config.minorityTrial === true || !takesMinorityTrial(seed)) return null;
+  // Only after a pass: an unknown run (the checker out of budget) stays unknown, and is kept.
+  if (first.verdict !== 'ok' || config.minorityTrial === true || !takesMinorityTrial(seed))
+    return null;
   const trial = withMinorityTrial(config);
   const summary = run(trial);
   return isFailure(summary) ? { config: trial, summary } : null;

@@ -13,7 +13,7 @@ const summary = (over: Partial<RunSummary>): RunSummary => ({
 });
 
 describe('fuzz: kinds of failure (what shrinking must keep)', () => {
-  it('names the invariant, a storm, no convergence, or plain liveness; nothing for a pass', () => {
+  it('names the invariant, a storm, no convergence, a minority trial, or plain liveness; nothing for a pass', () => {
     expect(failureKind(summary({}))).to.equal(null);
     const violation = { invariant: 'CS' as const, event: 1, t: 1, nodes: [], message: 'x' };
     expect(failureKind(summary({ verdict: 'violation', violation }))).to.equal('CS');
@@ -27,5 +27,9 @@ describe('fuzz: kinds of failure (what shrinking must keep)', () => {
     expect(failureKind(summary({ verdict: 'liveness', liveness: lag }))).to.equal('no convergence');
     const slow = 'no leader within 5 s of healing';
     expect(failureKind(summary({ verdict: 'liveness', liveness: slow }))).to.equal('liveness');
+    const trial = 'minority trial (nodes 2, 3 down): no leader within 5 s of healing';
+    expect(failureKind(summary({ verdict: 'liveness', liveness: trial }))).to.equal(
+      'minority trial',
+    );
   });
 });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { MutantId } from '../../raft/mutants.js';
 import { NO_CONVERGENCE } from '../run/convergence.js';
 import { EVENT_STORM, runKv, type KvRunResult, type RunVerdict } from '../run/kv-run.js';
+import { MINORITY_TRIAL } from '../run/liveness.js';
 import type { RunCoverage } from '../monitors/coverage.js';
 import type { RunSummary } from './summary.js';
 import type { InvariantId } from '../monitors/view.js';
@@ -76,6 +77,8 @@ export function failureKind(summary: RunSummary): string | null {
   const liveness = summary.liveness ?? '';
   if (liveness.startsWith(EVENT_STORM)) return EVENT_STORM;
   if (liveness.startsWith(NO_CONVERGENCE)) return NO_CONVERGENCE;
+  // A trial's failure shrinks into a trial's failure, not into a slow recovery after it.
+  if (liveness.startsWith(MINORITY_TRIAL)) return MINORITY_TRIAL;
   return 'liveness';
 }
 
@@ -170,17 +173,21 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
   const property = fc.property(arbitrary, (config) => {
     if (first === null) {
       const covered = options.coverage === true ? runCovered(seed, config) : null;
-      let summary = covered?.summary ?? runConfig(seed, config);
-      first = covered === null ? { config, summary } : { config, ...covered };
+      const own = covered?.summary ?? runConfig(seed, config);
       const inTrial =
         options.minorityTrials === false
           ? null
-          : failedTrial(seed, config, summary, (c) => runConfig(seed, c), failed);
-      if (inTrial !== null) {
-        trial = true;
-        summary = inTrial.summary;
-        first = { ...first, ...inTrial };
-      }
+          : failedTrial(seed, config, own, (c) => runConfig(seed, c), failed);
+      // Set only once both runs returned: a run that throws is a crash of the simulator (the
+      // `ran === null` path below), never a failure with a half-filled outcome.
+      const ran = {
+        config,
+        summary: own,
+        ...(covered === null ? {} : { coverage: covered.coverage }),
+      };
+      first = inTrial === null ? ran : { ...ran, ...inTrial };
+      trial = inTrial !== null;
+      const summary = first.summary;
       failing.set(config, summary);
       smallest = sizeOf(config);
       steps = config.schedule.length;

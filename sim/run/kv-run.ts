@@ -67,7 +67,7 @@ export interface KvRunConfig {
   readonly delivery?: DeliveryRule;
   /**
    * Before the liveness phase, the minority trial: the most up-to-date minority of servers kept
-   * down while the rest must elect a leader and finish calls (`minorityTrial` below).
+   * down while the rest must elect a leader and finish calls (`livenessPhase`, liveness.ts).
    */
   readonly minorityTrial?: boolean;
   /** Told where a long run stands (a progress line); it cannot change the run. */
@@ -119,8 +119,6 @@ export interface KvRunResult {
   /** What the run covered, when asked for. */
   readonly coverage?: RunCoverage;
 }
-
-export { LIVENESS_LEADER, LIVENESS_OPS, MINORITY_TRIAL } from './liveness.js';
 
 /** A run's parts, wired together: the world, its monitor, the workload and what got applied. */
 interface KvRig {

@@ -20,6 +20,9 @@ export interface LivenessRig {
   readonly raft: RaftOptions;
 }
 
+/** How a liveness message starts when the servers failed with a minority down. */
+export const MINORITY_TRIAL = 'minority trial';
+
 /**
  * Heals everything, then (with `trial`) keeps the most up-to-date minority down while the rest
  * must make progress, then requires a leader, the end of every open call, and convergence, each
@@ -31,30 +34,28 @@ export function livenessPhase(rig: LivenessRig, servers: number, trial: boolean)
   healAll(world);
   if (trial) {
     const down = keepMinorityDown(world, servers);
-    const missed = progress(rig, servers);
+    const missed = progress(rig, servers, 'healing');
     if (missed !== null) return `${MINORITY_TRIAL} (nodes ${down.join(', ')} down): ${missed}`;
     world.applyFault({ kind: 'restartCrashed' });
   }
-  return progress(rig, servers) ?? awaitConvergence(world, servers, rig.raft);
+  const since = trial ? 'the minority restarted' : 'healing';
+  return progress(rig, servers, since) ?? awaitConvergence(world, servers, rig.raft);
 }
 
-/** How a liveness message starts when the servers failed with a minority down. */
-export const MINORITY_TRIAL = 'minority trial';
-
 /**
- * From now on: a leader within LIVENESS_LEADER, then every open call and one get per clerk done
- * within LIVENESS_OPS. What was missed, or null.
+ * From now on (`since` names the moment, for the message): a leader within LIVENESS_LEADER, then
+ * every open call and one get per clerk done within LIVENESS_OPS. What was missed, or null.
  */
-function progress(rig: LivenessRig, servers: number): string | null {
+function progress(rig: LivenessRig, servers: number, since: string): string | null {
   const { world, workload } = rig;
   const healedAt = world.scheduler.now;
   const hasLeader = () => currentLeader(world, servers) !== null;
   if (!world.scheduler.runUntil(hasLeader, healedAt + LIVENESS_LEADER)) {
-    return `no leader within ${LIVENESS_LEADER / 1e6} s of healing`;
+    return `no leader within ${LIVENESS_LEADER / 1e6} s of ${since}`;
   }
   workload.issueFinalGets();
   if (!world.scheduler.runUntil(() => workload.pending === 0, healedAt + LIVENESS_OPS)) {
-    return `${workload.pending} clerk call(s) still open ${LIVENESS_OPS / 1e6} s after healing`;
+    return `${workload.pending} clerk call(s) still open ${LIVENESS_OPS / 1e6} s after ${since}`;
   }
   return null;
 }

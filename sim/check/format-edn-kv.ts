@@ -65,7 +65,9 @@ function parseEvent(raw: string, line: number): Event {
   const f = keyword(map.get('f'));
   const key = map.get('key');
   const value = map.get('value') ?? null;
-  if (typeof process !== 'number') fail(line, ':process must be an integer');
+  // Clients are numbered from 0, as in the raftsim format (Jepsen's nemesis is not a client).
+  if (typeof process !== 'number' || !Number.isSafeInteger(process) || process < 0)
+    fail(line, ':process must be an integer, 0 or more');
   if (type !== 'invoke' && type !== 'ok' && type !== 'fail' && type !== 'info') {
     fail(line, ':type must be :invoke, :ok, :fail or :info');
   }

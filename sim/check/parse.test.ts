@@ -117,6 +117,11 @@ describe('parseHistoryFile', () => {
       'INFO  jepsen.util - 1\t:invoke\t:write\t1\nINFO  jepsen.util - 1\t:ok\t:write\t2',
       /line 2: :ok :write of process 1 says "2", invoked with "1"/,
     ],
+    [
+      'an EDN line of a negative process',
+      '{:process -1, :type :invoke, :f :get, :key "1", :value nil}',
+      /line 1: :process must be an integer, 0 or more/,
+    ],
     ['a bad EDN line', '{:process 1, :type :invoke, :f :get, :key "1", :value nil', /line 1/],
     ['unrecognised text', 'hello world', /unrecognised format/],
   ];

@@ -9,7 +9,6 @@ import { failedTrial, withoutMinorityTrial } from './minority-trial.js';
 import { mutateConfig } from './mutate.js';
 import {
   DEFAULT_SHRINK_BUDGET,
-  failed,
   failureKind,
   runConfig,
   stampCampaign,
@@ -63,9 +62,7 @@ export function runGuided(task: GuidedTask): GuidedOutcome {
   const coverage = result.coverage ?? { features: [], sometimes: 0 };
   const summary = summarize(result);
   const run = (config: FuzzConfig) => runConfig(task.seed, config);
-  const trial = task.minorityTrials
-    ? failedTrial(task.seed, task.config, summary, run, failed)
-    : null;
+  const trial = failedTrial(task.seed, task.config, summary, run, task.minorityTrials);
   return { ...task, summary, coverage, ...trial };
 }
 

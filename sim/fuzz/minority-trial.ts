@@ -1,6 +1,6 @@
 import { streamSeed } from '../random.js';
 import type { FuzzConfig } from './config.js';
-import type { RunSummary } from './summary.js';
+import { isFailure, type RunSummary } from './summary.js';
 
 /**
  * The minority trial as a campaign runs it. A seed's run heals every fault and brings every
@@ -30,20 +30,20 @@ export function withoutMinorityTrial(config: FuzzConfig): FuzzConfig {
 }
 
 /**
- * The seed's run, then its trial when it takes one and the run passed: the trial's
- * configuration and summary if the trial failed, else null.
+ * After the seed's own run (`first`), its trial, when trials are `enabled`, the seed takes one
+ * and the run passed: the trial's configuration and summary if the trial failed, else null.
  */
 export function failedTrial(
   seed: number,
   config: FuzzConfig,
   first: RunSummary,
   run: (config: FuzzConfig) => RunSummary,
-  isFailure: (summary: RunSummary) => boolean,
+  enabled: boolean,
 ): { readonly config: FuzzConfig; readonly summary: RunSummary } | null {
   // Only after a pass: an unknown run (the checker out of budget) stays unknown, and is kept.
-  if (first.verdict !== 'ok' || config.minorityTrial === true || !takesMinorityTrial(seed))
-    return null;
+  if (!enabled || first.verdict !== 'ok' || config.minorityTrial === true) return null;
+  if (!takesMinorityTrial(seed)) return null;
   const trial = withMinorityTrial(config);
   const summary = run(trial);
-  return isFailure(summary) ? { config: trial, summary } : null;
+  return isFailure(summary.verdict) ? { config: trial, summary } : null;
 }

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import type { MutantId } from '../../raft/mutants.js';
 import { NO_CONVERGENCE } from '../run/convergence.js';
-import { EVENT_STORM, runKv, type KvRunResult, type RunVerdict } from '../run/kv-run.js';
+import { EVENT_STORM, runKv, type KvRunResult } from '../run/kv-run.js';
 import { MINORITY_TRIAL } from '../run/liveness.js';
 import type { RunCoverage } from '../monitors/coverage.js';
-import type { RunSummary } from './summary.js';
+import { isFailure, type RunSummary } from './summary.js';
 import type { InvariantId } from '../monitors/view.js';
 import { fuzzConfig, swarmConfig, type ConfigOptions } from './arbitraries.js';
 import { kvRunConfig, type FuzzConfig } from './config.js';
@@ -82,12 +82,7 @@ export function failureKind(summary: RunSummary): string | null {
   return 'liveness';
 }
 
-export function isFailure(verdict: RunVerdict): boolean {
-  return verdict === 'violation' || verdict === 'liveness';
-}
-
-/** Whether a run failed (a violation or a liveness failure). */
-export const failed = (summary: RunSummary): boolean => isFailure(summary.verdict);
+export { isFailure } from './summary.js';
 
 export function summarize(result: KvRunResult): RunSummary {
   return {
@@ -172,20 +167,14 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
   const runAs = (config: FuzzConfig) => (trial ? withMinorityTrial(config) : config);
   const property = fc.property(arbitrary, (config) => {
     if (first === null) {
-      const covered = options.coverage === true ? runCovered(seed, config) : null;
-      const own = covered?.summary ?? runConfig(seed, config);
-      const inTrial =
-        options.minorityTrials === false
-          ? null
-          : failedTrial(seed, config, own, (c) => runConfig(seed, c), failed);
+      const own =
+        options.coverage === true ? runCovered(seed, config) : { summary: runConfig(seed, config) };
+      const run = (c: FuzzConfig) => runConfig(seed, c);
+      const enabled = options.minorityTrials !== false;
+      const inTrial = failedTrial(seed, config, own.summary, run, enabled);
       // Set only once both runs returned: a run that throws is a crash of the simulator (the
       // `ran === null` path below), never a failure with a half-filled outcome.
-      const ran = {
-        config,
-        summary: own,
-        ...(covered === null ? {} : { coverage: covered.coverage }),
-      };
-      first = inTrial === null ? ran : { ...ran, ...inTrial };
+      first = { config, ...own, ...inTrial };
       trial = inTrial !== null;
       const summary = first.summary;
       failing.set(config, summary);

@@ -1,6 +1,11 @@
 import type { Violation } from '../monitors/view.js';
 import type { RunVerdict } from '../run/kv-run.js';
 
+/** Whether a verdict is a failure: a safety violation or a liveness failure. */
+export function isFailure(verdict: RunVerdict): boolean {
+  return verdict === 'violation' || verdict === 'liveness';
+}
+
 /** What one run came to, in plain data (it crosses worker threads and lands in repro files). */
 export interface RunSummary {
   readonly verdict: RunVerdict;

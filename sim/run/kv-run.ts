@@ -87,7 +87,7 @@ export interface RunProgress {
 }
 
 /** Events between two progress reports: a few hundredths of a second of a busy run. */
-export const PROGRESS_EVENTS = 1 << 16;
+const PROGRESS_EVENTS = 1 << 16;
 
 /**
  * Busy runs of this service execute well under a million events (7 servers, 5 clerks that never

@@ -10,8 +10,8 @@ import type { Workload } from './workload.js';
  */
 
 /** After the faults: a leader within this long, and every open call done within LIVENESS_OPS. */
-export const LIVENESS_LEADER: Micros = seconds(5);
-export const LIVENESS_OPS: Micros = seconds(10);
+const LIVENESS_LEADER: Micros = seconds(5);
+const LIVENESS_OPS: Micros = seconds(10);
 
 /** What the phase works on: the world, its clerks and the Raft options (for the bound). */
 export interface LivenessRig {

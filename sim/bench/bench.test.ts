@@ -80,8 +80,8 @@ describe('bench: the checker cold pass', () => {
 
 describe('raftsim bench: usage', () => {
   const main = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-  it('refuses an unknown suite in --only with one line and exit 2', () => {
-    const child = spawnSync(process.execPath, [main, 'bench', '--only', 'engine,nope'], {
+  it('refuses an unknown suite in --only with one line and exit 2 (spaces around names are fine)', () => {
+    const child = spawnSync(process.execPath, [main, 'bench', '--only', 'engine, nope'], {
       encoding: 'utf8',
     });
     expect(child.status).to.equal(2);

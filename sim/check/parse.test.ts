@@ -91,6 +91,19 @@ describe('parseHistoryFile', () => {
     expect(checkParsed(history).verdict).to.equal('ok');
   });
 
+  it('reads EDN strings with escapes, and a long one whole', () => {
+    const long = 'v'.repeat(1_000_000);
+    const edn = [
+      '{:process 0, :type :invoke, :f :put, :key "a\\"b\\\\c", :value "x\\ny"}',
+      '{:process 0, :type :ok, :f :put, :key "a\\"b\\\\c", :value "x\\ny"}',
+      `{:process 1, :type :invoke, :f :put, :key "k", :value "${long}"}`,
+      `{:process 1, :type :ok, :f :put, :key "k", :value "${long}"}`,
+    ].join('\n');
+    const [escaped, big] = parseHistoryFile(edn).operations;
+    expect(escaped?.input).to.deep.include({ key: 'a"b\\c', value: 'x\ny' });
+    expect(big?.input).to.deep.include({ key: 'k', value: long });
+  });
+
   const malformed: [string, string, RegExp][] = [
     ['not JSON', '{"format": ', /not valid JSON/],
     ['a wrong format tag', JSON.stringify({ format: 'x', version: 1, operations: [] }), /"format"/],
@@ -123,6 +136,16 @@ describe('parseHistoryFile', () => {
       /line 1: :process must be an integer, 0 or more/,
     ],
     ['a bad EDN line', '{:process 1, :type :invoke, :f :get, :key "1", :value nil', /line 1/],
+    [
+      'an EDN string with an unknown escape',
+      '{:process 1, :type :invoke, :f :get, :key "a\\qb", :value nil}',
+      /line 1, column 46: unsupported escape in a string/,
+    ],
+    [
+      'an unterminated EDN string',
+      '{:process 1, :type :invoke, :f :get, :key "ab',
+      /line 1, column 46: unterminated string/,
+    ],
     ['unrecognised text', 'hello world', /unrecognised format/],
   ];
   for (const [what, text, message] of malformed) {

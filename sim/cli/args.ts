@@ -17,6 +17,10 @@ export function parseFlags<T extends Options>(command: string, argv: string[], o
     const args = joinNegativeValues(argv, options);
     return parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (error) {
+    const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    const option = unknown ? /'([^']*)'/.exec((error as Error).message)?.[1] : undefined;
+    if (option !== undefined)
+      throw new UsageError(`${command}: unknown option ${option} (raftsim ${command} --help)`);
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new UsageError(`${command}: ${message ?? 'bad arguments'}`);
   }
@@ -113,3 +117,24 @@ export function parseMutant(text: string | undefined): MutantId | undefined {
     throw new UsageError(`--mutant must be one of ${MUTANT_IDS.join(', ')}, got "${text}"`);
   return text;
 }
+
+/** Longest error line printed: a message quoting a huge input stays readable. */
+const MAX_ERROR_CHARS = 2000;
+
+/**
+ * An error message as one printable line. It may quote a file or an argument: a newline there
+ * would break the line, and an escape sequence, a NUL or a bidirectional override would reach
+ * the terminal; each is shown escaped instead (\n, \u001b), as in a JSON string.
+ */
+export function oneLine(message: string): string {
+  const escaped = message.replace(UNPRINTABLE, (char) => {
+    if (char === '\n') return '\\n';
+    if (char === '\t') return '\\t';
+    return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+  return escaped.length > MAX_ERROR_CHARS ? `${escaped.slice(0, MAX_ERROR_CHARS - 3)}...` : escaped;
+}
+
+/** Control characters (C0, DEL, C1), line and paragraph separators, and bidi controls. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;

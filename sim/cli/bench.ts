@@ -82,7 +82,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
 
 function selectSuites(only: string | undefined): readonly BenchSuite[] {
   if (only === undefined) return BENCH_SUITES;
-  const names = only.split(',').filter((name) => name !== '');
+  const names = only
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   for (const name of names) {
     if (!BENCH_SUITES.some((suite) => suite.name === name)) {
       const known = BENCH_SUITES.map((suite) => suite.name).join(', ');

@@ -12,7 +12,7 @@ import {
   type ModelName,
   type ParsedHistory,
 } from '../check/index.js';
-import { parseCount, parseFlags, UsageError } from './args.js';
+import { oneLine, parseCount, parseFlags, UsageError } from './args.js';
 import { printJson } from './output.js';
 import { readInputFile } from './input.js';
 
@@ -100,7 +100,7 @@ function humanReport(
   millis: number,
 ): string {
   const summary =
-    `check: ${path}: ${result.verdict} (model ${result.model}, ${result.operations} operations, ` +
+    `check: ${oneLine(path)}: ${result.verdict} (model ${result.model}, ${result.operations} operations, ` +
     `${result.partitions} partition${result.partitions === 1 ? '' : 's'}, ${result.steps} steps, ${millis.toFixed(1)} ms)`;
   const lines = [summary];
   if (result.unknownPartitions.length > 0) {

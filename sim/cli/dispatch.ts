@@ -1,4 +1,4 @@
-import { UsageError } from './args.js';
+import { oneLine, UsageError } from './args.js';
 import { BENCH_HELP, CHECK_HELP, FUZZ_HELP, MUTANTS_HELP, REPLAY_HELP, RUN_HELP } from './help.js';
 import { removeTemporaries } from './output.js';
 
@@ -55,27 +55,6 @@ async function dispatch(argv: readonly string[]): Promise<number> {
   const command = await load();
   return command(rest);
 }
-
-/** Longest error line printed: a message quoting a huge input stays readable. */
-const MAX_ERROR_CHARS = 2000;
-
-/**
- * An error message as one printable line. It may quote a file or an argument: a newline there
- * would break the line, and an escape sequence, a NUL or a bidirectional override would reach
- * the terminal; each is shown escaped instead (\n, \u001b), as in a JSON string.
- */
-export function oneLine(message: string): string {
-  const escaped = message.replace(UNPRINTABLE, (char) => {
-    if (char === '\n') return '\\n';
-    if (char === '\t') return '\\t';
-    return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
-  return escaped.length > MAX_ERROR_CHARS ? `${escaped.slice(0, MAX_ERROR_CHARS - 3)}...` : escaped;
-}
-
-/** Control characters (C0, DEL, C1), line and paragraph separators, and bidi controls. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * Runs one command line and gives its exit code; never throws. Bad usage or input is one line

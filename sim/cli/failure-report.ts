@@ -5,6 +5,7 @@ import { writeFailureReport } from '../fuzz/report.js';
 import type { FuzzMode, SeedOptions, SeedOutcome } from '../fuzz/run-seed.js';
 import type { Interrupt } from './interrupt.js';
 import { shrinkSeed, type ShrinkResult } from './shrink.js';
+import { UsageError } from './args.js';
 import { asUsageError } from './output.js';
 
 /** A failure's report folder: written unshrunk first, then replaced by the shrunk failure. */
@@ -32,6 +33,24 @@ export function report(failure: SeedOutcome, mode: FuzzMode, reportsDir: string,
     verdict: repro.verdict,
   };
   return written;
+}
+
+/**
+ * Writes a failure's first report; if its folder cannot take it (a disk filled up during the
+ * campaign), the failure is still not lost: the error and the repro itself, as one line of JSON
+ * to save and replay, go to stderr, and the result is null.
+ */
+export function keepReport(failure: SeedOutcome, mode: FuzzMode, reportsDir: string) {
+  try {
+    return report(failure, mode, reportsDir);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    const repro = JSON.stringify(reproOf(failure, mode));
+    process.stderr.write(
+      `raftsim: ${error.message}; its repro, to save as a file and replay, is the next line\n${repro}\n`,
+    );
+    return null;
+  }
 }
 
 /**
@@ -72,9 +91,23 @@ export async function shrinkAndReplace(
         failure.config,
       );
   const outcome = shrunk?.outcome ?? null;
-  const written =
-    outcome === null ? first : report(outcome, how.seed.mode, how.reportsDir, first.id);
+  const written = outcome === null ? first : replaceReport(outcome, first, how);
   return { shrunk, outcome: outcome ?? failure, written };
+}
+
+/** The shrunk failure over its unshrunk report; if it cannot be written, the unshrunk one stays. */
+function replaceReport(
+  outcome: SeedOutcome,
+  first: Written,
+  how: { readonly seed: SeedOptions; readonly reportsDir: string },
+): Written {
+  try {
+    return report(outcome, how.seed.mode, how.reportsDir, first.id);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`raftsim: ${error.message}; the unshrunk repro stays: ${first.path}\n`);
+    return first;
+  }
 }
 
 /** Shrinks with a progress line on a terminal; Ctrl-C abandons it, keeping the unshrunk repro. */

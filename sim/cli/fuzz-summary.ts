@@ -1,4 +1,5 @@
 import { describeFault } from '../nemesis.js';
+import { UsageError } from './args.js';
 import type { SeedOutcome } from '../fuzz/run-seed.js';
 import { formatMicros } from '../time.js';
 import type { SeedCrash } from './campaign.js';
@@ -59,7 +60,9 @@ export function finish(options: FuzzOptions, found: Found, kept: Kept | null): v
   // The curve is a record of a finished campaign: Ctrl-C leaves the reports folder alone.
   const svg =
     coverage !== null && !result.interrupted
-      ? writeCoverageSvg(options.reportsDir, options.seed.mode, options.baseSeed, coverage)
+      ? keepCurve(() =>
+          writeCoverageSvg(options.reportsDir, options.seed.mode, options.baseSeed, coverage),
+        )
       : null;
   const extra = {
     ...(result.corpus === null ? {} : { corpus: result.corpus }),
@@ -71,6 +74,20 @@ export function finish(options: FuzzOptions, found: Found, kept: Kept | null): v
     printSummary(summary, kept);
     if (coverage !== null) process.stdout.write(coverageText(coverage));
     if (svg !== null) process.stdout.write(`curve: ${svg}\n`);
+  }
+}
+
+/**
+ * Writes the coverage curve; a place that cannot take it (a disk filled up during the campaign)
+ * is a line on stderr, not the end of the summary, which may report a failure.
+ */
+function keepCurve(write: () => string): string | null {
+  try {
+    return write();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`raftsim: ${error.message}; the summary follows without the curve\n`);
+    return null;
   }
 }
 
@@ -103,6 +120,7 @@ function printSummary(
     seconds: number;
     shrinkSeconds: number;
     runsPerSecond: number;
+    failures: number;
     unknown: number;
     interrupted: boolean;
     mode: string;
@@ -113,7 +131,7 @@ function printSummary(
   const lines = [
     `${summary.interrupted ? 'interrupted: ' : ''}${summary.runs} runs (${summary.mode} mode, shard ${summary.shard}) in ${summary.seconds.toFixed(1)} s` +
       `${kept === null ? '' : ` + ${summary.shrinkSeconds.toFixed(1)} s shrinking`}, ` +
-      `${summary.runsPerSecond.toFixed(1)} runs/s, ${kept === null ? 0 : 1} failures, ${summary.unknown} unknown`,
+      `${summary.runsPerSecond.toFixed(1)} runs/s, ${summary.failures} failures, ${summary.unknown} unknown`,
   ];
   if (kept !== null) lines.push(...failureLines(kept));
   process.stdout.write(`${lines.join('\n')}\n`);

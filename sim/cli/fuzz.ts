@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { SeedOutcome } from '../fuzz/run-seed.js';
 import { formatMicros, MICROS_PER_SECOND } from '../time.js';
 import { runCoveredCampaign } from './coverage-campaign.js';
-import { report, reportUnknown, shrinkAndReplace, type Written } from './failure-report.js';
+import { keepReport, reportUnknown, shrinkAndReplace, type Written } from './failure-report.js';
 import { parseFuzzOptions, type FuzzOptions } from './fuzz-options.js';
 import { finish, reportCrash, type Found } from './fuzz-summary.js';
 import { EXIT_INTERRUPTED, Interrupt } from './interrupt.js';
@@ -33,7 +33,11 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
       return interrupt.interrupted ? EXIT_INTERRUPTED : 0;
     }
     // Kept before shrinking starts: neither Ctrl-C nor a crash while shrinking loses it.
-    const first = report(failure, options.seed.mode, options.reportsDir);
+    const first = keepReport(failure, options.seed.mode, options.reportsDir);
+    if (first === null) {
+      finish(options, found, null);
+      return 1;
+    }
     process.stderr.write(
       `seed ${failure.seed} failed (unshrunk repro kept): replay: npx raftsim replay ${first.path}\n`,
     );

@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { kvRunConfig } from '../fuzz/config.js';
 import { parseRepro } from '../fuzz/repro.js';
@@ -41,6 +42,10 @@ describe('raftsim CLI: hostile input is one line and exit 2, never a hang or a s
     writeFileSync(join(dir, name), text);
     return name;
   };
+  const writeBytes = (name: string, bytes: Buffer) => {
+    writeFileSync(join(dir, name), bytes);
+    return name;
+  };
   const deep = '['.repeat(200_000) + ']'.repeat(200_000);
   const step = (text: string) => `[{"at":0,"step":${text}}]`;
   const fifo = join(dir, 'fifo');
@@ -51,6 +56,11 @@ describe('raftsim CLI: hostile input is one line and exit 2, never a hang or a s
       'a repro field nested 200,000 deep',
       ['replay', write('deep.json', reproText({ workload: `{"clerks":${deep},"keys":1}` }))],
       /workload\.clerks: expected a clerk count in 1\.\.100, got \[\[\[/,
+    ],
+    [
+      'a minority trial flag that is not true or false',
+      ['replay', write('trial.json', reproText({ minorityTrial: '"yes"' }))],
+      /config\.minorityTrial: expected true or false, got "yes"/,
     ],
     [
       'a repro that is a JSON array',
@@ -85,6 +95,12 @@ describe('raftsim CLI: hostile input is one line and exit 2, never a hang or a s
     ],
     ['a device as a history', ['check', '/dev/zero'], /not a regular file or a pipe/],
     ['a FIFO with no writer as a history', ['check', fifo], /empty file/],
+    [
+      // More lines than Node can split into an array: refused before a fatal, uncatchable crash.
+      'a gzip of 100,000,001 empty lines',
+      ['check', writeBytes('lines.gz', gzipSync(Buffer.alloc(100_000_001, '\n')))],
+      /cannot read lines\.gz \(more than 100000000 lines\)/,
+    ],
     ['a folder as a history', ['check', dir], /\(a directory\)/],
     [
       'a Jepsen value past 2^53',
@@ -303,6 +319,38 @@ describe('raftsim CLI: inputs from pipes, outputs that meet', function () {
     );
     expect(code).to.equal(2);
     expect(stderr).to.match(/--history and --trace both write \S*link\/x; give each/);
+  });
+
+  it("check's summary shows a file name's control characters escaped, on one line", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-name-'));
+    writeFileSync(join(dir, 'a\nb\u001b[31m.json'), history);
+    const { code, stdout } = raftsimIn(dir, 'check', 'a\nb\u001b[31m.json');
+    expect(code).to.equal(0);
+    expect(stdout).to.equal(
+      'check: a\\nb\\u001b[31m.json: ok (model kv, 0 operations, 0 partitions, 0 steps, ' +
+        stdout.slice(stdout.indexOf('steps, ') + 7),
+    );
+    expect(stdout.trimEnd().split('\n')).to.have.length(1);
+  });
+
+  it('replay never writes over the repro it replays, by any path to it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-self-'));
+    const repro = join(dir, 'repro.json');
+    writeFileSync(repro, reproText());
+    mkdirSync(join(dir, 'sub'));
+    symlinkSync(repro, join(dir, 'link.json'));
+    for (const output of ['repro.json', 'sub/../repro.json', 'link.json']) {
+      const { code, stderr } = raftsimIn(dir, 'replay', 'repro.json', '--html', output);
+      expect(code, output).to.equal(2);
+      expect(stderr, output).to.match(/^raftsim: --html would overwrite the repro repro\.json; /);
+    }
+    expect(readFileSync(repro, 'utf8')).to.equal(reproText());
+  });
+
+  it('standard output on a full disk is one line and exit 2, not a stack', () => {
+    const result = shell('RAFTSIM run --seed 1 --time 1s > /dev/full');
+    expect(result.status).to.equal(2);
+    expect(result.stderr).to.equal('raftsim: cannot write standard output (ENOSPC)\n');
   });
 
   it('a reader that goes away ends the command quietly', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   linkSync,
@@ -40,7 +40,7 @@ describe('raftsim outputs: a replaced file stays the file it was', () => {
   });
 });
 
-describe('raftsim outputs: Ctrl-C while a file is written', () => {
+describe('raftsim outputs: a write cut short (Ctrl-C, a reader that leaves)', () => {
   const output = new URL('./output.js', import.meta.url).href;
 
   /** Runs `body` in a fresh Node process that has output.js as `out`; gives how it ended. */
@@ -84,5 +84,24 @@ describe('raftsim outputs: Ctrl-C while a file is written', () => {
     `);
     expect(result.status, result.stderr).to.equal(0);
     expect(result.stdout).to.equal('presses: 1\n');
+  });
+
+  it('a reader that leaves after part of a write is a write error, not a short file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-pipe-'));
+    const fifo = join(dir, 'fifo');
+    spawnSync('mkfifo', [fifo]);
+    // The reader takes 10 bytes of one 1 MB write and goes: the write stops part way.
+    const reader = spawn('head', ['-c', '10', fifo], { stdio: 'ignore' });
+    const result = child(`
+      try {
+        out.writeOutput({ kind: 'stream', path: ${JSON.stringify(fifo)} }, ['x'.repeat(1 << 20)]);
+        process.stdout.write('written whole\\n');
+      } catch (error) {
+        process.stdout.write(error.constructor.name + ': ' + error.message + '\\n');
+      }
+    `);
+    reader.kill();
+    expect(result.status, result.stderr).to.equal(0);
+    expect(result.stdout).to.match(/^UsageError: cannot write .*fifo \(EPIPE\)\n$/);
   });
 });

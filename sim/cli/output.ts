@@ -88,15 +88,27 @@ export function checkOutput(flag: string, path: string): OutputTarget {
 /**
  * Refuses a command line whose outputs would land on top of each other: two outputs to one
  * file (the second would silently replace the first), or two documents on standard output
- * (`--json` and an output of `-`, or two outputs of `-`), which no reader could split again.
+ * (`--json` and an output of `-`, or two outputs of `-`), which no reader could split again;
+ * nor may an output replace the `input` the command reads (replay --html over its repro).
  * `outputs` maps each flag to its checked target (null when not given).
  */
 export function checkDistinctOutputs(
   json: boolean,
   outputs: Readonly<Record<string, OutputTarget | null>>,
+  input?: { readonly what: string; readonly path: string },
 ): void {
   const stdout = stdoutPlace();
   const seen = new Map<string, string>(json ? [[stdout, '--json']] : []);
+  if (input !== undefined && input.path !== '-') {
+    const place = placeOf(input.path);
+    for (const [flag, target] of Object.entries(outputs)) {
+      if (target !== null && target.kind !== 'stdout' && placeOf(target.path) === place) {
+        throw new UsageError(
+          `--${flag} would overwrite ${input.what} ${input.path}; write it elsewhere`,
+        );
+      }
+    }
+  }
   for (const [flag, target] of Object.entries(outputs)) {
     if (target === null) continue;
     const key = target.kind === 'stdout' ? stdout : placeOf(target.path);
@@ -238,7 +250,7 @@ export function writeOutput(target: OutputTarget, chunks: Iterable<string>): voi
   asUsageError(target.path, () => {
     const fd = openSync(target.path, 'w');
     try {
-      for (const chunk of chunks) writeSync(fd, chunk);
+      for (const chunk of chunks) writeAll(fd, chunk);
     } finally {
       closeSync(fd);
     }
@@ -281,7 +293,7 @@ function writeWhole(path: string, chunks: Iterable<string>): void {
   try {
     try {
       if (replaced !== null) keepOwnerAndMode(fd, replaced);
-      for (const chunk of chunks) writeSync(fd, chunk);
+      for (const chunk of chunks) writeAll(fd, chunk);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -296,6 +308,19 @@ function writeWhole(path: string, chunks: Iterable<string>): void {
     throw error;
   } finally {
     temporaries.delete(temporary);
+  }
+}
+
+/**
+ * Writes all of a chunk: a write may take only part of it (a disk filling up, a pipe), and the
+ * rest must follow or fail, never be dropped. A write that takes nothing is a full place.
+ */
+function writeAll(fd: number, chunk: string): void {
+  const bytes = Buffer.from(chunk, 'utf8');
+  for (let offset = 0; offset < bytes.length;) {
+    const written = writeSync(fd, bytes, offset);
+    if (written <= 0) throw Object.assign(new Error('no room to write'), { code: 'ENOSPC' });
+    offset += written;
   }
 }
 

@@ -43,7 +43,7 @@ export function replayCommand(argv: string[]): number {
   const repro = withMonitorsOff(readRepro(path), parseWithout(values.without));
   const trace = values.trace === undefined ? null : checkOutput('trace', values.trace);
   const html = values.html === undefined ? null : checkOutput('html', values.html);
-  checkDistinctOutputs(values.json === true, { trace, html });
+  checkDistinctOutputs(values.json === true, { trace, html }, { what: 'the repro', path });
   const line = runProgressLine(
     `replay seed ${repro.seed}`,
     repro.config.safetyMicros,

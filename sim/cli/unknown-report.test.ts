@@ -8,7 +8,7 @@ import { kvRunConfig, type FuzzConfig } from '../fuzz/config.js';
 import { parseRepro } from '../fuzz/repro.js';
 import { summarize, type SeedOutcome } from '../fuzz/run-seed.js';
 import { runKv } from '../run/kv-run.js';
-import { reportUnknown } from './failure-report.js';
+import { keepReport, reportUnknown } from './failure-report.js';
 
 describe('a run that ended unknown is kept as a repro', () => {
   it('with its configuration, its verdict and its trace hash, in a report folder', () => {
@@ -33,5 +33,34 @@ describe('a run that ended unknown is kept as a repro', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a failure whose report folder cannot take it', () => {
+  it('is not lost: the error and its repro, as one line of JSON, go to stderr', () => {
+    const seed = 3;
+    const [drawn] = fc.sample(swarmConfig(), { seed, numRuns: 1 }) as [FuzzConfig];
+    const config: FuzzConfig = { ...drawn, mutant: 'Z01' };
+    const summary = summarize(runKv(kvRunConfig(seed, config)));
+    const failure = { config, summary, fastCheck: { seed, path: '', shrinks: 0 }, trimmedSteps: 0 };
+    const outcome: SeedOutcome = { seed, config, summary, failure };
+    const lines: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    const capture: typeof write = (text: string | Uint8Array) => lines.push(String(text)) > 0;
+    process.stderr.write = capture;
+    let kept;
+    try {
+      // A folder under a device: nothing can be made there.
+      kept = keepReport(outcome, 'guided', '/dev/null/reports');
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(kept).to.equal(null);
+    const [error, json] = lines.join('').split('\n');
+    expect(error).to.match(/^raftsim: cannot write the report of failing seed 3 in .*; its repro/);
+    const repro = parseRepro(json ?? '');
+    expect(repro.seed).to.equal(seed);
+    expect(repro.config).to.deep.equal(config);
+    expect(repro.traceHash).to.equal(summary.traceHash);
   });
 });

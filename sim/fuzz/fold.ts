@@ -1,4 +1,5 @@
 import type { FaultStep, TimedFault } from '../nemesis.js';
+import type { FuzzConfig } from './config.js';
 import { limitDamage, minorityFollowers } from './fault-arbitraries.js';
 
 /** A schedule drawn for a larger cluster, on `servers` nodes: ids taken modulo the size. */
@@ -9,6 +10,20 @@ export function foldSchedule(steps: readonly TimedFault[], servers: number): Tim
     if (folded !== null) out.push({ at, step: folded });
   }
   return limitDamage(out, servers);
+}
+
+/**
+ * The configuration on another cluster size: its schedule and its swarm vector's focus nodes
+ * folded onto the new ids (a larger cluster keeps them all).
+ */
+export function foldConfig(config: FuzzConfig, servers: number): FuzzConfig {
+  const swarm = config.swarm;
+  const focus = swarm?.focus?.map((n) => n % servers);
+  const vector =
+    swarm === undefined
+      ? {}
+      : { swarm: { ...swarm, ...(focus === undefined ? {} : { focus: [...new Set(focus)] }) } };
+  return { ...config, ...vector, servers, schedule: foldSchedule(config.schedule, servers) };
 }
 
 function foldStep(step: FaultStep, n: number): FaultStep | null {

@@ -17,7 +17,8 @@ import {
   type SeedOptions,
   type SeedOutcome,
 } from './run-seed.js';
-import { trimSchedule, type Judge } from './trim.js';
+import { reduceConfig } from './reduce.js';
+import type { Judge } from './trim.js';
 
 /**
  * Coverage-guided fuzzing. The corpus holds the configurations whose runs reached coverage no
@@ -150,8 +151,9 @@ export class GuidedCorpus {
 
 /**
  * Shrinks a guided failure. Its configuration is data, not a draw from the seed, so there is no
- * generator to shrink through: the trim pass (trim.ts) drops steps one at a time, every
- * candidate a full re-run under the same seed, within the budget.
+ * generator to shrink through: reduce.ts shrinks the data itself (a smaller cluster, fewer
+ * steps, shorter episodes, a plainer network and workload), every candidate a full re-run under
+ * the same seed, within the budget.
  */
 export function shrinkGuided(
   outcome: Pick<GuidedTask, 'seed' | 'config'>,
@@ -165,7 +167,7 @@ export function shrinkGuided(
     const summary = runConfig(outcome.seed, config);
     return { kind: failureKind(summary), summary };
   };
-  const trimmed = trimSchedule({ config: outcome.config, summary: first }, kind, judge, {
+  const trimmed = reduceConfig({ config: outcome.config, summary: first }, kind, judge, {
     budget: limits.shrinkBudget ?? DEFAULT_SHRINK_BUDGET,
     ...(limits.stopShrinking === undefined ? {} : { stop: limits.stopShrinking }),
     onAttempt: (candidates, steps) => limits.onShrinkProgress?.({ candidates, steps }),

@@ -12,6 +12,7 @@ import {
   undo,
 } from './arbitraries.js';
 import type { FuzzConfig } from './config.js';
+import { foldConfig } from './fold.js';
 
 /**
  * Guided mode's mutations: each takes a configuration (plain data) and returns a changed copy,
@@ -200,23 +201,7 @@ function changeKnob(config: FuzzConfig, r: RandomStream): FuzzConfig {
 
 /** Another cluster size: ids fold onto a smaller cluster; a larger one keeps them. */
 function resize(config: FuzzConfig, r: RandomStream): FuzzConfig {
-  const servers = r.pick([3, 5, 7].filter((s) => s !== config.servers));
-  const focus = config.swarm?.focus?.map((n) => n % servers);
-  const swarm =
-    config.swarm === undefined
-      ? {}
-      : {
-          swarm: {
-            ...config.swarm,
-            ...(focus === undefined ? {} : { focus: [...new Set(focus)] }),
-          },
-        };
-  return {
-    ...config,
-    ...swarm,
-    servers,
-    schedule: limitDamage(foldSchedule(config.schedule, servers), servers),
-  };
+  return foldConfig(config, r.pick([3, 5, 7].filter((s) => s !== config.servers)));
 }
 
 /** This schedule up to a time, the other's after it (folded onto this cluster). */

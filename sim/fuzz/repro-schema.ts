@@ -99,7 +99,7 @@ function configSchema(servers: number) {
     raft: v.exactOptional(raftSchema),
     mutant: v.exactOptional(oneOf(MUTANT_IDS, 'a mutant')),
     delivery: v.exactOptional(oneOf(DELIVERY_RULES, 'a delivery rule')),
-    minorityTrial: v.exactOptional(v.boolean()),
+    minorityTrial: v.exactOptional(v.boolean(expected('true or false'))),
     without: v.exactOptional(
       list(oneOf(WHITE_BOX, 'a white-box monitor'), 16, 'a list of white-box monitors'),
     ),

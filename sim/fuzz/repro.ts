@@ -6,7 +6,7 @@ export { REPRO_FORMAT, REPRO_VERSION, type Repro } from './repro-schema.js';
 
 /**
  * A repro's `fastCheck` says how fast-check reaches its shrunk case from the seed:
- * `fc.assert(..., { seed, path })`; the trim pass then removed `trimmedSteps` more steps from
+ * `fc.assert(..., { seed, path })`; the data pass (reduce.ts) then removed `trimmedSteps` more steps from
  * that case's schedule. `originalSteps` is the schedule before shrinking, for the record.
  */
 export function reproOf(outcome: SeedOutcome, mode: FuzzMode): Repro {

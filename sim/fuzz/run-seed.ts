@@ -9,7 +9,8 @@ import type { InvariantId } from '../monitors/view.js';
 import { fuzzConfig, swarmConfig, type ConfigOptions } from './arbitraries.js';
 import { kvRunConfig, type FuzzConfig } from './config.js';
 import { failedTrial, withMinorityTrial } from './minority-trial.js';
-import { trimSchedule, type Failing, type Judge } from './trim.js';
+import { reduceConfig } from './reduce.js';
+import type { Failing, Judge } from './trim.js';
 
 /** Guided mode (guided.ts) draws its fresh configurations as swarm mode does. */
 export type FuzzMode = 'schedule' | 'swarm' | 'guided';
@@ -58,7 +59,7 @@ export interface SeedOutcome {
 export interface Failure {
   readonly config: FuzzConfig;
   readonly summary: RunSummary;
-  /** How fast-check reaches its shrunk case, before the trim pass removed `trimmedSteps`. */
+  /** How fast-check reaches its shrunk case, before the data pass removed `trimmedSteps`. */
   readonly fastCheck: { readonly seed: number; readonly path: string; readonly shrinks: number };
   readonly trimmedSteps: number;
 }
@@ -147,8 +148,9 @@ export function stampCampaign(
 /**
  * One seed of a campaign: fast-check draws the configuration from the seed (so the seed alone
  * reproduces it), the simulation runs under the same seed, and a failure is shrunk by
- * fast-check's structural shrinking, then trimmed step by step (trim.ts) — every candidate a
- * full, deterministic re-run.
+ * fast-check's structural shrinking, then shrunk as data (reduce.ts: a smaller cluster, steps
+ * dropped one at a time, shorter episodes, a plainer world) — every candidate a full,
+ * deterministic re-run.
  */
 export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
   const arbitrary = seedArbitrary(options);
@@ -160,7 +162,7 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
   // not run again.
   const failing = new WeakMap<FuzzConfig, RunSummary>();
   const budget = options.shrinkBudget ?? DEFAULT_SHRINK_BUDGET;
-  // fast-check's shrinking may use all but a quarter (at most 60 runs), kept for the trim pass.
+  // fast-check's shrinking may use all but a quarter (at most 60 runs), kept for the data pass.
   const fastCheckBudget = budget - Math.min(60, Math.floor(budget / 4));
   // Set when the seed's failure is its minority trial's: every shrink candidate runs one too.
   let trial = false;
@@ -235,7 +237,10 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
   };
 }
 
-/** The trim pass after fast-check's shrinking, with the options' stop and progress hooks. */
+/**
+ * The data pass after fast-check's shrinking (reduce.ts: cluster, steps, episodes, the world),
+ * with the options' stop and progress hooks.
+ */
 function trim(
   seed: number,
   options: SeedOptions,
@@ -247,7 +252,7 @@ function trim(
     const summary = runConfig(seed, config);
     return { kind: failureKind(summary), summary };
   };
-  return trimSchedule(start, kind, judge, {
+  return reduceConfig(start, kind, judge, {
     budget: runs.budget,
     stop: options.stopShrinking ?? (() => false),
     onAttempt: (tried, steps) =>

@@ -1,0 +1,104 @@
+import { undo } from './arbitraries.js';
+import type { FuzzConfig } from './config.js';
+import { foldConfig } from './fold.js';
+import { trimSchedule, type Failing, type Judge, type TrimLimits } from './trim.js';
+
+/**
+ * Shrinking a configuration held as data, with no generator behind it (a guided run's mutated
+ * configuration): what fast-check's shrinking does for a drawn one. Three passes, each candidate
+ * a full run that counts only if it fails the same way:
+ *
+ * 1. a smaller cluster (ids folded), first, since every later run is then cheaper;
+ * 2. the trim pass (trim.ts): steps dropped one at a time;
+ * 3. a plainer world: each fault episode halved while it still fails, then, until none of them
+ *    applies, a simpler network, fewer clerks and keys, no think time, puts only, the default
+ *    Raft options and delivery rule.
+ *
+ * The budget counts runs over all three, so the whole is bounded and deterministic.
+ */
+export function reduceConfig(
+  start: Failing,
+  kind: string,
+  judge: Judge,
+  limits: TrimLimits,
+): Failing {
+  let best = start;
+  let runs = 0;
+  const counted: Judge = (config) => {
+    runs++;
+    return judge(config);
+  };
+  const spent = () => runs >= limits.budget || limits.stop?.() === true;
+  const attempt = (config: FuzzConfig | null): boolean => {
+    if (config === null || spent()) return false;
+    const outcome = counted(config);
+    limits.onAttempt?.(runs, best.config.schedule.length);
+    if (outcome.kind !== kind) return false;
+    best = { config, summary: outcome.summary };
+    return true;
+  };
+  for (const servers of [3, 5]) {
+    if (servers < best.config.servers && attempt(foldConfig(best.config, servers))) break;
+  }
+  best = trimSchedule(best, kind, counted, {
+    ...limits,
+    budget: limits.budget - runs,
+    onAttempt: (_tried, steps) => limits.onAttempt?.(runs, steps),
+  });
+  for (let i = 0; i < best.config.schedule.length && !spent(); i++) {
+    while (attempt(shortened(best.config, i)));
+  }
+  for (let changed = true; changed && !spent();) {
+    changed = false;
+    for (const plainer of PLAINER) if (attempt(plainer(best.config))) changed = true;
+  }
+  return best;
+}
+
+/** The episode started by step `i` lasts half as long (null: it has no end, or none to halve). */
+function shortened(config: FuzzConfig, i: number): FuzzConfig | null {
+  const steps = config.schedule;
+  const start = steps[i];
+  if (start === undefined) return null;
+  const end = undo(start.step);
+  if (end === null) return null;
+  const want = JSON.stringify(end);
+  const j = steps.findIndex((s, k) => k > i && JSON.stringify(s.step) === want);
+  const ending = steps[j];
+  if (ending === undefined || ending.at - start.at < 2_000) return null;
+  const moved = { ...ending, at: start.at + Math.floor((ending.at - start.at) / 2) };
+  const schedule = [...steps.slice(0, j), ...steps.slice(j + 1), moved].sort((a, b) => a.at - b.at);
+  return { ...config, schedule };
+}
+
+type Plainer = (config: FuzzConfig) => FuzzConfig | null;
+
+/** Simplifications of everything but the schedule, each null when there is nothing to simplify. */
+const PLAINER: readonly Plainer[] = [
+  (c) => (c.profile === 'reliable' ? null : { ...c, profile: 'reliable' }),
+  (c) => (c.workload.clerks > 1 ? { ...c, workload: { ...c.workload, clerks: 1 } } : null),
+  (c) =>
+    c.workload.clerks > 2
+      ? { ...c, workload: { ...c.workload, clerks: c.workload.clerks - 1 } }
+      : null,
+  (c) => (c.workload.keys > 1 ? { ...c, workload: { ...c.workload, keys: 1 } } : null),
+  (c) =>
+    c.workload.thinkMaxMicros > 0
+      ? { ...c, workload: { ...c.workload, thinkMinMicros: 0, thinkMaxMicros: 0 } }
+      : null,
+  (c) => {
+    if ((c.workload.appendPerMille ?? 0) === 0) return null;
+    const { appendPerMille: _appends, ...puts } = c.workload;
+    return { ...c, workload: puts };
+  },
+  (c) => {
+    if (c.raft === undefined) return null;
+    const { raft: _raft, ...rest } = c;
+    return rest;
+  },
+  (c) => {
+    if (c.delivery === undefined) return null;
+    const { delivery: _delivery, ...rest } = c;
+    return rest;
+  },
+];

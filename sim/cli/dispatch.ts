@@ -48,7 +48,9 @@ async function dispatch(argv: readonly string[]): Promise<number> {
   }
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (load === undefined) throw new UsageError(`unknown command "${name}" (try raftsim --help)`);
-  if (rest.includes('--help') || rest.includes('-h')) {
+  // After `--` every argument is a name (`check -- --help` reads a file called --help).
+  const flags = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (flags.includes('--help') || flags.includes('-h')) {
     process.stdout.write(`usage: ${HELP[name] ?? name}\n(see README.md, "Using it")\n`);
     return 0;
   }

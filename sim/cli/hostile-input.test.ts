@@ -333,6 +333,14 @@ describe('raftsim CLI: inputs from pipes, outputs that meet', function () {
     expect(stdout.trimEnd().split('\n')).to.have.length(1);
   });
 
+  it('after --, --help is a file name, not a request for help', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-dashes-'));
+    writeFileSync(join(dir, '--help'), history);
+    const { code, stdout } = raftsimIn(dir, 'check', '--', '--help');
+    expect(code).to.equal(0);
+    expect(stdout).to.match(/^check: --help: ok \(model kv, 0 operations/);
+  });
+
   it('replay never writes over the repro it replays, by any path to it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'raftsim-self-'));
     const repro = join(dir, 'repro.json');

@@ -84,6 +84,18 @@ export function undo(step: FaultStep): FaultStep | null {
   }
 }
 
+/** The index of the step that ends the episode started at `start`, or -1. */
+export function episodeEnd(steps: readonly TimedFault[], start: number): number {
+  const first = steps[start] as TimedFault;
+  const end = undo(first.step);
+  if (end === null) return -1;
+  const want = JSON.stringify(end);
+  for (let j = start + 1; j < steps.length; j++) {
+    if (JSON.stringify((steps[j] as TimedFault).step) === want) return j;
+  }
+  return -1;
+}
+
 /** Episodes as the timed steps a run applies: each start, and its end where it has one. */
 export function expandEpisodes(episodes: readonly Episode[]): TimedFault[] {
   const steps: TimedFault[] = [];

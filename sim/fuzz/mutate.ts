@@ -3,13 +3,13 @@ import { BACKUP_POLICIES } from '../../raft/options.js';
 import type { FaultStep, TimedFault } from '../nemesis.js';
 import type { RandomStream } from '../random.js';
 import {
+  episodeEnd,
   expandEpisodes,
   FAULT_KIND_NAMES,
   faultKinds,
   foldSchedule,
   limitDamage,
   PROFILES_FOR_FUZZ,
-  undo,
 } from './arbitraries.js';
 import type { FuzzConfig } from './config.js';
 import { foldConfig } from './fold.js';
@@ -84,24 +84,12 @@ function moveStep(config: FuzzConfig, r: RandomStream): TimedFault[] {
   return steps;
 }
 
-/** The index of the step that ends the episode started at `start`, or -1. */
-function endOf(steps: readonly TimedFault[], start: number): number {
-  const first = steps[start] as TimedFault;
-  const end = undo(first.step);
-  if (end === null) return -1;
-  const want = JSON.stringify(end);
-  for (let j = start + 1; j < steps.length; j++) {
-    if (JSON.stringify((steps[j] as TimedFault).step) === want) return j;
-  }
-  return -1;
-}
-
 /** An episode's end moves later (or, one time in three, earlier). */
 function stretchEpisode(config: FuzzConfig, r: RandomStream): TimedFault[] {
   const steps = [...config.schedule];
   if (steps.length === 0) return steps;
   const start = r.int(0, steps.length - 1);
-  const end = endOf(steps, start);
+  const end = episodeEnd(steps, start);
   if (end < 0) return moveStep(config, r);
   const step = steps[end] as TimedFault;
   const delta = r.perMille(333) ? -r.int(0, SHIFT_MICROS) : r.int(0, 2 * SHIFT_MICROS);
@@ -136,7 +124,7 @@ function dropEpisode(config: FuzzConfig, r: RandomStream): TimedFault[] {
   const steps = config.schedule;
   if (steps.length === 0) return [...steps];
   const start = r.int(0, steps.length - 1);
-  const end = endOf(steps, start);
+  const end = episodeEnd(steps, start);
   return steps.filter((_, i) => i !== start && i !== end);
 }
 
@@ -150,7 +138,7 @@ function retarget(config: FuzzConfig, r: RandomStream): TimedFault[] {
   const moved = moveNode(timed.step, r, n);
   steps[i] = { at: timed.at, step: moved };
   // The episode's end follows a node it names (a restart, a resume).
-  const end = endOf(config.schedule, i);
+  const end = episodeEnd(config.schedule, i);
   const ending = end >= 0 ? (steps[end] as TimedFault) : null;
   // Only an end that names a node follows it (an isolate ends with a heal, which names none).
   if (ending !== null && 'node' in moved && 'node' in ending.step) {

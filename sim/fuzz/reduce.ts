@@ -1,7 +1,7 @@
-import { undo } from './arbitraries.js';
+import { episodeEnd } from './arbitraries.js';
 import type { FuzzConfig } from './config.js';
 import { foldConfig } from './fold.js';
-import { trimSchedule, type Failing, type Judge, type TrimLimits } from './trim.js';
+import { Candidates, trimSteps, type Failing, type Judge, type TrimLimits } from './trim.js';
 
 /**
  * Shrinking a configuration held as data, with no generator behind it (a guided run's mutated
@@ -9,7 +9,7 @@ import { trimSchedule, type Failing, type Judge, type TrimLimits } from './trim.
  * a full run that counts only if it fails the same way:
  *
  * 1. a smaller cluster (ids folded), first, since every later run is then cheaper;
- * 2. the trim pass (trim.ts): steps dropped one at a time;
+ * 2. the trim (trim.ts): steps dropped one at a time;
  * 3. a plainer world: each fault episode halved while it still fails, then, until none of them
  *    applies, a simpler network, fewer clerks and keys, no think time, puts only, the default
  *    Raft options and delivery rule.
@@ -22,37 +22,22 @@ export function reduceConfig(
   judge: Judge,
   limits: TrimLimits,
 ): Failing {
-  let best = start;
-  let runs = 0;
-  const counted: Judge = (config) => {
-    runs++;
-    return judge(config);
-  };
-  const spent = () => runs >= limits.budget || limits.stop?.() === true;
-  const attempt = (config: FuzzConfig | null): boolean => {
-    if (config === null || spent()) return false;
-    const outcome = counted(config);
-    limits.onAttempt?.(runs, best.config.schedule.length);
-    if (outcome.kind !== kind) return false;
-    best = { config, summary: outcome.summary };
-    return true;
-  };
+  const candidates = new Candidates(start, kind, judge, limits);
   for (const servers of [3, 5]) {
-    if (servers < best.config.servers && attempt(foldConfig(best.config, servers))) break;
+    const config = candidates.best.config;
+    if (servers < config.servers && candidates.attempt(foldConfig(config, servers))) break;
   }
-  best = trimSchedule(best, kind, counted, {
-    ...limits,
-    budget: limits.budget - runs,
-    onAttempt: (_tried, steps) => limits.onAttempt?.(runs, steps),
-  });
-  for (let i = 0; i < best.config.schedule.length && !spent(); i++) {
-    while (attempt(shortened(best.config, i)));
+  trimSteps(candidates);
+  for (let i = 0; i < candidates.best.config.schedule.length && !candidates.spent(); i++) {
+    while (candidates.attempt(shortened(candidates.best.config, i)));
   }
-  for (let changed = true; changed && !spent();) {
+  for (let changed = true; changed && !candidates.spent();) {
     changed = false;
-    for (const plainer of PLAINER) if (attempt(plainer(best.config))) changed = true;
+    for (const plainer of PLAINER) {
+      if (candidates.attempt(plainer(candidates.best.config))) changed = true;
+    }
   }
-  return best;
+  return candidates.best;
 }
 
 /** The episode started by step `i` lasts half as long (null: it has no end, or none to halve). */
@@ -60,11 +45,8 @@ function shortened(config: FuzzConfig, i: number): FuzzConfig | null {
   const steps = config.schedule;
   const start = steps[i];
   if (start === undefined) return null;
-  const end = undo(start.step);
-  if (end === null) return null;
-  const want = JSON.stringify(end);
-  const j = steps.findIndex((s, k) => k > i && JSON.stringify(s.step) === want);
-  const ending = steps[j];
+  const j = episodeEnd(steps, i);
+  const ending = j < 0 ? undefined : steps[j];
   if (ending === undefined || ending.at - start.at < 2_000) return null;
   const moved = { ...ending, at: start.at + Math.floor((ending.at - start.at) / 2) };
   const schedule = [...steps.slice(0, j), ...steps.slice(j + 1), moved].sort((a, b) => a.at - b.at);

@@ -30,7 +30,9 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     if (failure === null) {
       finish(options, found, null);
       if (found.result.crash !== null) return 1;
-      return interrupt.interrupted ? EXIT_INTERRUPTED : 0;
+      if (interrupt.interrupted) return EXIT_INTERRUPTED;
+      // A run the checker could not decide is no pass: the campaign has no verdict for it.
+      return found.result.unknown > 0 ? EXIT_UNKNOWN : 0;
     }
     // Kept before shrinking starts: neither Ctrl-C nor a crash while shrinking loses it.
     const first = keepReport(failure, options.seed.mode, options.reportsDir);
@@ -54,6 +56,9 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     interrupt.dispose();
   }
 }
+
+/** The exit code of a campaign with no failure but runs the checker could not decide. */
+const EXIT_UNKNOWN = 3;
 
 /** Runs that ended `unknown` kept as repros, at most this many per campaign. */
 const KEPT_UNKNOWNS = 5;

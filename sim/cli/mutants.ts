@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isMutantId, MUTANT_IDS, MUTANTS, type MutantId } from '../../raft/mutants.js';
-import type { FuzzMode, SeedOptions } from '../fuzz/run-seed.js';
+import type { FuzzMode, SeedOptions, SeedOutcome } from '../fuzz/run-seed.js';
 import { MICROS_PER_SECOND } from '../time.js';
 import type { InvariantId } from '../monitors/view.js';
 import {
@@ -15,7 +15,7 @@ import {
   UsageError,
 } from './args.js';
 import { runCoveredCampaign } from './coverage-campaign.js';
-import { report, shrinkAndReplace } from './failure-report.js';
+import { keepReport, shrinkAndReplace } from './failure-report.js';
 import { checkSeedRoom, parseMode, parseShrinkLimits } from './fuzz-options.js';
 import { EXIT_INTERRUPTED, Interrupt } from './interrupt.js';
 import { checkOutput, checkOutputDir, printJson, writeFileAtomic } from './output.js';
@@ -153,15 +153,27 @@ export async function mutantsCommand(argv: string[]): Promise<number> {
       correctBudget,
       interrupt,
     );
+    // A failure of the correct Raft is the one finding here that no table row holds: keep it.
+    const kept =
+      correct.failure === null
+        ? null
+        : keepReport(correct.failure, options.mode, options.reportsDir);
     const summary = summarize(
       rows,
-      { runs: correct.runs, failed: correct.failure !== null },
+      {
+        runs: correct.runs,
+        failed: correct.failure !== null,
+        unknown: correct.unknown,
+        repro: kept?.path ?? null,
+      },
       correctBudget,
     );
     if (options.json) printJson(summary);
     else printTotals(summary, say);
+    if (correct.failure !== null) return 1;
     if (interrupt.interrupted) return EXIT_INTERRUPTED;
-    return summary.caught === options.only.length && correct.failure === null ? 0 : 1;
+    if (summary.caught < options.only.length) return 1;
+    return correct.unknown > 0 ? 3 : 0;
   } finally {
     interrupt.dispose();
   }
@@ -169,7 +181,7 @@ export async function mutantsCommand(argv: string[]): Promise<number> {
 
 function summarize(
   rows: readonly Row[],
-  correct: { runs: number; failed: boolean },
+  correct: { runs: number; failed: boolean; unknown: number; repro: string | null },
   seconds: number,
 ) {
   const caught = rows.filter((r) => r.caught);
@@ -179,7 +191,13 @@ function summarize(
   );
   return {
     mutants: rows,
-    correct: { runs: correct.runs, failures: correct.failed ? 1 : 0, seconds },
+    correct: {
+      runs: correct.runs,
+      failures: correct.failed ? 1 : 0,
+      unknown: correct.unknown,
+      repro: correct.repro,
+      seconds,
+    },
     caught: caught.length,
     total: rows.length,
     medianSecondsToCatch: median(sorted(caught.map((r) => r.seconds))),
@@ -193,7 +211,10 @@ function summarize(
 
 function printTotals(summary: ReturnType<typeof summarize>, say: (line: string) => void): void {
   const c = summary.correct;
-  say(`correct Raft: ${c.runs} runs in ${c.seconds.toFixed(1)} s, ${c.failures} failures`);
+  say(
+    `correct Raft: ${c.runs} runs in ${c.seconds.toFixed(1)} s, ${c.failures} failures, ${c.unknown} unknown` +
+      (c.repro === null ? '' : `: replay: npx raftsim replay ${c.repro}`),
+  );
   say(
     `caught ${summary.caught}/${summary.total}; median time to catch ${summary.medianSecondsToCatch?.toFixed(2) ?? '-'} s; ` +
       `median shrink ${summary.medianShrinkSeconds?.toFixed(1) ?? '-'} s (longest ${summary.maxShrinkSeconds?.toFixed(1) ?? '-'} s); ` +
@@ -225,7 +246,16 @@ async function hunt(name: MutantId, options: MutantsOptions, interrupt: Interrup
       repro: null,
     };
   }
-  const first = report(failure, options.mode, options.reportsDir);
+  const first = keepReport(failure, options.mode, options.reportsDir);
+  if (first === null)
+    return {
+      ...base,
+      ...caughtBy(failure),
+      seconds: foundAt,
+      shrinkSeconds: null,
+      shrunkSteps: null,
+      repro: null,
+    };
   const { shrunk, outcome, written } = await shrinkAndReplace(failure, first, {
     seed: seedOptions,
     reportsDir: options.reportsDir,
@@ -235,15 +265,22 @@ async function hunt(name: MutantId, options: MutantsOptions, interrupt: Interrup
   });
   if (options.saveRepros !== null)
     writeFileAtomic(savedReproPath(options.saveRepros, name), [readFileSync(written.path, 'utf8')]);
-  const summary = outcome.failure?.summary;
   return {
     ...base,
-    caught: true,
-    check: summary?.violation?.invariant ?? (summary?.liveness !== null ? 'liveness' : null),
+    ...caughtBy(outcome),
     seconds: foundAt,
     shrinkSeconds: shrunk?.seconds ?? null,
     shrunkSteps: outcome.failure?.config.schedule.length ?? null,
     repro: written.path,
+  };
+}
+
+/** A caught mutant's row: which check caught it. */
+function caughtBy(outcome: SeedOutcome): { caught: true; check: string | null } {
+  const summary = outcome.failure?.summary;
+  return {
+    caught: true,
+    check: summary?.violation?.invariant ?? (summary?.liveness !== null ? 'liveness' : null),
   };
 }
 

@@ -5,7 +5,7 @@ import { runKv } from '../run/kv-run.js';
 import { swarmConfig, type ConfigOptions } from './arbitraries.js';
 import { kvRunConfig, type FuzzConfig } from './config.js';
 import { CoverageTally } from './coverage-tally.js';
-import { failedTrial, withoutMinorityTrial } from './minority-trial.js';
+import { nonPassingTrial, withoutMinorityTrial } from './minority-trial.js';
 import { mutateConfig } from './mutate.js';
 import {
   DEFAULT_SHRINK_BUDGET,
@@ -63,7 +63,7 @@ export function runGuided(task: GuidedTask): GuidedOutcome {
   const coverage = result.coverage ?? { features: [], sometimes: 0 };
   const summary = summarize(result);
   const run = (config: FuzzConfig) => runConfig(task.seed, config);
-  const trial = failedTrial(task.seed, task.config, summary, run, task.minorityTrials);
+  const trial = nonPassingTrial(task.seed, task.config, summary, run, task.minorityTrials);
   return { ...task, summary, coverage, ...trial };
 }
 

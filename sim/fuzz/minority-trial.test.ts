@@ -1,10 +1,13 @@
 import { expect } from 'chai';
 import { runKv } from '../run/kv-run.js';
+import { DEFAULT_WORKLOAD } from '../run/workload.js';
+import type { FuzzConfig } from './config.js';
 import { seconds } from '../time.js';
 import { runSeedConfig } from '../cli/run.js';
 import { GuidedCorpus, runGuided } from './guided.js';
 import {
   MINORITY_TRIAL_SHARE,
+  nonPassingTrial,
   takesMinorityTrial,
   withoutMinorityTrial,
 } from './minority-trial.js';
@@ -60,6 +63,25 @@ describe('minority trials', () => {
     expect(off.summary.verdict).to.equal('ok');
   });
 
+  it('a trial the checker cannot decide makes the seed unknown, never ok', () => {
+    const fuzzConfig: FuzzConfig = {
+      servers: 3,
+      profile: 'reliable',
+      schedule: [],
+      safetyMicros: seconds(1),
+      workload: DEFAULT_WORKLOAD,
+      maxRaftStateBytes: 4096,
+    };
+    const passed = summaryOf('ok');
+    const undecided = summaryOf('unknown');
+    const trial = nonPassingTrial(SEED, fuzzConfig, passed, () => undecided, true);
+    expect(trial?.summary.verdict).to.equal('unknown');
+    expect(trial?.config.minorityTrial).to.equal(true);
+    expect(nonPassingTrial(SEED, fuzzConfig, passed, () => passed, true)).to.equal(null);
+    // An undecided first run stays as it is: no trial after it.
+    expect(nonPassingTrial(SEED, fuzzConfig, undecided, () => undecided, true)).to.equal(null);
+  });
+
   it('the correct Raft passes its trial, with the most up-to-date minority down', () => {
     for (const servers of [3, 5, 7]) {
       const config = { ...runSeedConfig(11, servers, 3, seconds(5)), minorityTrial: true };
@@ -76,3 +98,15 @@ describe('minority trials', () => {
     }
   });
 });
+
+function summaryOf(verdict: 'ok' | 'unknown') {
+  return {
+    verdict,
+    violation: null,
+    liveness: null,
+    traceHash: '',
+    events: 0,
+    virtualMicros: 0,
+    operations: 0,
+  } as const;
+}

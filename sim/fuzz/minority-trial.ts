@@ -1,6 +1,6 @@
 import { streamSeed } from '../random.js';
 import type { FuzzConfig } from './config.js';
-import { isFailure, type RunSummary } from './summary.js';
+import type { RunSummary } from './summary.js';
 
 /**
  * The minority trial as a campaign runs it. A seed's run heals every fault and brings every
@@ -9,7 +9,8 @@ import { isFailure, type RunSummary } from './summary.js';
  * in a shard), whose run passed, runs its configuration a second time with the trial on
  * (KvRunConfig.minorityTrial): the same safety phase, then the most up-to-date minority of
  * servers kept down while the others must elect a leader and finish the calls. A failing trial
- * is the seed's failure, and its configuration (with `minorityTrial`) is the repro. The first
+ * is the seed's failure, and its configuration (with `minorityTrial`) is the repro; a trial the
+ * checker could not decide makes the seed `unknown`, kept the same way. The first
  * run is never changed, so a seed that failed without trials fails the same way with them.
  */
 export const MINORITY_TRIAL_SHARE = 4;
@@ -31,9 +32,11 @@ export function withoutMinorityTrial(config: FuzzConfig): FuzzConfig {
 
 /**
  * After the seed's own run (`first`), its trial, when trials are `enabled`, the seed takes one
- * and the run passed: the trial's configuration and summary if the trial failed, else null.
+ * and the run passed: the trial's configuration and summary if the trial did not pass (it
+ * failed, or the checker could not decide it: an undecided trial makes the seed `unknown`,
+ * never `ok`), else null.
  */
-export function failedTrial(
+export function nonPassingTrial(
   seed: number,
   config: FuzzConfig,
   first: RunSummary,
@@ -45,5 +48,5 @@ export function failedTrial(
   if (!takesMinorityTrial(seed)) return null;
   const trial = withMinorityTrial(config);
   const summary = run(trial);
-  return isFailure(summary.verdict) ? { config: trial, summary } : null;
+  return summary.verdict === 'ok' ? null : { config: trial, summary };
 }

@@ -8,7 +8,7 @@ import { isFailure, type RunSummary } from './summary.js';
 import type { InvariantId } from '../monitors/view.js';
 import { fuzzConfig, swarmConfig, type ConfigOptions } from './arbitraries.js';
 import { kvRunConfig, type FuzzConfig } from './config.js';
-import { failedTrial, withMinorityTrial } from './minority-trial.js';
+import { nonPassingTrial, withMinorityTrial } from './minority-trial.js';
 import { reduceConfig } from './reduce.js';
 import type { Failing, Judge } from './trim.js';
 
@@ -173,7 +173,7 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
         options.coverage === true ? runCovered(seed, config) : { summary: runConfig(seed, config) };
       const run = (c: FuzzConfig) => runConfig(seed, c);
       const enabled = options.minorityTrials !== false;
-      const inTrial = failedTrial(seed, config, own.summary, run, enabled);
+      const inTrial = nonPassingTrial(seed, config, own.summary, run, enabled);
       // Set only once both runs returned: a run that throws is a crash of the simulator (the
       // `ran === null` path below), never a failure with a half-filled outcome.
       first = { config, ...own, ...inTrial };

@@ -12,6 +12,7 @@ import {
   type CheckResult,
 } from '../check/index.js';
 import { generateKvHistory, unreadOpenPutsAppend, unreadOpenPutsKv } from './checker-histories.js';
+import { BenchFailure } from './suite.js';
 
 /** One timed check: wall and CPU milliseconds (CPU is steadier on a shared machine). */
 export interface Timing {
@@ -108,6 +109,10 @@ function longCorpus(rounds: number, log: (line: string) => void): CorpusFigure[]
   }
   return files.map(({ file, operations, expected, porcupine, timings }) => {
     const first = timings[0] as Timing;
+    // A wrong verdict is no figure: a fast wrong answer would be timed as a fast right one.
+    const wrong = timings.find((t) => t.verdict !== expected.toLowerCase());
+    if (wrong !== undefined)
+      throw new BenchFailure(`${file}: verdict ${wrong.verdict}, Porcupine's is ${expected}`);
     const best = timings.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
     const porcupineMs = Number(porcupine);
     const figure = {

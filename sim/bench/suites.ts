@@ -101,7 +101,7 @@ export const fuzzSuite: BenchSuite = {
     const ratio = spreadBy(samples, (s) => s.ratio);
     const unknown = samples.reduce((n, s) => Math.max(n, s.one.unknown, s.two.unknown), 0);
     log(
-      `fuzz seeds/s, 1 and 2 workers:      ${fmtSpread(one, 1)} / ${fmtSpread(two, 1)} ` +
+      `fuzz seeds/s, main thread, 2 workers: ${fmtSpread(one, 1)} / ${fmtSpread(two, 1)} ` +
         `(${fmtSpread(ratio, 2)}x), ${seeds} seeds each${unknown > 0 ? `, ${fmt(unknown)} unknown` : ''}`,
     );
     const firstOne = spreadBy(samples, (s) => s.one.firstSeconds);

@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import { seconds } from '../time.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCampaign, type CampaignOptions } from './campaign.js';
+import { parseFuzzOptions } from './fuzz-options.js';
+import { reportCrash } from './fuzz-summary.js';
 
 const crashingWorker = new URL('../testing/crashing-worker.js', import.meta.url);
 
@@ -35,5 +40,31 @@ describe('campaign: a worker that dies loses no seed', function () {
     expect(result.crash?.seed).to.equal(1003);
     expect(result.crash?.cause).to.contain('injected crash on seed 1003');
     expect(result.crash?.rerun?.seed).to.equal(1003);
+  });
+});
+
+describe('campaign: a crashed seed names a replay that runs it the same way', () => {
+  it('carries the mode, size, mutant, monitors off and trials off of the campaign', () => {
+    const reports = mkdtempSync(join(tmpdir(), 'raftsim-crash-'));
+    const options = parseFuzzOptions(
+      ['--mode', 'schedule', '--nodes', '5', '--mutant', 'Z10', '--without', 'G1,G5'].concat([
+        '--no-minority-trials',
+        '--reports',
+        reports,
+      ]),
+    );
+    const lines: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    const capture: typeof write = (text: string | Uint8Array) => lines.push(String(text)) > 0;
+    process.stderr.write = capture;
+    try {
+      const rerun = { seed: 3, config: null, summary: { verdict: 'ok' }, failure: null };
+      reportCrash({ seed: 3, cause: 'out of memory', rerun, error: null } as never, options);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(lines.join('')).to.include(
+      'replay: npx raftsim fuzz --runs 1 --seed 3 --workers 0 --mode schedule --nodes 5 --mutant Z10 --without G1,G5 --no-minority-trials\n',
+    );
   });
 });

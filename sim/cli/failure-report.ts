@@ -23,7 +23,8 @@ export interface Written {
  */
 export function report(failure: SeedOutcome, mode: FuzzMode, reportsDir: string, id?: string) {
   const repro = reproOf(failure, mode);
-  const dir = asUsageError(`the report of failing seed ${failure.seed} in ${reportsDir}`, () =>
+  const seed = `${repro.verdict === 'unknown' ? 'undecided' : 'failing'} seed ${failure.seed}`;
+  const dir = asUsageError(`the report of ${seed} in ${reportsDir}`, () =>
     writeFailureReport(reportsDir, repro, id),
   );
   const written: Written = {
@@ -60,9 +61,19 @@ export function keepReport(failure: SeedOutcome, mode: FuzzMode, reportsDir: str
  * seed: without the repro it could not be found again.
  */
 export function reportUnknown(outcome: SeedOutcome, mode: FuzzMode, reportsDir: string) {
+  return report(asKept(outcome), mode, reportsDir);
+}
+
+/** reportUnknown, but a folder that cannot take it puts the repro on stderr (keepReport). */
+export function keepUnknownReport(outcome: SeedOutcome, mode: FuzzMode, reportsDir: string) {
+  return keepReport(asKept(outcome), mode, reportsDir);
+}
+
+/** An unknown run in the shape of a failure, so that it is written as one (unshrunk). */
+function asKept(outcome: SeedOutcome): SeedOutcome {
   const { seed, config, summary } = outcome;
   const failure = { config, summary, fastCheck: { seed, path: '', shrinks: 0 }, trimmedSteps: 0 };
-  return report({ ...outcome, failure }, mode, reportsDir);
+  return { ...outcome, failure };
 }
 
 /**

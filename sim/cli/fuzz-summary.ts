@@ -102,16 +102,28 @@ function crashSummary(crash: SeedCrash) {
 }
 
 /** Says which seed crashed the simulator, and what the re-run on the main thread gave. */
-export function reportCrash(crash: SeedCrash): void {
+export function reportCrash(crash: SeedCrash, options: FuzzOptions): void {
   const lines = [`the simulator crashed on seed ${crash.seed}: ${crash.cause}`];
   if (crash.error !== null) lines.push(`re-run on the main thread threw:`, crash.error);
   else if (crash.rerun?.failure === null)
     lines.push(
       `re-run on the main thread: ${crash.rerun.summary.verdict} (the worker ran out of resources?)`,
-      `replay: npx raftsim fuzz --runs 1 --seed ${crash.seed} --workers 0`,
+      `replay: npx raftsim fuzz --runs 1 --seed ${crash.seed} --workers 0${sameRunFlags(options)}`,
     );
   else lines.push('re-run on the main thread: it fails; reporting it below');
   process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+/** The flags that make `fuzz --runs 1 --seed N` run seed N as this campaign ran it. */
+function sameRunFlags(options: FuzzOptions): string {
+  const seed = options.seed;
+  return [
+    ` --mode ${seed.mode}`,
+    seed.servers === undefined ? '' : ` --nodes ${seed.servers}`,
+    seed.mutant === undefined ? '' : ` --mutant ${seed.mutant}`,
+    seed.without === undefined ? '' : ` --without ${seed.without.join(',')}`,
+    seed.minorityTrials === false ? ' --no-minority-trials' : '',
+  ].join('');
 }
 
 function printSummary(

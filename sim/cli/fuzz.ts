@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { SeedOutcome } from '../fuzz/run-seed.js';
 import { formatMicros, MICROS_PER_SECOND } from '../time.js';
 import { runCoveredCampaign } from './coverage-campaign.js';
-import { keepReport, reportUnknown, shrinkAndReplace, type Written } from './failure-report.js';
+import { keepReport, keepUnknownReport, shrinkAndReplace, type Written } from './failure-report.js';
 import { parseFuzzOptions, type FuzzOptions } from './fuzz-options.js';
 import { finish, reportCrash, type Found } from './fuzz-summary.js';
 import { EXIT_INTERRUPTED, Interrupt } from './interrupt.js';
@@ -26,7 +26,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
       unknownRepros: keepUnknowns(options, searched.unknownRuns),
     };
     const failure = found.result.failure;
-    if (found.result.crash !== null && !options.json) reportCrash(found.result.crash);
+    if (found.result.crash !== null && !options.json) reportCrash(found.result.crash, options);
     if (failure === null) {
       finish(options, found, null);
       if (found.result.crash !== null) return 1;
@@ -63,16 +63,38 @@ const EXIT_UNKNOWN = 3;
 /** Runs that ended `unknown` kept as repros, at most this many per campaign. */
 const KEPT_UNKNOWNS = 5;
 
+/** Unknown runs collected while searching; the kept ones are chosen from these. */
+const COLLECTED_UNKNOWNS = 1_000;
+
+/**
+ * The unknown runs to keep, the same whatever the worker count: guided mode reports its runs in
+ * merge order already; elsewhere workers finish seeds out of order, and a seed after the failing
+ * one may finish, uncounted, before it. So: the counted seeds, lowest first.
+ */
+function firstUnknowns(
+  options: FuzzOptions,
+  result: { readonly failure: SeedOutcome | null },
+  unknownRuns: readonly SeedOutcome[],
+): SeedOutcome[] {
+  if (options.seed.mode === 'guided') return unknownRuns.slice(0, KEPT_UNKNOWNS);
+  const failing = result.failure?.seed ?? Infinity;
+  return unknownRuns
+    .filter((outcome) => outcome.seed <= failing)
+    .sort((a, b) => a.seed - b.seed)
+    .slice(0, KEPT_UNKNOWNS);
+}
+
 /** Writes a repro for each kept unknown run and names it (on stderr; in the JSON summary). */
 function keepUnknowns(options: FuzzOptions, unknownRuns: readonly SeedOutcome[]): Written[] {
-  return unknownRuns.map((outcome) => {
-    const written = reportUnknown(outcome, options.seed.mode, options.reportsDir);
+  return unknownRuns.flatMap((outcome) => {
+    const written = keepUnknownReport(outcome, options.seed.mode, options.reportsDir);
+    if (written === null) return [];
     if (!options.json) {
       process.stderr.write(
         `seed ${outcome.seed} ended unknown (the checker ran out of budget): replay: npx raftsim replay ${written.path}\n`,
       );
     }
-    return written;
+    return [written];
   });
 }
 
@@ -100,13 +122,13 @@ async function search(
         done++;
         if (outcome.failure !== null) failures++;
         const unknown = outcome.summary.verdict === 'unknown';
-        if (unknown && unknownRuns.length < KEPT_UNKNOWNS) unknownRuns.push(outcome);
+        if (unknown && unknownRuns.length < COLLECTED_UNKNOWNS) unknownRuns.push(outcome);
         bar?.update(done, { rate: (done / Math.max(elapsed(), 1e-3)).toFixed(1), failures });
       },
     },
     options.coverage,
   ).finally(() => bar?.stop());
-  return { result, seconds: elapsed(), unknownRuns };
+  return { result, seconds: elapsed(), unknownRuns: firstUnknowns(options, result, unknownRuns) };
 }
 
 function progressBar(runs: number | null): SingleBar {

@@ -8,7 +8,7 @@ import { kvRunConfig, type FuzzConfig } from '../fuzz/config.js';
 import { parseRepro } from '../fuzz/repro.js';
 import { summarize, type SeedOutcome } from '../fuzz/run-seed.js';
 import { runKv } from '../run/kv-run.js';
-import { keepReport, reportUnknown } from './failure-report.js';
+import { keepReport, keepUnknownReport, reportUnknown } from './failure-report.js';
 
 describe('a run that ended unknown is kept as a repro', () => {
   it('with its configuration, its verdict and its trace hash, in a report folder', () => {
@@ -52,15 +52,19 @@ describe('a failure whose report folder cannot take it', () => {
     try {
       // A folder under a device: nothing can be made there.
       kept = keepReport(outcome, 'guided', '/dev/null/reports');
+      // An undecided run is kept the same way, and named as what it is.
+      const undecided = { ...outcome, summary: { ...summary, verdict: 'unknown' as const } };
+      expect(keepUnknownReport(undecided, 'guided', '/dev/null/reports')).to.equal(null);
     } finally {
       process.stderr.write = write;
     }
     expect(kept).to.equal(null);
-    const [error, json] = lines.join('').split('\n');
+    const [error, json, undecidedError] = lines.join('').split('\n');
     expect(error).to.match(/^raftsim: cannot write the report of failing seed 3 in .*; its repro/);
     const repro = parseRepro(json ?? '');
     expect(repro.seed).to.equal(seed);
     expect(repro.config).to.deep.equal(config);
     expect(repro.traceHash).to.equal(summary.traceHash);
+    expect(undecidedError).to.match(/^raftsim: cannot write the report of undecided seed 3 in /);
   });
 });

@@ -40,6 +40,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
       finish(options, found, null);
       return 1;
     }
+    interrupt.failureKept();
     process.stderr.write(
       `seed ${failure.seed} failed (unshrunk repro kept): replay: npx raftsim replay ${first.path}\n`,
     );

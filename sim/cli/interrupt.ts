@@ -8,11 +8,13 @@ export { EXIT_INTERRUPTED } from './output.js';
  */
 export class Interrupt {
   private pressed = false;
+  /** The exit code of a second press: 1 once a failure is kept, so a script still sees it. */
+  private hardExitCode = EXIT_INTERRUPTED;
   private readonly listeners = new Set<() => void>();
   private readonly handler = () => {
     if (this.pressed) {
       removeTemporaries();
-      process.exit(EXIT_INTERRUPTED);
+      process.exit(this.hardExitCode);
     }
     this.pressed = true;
     for (const listener of this.listeners) listener();
@@ -20,6 +22,11 @@ export class Interrupt {
 
   constructor() {
     process.on('SIGINT', this.handler);
+  }
+
+  /** A failure is kept on disk: from now on even a second press ends with exit 1. */
+  failureKept(): void {
+    this.hardExitCode = 1;
   }
 
   get interrupted(): boolean {

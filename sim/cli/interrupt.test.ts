@@ -1,0 +1,30 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+
+describe('Ctrl-C pressed twice', () => {
+  const interrupt = new URL('./interrupt.js', import.meta.url).href;
+
+  /** A process that presses Ctrl-C twice, 100 ms apart, and would otherwise run on for 5 s. */
+  function pressTwice(afterFirst: string): number | null {
+    const script = `
+      import { Interrupt } from ${JSON.stringify(interrupt)};
+      const interrupt = new Interrupt();
+      ${afterFirst}
+      process.kill(process.pid, 'SIGINT');
+      setTimeout(() => process.kill(process.pid, 'SIGINT'), 100);
+      setTimeout(() => process.exit(0), 5_000);
+    `;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      timeout: 30_000,
+    });
+    return result.status;
+  }
+
+  it('ends the process at once with 130 while nothing is kept', () => {
+    expect(pressTwice('')).to.equal(130);
+  });
+
+  it('ends it with 1 once a failure is kept, so a script still sees the failure', () => {
+    expect(pressTwice('interrupt.failureKept();')).to.equal(1);
+  });
+});

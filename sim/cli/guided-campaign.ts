@@ -30,7 +30,8 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
   const pool =
     options.workers > 0
       ? new Piscina<GuidedTask, GuidedOutcome>({
-          filename: new URL('../fuzz/guided-worker.js', import.meta.url).href,
+          filename: (options.workerFile ?? new URL('../fuzz/guided-worker.js', import.meta.url))
+            .href,
           minThreads: options.workers,
           maxThreads: options.workers,
         })
@@ -56,6 +57,9 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
       );
       const outcomes = await runGeneration(tasks, pool, options.interrupted);
       for (const outcome of outcomes) {
+        // A run that crashed the simulator ends the campaign, but only here, in seed order: a
+        // failure merged before it is kept and reported first.
+        if (outcome instanceof Error) throw outcome;
         runs++;
         corpus.merge(outcome);
         if (outcome.summary.verdict === 'unknown') unknown++;
@@ -72,19 +76,39 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
   return { runs, failure, unknown, interrupted: options.interrupted(), corpus };
 }
 
-/** Runs one generation; the outcomes come back in the tasks' order whatever finished first. */
+/**
+ * Runs one generation; the outcomes come back in the tasks' order whatever finished first. A run
+ * whose worker died is run again on this thread (a worker out of resources); a run that throws
+ * there too comes back as its error, in its place.
+ */
 async function runGeneration(
   tasks: readonly GuidedTask[],
   pool: Piscina<GuidedTask, GuidedOutcome> | null,
   interrupted: () => boolean,
-): Promise<GuidedOutcome[]> {
-  if (pool !== null) return Promise.all(tasks.map((task) => pool.run(task)));
-  const outcomes: GuidedOutcome[] = [];
+): Promise<(GuidedOutcome | Error)[]> {
+  if (pool !== null) {
+    const settled = tasks.map((task) =>
+      pool
+        .run(task)
+        .catch(() => runGuided(task))
+        .catch(asError),
+    );
+    return Promise.all(settled);
+  }
+  const outcomes: (GuidedOutcome | Error)[] = [];
   for (const task of tasks) {
     // On one thread a generation takes a while: Ctrl-C keeps the runs done so far, in order.
     if (interrupted()) break;
-    outcomes.push(runGuided(task));
+    try {
+      outcomes.push(runGuided(task));
+    } catch (error) {
+      outcomes.push(asError(error));
+    }
     await new Promise((resolve) => setImmediate(resolve)); // lets Ctrl-C and the progress bar through
   }
   return outcomes;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

@@ -119,8 +119,9 @@ describe('guided fuzzing: plans', () => {
 });
 
 describe('guided fuzzing: campaigns', () => {
-  const campaign = (workers: number, seed: Partial<SeedOptions> = {}) =>
+  const campaign = (workers: number, seed: Partial<SeedOptions> = {}, workerFile?: URL) =>
     runGuidedCampaign({
+      ...(workerFile === undefined ? {} : { workerFile }),
       baseSeed: 3,
       runs: 20, // one full generation and a short one
       timeUp: () => false,
@@ -146,6 +147,16 @@ describe('guided fuzzing: campaigns', () => {
     expect(results[0]?.corpus.length).to.be.greaterThan(1);
     expect(results[1]).to.deep.equal(results[0]);
     expect(results[2]).to.deep.equal(results[0]);
+  });
+
+  it('lose no run when a worker thread dies: the run goes again on the main thread', async function () {
+    this.timeout(600_000);
+    const dying = new URL('../testing/crashing-guided-worker.js', import.meta.url);
+    const [steady, crashed] = [await campaign(0), await campaign(1, {}, dying)];
+    const seeds = (r: typeof steady) => r.corpus.entries.map((e) => e.seed);
+    expect(crashed.runs).to.equal(steady.runs);
+    expect(seeds(crashed)).to.deep.equal(seeds(steady));
+    expect(crashed.corpus.tally.summary()).to.deep.equal(steady.corpus.tally.summary());
   });
 
   it('turn a failure into a standalone repro that shrinks and replays', async function () {

@@ -14,6 +14,7 @@ import {
   parseWithout,
   UsageError,
 } from './args.js';
+import type { SeedCrash } from './campaign.js';
 import { runCoveredCampaign } from './coverage-campaign.js';
 import { keepReport, shrinkAndReplace } from './failure-report.js';
 import { checkSeedRoom, parseMode, parseShrinkLimits } from './fuzz-options.js';
@@ -170,7 +171,8 @@ export async function mutantsCommand(argv: string[]): Promise<number> {
     );
     if (options.json) printJson(summary);
     else printTotals(summary, say);
-    if (correct.failure !== null) return 1;
+    if (correct.crash !== null) warnCrash('correct Raft', correct.crash);
+    if (correct.failure !== null || correct.crash !== null) return 1;
     if (interrupt.interrupted) return EXIT_INTERRUPTED;
     if (summary.caught < options.only.length) return 1;
     return correct.unknown > 0 ? 3 : 0;
@@ -236,10 +238,12 @@ async function hunt(name: MutantId, options: MutantsOptions, interrupt: Interrup
   const failure = result.failure;
   if (failure === null) {
     const seconds = Math.min(options.budget, foundAt);
+    // A crash of the simulator ends the hunt early: say so, rather than that the mutant survived.
+    if (result.crash !== null) warnCrash(name, result.crash);
     return {
       ...base,
       caught: false,
-      check: null,
+      check: result.crash === null ? null : 'crash',
       seconds,
       shrinkSeconds: null,
       shrunkSteps: null,
@@ -273,6 +277,14 @@ async function hunt(name: MutantId, options: MutantsOptions, interrupt: Interrup
     shrunkSteps: outcome.failure?.config.schedule.length ?? null,
     repro: written.path,
   };
+}
+
+/** A crash of the simulator on a seed, on stderr: the hunt it ended says `crash`. */
+function warnCrash(name: string, crash: SeedCrash): void {
+  const rerun = crash.rerun?.summary.verdict ?? 'it threw again';
+  process.stderr.write(
+    `raftsim: ${name}: the simulator crashed on seed ${crash.seed} (${crash.cause}); re-run on the main thread: ${rerun}\n`,
+  );
 }
 
 /** A caught mutant's row: which check caught it. */

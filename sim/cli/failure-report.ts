@@ -100,10 +100,22 @@ export async function shrinkAndReplace(
         how.interrupt,
         how.json,
         failure.config,
-      );
+      ).catch((error: unknown) => shrinkCrashed(error, first));
   const outcome = shrunk?.outcome ?? null;
   const written = outcome === null ? first : replaceReport(outcome, first, how);
   return { shrunk, outcome: outcome ?? failure, written };
+}
+
+/**
+ * Shrinking crashed (its worker died, or the seed no longer failed: nondeterminism). The failure
+ * is kept as found, and the summary says why it is not shrunk; the error goes to stderr.
+ */
+function shrinkCrashed(error: unknown, first: Written): ShrinkResult {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(
+    `raftsim: shrinking crashed (${message.split('\n')[0] ?? ''}); the unshrunk repro stays: ${first.path}\n`,
+  );
+  return { outcome: null, stoppedByClock: false, seconds: 0, error: message };
 }
 
 /** The shrunk failure over its unshrunk report; if it cannot be written, the unshrunk one stays. */

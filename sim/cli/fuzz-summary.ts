@@ -44,7 +44,12 @@ export function finish(options: FuzzOptions, found: Found, kept: Kept | null): v
     baseSeed: options.baseSeed,
     shard: `${options.shard.index}/${options.shard.count}`,
     workers: options.workers,
-    interrupted: result.interrupted || (kept !== null && (kept.shrink?.outcome ?? null) === null),
+    interrupted:
+      result.interrupted ||
+      (kept !== null &&
+        (kept.shrink?.outcome ?? null) === null &&
+        kept.shrink?.error === undefined),
+    ...(kept?.shrink?.error === undefined ? {} : { shrinkError: kept.shrink.error }),
     ...(result.crash === null ? {} : { crash: crashSummary(result.crash) }),
     ...(kept === null
       ? {}
@@ -156,7 +161,7 @@ function failureLines(kept: Kept): string[] {
   const v = f.summary.violation;
   const how =
     (shrink?.outcome ?? null) === null || shrink === null
-      ? `not shrunk (interrupted): ${f.config.schedule.length} schedule steps`
+      ? `not shrunk (${shrink?.error === undefined ? 'interrupted' : 'shrinking crashed'}): ${f.config.schedule.length} schedule steps`
       : `shrunk from ${outcome.config.schedule.length} to ${f.config.schedule.length} schedule steps ` +
         `(${f.fastCheck.shrinks} shrinks, then ${f.trimmedSteps} trimmed` +
         `${shrink.stoppedByClock ? '; stopped at the --shrink-time bound' : ''})`;

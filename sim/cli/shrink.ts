@@ -12,6 +12,8 @@ export interface ShrinkResult {
   /** The wall-clock bound cut shrinking short (the result is the smallest failure so far). */
   readonly stoppedByClock: boolean;
   readonly seconds: number;
+  /** Shrinking itself crashed (the failure stays as found, unshrunk): what it threw. */
+  readonly error?: string;
 }
 
 export interface ShrinkControl {

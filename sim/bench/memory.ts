@@ -1,5 +1,5 @@
 import type { Clerk } from '../../raft/kv/clerk.js';
-import type { BenchSuite } from './suite.js';
+import { BenchFailure, type BenchSuite } from './suite.js';
 import type { KvWire } from '../../raft/kv/codec.js';
 import { kvProgram, type KvNode } from '../../raft/kv/program.js';
 import { isClerkReturn, type KvApplied } from '../../raft/kv/server.js';
@@ -55,6 +55,8 @@ export async function campaignMemory(seeds: number, workers: number): Promise<Ca
       if (done === seeds) atEnd = rss;
     },
   });
+  // A campaign that stopped short (a failing seed on the correct Raft) has no last reading.
+  if (done !== seeds) throw new BenchFailure(`campaign memory: ${done} of ${seeds} seeds ran`);
   return {
     seeds,
     workers,

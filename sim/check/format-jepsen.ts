@@ -61,10 +61,17 @@ function fail(line: number, message: string): never {
   throw new HistoryFormatError(`line ${line}: ${message}`);
 }
 
+/**
+ * The first lone `-`, the three fields after it, and the rest. A regular expression, not a split
+ * into fields: a line of a hundred million tokens would make an array Node cannot hold.
+ */
+const LINE = /(?:^|\s)-\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+([\s\S]*))?$/;
+
+const MAX_VALUE_CHARS = 1_000;
+
 function parseLine(raw: string, line: number): Event {
-  const fields = raw.trim().split(/\s+/);
-  const dash = fields.indexOf('-');
-  const [process, type, f, ...rest] = dash === -1 ? [] : fields.slice(dash + 1);
+  const match = LINE.exec(raw.trim());
+  const [, process, type, f, rest = ''] = match ?? [];
   if (
     process === undefined ||
     type === undefined ||
@@ -76,7 +83,10 @@ function parseLine(raw: string, line: number): Event {
   }
   if (![':invoke', ':ok', ':fail', ':info'].includes(type)) fail(line, `unknown type ${type}`);
   if (![':read', ':write', ':cas'].includes(f)) fail(line, `unknown operation ${f}`);
-  return { process: Number(process), type, f, value: rest.join(' ') };
+  // A register's value is a number, nil or a pair: a long one is no etcd value, and would
+  // only cost memory on its way to that error.
+  if (rest.length > MAX_VALUE_CHARS) fail(line, `a value of over ${MAX_VALUE_CHARS} characters`);
+  return { process: Number(process), type, f, value: rest.trim().replace(/\s+/g, ' ') };
 }
 
 function integer(text: string, line: number): number {

@@ -137,6 +137,11 @@ describe('parseHistoryFile', () => {
     ],
     ['a bad EDN line', '{:process 1, :type :invoke, :f :get, :key "1", :value nil', /line 1/],
     [
+      'a Jepsen value of a thousand and more characters (read without splitting the line)',
+      `INFO  jepsen.util - 1\t:invoke\t:write\t${'7 '.repeat(600)}`,
+      /line 1: a value of over 1000 characters/,
+    ],
+    [
       'an EDN string with an unknown escape',
       '{:process 1, :type :invoke, :f :get, :key "a\\qb", :value nil}',
       /line 1, column 46: unsupported escape in a string/,

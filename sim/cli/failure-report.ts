@@ -103,6 +103,11 @@ export async function shrinkAndReplace(
       ).catch((error: unknown) => shrinkCrashed(error, first));
   const outcome = shrunk?.outcome ?? null;
   const written = outcome === null ? first : replaceReport(outcome, first, how);
+  if (shrunk !== null && outcome !== null && written === first) {
+    // The shrunk failure is on stderr, not on disk: the summary describes what the file holds.
+    const unwritten = { ...shrunk, outcome: null, error: 'its shrunk report could not be written' };
+    return { shrunk: unwritten, outcome: failure, written };
+  }
   return { shrunk, outcome: outcome ?? failure, written };
 }
 
@@ -115,7 +120,12 @@ function shrinkCrashed(error: unknown, first: Written): ShrinkResult {
   process.stderr.write(
     `raftsim: shrinking crashed (${message.split('\n')[0] ?? ''}); the unshrunk repro stays: ${first.path}\n`,
   );
-  return { outcome: null, stoppedByClock: false, seconds: 0, error: message };
+  return {
+    outcome: null,
+    stoppedByClock: false,
+    seconds: 0,
+    error: `shrinking crashed: ${message}`,
+  };
 }
 
 /** The shrunk failure over its unshrunk report; if it cannot be written, the unshrunk one stays. */
@@ -128,7 +138,10 @@ function replaceReport(
     return report(outcome, how.seed.mode, how.reportsDir, first.id);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`raftsim: ${error.message}; the unshrunk repro stays: ${first.path}\n`);
+    const repro = JSON.stringify(reproOf(outcome, how.seed.mode));
+    process.stderr.write(
+      `raftsim: ${error.message}; the unshrunk repro stays: ${first.path}; the shrunk one, to save as a file and replay, is the next line\n${repro}\n`,
+    );
     return first;
   }
 }

@@ -52,7 +52,10 @@ export function finish(options: FuzzOptions, found: Found, kept: Kept | null): v
     ...(kept?.shrink?.error === undefined ? {} : { shrinkError: kept.shrink.error }),
     ...(result.crash === null ? {} : { crash: crashSummary(result.crash) }),
     ...(kept === null
-      ? {}
+      ? // A failure whose report could not be written: its seed, at least (the repro is on stderr).
+        result.failure === null
+        ? {}
+        : { failingSeed: result.failure.seed, verdict: result.failure.summary.verdict }
       : {
           repro: kept.written.path,
           failingSeed: kept.outcome.seed,
@@ -161,7 +164,7 @@ function failureLines(kept: Kept): string[] {
   const v = f.summary.violation;
   const how =
     (shrink?.outcome ?? null) === null || shrink === null
-      ? `not shrunk (${shrink?.error === undefined ? 'interrupted' : 'shrinking crashed'}): ${f.config.schedule.length} schedule steps`
+      ? `not shrunk (${shrink?.error?.split('\n')[0] ?? 'interrupted'}): ${f.config.schedule.length} schedule steps`
       : `shrunk from ${outcome.config.schedule.length} to ${f.config.schedule.length} schedule steps ` +
         `(${f.fastCheck.shrinks} shrinks, then ${f.trimmedSteps} trimmed` +
         `${shrink.stoppedByClock ? '; stopped at the --shrink-time bound' : ''})`;

@@ -74,11 +74,15 @@ const COLLECTED_UNKNOWNS = 1_000;
  */
 function firstUnknowns(
   options: FuzzOptions,
-  result: { readonly failure: SeedOutcome | null },
+  result: {
+    readonly failure: SeedOutcome | null;
+    readonly crash: { readonly seed: number } | null;
+  },
   unknownRuns: readonly SeedOutcome[],
 ): SeedOutcome[] {
   if (options.seed.mode === 'guided') return unknownRuns.slice(0, KEPT_UNKNOWNS);
-  const failing = result.failure?.seed ?? Infinity;
+  // The campaign counts seeds up to its lowest failure or crash.
+  const failing = Math.min(result.failure?.seed ?? Infinity, result.crash?.seed ?? Infinity);
   return unknownRuns
     .filter((outcome) => outcome.seed <= failing)
     .sort((a, b) => a.seed - b.seed)

@@ -15,10 +15,10 @@ import {
   rmdirSync,
   statSync,
   unlinkSync,
-  writeSync,
   type Stats,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { writeAll } from '../fuzz/write-all.js';
 import { UsageError } from './args.js';
 
 /**
@@ -308,19 +308,6 @@ function writeWhole(path: string, chunks: Iterable<string>): void {
     throw error;
   } finally {
     temporaries.delete(temporary);
-  }
-}
-
-/**
- * Writes all of a chunk: a write may take only part of it (a disk filling up, a pipe), and the
- * rest must follow or fail, never be dropped. A write that takes nothing is a full place.
- */
-function writeAll(fd: number, chunk: string): void {
-  const bytes = Buffer.from(chunk, 'utf8');
-  for (let offset = 0; offset < bytes.length;) {
-    const written = writeSync(fd, bytes, offset);
-    if (written <= 0) throw Object.assign(new Error('no room to write'), { code: 'ENOSPC' });
-    offset += written;
   }
 }
 

@@ -45,6 +45,7 @@ const outcome =
           ...(task.options.shrinkBudget === undefined
             ? {}
             : { shrinkBudget: task.options.shrinkBudget }),
+          ...(task.options.servers === undefined ? {} : { servers: task.options.servers }),
         },
       );
 parentPort?.postMessage({ type: 'done', outcome, stoppedByClock });

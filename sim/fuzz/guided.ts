@@ -157,7 +157,7 @@ export class GuidedCorpus {
  */
 export function shrinkGuided(
   outcome: Pick<GuidedTask, 'seed' | 'config'>,
-  limits: Pick<SeedOptions, 'shrinkBudget' | 'stopShrinking' | 'onShrinkProgress'> = {},
+  limits: Pick<SeedOptions, 'shrinkBudget' | 'stopShrinking' | 'onShrinkProgress' | 'servers'> = {},
 ): SeedOutcome {
   const first = runConfig(outcome.seed, outcome.config);
   const kind = failureKind(first);
@@ -167,11 +167,17 @@ export function shrinkGuided(
     const summary = runConfig(outcome.seed, config);
     return { kind: failureKind(summary), summary };
   };
-  const trimmed = reduceConfig({ config: outcome.config, summary: first }, kind, judge, {
-    budget: limits.shrinkBudget ?? DEFAULT_SHRINK_BUDGET,
-    ...(limits.stopShrinking === undefined ? {} : { stop: limits.stopShrinking }),
-    onAttempt: (candidates, steps) => limits.onShrinkProgress?.({ candidates, steps }),
-  });
+  const trimmed = reduceConfig(
+    { config: outcome.config, summary: first },
+    kind,
+    judge,
+    {
+      budget: limits.shrinkBudget ?? DEFAULT_SHRINK_BUDGET,
+      ...(limits.stopShrinking === undefined ? {} : { stop: limits.stopShrinking }),
+      onAttempt: (candidates, steps) => limits.onShrinkProgress?.({ candidates, steps }),
+    },
+    limits.servers !== undefined,
+  );
   return {
     seed: outcome.seed,
     config: outcome.config,

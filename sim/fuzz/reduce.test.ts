@@ -116,6 +116,19 @@ describe('reduceConfig (shrinking a configuration held as data)', () => {
     expect(reduced.schedule.length).to.be.below(START.schedule.length);
   });
 
+  it('keeps a cluster size the user fixed (--nodes)', () => {
+    const { judge } = judgeBy(() => true);
+    const reduced = reduceConfig(
+      { config: START, summary: summary(true) },
+      'CS',
+      judge,
+      { budget: 100 },
+      true,
+    ).config;
+    expect(reduced.servers).to.equal(7);
+    expect(reduced.schedule).to.deep.equal([]);
+  });
+
   it('a failure of another kind does not count', () => {
     let runs = 0;
     const judge: Judge = () => {

@@ -8,10 +8,11 @@ import { Candidates, trimSteps, type Failing, type Judge, type TrimLimits } from
  * configuration): what fast-check's shrinking does for a drawn one. Three passes, each candidate
  * a full run that counts only if it fails the same way:
  *
- * 1. a smaller cluster (ids folded), first, since every later run is then cheaper;
+ * 1. a smaller cluster (ids folded), first, since every later run is then cheaper (never when
+ *    the user fixed the size);
  * 2. the trim (trim.ts): steps dropped one at a time;
  * 3. a plainer world: each fault episode halved while it still fails, then, until none of them
- *    applies, a simpler network, fewer clerks and keys, no think time, puts only, the default
+ *    applies, a simpler network, fewer clerks and keys, no think time, no appends (gets and puts only), the default
  *    Raft options and delivery rule.
  *
  * The budget counts runs over all three, so the whole is bounded and deterministic.
@@ -21,9 +22,11 @@ export function reduceConfig(
   kind: string,
   judge: Judge,
   limits: TrimLimits,
+  fixedSize = false,
 ): Failing {
   const candidates = new Candidates(start, kind, judge, limits);
-  for (const servers of [3, 5]) {
+  // The user chose the cluster size (`--nodes`): it stays, as in every other pass.
+  for (const servers of fixedSize ? [] : [3, 5]) {
     const config = candidates.best.config;
     if (servers < config.servers && candidates.attempt(foldConfig(config, servers))) break;
   }

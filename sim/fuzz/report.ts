@@ -7,7 +7,6 @@ import {
   renameSync,
   rmSync,
   writeFileSync,
-  writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -18,6 +17,7 @@ import {
   type Operation,
 } from '../check/index.js';
 import type { Repro } from './repro.js';
+import { writeAll } from './write-all.js';
 import { renderTimeline } from '../report/timeline.js';
 import { runTraced, traceLines } from './traced.js';
 
@@ -103,7 +103,7 @@ function claimFreeFolder(from: string, dir: string, name: string): string {
 function writeChunks(path: string, chunks: Iterable<string>): void {
   const fd = openSync(path, 'w');
   try {
-    for (const chunk of chunks) writeSync(fd, chunk);
+    for (const chunk of chunks) writeAll(fd, chunk);
   } finally {
     closeSync(fd);
   }

@@ -252,10 +252,16 @@ function trim(
     const summary = runConfig(seed, config);
     return { kind: failureKind(summary), summary };
   };
-  return reduceConfig(start, kind, judge, {
-    budget: runs.budget,
-    stop: options.stopShrinking ?? (() => false),
-    onAttempt: (tried, steps) =>
-      options.onShrinkProgress?.({ candidates: runs.before + tried, steps }),
-  });
+  return reduceConfig(
+    start,
+    kind,
+    judge,
+    {
+      budget: runs.budget,
+      stop: options.stopShrinking ?? (() => false),
+      onAttempt: (tried, steps) =>
+        options.onShrinkProgress?.({ candidates: runs.before + tried, steps }),
+    },
+    options.servers !== undefined,
+  );
 }

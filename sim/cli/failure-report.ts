@@ -46,12 +46,17 @@ export function keepReport(failure: SeedOutcome, mode: FuzzMode, reportsDir: str
     return report(failure, mode, reportsDir);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    const repro = JSON.stringify(reproOf(failure, mode));
-    process.stderr.write(
-      `raftsim: ${error.message}; its repro, to save as a file and replay, is the next line\n${repro}\n`,
-    );
+    reproToStderr(`${error.message}; its repro`, failure, mode);
     return null;
   }
+}
+
+/** A repro that no file could take, as one line of JSON after the line that says so. */
+function reproToStderr(what: string, outcome: SeedOutcome, mode: FuzzMode): void {
+  const repro = JSON.stringify(reproOf(outcome, mode));
+  process.stderr.write(
+    `raftsim: ${what}, to save as a file and replay, is the next line\n${repro}\n`,
+  );
 }
 
 /**
@@ -138,10 +143,8 @@ function replaceReport(
     return report(outcome, how.seed.mode, how.reportsDir, first.id);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    const repro = JSON.stringify(reproOf(outcome, how.seed.mode));
-    process.stderr.write(
-      `raftsim: ${error.message}; the unshrunk repro stays: ${first.path}; the shrunk one, to save as a file and replay, is the next line\n${repro}\n`,
-    );
+    const what = `${error.message}; the unshrunk repro stays: ${first.path}; the shrunk one`;
+    reproToStderr(what, outcome, how.seed.mode);
     return first;
   }
 }

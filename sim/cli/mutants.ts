@@ -120,8 +120,8 @@ function rowLine(row: Row): string {
 
 /**
  * `raftsim mutants`: the fuzzer against every built-in broken Raft, then the same total budget
- * on the correct one. Exit 1 if a mutant survives or the correct Raft fails; Ctrl-C prints the
- * table so far (exit 130).
+ * on the correct one. Exit 1 if the correct Raft fails or crashes, or a mutant survives; Ctrl-C
+ * prints the table so far (exit 130); else 3 if a run of the correct Raft ended unknown.
  */
 export async function mutantsCommand(argv: string[]): Promise<number> {
   const options = parseMutantsOptions(argv);

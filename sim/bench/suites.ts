@@ -80,7 +80,7 @@ export async function fuzzRate(
     runs: result.runs,
     seconds,
     perSecond: result.runs / seconds,
-    unknown: result.unknown,
+    unknown: result.unknownRuns.length,
     firstSeconds,
   };
 }

@@ -46,7 +46,8 @@ export interface CampaignResult {
   readonly failure: SeedOutcome | null;
   /** Set when the lowest failing seed crashed the simulator. */
   readonly crash: SeedCrash | null;
-  readonly unknown: number;
+  /** The counted runs that ended unknown (the checker out of budget), lowest seed first. */
+  readonly unknownRuns: readonly SeedOutcome[];
   readonly interrupted: boolean;
 }
 
@@ -174,7 +175,10 @@ function summarize(
     runs: counted.length,
     failure: outcome !== null && outcome.failure !== null ? outcome : null,
     crash: lowest?.crash ?? null,
-    unknown: counted.filter(([, f]) => f.outcome?.summary.verdict === 'unknown').length,
+    // Workers finish seeds out of order: sorted, the list is the same whatever their number.
+    unknownRuns: counted
+      .flatMap(([, f]) => (f.outcome?.summary.verdict === 'unknown' ? [f.outcome] : []))
+      .sort((a, b) => a.seed - b.seed),
     interrupted,
   };
 }

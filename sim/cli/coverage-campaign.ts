@@ -25,7 +25,7 @@ export async function runCoveredCampaign(
     const failing = result.failure;
     return {
       runs: result.runs,
-      unknown: result.unknown,
+      unknownRuns: result.unknownRuns,
       interrupted: result.interrupted,
       failure: failing === null ? null : asSeedOutcome(failing),
       // Guided runs happen on this thread or in its own workers, which report no crashes.
@@ -43,7 +43,8 @@ export async function runCoveredCampaign(
       options.onOutcome?.(outcome);
     },
   });
-  const limit = result.failure?.seed ?? Infinity;
+  // The campaign counts seeds up to its lowest failing one, a crash's included.
+  const limit = result.crash?.seed ?? result.failure?.seed ?? Infinity;
   const tally = new CoverageTally();
   for (const seed of [...covered.keys()].sort((a, b) => a - b)) {
     if (seed <= limit) tally.add(covered.get(seed) as RunCoverage);

@@ -14,8 +14,7 @@ import type { ShrinkResult } from './shrink.js';
 export interface Found {
   readonly result: CoveredCampaign;
   readonly seconds: number;
-  /** The first runs that ended unknown, and the repros written for them. */
-  readonly unknownRuns: readonly SeedOutcome[];
+  /** The repros written for the first runs that ended unknown. */
   readonly unknownRepros: readonly Written[];
 }
 
@@ -34,7 +33,7 @@ export function finish(options: FuzzOptions, found: Found, kept: Kept | null): v
   const summary = {
     runs: result.runs,
     failures: result.failure === null && result.crash === null ? 0 : 1,
-    unknown: result.unknown,
+    unknown: result.unknownRuns.length,
     unknownRepros: found.unknownRepros.map((written) => written.path),
     seconds,
     shrinkSeconds,

@@ -23,7 +23,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     const searched = await search(options, interrupt);
     const found: Found = {
       ...searched,
-      unknownRepros: keepUnknowns(options, searched.unknownRuns),
+      unknownRepros: keepUnknowns(options, searched.result.unknownRuns.slice(0, KEPT_UNKNOWNS)),
     };
     const failure = found.result.failure;
     if (found.result.crash !== null && !options.json) reportCrash(found.result.crash, options);
@@ -32,7 +32,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
       if (found.result.crash !== null) return 1;
       if (interrupt.interrupted) return EXIT_INTERRUPTED;
       // A run the checker could not decide is no pass: the campaign has no verdict for it.
-      return found.result.unknown > 0 ? EXIT_UNKNOWN : 0;
+      return found.result.unknownRuns.length > 0 ? EXIT_UNKNOWN : 0;
     }
     // Kept before shrinking starts: neither Ctrl-C nor a crash while shrinking loses it.
     const first = keepReport(failure, options.seed.mode, options.reportsDir);
@@ -64,31 +64,6 @@ const EXIT_UNKNOWN = 3;
 /** Runs that ended `unknown` kept as repros, at most this many per campaign. */
 const KEPT_UNKNOWNS = 5;
 
-/** Unknown runs collected while searching; the kept ones are chosen from these. */
-const COLLECTED_UNKNOWNS = 1_000;
-
-/**
- * The unknown runs to keep, the same whatever the worker count: guided mode reports its runs in
- * merge order already; elsewhere workers finish seeds out of order, and a seed after the failing
- * one may finish, uncounted, before it. So: the counted seeds, lowest first.
- */
-function firstUnknowns(
-  options: FuzzOptions,
-  result: {
-    readonly failure: SeedOutcome | null;
-    readonly crash: { readonly seed: number } | null;
-  },
-  unknownRuns: readonly SeedOutcome[],
-): SeedOutcome[] {
-  if (options.seed.mode === 'guided') return unknownRuns.slice(0, KEPT_UNKNOWNS);
-  // The campaign counts seeds up to its lowest failure or crash.
-  const failing = Math.min(result.failure?.seed ?? Infinity, result.crash?.seed ?? Infinity);
-  return unknownRuns
-    .filter((outcome) => outcome.seed <= failing)
-    .sort((a, b) => a.seed - b.seed)
-    .slice(0, KEPT_UNKNOWNS);
-}
-
 /** Writes a repro for each kept unknown run and names it (on stderr; in the JSON summary). */
 function keepUnknowns(options: FuzzOptions, unknownRuns: readonly SeedOutcome[]): Written[] {
   return unknownRuns.flatMap((outcome) => {
@@ -113,7 +88,6 @@ async function search(
   const bar = !options.json && process.stderr.isTTY ? progressBar(options.runs) : null;
   let done = 0;
   let failures = 0;
-  const unknownRuns: SeedOutcome[] = [];
   const result = await runCoveredCampaign(
     {
       baseSeed: options.baseSeed,
@@ -126,14 +100,12 @@ async function search(
       onOutcome: (outcome) => {
         done++;
         if (outcome.failure !== null) failures++;
-        const unknown = outcome.summary.verdict === 'unknown';
-        if (unknown && unknownRuns.length < COLLECTED_UNKNOWNS) unknownRuns.push(outcome);
         bar?.update(done, { rate: (done / Math.max(elapsed(), 1e-3)).toFixed(1), failures });
       },
     },
     options.coverage,
   ).finally(() => bar?.stop());
-  return { result, seconds: elapsed(), unknownRuns: firstUnknowns(options, result, unknownRuns) };
+  return { result, seconds: elapsed() };
 }
 
 function progressBar(runs: number | null): SingleBar {

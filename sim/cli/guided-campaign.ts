@@ -7,7 +7,7 @@ import {
   type GuidedOutcome,
   type GuidedTask,
 } from '../fuzz/guided.js';
-import { isFailure } from '../fuzz/run-seed.js';
+import { isFailure, type SeedOutcome } from '../fuzz/run-seed.js';
 import { MUTATED_SEEDS, seedAt, seedRoom, type CampaignOptions } from './campaign.js';
 
 export interface GuidedResult {
@@ -15,7 +15,8 @@ export interface GuidedResult {
   readonly runs: number;
   /** The first failing run in seed order (unshrunk), or null. */
   readonly failure: GuidedOutcome | null;
-  readonly unknown: number;
+  /** The runs that ended unknown, in merge order. */
+  readonly unknownRuns: readonly SeedOutcome[];
   readonly interrupted: boolean;
   readonly corpus: GuidedCorpus;
 }
@@ -39,7 +40,7 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
   const corpus = new GuidedCorpus({ ...options.seed });
   const swarmSeed = (i: number) => seedAt(options.baseSeed, options.shard, i);
   let runs = 0;
-  let unknown = 0;
+  const unknownRuns: SeedOutcome[] = [];
   let failure: GuidedOutcome | null = null;
   try {
     const room = seedRoom(options.baseSeed, options.shard, true);
@@ -62,8 +63,9 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
         if (outcome instanceof Error) throw outcome;
         runs++;
         corpus.merge(outcome);
-        if (outcome.summary.verdict === 'unknown') unknown++;
-        options.onOutcome?.(asSeedOutcome(outcome));
+        const seedOutcome = asSeedOutcome(outcome);
+        if (outcome.summary.verdict === 'unknown') unknownRuns.push(seedOutcome);
+        options.onOutcome?.(seedOutcome);
         if (isFailure(outcome.summary.verdict)) {
           failure = outcome;
           break;
@@ -73,7 +75,7 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
   } finally {
     await pool?.destroy();
   }
-  return { runs, failure, unknown, interrupted: options.interrupted(), corpus };
+  return { runs, failure, unknownRuns, interrupted: options.interrupted(), corpus };
 }
 
 /**

@@ -164,7 +164,7 @@ export async function mutantsCommand(argv: string[]): Promise<number> {
       {
         runs: correct.runs,
         failed: correct.failure !== null,
-        unknown: correct.unknown,
+        unknown: correct.unknownRuns.length,
         repro: kept?.path ?? null,
       },
       correctBudget,
@@ -175,7 +175,7 @@ export async function mutantsCommand(argv: string[]): Promise<number> {
     if (correct.failure !== null || correct.crash !== null) return 1;
     if (interrupt.interrupted) return EXIT_INTERRUPTED;
     if (summary.caught < options.only.length) return 1;
-    return correct.unknown > 0 ? 3 : 0;
+    return correct.unknownRuns.length > 0 ? 3 : 0;
   } finally {
     interrupt.dispose();
   }

@@ -12,13 +12,12 @@ import {
   failureKind,
   runConfig,
   stampCampaign,
+  trim,
   summarize,
   type RunSummary,
   type SeedOptions,
   type SeedOutcome,
 } from './run-seed.js';
-import { reduceConfig } from './reduce.js';
-import type { Judge } from './trim.js';
 
 /**
  * Coverage-guided fuzzing. The corpus holds the configurations whose runs reached coverage no
@@ -163,21 +162,9 @@ export function shrinkGuided(
   const kind = failureKind(first);
   if (kind === null)
     throw new Error(`seed ${outcome.seed} failed, then passed when re-run: nondeterminism`);
-  const judge: Judge = (config) => {
-    const summary = runConfig(outcome.seed, config);
-    return { kind: failureKind(summary), summary };
-  };
-  const trimmed = reduceConfig(
-    { config: outcome.config, summary: first },
-    kind,
-    judge,
-    {
-      budget: limits.shrinkBudget ?? DEFAULT_SHRINK_BUDGET,
-      ...(limits.stopShrinking === undefined ? {} : { stop: limits.stopShrinking }),
-      onAttempt: (candidates, steps) => limits.onShrinkProgress?.({ candidates, steps }),
-    },
-    limits.servers !== undefined,
-  );
+  const start = { config: outcome.config, summary: first };
+  const budget = limits.shrinkBudget ?? DEFAULT_SHRINK_BUDGET;
+  const trimmed = trim(outcome.seed, limits, start, kind, { budget, before: 0 });
   return {
     seed: outcome.seed,
     config: outcome.config,

@@ -238,12 +238,13 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
 }
 
 /**
- * The data pass after fast-check's shrinking (reduce.ts: cluster, steps, episodes, the world),
- * with the options' stop and progress hooks.
+ * The data pass (reduce.ts: cluster, steps, episodes, the world) on a failure of `seed`, with the
+ * options' stop and progress hooks (progress counted from `before` earlier runs): after
+ * fast-check's shrinking here, and all of a guided failure's shrinking (guided.ts).
  */
-function trim(
+export function trim(
   seed: number,
-  options: SeedOptions,
+  options: Pick<SeedOptions, 'stopShrinking' | 'onShrinkProgress' | 'servers'>,
   start: Failing,
   kind: string,
   runs: { readonly budget: number; readonly before: number },

@@ -190,6 +190,28 @@ describe('raftsim fuzz, as a user runs it', function () {
     expect(out).to.include.keys('seconds', 'runsPerSecond');
   });
 
+  it('runs the checker cannot decide end the campaign with exit 3, each kept as a repro that replays undecided', function () {
+    this.timeout(60_000);
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-undecided-'));
+    // A budget of one search step leaves any history with a write undecided.
+    const fuzz = raftsimIn(dir, 'fuzz', '--runs', '2', '--workers', '0', '--check-budget', '1');
+    expect(fuzz.code, fuzz.stderr).to.equal(3);
+    expect(fuzz.stdout).to.match(/2 runs .* 0 failures, 2 unknown/);
+    const kept = [
+      ...fuzz.stderr.matchAll(/seed (\d+) ended unknown .*replay: npx raftsim replay (\S+)/g),
+    ];
+    expect(kept.map((match) => match[1])).to.deep.equal(['1', '2']);
+    const path = kept[0]?.[2] ?? '';
+    const repro = JSON.parse(readFileSync(join(dir, path), 'utf8')) as {
+      verdict: string;
+      config: { checkBudget?: number };
+    };
+    expect(repro).to.include({ verdict: 'unknown' });
+    expect(repro.config.checkBudget).to.equal(1);
+    const replay = raftsimIn(dir, 'replay', path, '--expect-same-trace');
+    expect(replay.code, replay.stderr).to.equal(3);
+  });
+
   it('a broken Raft is caught, shrunk and reported; its repro replays to the same verdict and hash', function () {
     this.timeout(240_000);
     const dir = mkdtempSync(join(tmpdir(), 'raftsim-mutant-'));

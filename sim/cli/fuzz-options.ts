@@ -77,6 +77,7 @@ export function parseFuzzOptions(argv: string[]): FuzzOptions {
     reports: { type: 'string' },
     mutant: { type: 'string' },
     without: { type: 'string' },
+    'check-budget': { type: 'string' },
     'shrink-budget': { type: 'string' },
     'shrink-time': { type: 'string' },
     'no-coverage': { type: 'boolean' },
@@ -90,6 +91,7 @@ export function parseFuzzOptions(argv: string[]): FuzzOptions {
   const servers = values.nodes === undefined ? undefined : parseServers(values.nodes, 5);
   const mutant = parseMutant(values.mutant);
   const without = parseWithout(values.without);
+  const checkBudget = parseCheckBudget(values['check-budget']);
   const shrink = parseShrinkLimits(values);
   const options = {
     runs: values.time === undefined ? parseCount('runs', values.runs, 200) : null,
@@ -109,12 +111,19 @@ export function parseFuzzOptions(argv: string[]): FuzzOptions {
       ...(servers === undefined ? {} : { servers }),
       ...(mutant === undefined ? {} : { mutant }),
       ...(without === undefined ? {} : { without }),
+      ...(checkBudget === undefined ? {} : { checkBudget }),
       ...(values['no-minority-trials'] === true ? { minorityTrials: false } : {}),
     },
   };
   checkSeedRoom(options.baseSeed, options.shard, mode, options.runs);
   // Last of all, once every flag is known good: the folder is made only for a valid command.
   return { ...options, reportsDir: checkOutputDir('reports', values.reports ?? 'reports') };
+}
+
+/** `--check-budget`: absent leaves each run's checker at its default budget. */
+function parseCheckBudget(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  return parseCount('check-budget', text, 0, 1, Number.MAX_SAFE_INTEGER);
 }
 
 /** Runs a campaign limited by time must have room for: more than any could make. */

@@ -43,6 +43,11 @@ export interface FuzzConfig {
    * the second run of a seed that takes one (minority-trial.ts).
    */
   readonly minorityTrial?: boolean;
+  /**
+   * The linearizability checker's budget for this run (`fuzz --check-budget`); absent: the
+   * checker's default. Part of the configuration, so that a repro replays to the same verdict.
+   */
+  readonly checkBudget?: number;
 }
 
 /** Swarm testing: which kinds of fault a seed may use at all, and how often faults come. */
@@ -68,5 +73,6 @@ export function kvRunConfig(seed: number, config: FuzzConfig): KvRunConfig {
     ...(config.raft === undefined ? {} : { raft: config.raft }),
     ...(config.delivery === undefined ? {} : { delivery: config.delivery }),
     ...(config.minorityTrial === true ? { minorityTrial: true } : {}),
+    ...(config.checkBudget === undefined ? {} : { checkBudget: config.checkBudget }),
   };
 }

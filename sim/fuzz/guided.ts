@@ -14,6 +14,7 @@ import {
   stampCampaign,
   trim,
   summarize,
+  type CampaignStamp,
   type RunSummary,
   type SeedOptions,
   type SeedOutcome,
@@ -76,8 +77,7 @@ export class GuidedCorpus {
   private totalWeight = 0;
 
   constructor(
-    private readonly options: ConfigOptions &
-      Pick<SeedOptions, 'mutant' | 'without' | 'minorityTrials'>,
+    private readonly options: ConfigOptions & CampaignStamp & Pick<SeedOptions, 'minorityTrials'>,
   ) {}
 
   /** Call before planning a generation: energy goes to entries whose features few runs reach. */

@@ -100,6 +100,7 @@ function configSchema(servers: number) {
     mutant: v.exactOptional(oneOf(MUTANT_IDS, 'a mutant')),
     delivery: v.exactOptional(oneOf(DELIVERY_RULES, 'a delivery rule')),
     minorityTrial: v.exactOptional(v.boolean(expected('true or false'))),
+    checkBudget: v.exactOptional(integer(1, Number.MAX_SAFE_INTEGER, 'a checker budget >= 1')),
     without: v.exactOptional(
       list(oneOf(WHITE_BOX, 'a white-box monitor'), 16, 'a list of white-box monitors'),
     ),

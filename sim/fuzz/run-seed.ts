@@ -22,6 +22,8 @@ export interface SeedOptions extends ConfigOptions {
   readonly mutant?: MutantId;
   /** White-box monitors turned off (recorded in each config, so in repros too). */
   readonly without?: readonly InvariantId[];
+  /** The checker's budget per run (recorded in each config, so in repros too). */
+  readonly checkBudget?: number;
   /** Shrink a failing run (the default); off to only detect. */
   readonly shrink?: boolean;
   /** Runs tried while shrinking, at most (DEFAULT_SHRINK_BUDGET). */
@@ -120,28 +122,38 @@ function runCovered(
   };
 }
 
-/** The configurations a campaign draws, with its mutant and monitors switched off stamped in. */
+/**
+ * The configurations a campaign draws, with its mutant, the monitors switched off and the
+ * checker's budget stamped in.
+ */
 function seedArbitrary(options: SeedOptions): fc.Arbitrary<FuzzConfig> {
   const generated = options.mode === 'schedule' ? fuzzConfig(options) : swarmConfig(options);
-  if (options.mutant === undefined && (options.without ?? []).length === 0) return generated;
+  if (stampsNothing(options)) return generated;
   return generated.map((config) => stampCampaign(config, options));
 }
 
+function stampsNothing(options: CampaignStamp): boolean {
+  const { mutant, without, checkBudget } = options;
+  return mutant === undefined && (without ?? []).length === 0 && checkBudget === undefined;
+}
+
+/** What a campaign stamps into every configuration it runs. */
+export type CampaignStamp = Pick<SeedOptions, 'mutant' | 'without' | 'checkBudget'>;
+
 /**
- * A configuration as the campaign runs it: its mutant, and the monitors it switched off, are
- * part of the configuration (so of every repro), whichever way it was made (drawn or mutated).
+ * A configuration as the campaign runs it: its mutant, the monitors it switched off and the
+ * checker's budget are part of the configuration (so of every repro), whichever way it was
+ * made (drawn or mutated).
  */
-export function stampCampaign(
-  config: FuzzConfig,
-  options: Pick<SeedOptions, 'mutant' | 'without'>,
-): FuzzConfig {
-  const { mutant } = options;
+export function stampCampaign(config: FuzzConfig, options: CampaignStamp): FuzzConfig {
+  if (stampsNothing(options)) return config;
+  const { mutant, checkBudget } = options;
   const without = options.without?.length === 0 ? undefined : options.without;
-  if (mutant === undefined && without === undefined) return config;
   return {
     ...config,
     ...(mutant === undefined ? {} : { mutant }),
     ...(without === undefined ? {} : { without }),
+    ...(checkBudget === undefined ? {} : { checkBudget }),
   };
 }
 

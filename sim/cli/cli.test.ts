@@ -146,6 +146,30 @@ describe('raftsim fuzz, as a user runs it', function () {
     expect(existsSync(join(dir, 'reports'))).to.equal(false);
   });
 
+  it('Ctrl-C during mutants marks the hunt cut short and names the mutants not hunted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-sigint-mutants-'));
+    // Z08 takes hundreds of seeds from seed 1: a second in, its hunt is under way.
+    const args = ['mutants', '--only', 'Z08,Z09', '--time-per-mutant', '60s', '--workers', '0'];
+    const child = spawn(process.execPath, [MAIN, ...args], { cwd: dir });
+    let stdout = '';
+    const header = new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await header;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    child.kill('SIGINT');
+    expect(await exited).to.equal(130);
+    expect(stdout).to.match(/^Z08 {5}cut /m);
+    expect(stdout).not.to.match(/^Z09 /m);
+    expect(stdout).to.match(/^interrupted: hunt of Z08 cut short; not hunted: Z09$/m);
+    expect(stdout).to.match(/^correct Raft: not run \(interrupted\)$/m);
+    expect(stdout).to.match(/^caught 0\/2;/m);
+  });
+
   it('Ctrl-C while shrinking keeps the failure: its unshrunk repro, the summary, exit 1', async function () {
     this.timeout(240_000);
     const dir = mkdtempSync(join(tmpdir(), 'raftsim-sigint-shrink-'));

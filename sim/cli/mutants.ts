@@ -25,6 +25,8 @@ interface Row {
   readonly name: MutantId;
   readonly description: string;
   readonly caught: boolean;
+  /** Ctrl-C ended this hunt before it caught the mutant: not a survivor, just not finished. */
+  readonly cutShort: boolean;
   /** The invariant that caught it, or 'liveness'. */
   readonly check: string | null;
   /** Seeds run until the first failing one (inclusive). */
@@ -115,7 +117,8 @@ function parseMutantsOptions(argv: string[]): MutantsOptions {
 const HEADER = 'mutant  caught  check     seeds  seconds  shrink-s  shrunk  description';
 
 function rowLine(row: Row): string {
-  return `${row.name.padEnd(7)} ${(row.caught ? 'yes' : 'NO').padEnd(7)} ${(row.check ?? '-').padEnd(9)} ${String(row.seeds).padStart(5)} ${row.seconds.toFixed(1).padStart(8)} ${(row.shrinkSeconds?.toFixed(1) ?? '-').padStart(9)} ${String(row.shrunkSteps ?? '-').padStart(7)}  ${row.description}`;
+  const caught = row.caught ? 'yes' : row.cutShort ? 'cut' : 'NO';
+  return `${row.name.padEnd(7)} ${caught.padEnd(7)} ${(row.check ?? '-').padEnd(9)} ${String(row.seeds).padStart(5)} ${row.seconds.toFixed(1).padStart(8)} ${(row.shrinkSeconds?.toFixed(1) ?? '-').padStart(9)} ${String(row.shrunkSteps ?? '-').padStart(7)}  ${row.description}`;
 }
 
 /**
@@ -138,53 +141,66 @@ export async function mutantsCommand(argv: string[]): Promise<number> {
       rows.push(row);
       say(rowLine(row));
     }
-    // The correct Raft gets the same total budget the mutants used (at least one mutant's worth).
-    const correctBudget = Math.max(
-      options.budget,
-      rows.reduce((sum, r) => sum + r.seconds, 0),
-    );
-    const { result: correct } = await timedCampaign(
-      {
-        mode: options.mode,
-        shrink: false,
-        without: options.without,
-        minorityTrials: options.minorityTrials,
-      },
-      options,
-      correctBudget,
-      interrupt,
-    );
-    // A failure of the correct Raft is the one finding here that no table row holds: keep it.
-    const kept =
-      correct.failure === null
-        ? null
-        : keepReport(correct.failure, options.mode, options.reportsDir);
-    const summary = summarize(
-      rows,
-      {
-        runs: correct.runs,
-        failed: correct.failure !== null,
-        unknown: correct.unknownRuns.length,
-        repro: kept?.path ?? null,
-      },
-      correctBudget,
-    );
+    const notHunted = options.only.slice(rows.length);
+    const correct = interrupt.interrupted ? null : await correctRaft(rows, options, interrupt);
+    const summary = summarize(rows, correct, { interrupted: interrupt.interrupted, notHunted });
     if (options.json) printJson(summary);
     else printTotals(summary, say);
-    if (correct.crash !== null) warnCrash('correct Raft', correct.crash);
-    if (correct.failure !== null || correct.crash !== null) return 1;
+    if (correct !== null && (correct.failed || correct.crashed)) return 1;
     if (interrupt.interrupted) return EXIT_INTERRUPTED;
     if (summary.caught < options.only.length) return 1;
-    return correct.unknownRuns.length > 0 ? 3 : 0;
+    return correct !== null && correct.unknown > 0 ? 3 : 0;
   } finally {
     interrupt.dispose();
   }
 }
 
+interface CorrectRaft {
+  readonly runs: number;
+  /** Wall seconds it ran: the budget, or less if Ctrl-C ended it. */
+  readonly seconds: number;
+  readonly failed: boolean;
+  /** The simulator crashed on one of its seeds (said on stderr). */
+  readonly crashed: boolean;
+  readonly unknown: number;
+  readonly repro: string | null;
+}
+
+/** The correct Raft, given the total time the mutants took (at least one mutant's budget). */
+async function correctRaft(
+  rows: readonly Row[],
+  options: MutantsOptions,
+  interrupt: Interrupt,
+): Promise<CorrectRaft> {
+  const budget = Math.max(
+    options.budget,
+    rows.reduce((sum, r) => sum + r.seconds, 0),
+  );
+  const seed = {
+    mode: options.mode,
+    shrink: false,
+    without: options.without,
+    minorityTrials: options.minorityTrials,
+  };
+  const { result, seconds } = await timedCampaign(seed, options, budget, interrupt);
+  // A failure of the correct Raft is the one finding here that no table row holds: keep it.
+  const kept =
+    result.failure === null ? null : keepReport(result.failure, options.mode, options.reportsDir);
+  if (result.crash !== null) warnCrash('correct Raft', result.crash);
+  return {
+    runs: result.runs,
+    seconds,
+    failed: result.failure !== null,
+    crashed: result.crash !== null,
+    unknown: result.unknownRuns.length,
+    repro: kept?.path ?? null,
+  };
+}
+
 function summarize(
   rows: readonly Row[],
-  correct: { runs: number; failed: boolean; unknown: number; repro: string | null },
-  seconds: number,
+  correct: CorrectRaft | null,
+  stop: { interrupted: boolean; notHunted: readonly MutantId[] },
 ) {
   const caught = rows.filter((r) => r.caught);
   const sorted = (values: number[]) => values.sort((a, b) => a - b);
@@ -192,16 +208,21 @@ function summarize(
     caught.flatMap((r) => (r.shrinkSeconds === null ? [] : [r.shrinkSeconds])),
   );
   return {
+    interrupted: stop.interrupted,
     mutants: rows,
-    correct: {
-      runs: correct.runs,
-      failures: correct.failed ? 1 : 0,
-      unknown: correct.unknown,
-      repro: correct.repro,
-      seconds,
-    },
+    notHunted: stop.notHunted,
+    correct:
+      correct === null
+        ? null
+        : {
+            runs: correct.runs,
+            failures: correct.failed ? 1 : 0,
+            unknown: correct.unknown,
+            repro: correct.repro,
+            seconds: correct.seconds,
+          },
     caught: caught.length,
-    total: rows.length,
+    total: rows.length + stop.notHunted.length,
     medianSecondsToCatch: median(sorted(caught.map((r) => r.seconds))),
     medianShrunkSteps: median(
       sorted(rows.flatMap((r) => (r.shrunkSteps === null ? [] : [r.shrunkSteps]))),
@@ -212,10 +233,20 @@ function summarize(
 }
 
 function printTotals(summary: ReturnType<typeof summarize>, say: (line: string) => void): void {
+  if (summary.interrupted) {
+    const cut = summary.mutants.filter((r) => r.cutShort).map((r) => r.name);
+    const parts = [
+      cut.length === 0 ? '' : `hunt of ${cut.join(', ')} cut short`,
+      summary.notHunted.length === 0 ? '' : `not hunted: ${summary.notHunted.join(', ')}`,
+    ].filter((part) => part !== '');
+    say(`interrupted${parts.length === 0 ? '' : `: ${parts.join('; ')}`}`);
+  }
   const c = summary.correct;
   say(
-    `correct Raft: ${c.runs} runs in ${c.seconds.toFixed(1)} s, ${c.failures} failures, ${c.unknown} unknown` +
-      (c.repro === null ? '' : `: replay: npx raftsim replay ${c.repro}`),
+    c === null
+      ? 'correct Raft: not run (interrupted)'
+      : `correct Raft: ${c.runs} runs in ${c.seconds.toFixed(1)} s, ${c.failures} failures, ${c.unknown} unknown` +
+          (c.repro === null ? '' : `: replay: npx raftsim replay ${c.repro}`),
   );
   say(
     `caught ${summary.caught}/${summary.total}; median time to catch ${summary.medianSecondsToCatch?.toFixed(2) ?? '-'} s; ` +
@@ -233,18 +264,23 @@ async function hunt(name: MutantId, options: MutantsOptions, interrupt: Interrup
     shrinkBudget: options.shrinkBudget,
     minorityTrials: options.minorityTrials,
   };
-  const { result, foundAt } = await timedCampaign(seedOptions, options, options.budget, interrupt);
+  const { result, foundAt, seconds } = await timedCampaign(
+    seedOptions,
+    options,
+    options.budget,
+    interrupt,
+  );
   const base = { name, description: MUTANTS[name], seeds: result.runs };
   const failure = result.failure;
   if (failure === null) {
-    const seconds = Math.min(options.budget, foundAt);
     // A crash of the simulator ends the hunt early: say so, rather than that the mutant survived.
     if (result.crash !== null) warnCrash(name, result.crash);
     return {
       ...base,
       caught: false,
+      cutShort: result.interrupted && result.crash === null,
       check: result.crash === null ? null : 'crash',
-      seconds,
+      seconds: Math.min(options.budget, seconds),
       shrinkSeconds: null,
       shrunkSteps: null,
       repro: null,
@@ -288,15 +324,23 @@ function warnCrash(name: string, crash: SeedCrash): void {
 }
 
 /** A caught mutant's row: which check caught it. */
-function caughtBy(outcome: SeedOutcome): { caught: true; check: string | null } {
+function caughtBy(outcome: SeedOutcome): {
+  caught: true;
+  cutShort: false;
+  check: string | null;
+} {
   const summary = outcome.failure?.summary;
   return {
     caught: true,
+    cutShort: false,
     check: summary?.violation?.invariant ?? (summary?.liveness !== null ? 'liveness' : null),
   };
 }
 
-/** A campaign limited by wall time; also says when (in seconds) a failing seed was found. */
+/**
+ * A campaign limited by wall time; also says how long it ran and when (in seconds) a failing
+ * seed was found (its whole length if none was).
+ */
 async function timedCampaign(
   seed: SeedOptions,
   options: MutantsOptions,
@@ -322,7 +366,8 @@ async function timedCampaign(
     },
     false,
   );
-  return { result, foundAt: result.failure === null ? elapsed() : foundAt };
+  const seconds = elapsed();
+  return { result, seconds, foundAt: result.failure === null ? seconds : foundAt };
 }
 
 function median(values: readonly number[]): number | null {

@@ -157,6 +157,88 @@ export function stampCampaign(config: FuzzConfig, options: CampaignStamp): FuzzC
   };
 }
 
+interface FirstRun {
+  readonly config: FuzzConfig;
+  readonly summary: RunSummary;
+  readonly coverage?: RunCoverage;
+}
+
+/**
+ * The property fast-check checks on one seed: its first call runs the drawn configuration (with
+ * its minority trial), every later call one shrink candidate. It holds where the run passes.
+ */
+class SeedProperty {
+  first: FirstRun | null = null;
+  /** Shrink candidates tried so far. */
+  candidates = 0;
+  /** Summaries of the failing candidates: fast-check's counterexample is one of them. */
+  readonly failing = new WeakMap<FuzzConfig, RunSummary>();
+  private smallest = Infinity;
+  private steps = 0;
+  /** Set when the seed's failure is its minority trial's: every candidate runs one too. */
+  private trial = false;
+
+  constructor(
+    private readonly seed: number,
+    private readonly options: SeedOptions,
+    /** Candidates fast-check's shrinking may run; the rest of the budget is the data pass's. */
+    readonly fastCheckBudget: number,
+  ) {}
+
+  holds(config: FuzzConfig): boolean {
+    return this.first === null ? this.firstRun(config) : this.candidate(config, this.first);
+  }
+
+  /** A configuration as every run of this seed runs it (with the trial, if it failed in one). */
+  runAs(config: FuzzConfig): FuzzConfig {
+    return this.trial ? withMinorityTrial(config) : config;
+  }
+
+  private firstRun(config: FuzzConfig): boolean {
+    const { seed, options } = this;
+    const own =
+      options.coverage === true ? runCovered(seed, config) : { summary: runConfig(seed, config) };
+    const run = (c: FuzzConfig) => runConfig(seed, c);
+    const inTrial = nonPassingTrial(
+      seed,
+      config,
+      own.summary,
+      run,
+      options.minorityTrials !== false,
+    );
+    // Set only once both runs returned: a run that throws is a crash of the simulator (fuzzSeed
+    // finds no first run), never a failure with a half-filled outcome.
+    this.first = { config, ...own, ...inTrial };
+    this.trial = inTrial !== null;
+    this.recordFailing(config, this.first.summary);
+    return !isFailure(this.first.summary.verdict);
+  }
+
+  /**
+   * A candidate counts as failing only if it fails the same way, so the shrunk case still shows
+   * the original bug, and only if it is no larger than the smallest failure so far (a shrunk
+   * swarm vector draws a fresh schedule, which may be longer). Past the budget every candidate
+   * counts as passing, which ends the shrinking where it stands (deterministically: the budget
+   * counts runs).
+   */
+  private candidate(config: FuzzConfig, first: FirstRun): boolean {
+    if (sizeOf(config) > this.smallest) return true;
+    if (++this.candidates > this.fastCheckBudget || this.options.stopShrinking?.() === true)
+      return true;
+    const summary = runConfig(this.seed, this.runAs(config));
+    const same = failureKind(summary) === failureKind(first.summary);
+    if (same) this.recordFailing(config, summary);
+    this.options.onShrinkProgress?.({ candidates: this.candidates, steps: this.steps });
+    return !same;
+  }
+
+  private recordFailing(config: FuzzConfig, summary: RunSummary): void {
+    this.failing.set(config, summary);
+    this.smallest = sizeOf(config);
+    this.steps = config.schedule.length;
+  }
+}
+
 /**
  * One seed of a campaign: fast-check draws the configuration from the seed (so the seed alone
  * reproduces it), the simulation runs under the same seed, and a failure is shrunk by
@@ -165,56 +247,12 @@ export function stampCampaign(config: FuzzConfig, options: CampaignStamp): FuzzC
  * deterministic re-run.
  */
 export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
-  const arbitrary = seedArbitrary(options);
-  let first: { config: FuzzConfig; summary: RunSummary; coverage?: RunCoverage } | null = null;
-  let candidates = 0;
-  let smallest = Infinity;
-  let steps = 0;
-  // Summaries of the failing candidates: fast-check's counterexample is one of them, and need
-  // not run again.
-  const failing = new WeakMap<FuzzConfig, RunSummary>();
   const budget = options.shrinkBudget ?? DEFAULT_SHRINK_BUDGET;
   // fast-check's shrinking may use all but a quarter (at most 60 runs), kept for the data pass.
-  const fastCheckBudget = budget - Math.min(60, Math.floor(budget / 4));
-  // Set when the seed's failure is its minority trial's: every shrink candidate runs one too.
-  let trial = false;
-  const runAs = (config: FuzzConfig) => (trial ? withMinorityTrial(config) : config);
-  const property = fc.property(arbitrary, (config) => {
-    if (first === null) {
-      const own =
-        options.coverage === true ? runCovered(seed, config) : { summary: runConfig(seed, config) };
-      const run = (c: FuzzConfig) => runConfig(seed, c);
-      const enabled = options.minorityTrials !== false;
-      const inTrial = nonPassingTrial(seed, config, own.summary, run, enabled);
-      // Set only once both runs returned: a run that throws is a crash of the simulator (the
-      // `ran === null` path below), never a failure with a half-filled outcome.
-      first = { config, ...own, ...inTrial };
-      trial = inTrial !== null;
-      const summary = first.summary;
-      failing.set(config, summary);
-      smallest = sizeOf(config);
-      steps = config.schedule.length;
-      return !isFailure(summary.verdict);
-    }
-    // Shrinking: a candidate counts as failing only if it fails the same way, so the shrunk
-    // case still shows the original bug, and only if it is no larger than the smallest failure
-    // so far (a shrunk swarm vector draws a fresh schedule, which may be longer). Past the
-    // budget every candidate counts as passing, which ends the shrinking where it stands
-    // (deterministically: the budget counts runs).
-    if (sizeOf(config) > smallest) return true;
-    if (++candidates > fastCheckBudget || options.stopShrinking?.() === true) return true;
-    const summary = runConfig(seed, runAs(config));
-    const same = failureKind(summary) === failureKind(first.summary);
-    if (same) {
-      failing.set(config, summary);
-      smallest = sizeOf(config);
-      steps = config.schedule.length;
-    }
-    options.onShrinkProgress?.({ candidates, steps });
-    return !same;
-  });
+  const state = new SeedProperty(seed, options, budget - Math.min(60, Math.floor(budget / 4)));
+  const property = fc.property(seedArbitrary(options), (config) => state.holds(config));
   const details = fc.check(property, { seed, numRuns: 1, endOnFailure: options.shrink === false });
-  const ran = first as { config: FuzzConfig; summary: RunSummary; coverage?: RunCoverage } | null;
+  const ran = state.first;
   // The run itself threw (a crash of the simulator, not a verdict): pass its own error on.
   if (ran === null) {
     const error = details.errorInstance;
@@ -223,30 +261,24 @@ export function fuzzSeed(seed: number, options: SeedOptions): SeedOutcome {
   if (!details.failed || details.counterexample === null) return { seed, ...ran, failure: null };
   const shrunk: FuzzConfig = details.counterexample[0];
   const fromFastCheck = {
-    config: runAs(shrunk),
-    summary: failing.get(shrunk) ?? runConfig(seed, runAs(shrunk)),
+    config: state.runAs(shrunk),
+    summary: state.failing.get(shrunk) ?? runConfig(seed, state.runAs(shrunk)),
   };
   const trimmed =
     options.shrink === false
       ? fromFastCheck
       : trim(seed, options, fromFastCheck, failureKind(ran.summary) as string, {
-          budget: budget - Math.min(candidates, fastCheckBudget),
-          before: candidates,
+          budget: budget - Math.min(state.candidates, state.fastCheckBudget),
+          before: state.candidates,
         });
-  return {
-    seed,
-    ...ran,
-    failure: {
-      config: trimmed.config,
-      summary: trimmed.summary,
-      fastCheck: {
-        seed: details.seed,
-        path: details.counterexamplePath ?? '',
-        shrinks: details.numShrinks,
-      },
-      trimmedSteps: shrunk.schedule.length - trimmed.config.schedule.length,
-    },
+  const fastCheck = {
+    seed: details.seed,
+    path: details.counterexamplePath ?? '',
+    shrinks: details.numShrinks,
   };
+  const trimmedSteps = shrunk.schedule.length - trimmed.config.schedule.length;
+  const failure = { config: trimmed.config, summary: trimmed.summary, fastCheck, trimmedSteps };
+  return { seed, ...ran, failure };
 }
 
 /**

@@ -2,6 +2,13 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { corpusDir } from '../check/corpus-path.js';
+import {
+  checkParsed,
+  parseHistoryFile,
+  RAFTSIM_FORMAT,
+  RAFTSIM_FORMAT_VERSION,
+} from '../check/index.js';
+import { generateKvHistory } from './checker-histories.js';
 import type { CorpusTiming } from './checker.js';
 import { medianSample, spreadOf } from './measure.js';
 import { BenchFailure } from './suite.js';
@@ -22,6 +29,21 @@ describe('bench: figures', () => {
       { t: 3, file: 'c' },
     ];
     expect(medianSample(samples, (s) => s.t).file).to.equal('c');
+  });
+});
+
+describe('bench: generated kv histories', () => {
+  it('are valid raftsim-history files, and linearizable', () => {
+    const operations = generateKvHistory(2_000, 7);
+    const file = {
+      format: RAFTSIM_FORMAT,
+      version: RAFTSIM_FORMAT_VERSION,
+      model: 'kv',
+      operations,
+    };
+    const parsed = parseHistoryFile(JSON.stringify(file));
+    expect(parsed.operations).to.have.length(2_000);
+    expect(checkParsed(parsed).verdict).to.equal('ok');
   });
 });
 

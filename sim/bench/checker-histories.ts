@@ -47,7 +47,8 @@ export function generateKvHistory(count: number, seed: number): KvOperation[] {
     const k = random.int(0, KEYS - 1);
     const key = `k${k}`;
     const state = keys[k] as KeyState;
-    const point = 10 * i;
+    // Every call at time 0 or later, as in a history file (the first may start up to 30 early).
+    const point = 30 + 10 * i;
     const call = point - random.int(0, 30);
     const end = point + random.int(0, 30);
     const client = i % CLIENTS;
@@ -103,20 +104,33 @@ function apply(state: KeyState, input: KvInput): void {
 }
 
 /**
+ * How one read near the end of `unreadOpenPuts` lies: it sees a value never written (which a
+ * quick pass over the reads rejects), or the value the write just before overwrote (which only
+ * the search can reject: every open put might have landed in between).
+ */
+export type Corruption = 'none' | 'unwritten' | 'stale';
+
+/** The read that `corruption` makes of read i (-1 asks for a value never written). */
+function lyingRead(i: number, corruption: Corruption): number {
+  if (i !== 4_500 || corruption === 'none') return i;
+  return corruption === 'unwritten' ? -1 : i - 1;
+}
+
+/**
  * One key, 10,000 completed operations (a write, then a read of it, by clients taking turns,
  * each overlapping its neighbours) and 1,000 puts that never complete and whose values nobody
- * reads, called all along. `corrupt`: one read near the end sees a value never written.
+ * reads, called all along; `corruption` makes one read near the end lie.
  */
 function unreadOpenPuts<I, O>(
   write: (i: number) => I,
   read: (i: number) => [I, O],
   openPut: (j: number) => I,
   written: O,
-  corrupt: boolean,
+  corruption: Corruption,
 ): Operation<I, O>[] {
   const history: Operation<I, O>[] = [];
   for (let i = 0; i < 5_000; i++) {
-    const [input, output] = read(corrupt && i === 4_500 ? -1 : i);
+    const [input, output] = read(lyingRead(i, corruption));
     history.push(
       { client: i % 10, call: 10 * i, return: 10 * i + 4, input: write(i), output: written },
       { client: (i + 5) % 10, call: 10 * i + 5, return: 10 * i + 9, input, output },
@@ -130,18 +144,20 @@ function unreadOpenPuts<I, O>(
 }
 
 /** The kv-append (Porcupine) shape of `unreadOpenPuts`. */
-export function unreadOpenPutsAppend(corrupt: boolean): Operation<KvAppendInput, KvAppendOutput>[] {
+export function unreadOpenPutsAppend(
+  corruption: Corruption,
+): Operation<KvAppendInput, KvAppendOutput>[] {
   return unreadOpenPuts<KvAppendInput, KvAppendOutput>(
     (i) => ({ op: 'put', key: 'k', value: `v${i}` }),
     (i) => [{ op: 'get', key: 'k' }, { value: i < 0 ? 'corrupted' : `v${i}` }],
     (j) => ({ op: 'put', key: 'k', value: `open${j}` }),
     { ok: true },
-    corrupt,
+    corruption,
   );
 }
 
 /** The versioned kv shape of `unreadOpenPuts`: open puts carry versions that were current. */
-export function unreadOpenPutsKv(corrupt: boolean): KvOperation[] {
+export function unreadOpenPutsKv(corruption: Corruption): KvOperation[] {
   return unreadOpenPuts<KvInput, KvOutput>(
     (i) => ({ op: 'put', key: 'k', value: `v${i}`, version: i }),
     (i) => [
@@ -150,6 +166,6 @@ export function unreadOpenPutsKv(corrupt: boolean): KvOperation[] {
     ],
     (j) => ({ op: 'put', key: 'k', value: `open${j}`, version: 5 * j }),
     { err: 'OK' },
-    corrupt,
+    corruption,
   );
 }

@@ -11,7 +11,12 @@ import {
   parseHistoryFile,
   type CheckResult,
 } from '../check/index.js';
-import { generateKvHistory, unreadOpenPutsAppend, unreadOpenPutsKv } from './checker-histories.js';
+import {
+  generateKvHistory,
+  unreadOpenPutsAppend,
+  unreadOpenPutsKv,
+  type Corruption,
+} from './checker-histories.js';
 import { BenchFailure } from './suite.js';
 
 /** One timed check: wall and CPU milliseconds (CPU is steadier on a shared machine). */
@@ -65,14 +70,21 @@ export interface ScalingOptions {
 export function checkerScaling(options: ScalingOptions): CheckerScaling {
   const { log } = options;
   const corpus = longCorpus(options.rounds, log);
-  const cases = [
-    { history: 'kv-append ok', ops: unreadOpenPutsAppend(false), model: kvAppendModel },
-    { history: 'kv-append illegal', ops: unreadOpenPutsAppend(true), model: kvAppendModel },
-  ] as const;
-  const kvCases = [
-    { history: 'kv ok', ops: unreadOpenPutsKv(false) },
-    { history: 'kv illegal', ops: unreadOpenPutsKv(true) },
+  // Each family: an honest history, a read of a value never written, a stale read.
+  const corruptions: readonly [string, Corruption][] = [
+    ['ok', 'none'],
+    ['illegal (unwritten read)', 'unwritten'],
+    ['illegal (stale read)', 'stale'],
   ];
+  const cases = corruptions.map(([verdict, corruption]) => ({
+    history: `kv-append ${verdict}`,
+    ops: unreadOpenPutsAppend(corruption),
+    model: kvAppendModel,
+  }));
+  const kvCases = corruptions.map(([verdict, corruption]) => ({
+    history: `kv ${verdict}`,
+    ops: unreadOpenPutsKv(corruption),
+  }));
   const unreadOpenPuts = [
     ...cases.map((c) => ({ history: c.history, ...timed(() => checkHistory(c.ops, c.model)) })),
     ...kvCases.map((c) => ({ history: c.history, ...timed(() => checkHistory(c.ops, kvModel)) })),

@@ -99,10 +99,11 @@ function operation<I, O>(item: Json, index: number, decode: Decoder<I, O>): Oper
 }
 
 function time(value: Json, what: string): number {
-  // Beyond 2^53 - 1 nearby times collapse into one number, and their order would be lost.
-  if (typeof value !== 'number' || !(value >= 0 && value <= Number.MAX_SAFE_INTEGER)) {
+  // Whole microseconds, as the simulator records them; beyond 2^53 - 1 nearby times collapse
+  // into one number, and their order would be lost.
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
     throw new HistoryFormatError(
-      `${what} must be a time in 0..${Number.MAX_SAFE_INTEGER} (or null for "return")`,
+      `${what} must be a time in whole microseconds, 0..${Number.MAX_SAFE_INTEGER} (or null for "return")`,
     );
   }
   return value;

@@ -114,6 +114,11 @@ describe('parseHistoryFile', () => {
       /operation 0: "return" is before "call"/,
     ],
     [
+      'a time between two microseconds',
+      document([{ ...putOp, call: 1.5 }]),
+      /operation 0: "call" must be a time in whole microseconds/,
+    ],
+    [
       'an output on an open operation',
       document([{ ...putOp, return: null }]),
       /must have "output": null/,

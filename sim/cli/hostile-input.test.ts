@@ -128,7 +128,7 @@ describe('raftsim CLI: hostile input is one line and exit 2, never a hang or a s
             `"call":1e17,"return":null,"input":{"op":"get","key":"a"},"output":null}]}`,
         ),
       ],
-      /"call" must be a time in 0\.\./,
+      /"call" must be a time in whole microseconds, 0\.\./,
     ],
     [
       'seeds that would pass 2^53',

@@ -1,6 +1,6 @@
 import { describeFault } from '../nemesis.js';
 import { UsageError } from './args.js';
-import type { SeedOutcome } from '../fuzz/run-seed.js';
+import type { RunSummary, SeedOutcome } from '../fuzz/run-seed.js';
 import { formatMicros } from '../time.js';
 import type { SeedCrash } from './campaign.js';
 import type { CoveredCampaign } from './coverage-campaign.js';
@@ -78,7 +78,7 @@ export function finish(options: FuzzOptions, found: Found, kept: Kept | null): v
   };
   if (options.json) printJson({ ...summary, ...extra });
   else {
-    printSummary(summary, kept);
+    printSummary(summary, kept, kept === null ? result.failure : null);
     if (coverage !== null) process.stdout.write(coverageText(coverage));
     if (svg !== null) process.stdout.write(`curve: ${svg}\n`);
   }
@@ -146,6 +146,7 @@ function printSummary(
     shard: string;
   },
   kept: Kept | null,
+  unkept: SeedOutcome | null,
 ): void {
   const lines = [
     `${summary.interrupted ? 'interrupted: ' : ''}${summary.runs} runs (${summary.mode} mode, shard ${summary.shard}) in ${summary.seconds.toFixed(1)} s` +
@@ -153,14 +154,36 @@ function printSummary(
       `${summary.runsPerSecond.toFixed(1)} runs/s, ${summary.failures} failures, ${summary.unknown} unknown`,
   ];
   if (kept !== null) lines.push(...failureLines(kept));
+  if (unkept !== null) lines.push(...unkeptFailureLines(unkept));
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** What failed, in one line. */
+function failedLine(seed: number, summary: RunSummary): string {
+  const v = summary.violation;
+  const what =
+    v !== null
+      ? `${v.invariant} violated at event #${v.event} (${formatMicros(v.t)}): ${v.message}`
+      : `liveness: ${summary.liveness}`;
+  return `FAILED seed ${seed}: ${what}`;
+}
+
+/**
+ * A failure whose report folder could not be written (keepReport put its repro on stderr): the
+ * summary still says what failed, and where its repro went.
+ */
+export function unkeptFailureLines(outcome: SeedOutcome): string[] {
+  if (outcome.failure === null) return [];
+  return [
+    failedLine(outcome.seed, outcome.failure.summary),
+    'no report: its folder could not be written; the repro is the JSON line on stderr (not shrunk)',
+  ];
 }
 
 function failureLines(kept: Kept): string[] {
   const { outcome, shrink, written } = kept;
   const f = outcome.failure;
   if (f === null) return [];
-  const v = f.summary.violation;
   const how =
     (shrink?.outcome ?? null) === null || shrink === null
       ? `not shrunk (${shrink?.error?.split('\n')[0] ?? 'interrupted'}): ${f.config.schedule.length} schedule steps`
@@ -168,7 +191,7 @@ function failureLines(kept: Kept): string[] {
         `(${f.fastCheck.shrinks} shrinks, then ${f.trimmedSteps} trimmed` +
         `${shrink.stoppedByClock ? '; stopped at the --shrink-time bound' : ''})`;
   return [
-    `FAILED seed ${outcome.seed}: ${v !== null ? `${v.invariant} violated at event #${v.event} (${formatMicros(v.t)}): ${v.message}` : `liveness: ${f.summary.liveness}`}`,
+    failedLine(outcome.seed, f.summary),
     `${how}, ${f.config.servers} servers, profile ${f.config.profile}${f.config.delivery === 'labrpc' ? ', labrpc delivery' : ''}${f.config.minorityTrial === true ? ', minority trial' : ''}:`,
     ...f.config.schedule.map((s) => `  ${formatMicros(s.at)} ${describeFault(s.step)}`),
     `report: ${written.dir}/ (repro.json, trace.ndjson, history.json, timeline.html)`,

@@ -9,6 +9,7 @@ import { parseRepro } from '../fuzz/repro.js';
 import { summarize, type SeedOutcome } from '../fuzz/run-seed.js';
 import { runKv } from '../run/kv-run.js';
 import { keepReport, keepUnknownReport, reportUnknown } from './failure-report.js';
+import { unkeptFailureLines } from './fuzz-summary.js';
 
 describe('a run that ended unknown is kept as a repro', () => {
   it('with its configuration, its verdict and its trace hash, in a report folder', () => {
@@ -66,5 +67,9 @@ describe('a failure whose report folder cannot take it', () => {
     expect(repro.config).to.deep.equal(config);
     expect(repro.traceHash).to.equal(summary.traceHash);
     expect(undecidedError).to.match(/^raftsim: cannot write the report of undecided seed 3 in /);
+    // The summary on stdout still says what failed, and where the repro went.
+    const [failed, where] = unkeptFailureLines(outcome);
+    expect(failed).to.match(/^FAILED seed 3: (\w+ violated at event #\d+|liveness: )/);
+    expect(where).to.match(/repro is the JSON line on stderr/);
   });
 });

@@ -86,6 +86,27 @@ describe('raftsim outputs: a write cut short (Ctrl-C, a reader that leaves)', ()
     expect(result.stdout).to.equal('presses: 1\n');
   });
 
+  it('a named pipe waits for its reader a while, then gives up with one line and exit 2', function () {
+    this.timeout(60_000);
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-pipe-'));
+    const fifo = join(dir, 'fifo');
+    spawnSync('mkfifo', [fifo]);
+    // A reader that turns up a second after the run: the history reaches it whole.
+    const copy = join(dir, 'copy.json');
+    const late = spawn('sh', ['-c', `sleep 1; cat "${fifo}" > "${copy}"`], { stdio: 'ignore' });
+    const served = raftsimIn(dir, 'run', '--seed', '1', '--history', fifo);
+    const catDone = new Promise((resolve) => late.on('exit', resolve));
+    expect(served.code, served.stderr).to.equal(0);
+    expect(served.stderr).to.match(/waiting for a reader on the named pipe/);
+    return catDone.then(() => {
+      expect(readFileSync(copy, 'utf8')).to.match(/^\{"format":"raftsim-history"/);
+      // No reader at all: a bounded wait, not a hang.
+      const alone = raftsimIn(dir, 'run', '--seed', '1', '--history', fifo);
+      expect(alone.code).to.equal(2);
+      expect(alone.stderr).to.match(/no reader on the named pipe after 10 s\n$/);
+    });
+  });
+
   it('a reader that leaves after part of a write is a write error, not a short file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'raftsim-pipe-'));
     const fifo = join(dir, 'fifo');

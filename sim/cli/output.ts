@@ -248,13 +248,50 @@ export function writeOutput(target: OutputTarget, chunks: Iterable<string>): voi
     return;
   }
   asUsageError(target.path, () => {
-    const fd = openSync(target.path, 'w');
+    const fd = openStream(target.path);
     try {
       for (const chunk of chunks) writeAll(fd, chunk);
     } finally {
       closeSync(fd);
     }
   });
+}
+
+/** How long a write waits for a named pipe's reader to turn up, and how often it looks. */
+export const PIPE_READER_WAIT_MILLIS = 10_000;
+const PIPE_READER_POLL_MILLIS = 50;
+
+/**
+ * Opens a stream output. A named pipe with no reader would block the open until one comes,
+ * past any Ctrl-C (the handler is JavaScript, and the thread is stuck in the kernel), so it is
+ * opened without blocking first: while that finds no reader, it waits up to
+ * PIPE_READER_WAIT_MILLIS for one (saying so on stderr), then gives up with a one-line error.
+ * Once a reader is there, the pipe is opened again as a plain blocking descriptor.
+ */
+function openStream(path: string): number {
+  if (!statSync(path).isFIFO()) return openSync(path, 'w');
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; ; waited += PIPE_READER_POLL_MILLIS) {
+    let probe: number;
+    try {
+      probe = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
+      if (waited === 0)
+        process.stderr.write(`raftsim: ${path}: waiting for a reader on the named pipe\n`);
+      if (waited >= PIPE_READER_WAIT_MILLIS)
+        throw new UsageError(
+          `cannot write ${path}: no reader on the named pipe after ${PIPE_READER_WAIT_MILLIS / 1000} s`,
+        );
+      Atomics.wait(pause, 0, 0, PIPE_READER_POLL_MILLIS);
+      continue;
+    }
+    try {
+      return openSync(path, 'w');
+    } finally {
+      closeSync(probe);
+    }
+  }
 }
 
 /**

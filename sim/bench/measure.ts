@@ -63,3 +63,8 @@ export function medianSample<T>(samples: readonly T[], field: (sample: T) => num
   if (sample === undefined) throw new Error('medianSample: no samples');
   return sample;
 }
+
+/** The process's resident memory now, in MiB. */
+export function rssMegabytes(): number {
+  return process.memoryUsage().rss / (1024 * 1024);
+}

@@ -24,9 +24,11 @@ export class Persister {
   save(raftState: Uint8Array, snapshot: Uint8Array | null): void {
     this.raftState = raftState;
     const next = snapshot ?? EMPTY;
-    // The snapshot a torn write would pair with the newest state is the last different one (a
-    // Raft hands the same snapshot over with every save).
-    if (next !== this.savedSnapshot) this.snapshotBefore = this.savedSnapshot;
+    // The snapshot a torn write would pair with the newest state is the last different one. A
+    // Raft hands the same array over with every save; after a reboot it hands over a copy of
+    // what it read back, the same bytes, which must not count as a new snapshot.
+    if (next !== this.savedSnapshot && !sameBytes(next, this.savedSnapshot))
+      this.snapshotBefore = this.savedSnapshot;
     this.snapshot = next;
     this.savedRaftState = raftState;
     this.savedSnapshot = next;
@@ -54,7 +56,7 @@ export class Persister {
 
   /**
    * Whether the disk holds, byte for byte, the pair last saved: disk faults that undo each
-   * other (a torn write that puts back the snapshot a truncation cut) leave nothing damaged.
+   * other (one bit flipped twice) leave nothing damaged.
    */
   whole(): boolean {
     return (

@@ -178,7 +178,9 @@ function threeVerdicts<S, I, O>(
 ): void {
   const check = (corruption: Corruption) => checkHistory(build(corruption), model);
   expect(check('none').verdict).to.equal('ok');
-  expect(check('unwritten').verdict).to.equal('illegal');
+  const unwritten = check('unwritten');
+  expect(unwritten.verdict).to.equal('illegal');
+  expect(unwritten.steps).to.equal(0);
   const stale = check('stale');
   expect(stale.verdict).to.equal('illegal');
   expect(stale.steps).to.be.greaterThan(0);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
+export const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 
 /** Runs the built CLI as a user would. */
 export function raftsim(...args: string[]) {

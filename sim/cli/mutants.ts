@@ -33,9 +33,11 @@ interface Row {
   readonly seeds: number;
   /** Wall seconds until the failing seed was found (before shrinking). */
   readonly seconds: number;
-  /** Wall seconds spent shrinking it. */
+  /** Wall seconds spent shrinking it, and the steps left: null when it was not shrunk. */
   readonly shrinkSeconds: number | null;
   readonly shrunkSteps: number | null;
+  /** Ctrl-C came while the caught mutant's failure shrank: its repro is the unshrunk one. */
+  readonly shrinkCutShort: boolean;
   readonly repro: string | null;
 }
 
@@ -157,8 +159,13 @@ export async function mutantsCommand(argv: string[]): Promise<number> {
 
 interface CorrectRaft {
   readonly runs: number;
-  /** Wall seconds it ran: the budget, or less if Ctrl-C ended it. */
+  /**
+   * Wall seconds it ran: about the budget (a campaign ends at the first run to finish past it),
+   * or less if Ctrl-C ended it.
+   */
   readonly seconds: number;
+  /** Ctrl-C ended it before its budget. */
+  readonly interrupted: boolean;
   readonly failed: boolean;
   /** The simulator crashed on one of its seeds (said on stderr). */
   readonly crashed: boolean;
@@ -190,6 +197,7 @@ async function correctRaft(
   return {
     runs: result.runs,
     seconds,
+    interrupted: result.interrupted,
     failed: result.failure !== null,
     crashed: result.crash !== null,
     unknown: result.unknownRuns.length,
@@ -215,6 +223,7 @@ function summarize(
       correct === null
         ? null
         : {
+            interrupted: correct.interrupted,
             runs: correct.runs,
             failures: correct.failed ? 1 : 0,
             unknown: correct.unknown,
@@ -233,19 +242,12 @@ function summarize(
 }
 
 function printTotals(summary: ReturnType<typeof summarize>, say: (line: string) => void): void {
-  if (summary.interrupted) {
-    const cut = summary.mutants.filter((r) => r.cutShort).map((r) => r.name);
-    const parts = [
-      cut.length === 0 ? '' : `hunt of ${cut.join(', ')} cut short`,
-      summary.notHunted.length === 0 ? '' : `not hunted: ${summary.notHunted.join(', ')}`,
-    ].filter((part) => part !== '');
-    say(`interrupted${parts.length === 0 ? '' : `: ${parts.join('; ')}`}`);
-  }
+  if (summary.interrupted) say(`interrupted${cutShortParts(summary)}`);
   const c = summary.correct;
   say(
     c === null
       ? 'correct Raft: not run (interrupted)'
-      : `correct Raft: ${c.runs} runs in ${c.seconds.toFixed(1)} s, ${c.failures} failures, ${c.unknown} unknown` +
+      : `correct Raft${c.interrupted ? ' (cut short)' : ''}: ${c.runs} runs in ${c.seconds.toFixed(1)} s, ${c.failures} failures, ${c.unknown} unknown` +
           (c.repro === null ? '' : `: replay: npx raftsim replay ${c.repro}`),
   );
   say(
@@ -253,6 +255,20 @@ function printTotals(summary: ReturnType<typeof summarize>, say: (line: string) 
       `median shrink ${summary.medianShrinkSeconds?.toFixed(1) ?? '-'} s (longest ${summary.maxShrinkSeconds?.toFixed(1) ?? '-'} s); ` +
       `median shrunk schedule ${summary.medianShrunkSteps ?? '-'} steps`,
   );
+}
+
+/** What Ctrl-C left unfinished, for the `interrupted` line: `: hunt of Z08 cut short; …`. */
+function cutShortParts(summary: ReturnType<typeof summarize>): string {
+  const names = (rows: readonly Row[]) => rows.map((r) => r.name).join(', ');
+  const hunts = summary.mutants.filter((r) => r.cutShort);
+  const shrinks = summary.mutants.filter((r) => r.shrinkCutShort);
+  const parts = [
+    hunts.length === 0 ? '' : `hunt of ${names(hunts)} cut short`,
+    shrinks.length === 0 ? '' : `shrinking of ${names(shrinks)} cut short (unshrunk repro kept)`,
+    summary.notHunted.length === 0 ? '' : `not hunted: ${summary.notHunted.join(', ')}`,
+    summary.correct?.interrupted === true ? 'correct Raft cut short' : '',
+  ].filter((part) => part !== '');
+  return parts.length === 0 ? '' : `: ${parts.join('; ')}`;
 }
 
 async function hunt(name: MutantId, options: MutantsOptions, interrupt: Interrupt): Promise<Row> {
@@ -283,6 +299,7 @@ async function hunt(name: MutantId, options: MutantsOptions, interrupt: Interrup
       seconds: Math.min(options.budget, seconds),
       shrinkSeconds: null,
       shrunkSteps: null,
+      shrinkCutShort: false,
       repro: null,
     };
   }
@@ -294,6 +311,7 @@ async function hunt(name: MutantId, options: MutantsOptions, interrupt: Interrup
       seconds: foundAt,
       shrinkSeconds: null,
       shrunkSteps: null,
+      shrinkCutShort: false,
       repro: null,
     };
   const { shrunk, outcome, written } = await shrinkAndReplace(failure, first, {
@@ -305,12 +323,15 @@ async function hunt(name: MutantId, options: MutantsOptions, interrupt: Interrup
   });
   if (options.saveRepros !== null)
     writeFileAtomic(savedReproPath(options.saveRepros, name), [readFileSync(written.path, 'utf8')]);
+  // Shrunk or not: cut short by Ctrl-C, crashed, or its shrunk report not written.
+  const done = shrunk !== null && shrunk.outcome !== null;
   return {
     ...base,
     ...caughtBy(outcome),
     seconds: foundAt,
-    shrinkSeconds: shrunk?.seconds ?? null,
-    shrunkSteps: outcome.failure?.config.schedule.length ?? null,
+    shrinkSeconds: done ? shrunk.seconds : null,
+    shrunkSteps: done ? (outcome.failure?.config.schedule.length ?? null) : null,
+    shrinkCutShort: !done && interrupt.interrupted && shrunk?.error === undefined,
     repro: written.path,
   };
 }

@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { raftsimIn } from './cli.test.js';
+import { MAIN, raftsimIn } from './cli.test.js';
 
 describe('raftsim outputs: a replaced file stays the file it was', () => {
   const dir = mkdtempSync(join(tmpdir(), 'raftsim-output-'));
@@ -86,24 +86,56 @@ describe('raftsim outputs: a write cut short (Ctrl-C, a reader that leaves)', ()
     expect(result.stdout).to.equal('presses: 1\n');
   });
 
-  it('a named pipe waits for its reader a while, then gives up with one line and exit 2', function () {
+  describe('a named pipe as an output', function () {
     this.timeout(60_000);
     const dir = mkdtempSync(join(tmpdir(), 'raftsim-pipe-'));
     const fifo = join(dir, 'fifo');
     spawnSync('mkfifo', [fifo]);
-    // A reader that turns up a second after the run: the history reaches it whole.
-    const copy = join(dir, 'copy.json');
-    const late = spawn('sh', ['-c', `sleep 1; cat "${fifo}" > "${copy}"`], { stdio: 'ignore' });
-    const served = raftsimIn(dir, 'run', '--seed', '1', '--history', fifo);
-    const catDone = new Promise((resolve) => late.on('exit', resolve));
-    expect(served.code, served.stderr).to.equal(0);
-    expect(served.stderr).to.match(/waiting for a reader on the named pipe/);
-    return catDone.then(() => {
-      expect(readFileSync(copy, 'utf8')).to.match(/^\{"format":"raftsim-history"/);
-      // No reader at all: a bounded wait, not a hang.
-      const alone = raftsimIn(dir, 'run', '--seed', '1', '--history', fifo);
-      expect(alone.code).to.equal(2);
-      expect(alone.stderr).to.match(/no reader on the named pipe after 10 s\n$/);
+
+    /** `raftsim run --seed 1 --trace <fifo>`, running; `waiting` once it waits for a reader. */
+    function runInto(pipe: string) {
+      const command = spawn(process.execPath, [MAIN, 'run', '--seed', '1', '--trace', pipe], {
+        cwd: dir,
+      });
+      let stderr = '';
+      const waiting = new Promise<void>((resolve) =>
+        command.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (stderr.includes('waiting for a reader on the named pipe')) resolve();
+        }),
+      );
+      const ended = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+        command.on('exit', (code, signal) => resolve({ code, signal })),
+      );
+      return { command, waiting, ended, stderr: () => stderr };
+    }
+
+    it('waits for a reader that comes late, then writes the trace whole', async () => {
+      // Megabytes: the pipe fills many times over, and the writer waits for its reader.
+      const file = join(dir, 'trace.ndjson');
+      expect(raftsimIn(dir, 'run', '--seed', '1', '--trace', file).code).to.equal(0);
+      expect(statSync(file).size).to.be.greaterThan(1 << 20);
+      const run = runInto(fifo);
+      await run.waiting;
+      const copy = join(dir, 'copy.ndjson');
+      const reader = spawn('sh', ['-c', `cat "${fifo}" > "${copy}"`], { stdio: 'ignore' });
+      const read = new Promise((resolve) => reader.on('exit', resolve));
+      expect((await run.ended).code, run.stderr()).to.equal(0);
+      await read;
+      expect(readFileSync(copy, 'utf8')).to.equal(readFileSync(file, 'utf8'));
+    });
+
+    it('gives up on a reader that never comes: one line, exit 2', async () => {
+      const run = runInto(fifo);
+      expect((await run.ended).code).to.equal(2);
+      expect(run.stderr()).to.match(/no reader on the named pipe after 10 s\n$/);
+    });
+
+    it('ends on Ctrl-C while it waits', async () => {
+      const run = runInto(fifo);
+      await run.waiting;
+      run.command.kill('SIGINT');
+      expect(await run.ended).to.deep.equal({ code: null, signal: 'SIGINT' });
     });
   });
 
@@ -115,7 +147,9 @@ describe('raftsim outputs: a write cut short (Ctrl-C, a reader that leaves)', ()
     const reader = spawn('head', ['-c', '10', fifo], { stdio: 'ignore' });
     const result = child(`
       try {
-        out.writeOutput({ kind: 'stream', path: ${JSON.stringify(fifo)} }, ['x'.repeat(1 << 20)]);
+        const target = { kind: 'stream', path: ${JSON.stringify(fifo)} };
+        await out.awaitPipeReaders([target]);
+        out.writeOutput(target, ['x'.repeat(1 << 20)]);
         process.stdout.write('written whole\\n');
       } catch (error) {
         process.stdout.write(error.constructor.name + ': ' + error.message + '\\n');

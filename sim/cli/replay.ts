@@ -6,7 +6,13 @@ import { formatMicros } from '../time.js';
 import type { InvariantId } from '../monitors/view.js';
 import { noPositionals, parseFlags, parseWithout, UsageError } from './args.js';
 import { FormatError } from '../format/kit.js';
-import { checkDistinctOutputs, checkOutput, printJson, writeOutput } from './output.js';
+import {
+  awaitPipeReaders,
+  checkDistinctOutputs,
+  checkOutput,
+  printJson,
+  writeOutput,
+} from './output.js';
 import { exitCodeOf } from './run.js';
 import { readInputFile } from './input.js';
 import { runProgressLine } from './run-progress.js';
@@ -29,7 +35,7 @@ function withMonitorsOff(repro: Repro, without: readonly InvariantId[] | undefin
 }
 
 /** `raftsim replay`: re-runs a repro exactly and exits with that run's verdict. */
-export function replayCommand(argv: string[]): number {
+export async function replayCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags('replay', argv, {
     trace: { type: 'string' },
     html: { type: 'string' },
@@ -56,6 +62,7 @@ export function replayCommand(argv: string[]): number {
     line.done();
   }
   const result = traced.result;
+  await awaitPipeReaders([trace, html]);
   if (trace !== null) writeOutput(trace, traceLines(traced.records));
   if (html !== null) writeOutput(html, [renderTimeline(repro, traced)]);
   const sameTrace = result.traceHash === repro.traceHash;

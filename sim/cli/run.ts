@@ -20,6 +20,7 @@ import {
 } from './args.js';
 import { historyDocument, traceLines } from '../fuzz/report.js';
 import {
+  awaitPipeReaders,
   checkDistinctOutputs,
   checkOutput,
   printJson,
@@ -112,7 +113,7 @@ export function runSeedConfig(
 }
 
 /** `raftsim run`: one simulation of the key/value service on Raft, checked, with its trace hash. */
-export function runCommand(argv: string[]): number {
+export async function runCommand(argv: string[]): Promise<number> {
   const options = parseRunOptions(argv);
   const { seed, servers, clerks, safetyMicros, without } = options;
   const config = runSeedConfig(seed, servers, clerks, safetyMicros, options.profile);
@@ -132,6 +133,7 @@ export function runCommand(argv: string[]): number {
   } finally {
     line.done();
   }
+  await awaitPipeReaders([options.trace, options.history]);
   if (options.trace !== null) {
     writeOutput(options.trace, traceLines(records));
   }

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 
 export interface Rate {
   readonly count: number;
@@ -67,4 +69,13 @@ export function medianSample<T>(samples: readonly T[], field: (sample: T) => num
 /** The process's resident memory now, in MiB. */
 export function rssMegabytes(): number {
   return process.memoryUsage().rss / (1024 * 1024);
+}
+
+/**
+ * Runs a bench script (`file`, beside this one in dist/) in a fresh Node process and parses the
+ * one JSON line it prints: a measurement whose RSS must be its own, not the bench's.
+ */
+export function inChildProcess<T>(file: string, args: readonly string[] = []): T {
+  const script = fileURLToPath(new URL(`./${file}`, import.meta.url));
+  return JSON.parse(execFileSync(process.execPath, [script, ...args], { encoding: 'utf8' })) as T;
 }

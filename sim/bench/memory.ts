@@ -1,10 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { LongRunMemory } from './long-run.js';
 import { BenchFailure, type BenchSuite } from './suite.js';
 import { runCampaign } from '../cli/campaign.js';
 import { stormCost } from './storm.js';
-import { rssMegabytes } from './measure.js';
+import { inChildProcess, rssMegabytes } from './measure.js';
 
 /** Resident memory of a fuzz campaign, sampled as seeds finish. */
 export interface CampaignMemory {
@@ -62,9 +60,7 @@ export async function campaignMemory(seeds: number, workers: number): Promise<Ca
  * the suites before it left behind.
  */
 function longRunInChild(commands: number): LongRunMemory {
-  const child = fileURLToPath(new URL('./long-run-child.js', import.meta.url));
-  const out = execFileSync(process.execPath, [child, String(commands)], { encoding: 'utf8' });
-  const long = JSON.parse(out) as LongRunMemory;
+  const long = inChildProcess<LongRunMemory>('long-run-child.js', [String(commands)]);
   if (long.commands < commands)
     throw new BenchFailure(`long run: ${long.commands} of ${commands} commands completed`);
   return long;

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { inChildProcess } from './measure.js';
 import { BenchFailure } from './suite.js';
 
 /** What replaying the storm regression without the leader's nextIndex guards cost. */
@@ -20,9 +20,7 @@ export function stormRegressionPath(): string {
 
 /** Runs the storm in a fresh process (storm-child.ts), so its peak RSS is its own. */
 export function stormCost(): StormCost {
-  const child = fileURLToPath(new URL('./storm-child.js', import.meta.url));
-  const out = execFileSync(process.execPath, [child], { encoding: 'utf8' });
-  const cost = JSON.parse(out) as StormCost;
+  const cost = inChildProcess<StormCost>('storm-child.js');
   // The figure is the cost of a storm the caps stop: a run that ended any other way (sooner, or
   // passing) would time something easier than its name.
   if (cost.kind !== 'event storm')

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { BenchFailure } from './suite.js';
 
 export interface Rate {
   readonly count: number;
@@ -73,9 +74,21 @@ export function rssMegabytes(): number {
 
 /**
  * Runs a bench script (`file`, beside this one in dist/) in a fresh Node process and parses the
- * one JSON line it prints: a measurement whose RSS must be its own, not the bench's.
+ * one JSON line it prints: a measurement whose RSS must be its own, not the bench's. A script
+ * that fails (a BenchFailure in the child) fails the bench with its message.
  */
 export function inChildProcess<T>(file: string, args: readonly string[] = []): T {
   const script = fileURLToPath(new URL(`./${file}`, import.meta.url));
-  return JSON.parse(execFileSync(process.execPath, [script, ...args], { encoding: 'utf8' })) as T;
+  let out: string;
+  try {
+    out = execFileSync(process.execPath, [script, ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (error) {
+    const output = (error as { stderr?: unknown }).stderr;
+    const stderr = typeof output === 'string' ? output.trim() : '';
+    throw new BenchFailure(`${file}: ${stderr.split('\n').at(-1) || 'failed'}`);
+  }
+  return JSON.parse(out) as T;
 }

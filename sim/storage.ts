@@ -27,8 +27,7 @@ export class Persister {
     // The snapshot a torn write would pair with the newest state is the last different one. A
     // Raft hands the same array over with every save; after a reboot it hands over a copy of
     // what it read back, the same bytes, which must not count as a new snapshot.
-    if (next !== this.savedSnapshot && !sameBytes(next, this.savedSnapshot))
-      this.snapshotBefore = this.savedSnapshot;
+    if (!sameBytes(next, this.savedSnapshot)) this.snapshotBefore = this.savedSnapshot;
     this.snapshot = next;
     this.savedRaftState = raftState;
     this.savedSnapshot = next;

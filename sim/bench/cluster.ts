@@ -88,8 +88,12 @@ export function clusterRate(
     if (result.verdict === 'unknown') unknown++;
     elapsed = (performance.now() - start) / 1000;
   } while (elapsed < minSeconds);
-  const rate = { speedup: virtual / elapsed, eventsPerSecond: events / elapsed };
-  return { ...rate, runs: seed - 1, unknown };
+  return {
+    speedup: virtual / elapsed,
+    eventsPerSecond: events / elapsed,
+    runs: seed - 1,
+    unknown,
+  };
 }
 
 /** The headline figures: the reference workload's speed and events per second, checks on. */

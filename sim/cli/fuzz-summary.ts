@@ -78,7 +78,7 @@ export function finish(options: FuzzOptions, found: Found, kept: Kept | null): v
   };
   if (options.json) printJson({ ...summary, ...extra });
   else {
-    printSummary(summary, kept, kept === null ? result.failure : null);
+    printSummary(summary, kept, result.failure);
     if (coverage !== null) process.stdout.write(coverageText(coverage));
     if (svg !== null) process.stdout.write(`curve: ${svg}\n`);
   }
@@ -146,7 +146,8 @@ function printSummary(
     shard: string;
   },
   kept: Kept | null,
-  unkept: SeedOutcome | null,
+  /** The campaign's failure: described from `kept` when its report was written. */
+  failure: SeedOutcome | null,
 ): void {
   const lines = [
     `${summary.interrupted ? 'interrupted: ' : ''}${summary.runs} runs (${summary.mode} mode, shard ${summary.shard}) in ${summary.seconds.toFixed(1)} s` +
@@ -154,7 +155,7 @@ function printSummary(
       `${summary.runsPerSecond.toFixed(1)} runs/s, ${summary.failures} failures, ${summary.unknown} unknown`,
   ];
   if (kept !== null) lines.push(...failureLines(kept));
-  if (unkept !== null) lines.push(...unkeptFailureLines(unkept));
+  else if (failure !== null) lines.push(...unkeptFailureLines(failure));
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

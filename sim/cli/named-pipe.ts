@@ -1,13 +1,13 @@
+/**
+ * Named pipes as outputs (`--trace fifo`): a command waits for the reader before it writes,
+ * instead of blocking on an open that no Ctrl-C can end.
+ */
+
 import { openSync, statSync, constants } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { UsageError } from './args.js';
 import type { OutputTarget } from './output.js';
 import { asUsageError } from './system-error.js';
-
-/**
- * Named pipes as outputs (`--trace fifo`): a command waits for the reader before it writes,
- * instead of blocking on an open that no Ctrl-C can end.
- */
 
 /** How long a command waits for a named pipe's reader to turn up, and how often it looks. */
 export const PIPE_READER_WAIT_MILLIS = 10_000;

@@ -14,7 +14,7 @@ export function writeAll(fd: number, chunk: string): void {
     try {
       written = writeSync(fd, bytes, offset);
     } catch (error) {
-      // A pipe opened without blocking (output.ts) is full: its reader is behind, so wait.
+      // A pipe opened without blocking (named-pipe.ts) is full: its reader is behind, so wait.
       if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
       Atomics.wait(PAUSE, 0, 0, FULL_PIPE_WAIT_MILLIS);
       continue;

@@ -25,7 +25,8 @@ import type { Operation } from './types.js';
  *
  * - kv: input `{op:"get",key}` | `{op:"put",key,value,version}` | `{op:"append",key,value}`;
  *   output for get `{err:"OK",value,version}` | `{err:"ErrNoKey"}`, for put
- *   `{err:"OK"|"ErrNoKey"|"ErrVersion"|"ErrMaybe"}`, for append `{err:"OK"|"ErrMaybe"}`.
+ *   `{err:"OK"|"ErrNoKey"|"ErrVersion"|"ErrMaybe"}`, for append `{err:"OK"|"ErrMaybe"}` (ErrMaybe
+ *   read as an unseen output: the append may have gone in at any time after its call, or never).
  * - etcd: input `{op:"read"}` | `{op:"write",value}` | `{op:"cas",from,to}` (integers); output
  *   for read `{value: integer | null}`, for write and cas `{ok: boolean}`.
  * - kv-append: input `{op:"get"|"put"|"append",key,value}` (no value for get); output for get

@@ -54,6 +54,12 @@ const kv = (history: KvOp[]) => checkHistory(history, kvModel).verdict;
 const etcd = (history: EtcdOp[]) => checkHistory(history, etcdModel).verdict;
 
 describe('hand-written kv histories (legal and illegal side by side)', () => {
+  it('a key never written is answered ErrNoKey, never with an empty value at version 0', () => {
+    expect(kv([get([0, 10], 'ErrNoKey')])).to.equal('ok');
+    expect(kv([get([0, 10], ['', 0])])).to.equal('illegal');
+    expect(kv([put([0, 10], '', 0, 'OK'), get([20, 30], ['', 1])])).to.equal('ok');
+  });
+
   it('stale read: a get after a completed put must see it; during the put it may not', () => {
     expect(kv([put([0, 10], 'x', 0, 'OK'), get([20, 30], 'ErrNoKey')])).to.equal('illegal');
     expect(kv([put([0, 10], 'x', 0, 'OK'), get([5, 30], 'ErrNoKey')])).to.equal('ok');

@@ -65,7 +65,9 @@ function decodeKvAppend(
   const err = output['err'];
   if (err !== 'OK' && err !== 'ErrMaybe')
     throw new HistoryFormatError('an append\'s output.err must be "OK" or "ErrMaybe"');
-  return [{ op: 'append', key, value }, { err }];
+  // ErrMaybe: the clerk could not tell whether its text went in, nor when (a copy of the
+  // request may still be in flight), which is what an unseen answer says: checked as open.
+  return [{ op: 'append', key, value }, err === 'OK' ? { err } : null];
 }
 
 export const decodeEtcd: Decoder<EtcdInput, EtcdOutput> = (input, output) => {
@@ -109,5 +111,10 @@ export const decodeAppend: Decoder<KvAppendInput, KvAppendOutput> = (input, outp
   if (op !== 'put' && op !== 'append')
     throw new HistoryFormatError('input.op must be "get", "put" or "append"');
   const value = field(input['value'], 'input.value', isString, 'a string');
-  return [{ op, key, value }, output === null ? null : { ok: true }];
+  if (output === null) return [{ op, key, value }, null];
+  if (output['ok'] !== true || Object.keys(output).length !== 1)
+    throw new HistoryFormatError(
+      `${op === 'put' ? 'a put' : 'an append'}'s output must be {"ok": true} (or null, if unseen)`,
+    );
+  return [{ op, key, value }, { ok: true }];
 };

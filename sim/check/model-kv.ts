@@ -18,7 +18,10 @@ export type KvInput =
 
 export type KvError = 'ErrNoKey' | 'ErrVersion' | 'ErrMaybe';
 
-/** get → { err: 'OK', value, version } or { err: 'ErrNoKey' }; put → { err }; append → OK | ErrMaybe. */
+/**
+ * get → { err: 'OK', value, version } or { err: 'ErrNoKey' }; put → { err }; append → OK. (The
+ * history formats read an append answered ErrMaybe as unseen: json-decoders.ts.)
+ */
 export type KvOutput =
   | { readonly err: 'OK'; readonly value: string; readonly version: number }
   | { readonly err: 'OK' | KvError };
@@ -75,7 +78,8 @@ function holds(state: KvState, read: { readonly value: string }): boolean {
 function stepGet(state: KvState, output: KvOutput | null): KvState | null {
   if (output === null) return state;
   if (output.err === 'ErrNoKey') return state.version === 0 ? state : null;
-  if (output.err !== 'OK' || !('value' in output)) return null;
+  // Version 0 is the absent key, which the service answers with ErrNoKey, never with a value.
+  if (output.err !== 'OK' || !('value' in output) || state.version === 0) return null;
   return output.version === state.version && holds(state, output) ? state : null;
 }
 
@@ -99,12 +103,11 @@ function stepPut(
 }
 
 /**
- * An append always takes effect: the value grows by its text and the version by one. Only OK
- * (or ErrMaybe, taken as having happened within the call; a recorder that cannot tell whether an
- * append happened records it as still open) is a legal answer.
+ * An append always takes effect: the value grows by its text and the version by one. OK is its
+ * only answer; one whose outcome is unknown is unseen (null), and the search may also leave it out.
  */
 function stepAppend(state: KvState, value: string, output: KvOutput | null): KvState | null {
-  if (output !== null && output.err !== 'OK' && output.err !== 'ErrMaybe') return null;
+  if (output !== null && output.err !== 'OK') return null;
   const roll = rollConcat(state.roll, rollHash(value), value.length);
   return kvState(state.value + value, roll, state.version + 1);
 }
@@ -148,7 +151,7 @@ function kvTests(ops: readonly LookaheadOp<KvInput, KvOutput>[]): DoomTests<KvSt
     if (input.op !== 'get' && mayWrite(output)) possible[op] = 1;
     if (output === null) return;
     if (input.op === 'append') {
-      if (output.err === 'OK' || output.err === 'ErrMaybe') counted[op] = 1;
+      if (output.err === 'OK') counted[op] = 1;
       return;
     }
     if (input.op === 'put' && output.err === 'OK') counted[op] = 1;
@@ -216,8 +219,8 @@ function mayWrite(output: KvOutput | null): boolean {
 }
 
 /**
- * Gets of a value no put or append of the key could have left (unwritten.ts). A read at version
- * 0 is the absent key's, which no write leaves: the model judges it where it stands.
+ * Gets of a value no put or append of the key could have left (unwritten.ts). No get answers a
+ * value at version 0 (the absent key is ErrNoKey), so such a read is never explained by a write.
  */
 function kvUnwritten(ops: readonly LookaheadOp<KvInput, KvOutput>[]): number[] {
   const writes = writesOf(
@@ -226,11 +229,7 @@ function kvUnwritten(ops: readonly LookaheadOp<KvInput, KvOutput>[]): number[] {
     ({ input }) => (input as { value: string }).value,
   );
   return unwrittenReads(ops, writes, (op) =>
-    op.input.op === 'get' &&
-    op.return !== null &&
-    op.output !== null &&
-    'value' in op.output &&
-    op.output.version > 0
+    op.input.op === 'get' && op.return !== null && op.output !== null && 'value' in op.output
       ? op.output.value
       : null,
   );
@@ -268,8 +267,7 @@ function kvOpKey(input: KvInput, output: KvOutput | null): OpKey {
 /** String literals for the usual answers: no string built per operation. */
 function appendTag(output: KvOutput | null): string {
   if (output === null) return 'a:?';
-  if (output.err === 'OK') return 'a:OK';
-  return output.err === 'ErrMaybe' ? 'a:ErrMaybe' : `a:${output.err}`;
+  return output.err === 'OK' ? 'a:OK' : `a:${output.err}`;
 }
 
 export const kvModel: Model<KvState, KvInput, KvOutput> = {

@@ -60,6 +60,30 @@ describe('parseHistoryFile', () => {
     expect(checkParsed(parseHistoryFile(document(append, 'kv-append'))).verdict).to.equal('ok');
   });
 
+  it('reads a kv append answered ErrMaybe as unseen: it may go in after its return, or never', () => {
+    const append = (err: string) => ({
+      client: 0,
+      call: 0,
+      return: 10,
+      input: { op: 'append', key: 'k', value: 'a;' },
+      output: { err },
+    });
+    const get = (call: number, seen: object) => ({
+      client: 1,
+      call,
+      return: call + 10,
+      input: { op: 'get', key: 'k' },
+      output: seen,
+    });
+    const noKey = get(20, { err: 'ErrNoKey' });
+    const late = get(40, { err: 'OK', value: 'a;', version: 1 });
+    const verdict = (ops: object[]) => checkParsed(parseHistoryFile(document(ops))).verdict;
+    expect(parseHistoryFile(document([append('ErrMaybe')])).operations[0]?.output).to.equal(null);
+    expect(verdict([append('ErrMaybe'), noKey])).to.equal('ok');
+    expect(verdict([append('ErrMaybe'), noKey, late])).to.equal('ok');
+    expect(verdict([append('OK'), noKey])).to.equal('illegal');
+  });
+
   it('recognises a Jepsen log and pairs events per process, :info as open', () => {
     const log = [
       'INFO  jepsen.util - 1\t:invoke\t:write\t1',
@@ -124,6 +148,22 @@ describe('parseHistoryFile', () => {
       /must have "output": null/,
     ],
     ['a bad put error', document([{ ...putOp, output: { err: 'Nope' } }]), /output.err/],
+    [
+      'a kv-append write answered other than {"ok": true}',
+      document(
+        [{ ...putOp, input: { op: 'put', key: 'a', value: 'x' }, output: { ok: false } }],
+        'kv-append',
+      ),
+      /operation 0: a put's output must be \{"ok": true\}/,
+    ],
+    [
+      'a kv-append append answered with extra fields',
+      document(
+        [{ ...putOp, input: { op: 'append', key: 'a', value: 'x' }, output: { ok: true, v: 1 } }],
+        'kv-append',
+      ),
+      /operation 0: an append's output must be/,
+    ],
     ['a bad input', document([{ ...putOp, input: { op: 'put', key: 'a' } }]), /input.value/],
     [
       'a Jepsen completion without invocation',

@@ -49,9 +49,10 @@ describe('reads of values no write produced', () => {
     expect(result.failure?.linearized).to.deep.equal([]);
   });
 
-  it('kv: a read at version 0 is the absent key, which no write needs to explain', () => {
-    expect(checkHistory([get(0, '', 0)], kvModel).verdict).to.equal('ok');
-    expect(checkHistory([put(0, 'a'), get(10, '', 0)], kvModel).verdict).to.equal('illegal');
+  it('kv: a value read at version 0 is illegal (the absent key is ErrNoKey), written or not', () => {
+    expect(checkHistory([get(0, '', 0)], kvModel).verdict).to.equal('illegal');
+    expect(checkHistory([put(0, ''), get(10, '', 0)], kvModel).verdict).to.equal('illegal');
+    expect(checkHistory([put(0, ''), get(10, '', 1)], kvModel).verdict).to.equal('ok');
   });
 
   it('kv: a value left by an open or ErrMaybe put, or ending in an append, goes to the search', () => {

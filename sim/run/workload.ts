@@ -137,7 +137,7 @@ export class Workload implements EventTarget {
     else if (err === 'OK') known.set(ret.op.key, version); // the version the append installed
     const entry = this.history[call.index] as Operation<KvInput, KvOutput>;
     // An append that may or may not have happened is an open call: it took effect after its
-    // call, or never (the model takes an answered append as done).
+    // call, or never (only an append answered OK is done within its interval).
     const unsure = ret.op.kind === 'append' && err !== 'OK';
     this.history[call.index] = unsure
       ? entry

@@ -25,6 +25,7 @@ function field<T>(value: Json, what: string, accept: (v: Json) => v is T, kind: 
 
 const isString = (v: Json): v is string => typeof v === 'string';
 const isInteger = (v: Json): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+const isVersion = (v: Json): v is number => isInteger(v) && v >= 0;
 const isBoolean = (v: Json): v is boolean => typeof v === 'boolean';
 const isIntegerOrNull = (v: Json): v is number | null => v === null || isInteger(v);
 
@@ -36,7 +37,7 @@ export const decodeKv: Decoder<KvInput, KvOutput> = (input, output) => {
     if (output['err'] !== 'OK')
       throw new HistoryFormatError('a get\'s output.err must be "OK" or "ErrNoKey"');
     const value = field(output['value'], 'output.value', isString, 'a string');
-    const version = field(output['version'], 'output.version', isInteger, 'an integer');
+    const version = field(output['version'], 'output.version', isVersion, 'an integer, 0 or more');
     return [
       { op: 'get', key },
       { err: 'OK', value, version },
@@ -46,7 +47,7 @@ export const decodeKv: Decoder<KvInput, KvOutput> = (input, output) => {
   if (input['op'] !== 'put')
     throw new HistoryFormatError('input.op must be "get", "put" or "append"');
   const value = field(input['value'], 'input.value', isString, 'a string');
-  const version = field(input['version'], 'input.version', isInteger, 'an integer');
+  const version = field(input['version'], 'input.version', isVersion, 'an integer, 0 or more');
   if (output === null) return [{ op: 'put', key, value, version }, null];
   const err = output['err'];
   if (err !== 'OK' && err !== 'ErrNoKey' && err !== 'ErrVersion' && err !== 'ErrMaybe') {

@@ -166,6 +166,11 @@ describe('parseHistoryFile', () => {
     ],
     ['a bad input', document([{ ...putOp, input: { op: 'put', key: 'a' } }]), /input.value/],
     [
+      'a negative version',
+      document([{ ...putOp, input: { ...putOp.input, version: -1 } }]),
+      /operation 0: input.version must be an integer, 0 or more/,
+    ],
+    [
       'a Jepsen completion without invocation',
       'INFO  jepsen.util - 1\t:ok\t:read\t3',
       /line 1: .*no open invocation/,

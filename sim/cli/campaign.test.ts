@@ -35,6 +35,20 @@ describe('campaign: a worker that dies loses no seed', function () {
     expect(result.runs).to.equal(3); // seeds 1000 to 1002; 1003 is past the lowest failure
   });
 
+  it('names the seed on stderr before re-running it (a re-run that kills the process keeps it)', async () => {
+    const written: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = (chunk: string | Uint8Array) => written.push(String(chunk)) > 0;
+    try {
+      await runCampaign(campaign(1002, 1));
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(written.join('')).to.match(
+      /^raftsim: the simulator crashed on seed 1002 \(.*\); re-running it on the main thread\n$/,
+    );
+  });
+
   it('an exception in a worker is a crash too, never an aborted campaign', async () => {
     const result = await runCampaign(campaign(1003, 1));
     expect(result.crash?.seed).to.equal(1003);

@@ -87,6 +87,11 @@ function rerunCrashed(task: SeedTask, cause: unknown, rerun: boolean): Finished 
       crash: { seed: task.seed, cause: first, rerun: null, error: describeError(cause) },
     };
   }
+  // Named before the re-run: if the seed exhausts this thread's heap too, the process dies with
+  // V8's own message, and this line is what still tells the user which seed did it.
+  process.stderr.write(
+    `raftsim: the simulator crashed on seed ${task.seed} (${first}); re-running it on the main thread\n`,
+  );
   try {
     const outcome = fuzzSeed(task.seed, task.options);
     return { outcome, crash: { seed: task.seed, cause: first, rerun: outcome, error: null } };

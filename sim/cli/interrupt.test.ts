@@ -27,4 +27,11 @@ describe('Ctrl-C pressed twice', () => {
   it('ends it with 1 once a failure is kept, so a script still sees the failure', () => {
     expect(pressTwice('interrupt.failureKept();')).to.equal(1);
   });
+
+  it('after the command is done, ends it with the exit code the command set, not 130', () => {
+    // The command returned 1 (a failure kept), then presses come while the process winds down.
+    const done = 'interrupt.dispose(); process.exitCode = 1;';
+    expect(pressTwice(done)).to.equal(1);
+    expect(pressTwice('interrupt.dispose(); process.exitCode = 0;')).to.equal(0);
+  });
 });

@@ -42,8 +42,21 @@ export class Interrupt {
     };
   }
 
+  /**
+   * The command is done. A press while the process still winds down (workers stopping) must not
+   * fall to Node's default, which ends it as 130 whatever the command found: it ends the process
+   * with the command's exit code, which main.ts sets before a signal can be handled.
+   */
   dispose(): void {
     process.off('SIGINT', this.handler);
     this.listeners.clear();
+    if (!process.listeners('SIGINT').includes(exitWithCommandCode)) {
+      process.on('SIGINT', exitWithCommandCode);
+    }
   }
+}
+
+function exitWithCommandCode(): void {
+  removeTemporaries();
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT_INTERRUPTED);
 }

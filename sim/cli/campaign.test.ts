@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { runCampaign, type CampaignOptions } from './campaign.js';
 import { parseFuzzOptions } from './fuzz-options.js';
 import { reportCrash } from './fuzz-summary.js';
+import { capturingStderr } from '../testing/capture-stderr.js';
 
 const crashingWorker = new URL('../testing/crashing-worker.js', import.meta.url);
 
@@ -36,15 +37,8 @@ describe('campaign: a worker that dies loses no seed', function () {
   });
 
   it('names the seed on stderr before re-running it (a re-run that kills the process keeps it)', async () => {
-    const written: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = (chunk: string | Uint8Array) => written.push(String(chunk)) > 0;
-    try {
-      await runCampaign(campaign(1002, 1));
-    } finally {
-      process.stderr.write = write;
-    }
-    expect(written.join('')).to.match(
+    const { stderr } = await capturingStderr(() => runCampaign(campaign(1002, 1)));
+    expect(stderr).to.match(
       /^raftsim: the simulator crashed on seed 1002 \(.*\); re-running it on the main thread\n$/,
     );
   });
@@ -58,7 +52,7 @@ describe('campaign: a worker that dies loses no seed', function () {
 });
 
 describe('campaign: a crashed seed names a replay that runs it the same way', () => {
-  it('carries the mode, size, mutant, monitors off and trials off of the campaign', () => {
+  it('carries the mode, size, mutant, monitors off and trials off of the campaign', async () => {
     const reports = mkdtempSync(join(tmpdir(), 'raftsim-crash-'));
     const options = parseFuzzOptions(
       ['--mode', 'schedule', '--nodes', '5', '--mutant', 'Z10', '--without', 'G1,G5'].concat([
@@ -67,17 +61,11 @@ describe('campaign: a crashed seed names a replay that runs it the same way', ()
         reports,
       ]),
     );
-    const lines: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    const capture: typeof write = (text: string | Uint8Array) => lines.push(String(text)) > 0;
-    process.stderr.write = capture;
-    try {
-      const rerun = { seed: 3, config: null, summary: { verdict: 'ok' }, failure: null };
-      reportCrash({ seed: 3, cause: 'out of memory', rerun, error: null } as never, options);
-    } finally {
-      process.stderr.write = write;
-    }
-    expect(lines.join('')).to.include(
+    const rerun = { seed: 3, config: null, summary: { verdict: 'ok' }, failure: null };
+    const { stderr } = await capturingStderr(() =>
+      reportCrash({ seed: 3, cause: 'out of memory', rerun, error: null } as never, options),
+    );
+    expect(stderr).to.include(
       'replay: npx raftsim fuzz --runs 1 --seed 3 --workers 0 --mode schedule --nodes 5 --mutant Z10 --without G1,G5 --no-minority-trials\n',
     );
   });

@@ -10,6 +10,7 @@ import { summarize, type SeedOutcome } from '../fuzz/run-seed.js';
 import { runKv } from '../run/kv-run.js';
 import { keepReport, keepUnknownReport, reportUnknown } from './failure-report.js';
 import { unkeptFailureLines } from './fuzz-summary.js';
+import { capturingStderr } from '../testing/capture-stderr.js';
 
 describe('a run that ended unknown is kept as a repro', () => {
   it('with its configuration, its verdict and its trace hash, in a report folder', () => {
@@ -38,29 +39,23 @@ describe('a run that ended unknown is kept as a repro', () => {
 });
 
 describe('a failure whose report folder cannot take it', () => {
-  it('is not lost: the error and its repro, as one line of JSON, go to stderr', () => {
+  it('is not lost: the error and its repro, as one line of JSON, go to stderr', async () => {
     const seed = 3;
     const [drawn] = fc.sample(swarmConfig(), { seed, numRuns: 1 }) as [FuzzConfig];
     const config: FuzzConfig = { ...drawn, mutant: 'Z01' };
     const summary = summarize(runKv(kvRunConfig(seed, config)));
     const failure = { config, summary, fastCheck: { seed, path: '', shrinks: 0 }, trimmedSteps: 0 };
     const outcome: SeedOutcome = { seed, config, summary, failure };
-    const lines: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    const capture: typeof write = (text: string | Uint8Array) => lines.push(String(text)) > 0;
-    process.stderr.write = capture;
-    let kept;
-    try {
+    const { result: kept, stderr } = await capturingStderr(() => {
       // A folder under a device: nothing can be made there.
-      kept = keepReport(outcome, 'guided', '/dev/null/reports');
+      const kept = keepReport(outcome, 'guided', '/dev/null/reports');
       // An undecided run is kept the same way, and named as what it is.
       const undecided = { ...outcome, summary: { ...summary, verdict: 'unknown' as const } };
       expect(keepUnknownReport(undecided, 'guided', '/dev/null/reports')).to.equal(null);
-    } finally {
-      process.stderr.write = write;
-    }
+      return kept;
+    });
     expect(kept).to.equal(null);
-    const [error, json, undecidedError] = lines.join('').split('\n');
+    const [error, json, undecidedError] = stderr.split('\n');
     expect(error).to.match(/^raftsim: cannot write the report of failing seed 3 in .*; its repro/);
     const repro = parseRepro(json ?? '');
     expect(repro.seed).to.equal(seed);

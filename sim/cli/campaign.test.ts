@@ -5,13 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCampaign, type CampaignOptions } from './campaign.js';
 import { parseFuzzOptions } from './fuzz-options.js';
+import type { FuzzConfig } from '../fuzz/config.js';
+import { endingCrash, type SeedCrash } from './crash.js';
 import { reportCrash } from './fuzz-summary.js';
 import { capturingStderr } from '../testing/capture-stderr.js';
 
 const crashingWorker = new URL('../testing/crashing-worker.js', import.meta.url);
 
-function campaign(baseSeed: number, runs: number): CampaignOptions {
-  return {
+function campaign(baseSeed: number, runs: number, more: Partial<CampaignOptions> = {}) {
+  const options: CampaignOptions = {
     baseSeed,
     runs,
     timeUp: () => false,
@@ -20,34 +22,65 @@ function campaign(baseSeed: number, runs: number): CampaignOptions {
     seed: { mode: 'schedule', servers: 3, safetyMicros: seconds(1), shrink: false },
     interrupted: () => false,
     workerFile: crashingWorker,
+    ...more,
   };
+  // Each crash is named on stderr as it happens; kept out of the test output.
+  return capturingStderr(() => runCampaign(options));
 }
 
 describe('campaign: a worker that dies loses no seed', function () {
   this.timeout(120_000);
 
-  it('a worker thread that exits is a crash on its seed, re-run on the main thread', async () => {
-    const result = await runCampaign(campaign(1000, 4));
-    expect(result.crash?.seed).to.equal(1002);
-    expect(result.crash?.cause).to.match(/exit/i);
-    expect(result.crash?.rerun?.summary.verdict).to.equal('ok');
-    expect(result.crash?.error).to.equal(null);
+  it('a worker thread that exits is a crash on its seed, re-run in a fresh worker; the campaign goes on', async () => {
+    const { result } = await campaign(1000, 3);
+    expect(result.crashes).to.have.length(1);
+    const [crash] = result.crashes;
+    expect(crash?.seed).to.equal(1002);
+    expect(crash?.cause).to.match(/exit/i);
+    expect(crash?.reran).to.equal(true);
+    expect(crash?.rerunVerdict).to.equal('ok');
+    expect(crash?.error).to.equal(null);
     expect(result.failure).to.equal(null);
-    expect(result.runs).to.equal(3); // seeds 1000 to 1002; 1003 is past the lowest failure
+    expect(result.runs).to.equal(3);
   });
 
-  it('names the seed on stderr before re-running it (a re-run that kills the process keeps it)', async () => {
-    const { stderr } = await capturingStderr(() => runCampaign(campaign(1002, 1)));
+  it('a crash whose re-run holds hides no failure at a later seed', async () => {
+    // Seeds 1002, 1007, 1012: the first crashes once, the second fails under Z06.
+    const seed = { mode: 'schedule', servers: 3, safetyMicros: seconds(1), shrink: false };
+    const { result } = await campaign(1002, 3, {
+      shard: { index: 1, count: 5 },
+      seed: { ...seed, mode: 'schedule', mutant: 'Z06' },
+    });
+    expect(result.crashes.map((c) => [c.seed, c.rerunVerdict])).to.deep.equal([[1002, 'ok']]);
+    expect(result.failure?.seed).to.equal(1007);
+    expect(result.runs).to.equal(2);
+  });
+
+  it('a seed that kills every worker it runs in ends the campaign there, not the process', async () => {
+    const { result } = await campaign(1004, 3);
+    expect(result.crashes).to.have.length(1);
+    const [crash] = result.crashes;
+    expect(crash?.seed).to.equal(1004);
+    expect(crash?.reran).to.equal(true);
+    expect(crash?.rerunVerdict).to.equal(null);
+    expect(crash?.error).to.match(/exit/i);
+    expect(endingCrash(result.crashes)).to.equal(crash);
+    expect(result.runs).to.equal(1);
+  });
+
+  it('names the seed on stderr before re-running it', async () => {
+    const { stderr } = await campaign(1002, 1);
     expect(stderr).to.match(
-      /^raftsim: the simulator crashed on seed 1002 \(.*\); re-running it on the main thread\n$/,
+      /^raftsim: the simulator crashed on seed 1002 \(.*\); re-running it in a fresh worker\n$/,
     );
   });
 
   it('an exception in a worker is a crash too, never an aborted campaign', async () => {
-    const result = await runCampaign(campaign(1003, 1));
-    expect(result.crash?.seed).to.equal(1003);
-    expect(result.crash?.cause).to.contain('injected crash on seed 1003');
-    expect(result.crash?.rerun?.seed).to.equal(1003);
+    const { result } = await campaign(1003, 2);
+    expect(result.crashes.map((c) => c.seed)).to.deep.equal([1003]);
+    expect(result.crashes[0]?.cause).to.contain('injected crash on seed 1003');
+    expect(result.crashes[0]?.error).to.contain('injected crash on seed 1003');
+    expect(result.runs).to.equal(1);
   });
 });
 
@@ -61,12 +94,37 @@ describe('campaign: a crashed seed names a replay that runs it the same way', ()
         reports,
       ]),
     );
-    const rerun = { seed: 3, config: null, summary: { verdict: 'ok' }, failure: null };
-    const { stderr } = await capturingStderr(() =>
-      reportCrash({ seed: 3, cause: 'out of memory', rerun, error: null } as never, options),
-    );
+    const crash: SeedCrash = {
+      seed: 3,
+      cause: 'out of memory',
+      reran: true,
+      rerunVerdict: 'ok',
+      error: null,
+    };
+    const { stderr } = await capturingStderr(() => reportCrash(crash, options));
+    expect(stderr).to.include('re-run in a fresh worker: ok');
     expect(stderr).to.include(
       'replay: npx raftsim fuzz --runs 1 --seed 3 --workers 0 --mode schedule --nodes 5 --mutant Z10 --without G1,G5 --no-minority-trials\n',
+    );
+  });
+
+  it('a guided run is replayed as the campaign up to it, its shard included', async () => {
+    const options = parseFuzzOptions(['--mode', 'guided', '--seed', '40', '--shard', '2/3']);
+    const config = { servers: 3 } as unknown as FuzzConfig;
+    const crash: SeedCrash = {
+      seed: 2 ** 32 + 44,
+      cause: 'Error: boom',
+      reran: false,
+      rerunVerdict: null,
+      error: 'Error: boom\n    at somewhere',
+      guided: { index: 17, config },
+    };
+    const { stderr } = await capturingStderr(() => reportCrash(crash, options));
+    expect(stderr.split('\n')[0]).to.equal(
+      `the simulator threw on seed ${2 ** 32 + 44} (main thread, not re-run): Error: boom`,
+    );
+    expect(stderr).to.include(
+      'replay: npx raftsim fuzz --runs 18 --seed 40 --shard 2/3 --workers 0 --mode guided\n',
     );
   });
 });

@@ -1,6 +1,7 @@
 import { Piscina } from 'piscina';
 import { fuzzSeed, type SeedOptions, type SeedOutcome } from '../fuzz/run-seed.js';
 import type { SeedTask } from '../fuzz/worker.js';
+import { mainThreadCrash, rerunAfterCrash, type Attempt, type SeedCrash } from './crash.js';
 
 export interface Shard {
   /** 1-based. */
@@ -24,28 +25,16 @@ export interface CampaignOptions {
   readonly workerFile?: URL;
 }
 
-/**
- * The simulator itself failed on a seed: a worker died (out of memory, an exception) or the
- * seed threw on the main thread. The seed is never lost: it was re-run on the main thread, and
- * `rerun` holds what that gave (a failure to report with a repro, or a pass), `error` the
- * exception if that run threw too.
- */
-export interface SeedCrash {
-  readonly seed: number;
-  /** What killed the first attempt. */
-  readonly cause: string;
-  readonly rerun: SeedOutcome | null;
-  /** The main thread's exception, with its stack, when the re-run threw as well. */
-  readonly error: string | null;
-}
-
 export interface CampaignResult {
   /** Seeds that ran, up to the lowest failing one. */
   readonly runs: number;
   /** The lowest failing seed's outcome, unshrunk; null when every seed held. */
   readonly failure: SeedOutcome | null;
-  /** Set when the lowest failing seed crashed the simulator. */
-  readonly crash: SeedCrash | null;
+  /**
+   * Every run among the counted ones that crashed the simulator, lowest seed first. The last may
+   * have no outcome (its re-run crashed too): the campaign ended there.
+   */
+  readonly crashes: readonly SeedCrash[];
   /** The counted runs that ended unknown (the checker out of budget), lowest seed first. */
   readonly unknownRuns: readonly SeedOutcome[];
   readonly interrupted: boolean;
@@ -69,43 +58,11 @@ export function seedRoom(baseSeed: number, shard: Shard, guided: boolean): numbe
   return top < 0 ? 0 : Math.floor(top / shard.count) + 1;
 }
 
-/** What became of one seed: its outcome, or the crash and what the re-run gave. */
-type Finished =
-  { outcome: SeedOutcome; crash: null } | { outcome: SeedOutcome | null; crash: SeedCrash };
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
-  return String(error);
-}
-
-/** Re-runs a seed that crashed, on this thread; the crash is reported whatever it gives. */
-function rerunCrashed(task: SeedTask, cause: unknown, rerun: boolean): Finished {
-  const first = describeError(cause).split('\n')[0] as string;
-  if (!rerun) {
-    return {
-      outcome: null,
-      crash: { seed: task.seed, cause: first, rerun: null, error: describeError(cause) },
-    };
-  }
-  // Named before the re-run: if the seed exhausts this thread's heap too, the process dies with
-  // V8's own message, and this line is what still tells the user which seed did it.
-  process.stderr.write(
-    `raftsim: the simulator crashed on seed ${task.seed} (${first}); re-running it on the main thread\n`,
-  );
-  try {
-    const outcome = fuzzSeed(task.seed, task.options);
-    return { outcome, crash: { seed: task.seed, cause: first, rerun: outcome, error: null } };
-  } catch (error) {
-    const crash = { seed: task.seed, cause: first, rerun: null, error: describeError(error) };
-    return { outcome: null, crash };
-  }
-}
-
-function runOnMainThread(task: SeedTask): Finished {
+function runOnMainThread(task: SeedTask): Attempt<SeedOutcome> {
   try {
     return { outcome: fuzzSeed(task.seed, task.options), crash: null };
   } catch (error) {
-    return rerunCrashed(task, error, false);
+    return mainThreadCrash(task.seed, error);
   }
 }
 
@@ -113,18 +70,20 @@ function runOnMainThread(task: SeedTask): Finished {
  * Runs seeds in order, on the main thread or on a pool of worker threads. The result does not
  * depend on the number of workers: every seed's outcome is a pure function of the seed, and on
  * a failure the campaign reports the lowest failing seed after every lower seed has finished.
- * A worker that dies takes no seed with it: the seed is re-run here and reported as a crash.
+ * A worker that dies takes no seed with it: the seed is re-run in a fresh worker and reported
+ * as a crash (crash.ts); the campaign goes on if the re-run finished and held.
  */
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
+  const workerFile = options.workerFile ?? new URL('../fuzz/worker.js', import.meta.url);
   const pool =
     options.workers > 0
       ? new Piscina<SeedTask, SeedOutcome>({
-          filename: (options.workerFile ?? new URL('../fuzz/worker.js', import.meta.url)).href,
+          filename: workerFile.href,
           minThreads: options.workers,
           maxThreads: options.workers,
         })
       : null;
-  const finished = new Map<number, Finished>();
+  const finished = new Map<number, Attempt<SeedOutcome>>();
   let failingSeed = Infinity;
   let stoppedEarly = false;
   const inFlight = new Set<Promise<void>>();
@@ -139,9 +98,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       const seed = seedAt(options.baseSeed, options.shard, k);
       if (seed > failingSeed) break;
       const task: SeedTask = { seed, options: options.seed };
-      const done = (result: Finished) => {
+      const done = (result: Attempt<SeedOutcome>) => {
         finished.set(seed, result);
-        if (result.crash !== null || result.outcome.failure !== null)
+        if (result.outcome === null || result.outcome.failure !== null)
           failingSeed = Math.min(failingSeed, seed);
         if (result.outcome !== null) options.onOutcome?.(result.outcome);
       };
@@ -153,8 +112,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       const running: Promise<void> = pool
         .run(task)
         .then(
-          (outcome): Finished => ({ outcome, crash: null }),
-          (error: unknown) => rerunCrashed(task, error, true),
+          (outcome): Attempt<SeedOutcome> => ({ outcome, crash: null }),
+          (error: unknown) => rerunAfterCrash<SeedTask, SeedOutcome>(workerFile, seed, task, error),
         )
         .then(done)
         .finally(() => inFlight.delete(running));
@@ -169,18 +128,20 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
 }
 
 function summarize(
-  finished: Map<number, Finished>,
+  finished: Map<number, Attempt<SeedOutcome>>,
   failingSeed: number,
   interrupted: boolean,
 ): CampaignResult {
   const counted = [...finished.entries()].filter(([seed]) => seed <= failingSeed);
-  const lowest = Number.isFinite(failingSeed) ? (finished.get(failingSeed) as Finished) : null;
+  const lowest = Number.isFinite(failingSeed) ? finished.get(failingSeed) : undefined;
   const outcome = lowest?.outcome ?? null;
   return {
     runs: counted.length,
     failure: outcome !== null && outcome.failure !== null ? outcome : null,
-    crash: lowest?.crash ?? null,
-    // Workers finish seeds out of order: sorted, the list is the same whatever their number.
+    // Workers finish seeds out of order: sorted, these lists are the same whatever their number.
+    crashes: counted
+      .flatMap(([, f]) => (f.crash === null ? [] : [f.crash]))
+      .sort((a, b) => a.seed - b.seed),
     unknownRuns: counted
       .flatMap(([, f]) => (f.outcome?.summary.verdict === 'unknown' ? [f.outcome] : []))
       .sort((a, b) => a.seed - b.seed),

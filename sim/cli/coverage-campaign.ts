@@ -2,6 +2,7 @@ import { asSeedOutcome } from '../fuzz/guided.js';
 import { CoverageTally } from '../fuzz/coverage-tally.js';
 import type { RunCoverage } from '../monitors/coverage.js';
 import { runCampaign, type CampaignOptions, type CampaignResult } from './campaign.js';
+import { endingCrash } from './crash.js';
 import { runGuidedCampaign } from './guided-campaign.js';
 
 /** A campaign of any mode, with its coverage merged in seed order. */
@@ -28,8 +29,7 @@ export async function runCoveredCampaign(
       unknownRuns: result.unknownRuns,
       interrupted: result.interrupted,
       failure: failing === null ? null : asSeedOutcome(failing),
-      // Guided runs happen on this thread or in its own workers, which report no crashes.
-      crash: null,
+      crashes: result.crashes,
       tally: result.corpus.tally,
       corpus: result.corpus.entries.length,
     };
@@ -43,8 +43,8 @@ export async function runCoveredCampaign(
       options.onOutcome?.(outcome);
     },
   });
-  // The campaign counts seeds up to its lowest failing one, a crash's included.
-  const limit = result.crash?.seed ?? result.failure?.seed ?? Infinity;
+  // The campaign counts seeds up to its lowest failing one, a crash's with no outcome included.
+  const limit = result.failure?.seed ?? endingCrash(result.crashes)?.seed ?? Infinity;
   const tally = new CoverageTally();
   for (const seed of [...covered.keys()].sort((a, b) => a - b)) {
     if (seed <= limit) tally.add(covered.get(seed) as RunCoverage);

@@ -1,8 +1,8 @@
 import { describeFault } from '../nemesis.js';
 import { UsageError } from './args.js';
-import type { RunSummary, SeedOutcome } from '../fuzz/run-seed.js';
+import { isFailure, type RunSummary, type SeedOutcome } from '../fuzz/run-seed.js';
 import { formatMicros } from '../time.js';
-import type { SeedCrash } from './campaign.js';
+import { endingCrash, type SeedCrash } from './crash.js';
 import type { CoveredCampaign } from './coverage-campaign.js';
 import { coverageText, writeCoverageSvg } from './coverage-report.js';
 import type { Written } from './failure-report.js';
@@ -32,7 +32,8 @@ export function finish(options: FuzzOptions, found: Found, kept: Kept | null): v
   const shrinkSeconds = kept?.shrink?.seconds ?? 0;
   const summary = {
     runs: result.runs,
-    failures: result.failure === null && result.crash === null ? 0 : 1,
+    failures: (result.failure === null ? 0 : 1) + (endingCrash(result.crashes) === null ? 0 : 1),
+    crashes: result.crashes.map((crash) => crashSummary(crash, options)),
     unknown: result.unknownRuns.length,
     unknownRepros: found.unknownRepros.map((written) => written.path),
     seconds,
@@ -49,7 +50,6 @@ export function finish(options: FuzzOptions, found: Found, kept: Kept | null): v
         (kept.shrink?.outcome ?? null) === null &&
         kept.shrink?.error === undefined),
     ...(kept?.shrink?.error === undefined ? {} : { shrinkError: kept.shrink.error }),
-    ...(result.crash === null ? {} : { crash: crashSummary(result.crash) }),
     ...(kept === null
       ? // A failure whose report could not be written: its seed, at least (the repro is on stderr).
         result.failure === null
@@ -99,26 +99,51 @@ function keepCurve(write: () => string): string | null {
 }
 
 /** A crash of the simulator on a seed, in plain data for --json. */
-function crashSummary(crash: SeedCrash) {
+function crashSummary(crash: SeedCrash, options: FuzzOptions) {
   return {
     seed: crash.seed,
     cause: crash.cause,
-    rerunVerdict: crash.rerun?.summary.verdict ?? null,
+    reran: crash.reran,
+    rerunVerdict: crash.rerunVerdict,
     error: crash.error,
+    ...(crash.guided === undefined
+      ? {}
+      : { runIndex: crash.guided.index, config: crash.guided.config }),
+    replay: crashReplay(crash, options),
   };
 }
 
-/** Says which seed crashed the simulator, and what the re-run on the main thread gave. */
+/** Says which seed crashed the simulator, what its re-run gave, and how to run it again. */
 export function reportCrash(crash: SeedCrash, options: FuzzOptions): void {
-  const lines = [`the simulator crashed on seed ${crash.seed}: ${crash.cause}`];
-  if (crash.error !== null) lines.push(`re-run on the main thread threw:`, crash.error);
-  else if (crash.rerun?.failure === null)
+  const lines = [
+    crash.reran
+      ? `the simulator crashed on seed ${crash.seed}: ${crash.cause}`
+      : `the simulator threw on seed ${crash.seed} (main thread, not re-run): ${crash.cause}`,
+  ];
+  if (crash.reran && crash.error !== null)
+    lines.push('re-run in a fresh worker: it crashed too; the campaign ended here', crash.error);
+  else if (crash.error !== null) lines.push(crash.error);
+  else if (crash.rerunVerdict !== null && isFailure(crash.rerunVerdict))
+    lines.push("re-run in a fresh worker: it fails; reported as the campaign's failure");
+  else
     lines.push(
-      `re-run on the main thread: ${crash.rerun.summary.verdict} (the worker ran out of resources?)`,
-      `replay: npx raftsim fuzz --runs 1 --seed ${crash.seed} --workers 0${sameRunFlags(options)}`,
+      `re-run in a fresh worker: ${crash.rerunVerdict} (the first worker ran out of resources?); the campaign went on`,
     );
-  else lines.push('re-run on the main thread: it fails; reporting it below');
+  lines.push(`replay: ${crashReplay(crash, options)}`);
   process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * The command that runs a crashed seed again on the main thread, as the campaign ran it: a
+ * swarm or schedule seed alone; a guided run, the campaign up to it (its configuration comes
+ * from the corpus that the earlier runs built).
+ */
+function crashReplay(crash: SeedCrash, options: FuzzOptions): string {
+  const run =
+    crash.guided === undefined
+      ? `--runs 1 --seed ${crash.seed}`
+      : `--runs ${crash.guided.index + 1} --seed ${options.baseSeed} --shard ${options.shard.index}/${options.shard.count}`;
+  return `npx raftsim fuzz ${run} --workers 0${sameRunFlags(options)}`;
 }
 
 /** The flags that make `fuzz --runs 1 --seed N` run seed N as this campaign ran it. */
@@ -130,6 +155,7 @@ function sameRunFlags(options: FuzzOptions): string {
     seed.mutant === undefined ? '' : ` --mutant ${seed.mutant}`,
     seed.without === undefined ? '' : ` --without ${seed.without.join(',')}`,
     seed.minorityTrials === false ? ' --no-minority-trials' : '',
+    seed.checkBudget === undefined ? '' : ` --check-budget ${seed.checkBudget}`,
   ].join('');
 }
 
@@ -141,6 +167,7 @@ function printSummary(
     runsPerSecond: number;
     failures: number;
     unknown: number;
+    crashes: readonly unknown[];
     interrupted: boolean;
     mode: string;
     shard: string;
@@ -152,7 +179,8 @@ function printSummary(
   const lines = [
     `${summary.interrupted ? 'interrupted: ' : ''}${summary.runs} runs (${summary.mode} mode, shard ${summary.shard}) in ${summary.seconds.toFixed(1)} s` +
       `${kept === null ? '' : ` + ${summary.shrinkSeconds.toFixed(1)} s shrinking`}, ` +
-      `${summary.runsPerSecond.toFixed(1)} runs/s, ${summary.failures} failures, ${summary.unknown} unknown`,
+      `${summary.runsPerSecond.toFixed(1)} runs/s, ${summary.failures} failures, ${summary.unknown} unknown` +
+      `${summary.crashes.length === 0 ? '' : `, ${summary.crashes.length} crashes (above on stderr)`}`,
   ];
   if (kept !== null) lines.push(...failureLines(kept));
   else if (failure !== null) lines.push(...unkeptFailureLines(failure));

@@ -26,10 +26,11 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
       unknownRepros: keepUnknowns(options, searched.result.unknownRuns.slice(0, KEPT_UNKNOWNS)),
     };
     const failure = found.result.failure;
-    if (found.result.crash !== null && !options.json) reportCrash(found.result.crash, options);
+    if (!options.json) for (const crash of found.result.crashes) reportCrash(crash, options);
     if (failure === null) {
       finish(options, found, null);
-      if (found.result.crash !== null) return 1;
+      // A crash is a finding even when its re-run held: the simulator must not crash.
+      if (found.result.crashes.length > 0) return 1;
       if (interrupt.interrupted) return EXIT_INTERRUPTED;
       // A run the checker could not decide is no pass: the campaign has no verdict for it.
       return found.result.unknownRuns.length > 0 ? EXIT_UNKNOWN : 0;

@@ -9,12 +9,15 @@ import {
 } from '../fuzz/guided.js';
 import { isFailure, type SeedOutcome } from '../fuzz/run-seed.js';
 import { MUTATED_SEEDS, seedAt, seedRoom, type CampaignOptions } from './campaign.js';
+import { mainThreadCrash, rerunAfterCrash, type Attempt, type SeedCrash } from './crash.js';
 
 export interface GuidedResult {
   /** Runs merged, up to and including the first failing one. */
   readonly runs: number;
   /** The first failing run in seed order (unshrunk), or null. */
   readonly failure: GuidedOutcome | null;
+  /** Runs that crashed the simulator, in merge order; the last may have ended the campaign. */
+  readonly crashes: readonly SeedCrash[];
   /** The runs that ended unknown, in merge order. */
   readonly unknownRuns: readonly SeedOutcome[];
   readonly interrupted: boolean;
@@ -25,14 +28,15 @@ export interface GuidedResult {
  * A guided campaign: generations of GENERATION runs, each planned from the corpus, run on the
  * main thread or on worker threads, and merged in seed order. `--time` and Ctrl-C are looked at
  * between generations only; a run count that is not a multiple of the generation size ends
- * with a short generation. The first failing run (in seed order) ends the campaign.
+ * with a short generation. The first failing run (in seed order) ends the campaign, and so
+ * does a run that crashed the simulator with no outcome (crash.ts).
  */
 export async function runGuidedCampaign(options: CampaignOptions): Promise<GuidedResult> {
+  const workerFile = options.workerFile ?? new URL('../fuzz/guided-worker.js', import.meta.url);
   const pool =
     options.workers > 0
       ? new Piscina<GuidedTask, GuidedOutcome>({
-          filename: (options.workerFile ?? new URL('../fuzz/guided-worker.js', import.meta.url))
-            .href,
+          filename: workerFile.href,
           minThreads: options.workers,
           maxThreads: options.workers,
         })
@@ -42,10 +46,12 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
   let runs = 0;
   const unknownRuns: SeedOutcome[] = [];
   let failure: GuidedOutcome | null = null;
+  const crashes: SeedCrash[] = [];
+  let ended = false;
   try {
     const room = seedRoom(options.baseSeed, options.shard, true);
     const total = options.runs ?? room;
-    while (failure === null && runs < total) {
+    while (failure === null && !ended && runs < total) {
       if (options.interrupted() || (options.runs === null && options.timeUp())) break;
       const size = Math.min(GENERATION, total - runs);
       corpus.startGeneration();
@@ -56,11 +62,16 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
           swarmSeed,
         ),
       );
-      const outcomes = await runGeneration(tasks, pool, options.interrupted);
-      for (const outcome of outcomes) {
-        // A run that crashed the simulator ends the campaign, but only here, in seed order: a
-        // failure merged before it is kept and reported first.
-        if (outcome instanceof Error) throw outcome;
+      const attempts = await runGeneration(tasks, pool, workerFile, options.interrupted);
+      for (const [i, { outcome, crash }] of attempts.entries()) {
+        if (crash !== null)
+          crashes.push({ ...crash, guided: { index: runs, config: tasks[i]!.config } });
+        // A run with no outcome ends the campaign, but only here, in seed order: a failure
+        // merged before it is kept and reported first.
+        if (outcome === null) {
+          ended = true;
+          break;
+        }
         runs++;
         corpus.merge(outcome);
         const seedOutcome = asSeedOutcome(outcome);
@@ -75,42 +86,39 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
   } finally {
     await pool?.destroy();
   }
-  return { runs, failure, unknownRuns, interrupted: options.interrupted(), corpus };
+  return { runs, failure, crashes, unknownRuns, interrupted: options.interrupted(), corpus };
 }
 
 /**
- * Runs one generation; the outcomes come back in the tasks' order whatever finished first. A run
- * whose worker died is run again on this thread (a worker out of resources); a run that throws
- * there too comes back as its error, in its place.
+ * Runs one generation; the attempts come back in the tasks' order whatever finished first. A
+ * run whose worker died goes again in a fresh worker (crash.ts).
  */
 async function runGeneration(
   tasks: readonly GuidedTask[],
   pool: Piscina<GuidedTask, GuidedOutcome> | null,
+  workerFile: URL,
   interrupted: () => boolean,
-): Promise<(GuidedOutcome | Error)[]> {
+): Promise<Attempt<GuidedOutcome>[]> {
   if (pool !== null) {
     const settled = tasks.map((task) =>
-      pool
-        .run(task)
-        .catch(() => runGuided(task))
-        .catch(asError),
+      pool.run(task).then(
+        (outcome): Attempt<GuidedOutcome> => ({ outcome, crash: null }),
+        (error: unknown) =>
+          rerunAfterCrash<GuidedTask, GuidedOutcome>(workerFile, task.seed, task, error),
+      ),
     );
     return Promise.all(settled);
   }
-  const outcomes: (GuidedOutcome | Error)[] = [];
+  const attempts: Attempt<GuidedOutcome>[] = [];
   for (const task of tasks) {
     // On one thread a generation takes a while: Ctrl-C keeps the runs done so far, in order.
     if (interrupted()) break;
     try {
-      outcomes.push(runGuided(task));
+      attempts.push({ outcome: runGuided(task), crash: null });
     } catch (error) {
-      outcomes.push(asError(error));
+      attempts.push(mainThreadCrash(task.seed, error));
     }
     await new Promise((resolve) => setImmediate(resolve)); // lets Ctrl-C and the progress bar through
   }
-  return outcomes;
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
+  return attempts;
 }

@@ -14,7 +14,7 @@ import {
   parseWithout,
   UsageError,
 } from './args.js';
-import type { SeedCrash } from './campaign.js';
+import { endingCrash, type SeedCrash } from './crash.js';
 import { runCoveredCampaign } from './coverage-campaign.js';
 import { keepReport, shrinkAndReplace } from './failure-report.js';
 import { checkSeedRoom, parseMode, parseShrinkLimits } from './fuzz-options.js';
@@ -158,13 +158,13 @@ async function correctRaft(
   // A failure of the correct Raft is the one finding here that no table row holds: keep it.
   const kept =
     result.failure === null ? null : keepReport(result.failure, options.mode, options.reportsDir);
-  if (result.crash !== null) warnCrash('correct Raft', result.crash);
+  for (const crash of result.crashes) warnCrash('correct Raft', crash);
   return {
     runs: result.runs,
     seconds,
     interrupted: result.interrupted,
     failed: result.failure !== null,
-    crashed: result.crash !== null,
+    crashed: result.crashes.length > 0,
     unknown: result.unknownRuns.length,
     repro: kept?.path ?? null,
   };
@@ -187,14 +187,15 @@ async function hunt(name: MutantId, options: MutantsOptions, interrupt: Interrup
   );
   const base = { name, description: MUTANTS[name], seeds: result.runs };
   const failure = result.failure;
+  for (const crash of result.crashes) warnCrash(name, crash);
   if (failure === null) {
-    // A crash of the simulator ends the hunt early: say so, rather than that the mutant survived.
-    if (result.crash !== null) warnCrash(name, result.crash);
+    // A crash with no outcome ends the hunt early: say so, rather than that the mutant survived.
+    const ended = endingCrash(result.crashes);
     return {
       ...base,
       caught: false,
-      cutShort: result.interrupted && result.crash === null,
-      check: result.crash === null ? null : 'crash',
+      cutShort: result.interrupted && ended === null,
+      check: ended === null ? null : 'crash',
       seconds: Math.min(options.budget, seconds),
       shrinkSeconds: null,
       shrunkSteps: null,
@@ -237,9 +238,11 @@ async function hunt(name: MutantId, options: MutantsOptions, interrupt: Interrup
 
 /** A crash of the simulator on a seed, on stderr: the hunt it ended says `crash`. */
 function warnCrash(name: string, crash: SeedCrash): void {
-  const rerun = crash.rerun?.summary.verdict ?? 'it threw again';
+  const rerun = !crash.reran
+    ? 'it threw on the main thread'
+    : `re-run in a fresh worker: ${crash.rerunVerdict ?? 'it crashed too'}`;
   process.stderr.write(
-    `raftsim: ${name}: the simulator crashed on seed ${crash.seed} (${crash.cause}); re-run on the main thread: ${rerun}\n`,
+    `raftsim: ${name}: the simulator crashed on seed ${crash.seed} (${crash.cause}); ${rerun}\n`,
   );
 }
 

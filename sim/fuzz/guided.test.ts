@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { endingCrash } from '../cli/crash.js';
 import { runGuidedCampaign } from '../cli/guided-campaign.js';
+import { capturingStderr } from '../testing/capture-stderr.js';
 import { featureKind, sometimesOf, SOMETIMES_NAMES } from '../monitors/coverage.js';
 import { RandomStream } from '../random.js';
 import { runKv } from '../run/kv-run.js';
@@ -149,14 +151,34 @@ describe('guided fuzzing: campaigns', () => {
     expect(results[2]).to.deep.equal(results[0]);
   });
 
-  it('lose no run when a worker thread dies: the run goes again on the main thread', async function () {
+  it('lose no run when a worker thread dies: the run goes again in a fresh worker', async function () {
     this.timeout(600_000);
     const dying = new URL('../testing/crashing-guided-worker.js', import.meta.url);
-    const [steady, crashed] = [await campaign(0), await campaign(1, {}, dying)];
+    const steady = await campaign(0);
+    const { result: crashed } = await capturingStderr(() => campaign(1, {}, dying));
     const seeds = (r: typeof steady) => r.corpus.entries.map((e) => e.seed);
     expect(crashed.runs).to.equal(steady.runs);
     expect(seeds(crashed)).to.deep.equal(seeds(steady));
     expect(crashed.corpus.tally.summary()).to.deep.equal(steady.corpus.tally.summary());
+    expect(crashed.crashes.length).to.be.greaterThan(0);
+    expect(crashed.crashes.every((c) => c.seed % 10 === 2 && c.rerunVerdict !== null)).to.equal(
+      true,
+    );
+  });
+
+  it('end at a run that kills every worker it runs in, naming its place and configuration', async function () {
+    this.timeout(600_000);
+    const doomed = new URL('../testing/doomed-guided-worker.js', import.meta.url);
+    const { result } = await capturingStderr(() => campaign(1, {}, doomed));
+    const ending = endingCrash(result.crashes);
+    expect(ending).to.not.equal(null);
+    const index = ending?.guided?.index ?? -1;
+    // Every run before it was merged, none after it.
+    expect(result.runs).to.equal(index);
+    expect(index).to.be.within(0, 19);
+    expect((ending?.seed ?? 0) % 10).to.equal(7);
+    expect(ending?.guided?.config.servers).to.be.within(3, 7);
+    expect(result.failure).to.equal(null);
   });
 
   it('turn a failure into a standalone repro that shrinks and replays', async function () {

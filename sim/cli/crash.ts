@@ -1,0 +1,98 @@
+import { Piscina } from 'piscina';
+import type { FuzzConfig } from '../fuzz/config.js';
+import type { RunSummary } from '../fuzz/summary.js';
+
+/**
+ * The simulator itself failed on a run: its worker died (out of memory, an exception) or it threw
+ * on the main thread. The run is never lost. A worker's crash is re-run once in a fresh worker,
+ * so a run that exhausts a heap takes that worker with it and never the process; what the re-run
+ * gave is its outcome. A run with no outcome (its re-run crashed too, or it threw on the main
+ * thread, where an exception is no accident of resources) ends the campaign at its place.
+ */
+export interface SeedCrash {
+  readonly seed: number;
+  /** What ended the first attempt, in one line. */
+  readonly cause: string;
+  /** Whether a fresh worker ran it again (no: it ran on the main thread). */
+  readonly reran: boolean;
+  /** The re-run's verdict; null when there was none or it crashed too. */
+  readonly rerunVerdict: RunSummary['verdict'] | null;
+  /** The last attempt's error, with its stack, when no attempt finished; else null. */
+  readonly error: string | null;
+  /** Guided mode: the run's place in the campaign and the configuration it ran. */
+  readonly guided?: { readonly index: number; readonly config: FuzzConfig };
+}
+
+/** One run's result: an outcome, a crash, or both (a crash whose re-run finished). */
+export type Attempt<R> =
+  { outcome: R; crash: SeedCrash | null } | { outcome: null; crash: SeedCrash };
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+function firstLine(error: unknown): string {
+  return describeError(error).split('\n')[0] as string;
+}
+
+/** A run that threw on the main thread: no re-run, the same code would throw again. */
+export function mainThreadCrash(seed: number, error: unknown): Attempt<never> {
+  const crash = {
+    seed,
+    cause: firstLine(error),
+    reran: false,
+    rerunVerdict: null,
+    error: describeError(error),
+  };
+  return { outcome: null, crash };
+}
+
+/**
+ * Runs a task whose worker crashed again, once, in a worker of its own. The seed is named on
+ * stderr first, so a user watching a long re-run knows what it is.
+ */
+export async function rerunAfterCrash<T, R extends { summary: RunSummary }>(
+  workerFile: URL,
+  seed: number,
+  task: T,
+  cause: unknown,
+): Promise<Attempt<R>> {
+  const first = firstLine(cause);
+  process.stderr.write(
+    `raftsim: the simulator crashed on seed ${seed} (${first}); re-running it in a fresh worker\n`,
+  );
+  const crash = { seed, cause: first, reran: true };
+  try {
+    const outcome = await runInFreshWorker<T, R>(workerFile, task);
+    return {
+      outcome,
+      crash: { ...crash, rerunVerdict: outcome.summary.verdict, error: null },
+    };
+  } catch (error) {
+    return { outcome: null, crash: { ...crash, rerunVerdict: null, error: describeError(error) } };
+  }
+}
+
+/**
+ * One task in a worker thread of its own, torn down after. Its workerData says it is a re-run:
+ * the campaign's own workers ignore it; the tests' crashing workers die on first attempts only.
+ */
+async function runInFreshWorker<T, R>(workerFile: URL, task: T): Promise<R> {
+  const pool = new Piscina<T, R>({
+    filename: workerFile.href,
+    minThreads: 1,
+    maxThreads: 1,
+    workerData: { rerun: true },
+  });
+  try {
+    return await pool.run(task);
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** The crash that ended a campaign: a run no attempt finished (at most one, its last). */
+export function endingCrash(crashes: readonly SeedCrash[]): SeedCrash | null {
+  return crashes.find((crash) => crash.rerunVerdict === null) ?? null;
+}

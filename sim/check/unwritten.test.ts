@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import {
   checkHistory,
   etcdModel,
@@ -10,6 +11,7 @@ import {
   type KvOutput,
   type Operation,
 } from './index.js';
+import { valueWriters } from './unwritten.js';
 
 /**
  * A read of a value that no write could have left fails before any search (Model.unwritten):
@@ -103,5 +105,32 @@ describe('reads of values no write produced', () => {
     expect(result.steps).to.equal(0);
     expect(result.failure?.stuck).to.equal(2);
     expect(checkHistory([e(0, { op: 'read' }, { value: null })], etcdModel).verdict).to.equal('ok');
+  });
+});
+
+describe('valueWriters: which read values some write may have left', () => {
+  it('is true exactly when a put has the value or an append ends it', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', 'é'), maxLength: 6 });
+    fc.assert(
+      fc.property(
+        fc.array(text, { maxLength: 4 }),
+        fc.array(text, { maxLength: 6 }),
+        text,
+        (puts, appends, value) => {
+          const expected = puts.includes(value) || appends.some((a) => value.endsWith(a));
+          expect(valueWriters({ puts, appends })(value)).to.equal(expected);
+        },
+      ),
+      { seed: 7, numRuns: 2000 },
+    );
+  });
+
+  it('finds an ending among thousands of distinct append lengths', () => {
+    const appends = Array.from({ length: 3000 }, (_, i) => 'a'.repeat(i + 1));
+    const written = valueWriters({ puts: [], appends: [...appends, 'ab'] });
+    expect(written('a'.repeat(3000))).to.equal(true);
+    expect(written(`${'a'.repeat(2999)}b`)).to.equal(true);
+    expect(written(`${'a'.repeat(2999)}c`)).to.equal(false);
+    expect(written('')).to.equal(false);
   });
 });

@@ -1,4 +1,4 @@
-import { combine, rollHash } from './hashing.js';
+import { combine, rollHash, ROLL_BASE } from './hashing.js';
 import { IntSet } from './int-set.js';
 
 /**
@@ -20,28 +20,35 @@ export interface StringWrites {
 }
 
 /**
- * A test of read values against the writes of one partition; set-up linear in the writes. The
- * appends' texts are kept as hashes and a read's endings hashed in place (no slice per length):
- * an unequal hash proves the texts differ, and an equal one only keeps the read for the search.
+ * A test of read values against the writes of one partition; set-up linear in the writes, and
+ * each read costs one walk of its value from the end, whatever the number of distinct append
+ * lengths (a walk per length was quadratic on crafted histories, past any budget). The appends'
+ * texts are kept as hashes and a read's endings hashed as the walk extends them: an unequal hash
+ * proves the texts differ, and an equal one only keeps the read for the search.
  */
 export function valueWriters(writes: StringWrites): (value: string) => boolean {
   const puts = new Set(writes.puts);
   const endings = new IntSet();
-  const lengthSet = new Set<number>();
-  for (const text of writes.appends) {
-    lengthSet.add(text.length);
+  let longest = -1;
+  const texts = [...writes.appends];
+  for (const text of texts) longest = Math.max(longest, text.length);
+  const appendLength = new Uint8Array(longest + 1);
+  for (const text of texts) {
+    appendLength[text.length] = 1;
     endings.add(combine(rollHash(text), text.length));
   }
-  const lengths = [...lengthSet];
+  // An empty append leaves any value as it found it: every value may be its result.
+  const emptyAppend = appendLength[0] === 1;
   return (value) => {
-    if (puts.has(value)) return true;
-    for (const length of lengths) {
-      if (
-        length <= value.length &&
-        endings.has(combine(rollHash(value, value.length - length), length))
-      ) {
-        return true;
-      }
+    if (emptyAppend || puts.has(value)) return true;
+    const top = Math.min(value.length, longest);
+    // The hash of value's last `length` characters, as rollHash gives it, one character at a time.
+    let ending = 0;
+    let weight = 1;
+    for (let length = 1; length <= top; length++) {
+      ending = (ending + Math.imul(value.charCodeAt(value.length - length), weight)) | 0;
+      weight = Math.imul(weight, ROLL_BASE);
+      if (appendLength[length] === 1 && endings.has(combine(ending, length))) return true;
     }
     return false;
   };

@@ -17,7 +17,9 @@ import { kvRunConfig } from '../fuzz/config.js';
 import { parseRepro } from '../fuzz/repro.js';
 import { runKv } from '../run/kv-run.js';
 import { writeFailureReport } from '../fuzz/report.js';
+import { capturingStderr } from '../testing/capture-stderr.js';
 import { raftsimIn } from './cli.test.js';
+import { saveRepro } from './mutants.js';
 
 const MAX = String(Number.MAX_SAFE_INTEGER);
 
@@ -210,6 +212,20 @@ describe('raftsim CLI: hostile input is one line and exit 2, never a hang or a s
     expect(code).to.equal(2);
     expect(stderr).to.match(/--save-repros: .*Z01\.repro\.json: is a directory/);
     expect(Date.now() - started).to.be.below(15_000);
+  });
+
+  it('a repro copy that cannot be written once the hunt is over is a line, and the table goes on', async () => {
+    const kept = join(dir, 'kept.repro.json');
+    writeFileSync(kept, '{}');
+    const blocked = join(dir, 'blocked-file');
+    writeFileSync(blocked, '');
+    // Past the checks made before the hunt: the folder became a file (as a full disk refuses).
+    const { stderr } = await capturingStderr(() =>
+      saveRepro(join(blocked, 'Z01.repro.json'), kept),
+    );
+    expect(stderr).to.match(
+      /^raftsim: .*Z01\.repro\.json.*; the repro stays in .*kept\.repro\.json\n$/,
+    );
   });
 
   it('a run too heavy to finish (100 clerks, no snapshots) ends as a storm, not in hours', () => {

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 describe('Ctrl-C pressed twice', () => {
   const interrupt = new URL('./interrupt.js', import.meta.url).href;
@@ -33,5 +36,40 @@ describe('Ctrl-C pressed twice', () => {
     const done = 'interrupt.dispose(); process.exitCode = 1;';
     expect(pressTwice(done)).to.equal(1);
     expect(pressTwice('interrupt.dispose(); process.exitCode = 0;')).to.equal(0);
+  });
+});
+
+describe('SIGTERM and SIGHUP', () => {
+  const interrupt = new URL('./interrupt.js', import.meta.url).href;
+  const output = new URL('./output.js', import.meta.url).href;
+
+  /** A process that sets itself up with `setUp`, then gets `signal` and would run on for 5 s. */
+  function signalled(setUp: string, signal: string): number | null {
+    const script = `
+      import { Interrupt } from ${JSON.stringify(interrupt)};
+      import { writeFileAtomic } from ${JSON.stringify(output)};
+      ${setUp}
+      process.kill(process.pid, ${JSON.stringify(signal)});
+      setTimeout(() => process.exit(0), 5_000);
+    `;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      timeout: 30_000,
+    });
+    return result.status;
+  }
+
+  it('end a long command at once, with 128 + the signal, or 1 once a failure is kept', () => {
+    expect(signalled('new Interrupt();', 'SIGTERM')).to.equal(143);
+    expect(signalled('new Interrupt();', 'SIGHUP')).to.equal(129);
+    expect(signalled('new Interrupt().failureKept();', 'SIGTERM')).to.equal(1);
+  });
+
+  it('are held once a short command writes its output: the command ends with its own code', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-term-'));
+    const path = join(dir, 'out.json');
+    const write = `writeFileAtomic(${JSON.stringify(path)}, ['{}']); process.exitCode = 1;`;
+    expect(signalled(`${write} setTimeout(() => process.exit(), 200);`, 'SIGTERM')).to.equal(1);
+    expect(readFileSync(path, 'utf8')).to.equal('{}');
+    expect(readdirSync(dir)).to.deep.equal(['out.json']);
   });
 });

@@ -1,30 +1,33 @@
-import { EXIT_INTERRUPTED, removeTemporaries } from './output.js';
+import { EXIT_INTERRUPTED, removeTemporaries, TERMINATING_SIGNALS } from './output.js';
 
 export { EXIT_INTERRUPTED } from './output.js';
 
 /**
  * Ctrl-C for a long command: the first press asks it to stop where it stands (it then prints
  * what it has so far); a second press ends the process at once, removing temporary files.
+ * SIGTERM and SIGHUP (a supervisor stopping the job, a closed terminal) end it at once too, but
+ * only between two steps of the main thread: a report being written is finished first, and no
+ * temporary file or folder is left behind.
  */
 export class Interrupt {
   private pressed = false;
-  /** The exit code of a second press: 1 once a failure is kept, so a script still sees it. */
+  /** The exit code of a hard stop: 1 once a failure is kept, so a script still sees it. */
   private hardExitCode = EXIT_INTERRUPTED;
   private readonly listeners = new Set<() => void>();
   private readonly handler = () => {
-    if (this.pressed) {
-      removeTemporaries();
-      process.exit(this.hardExitCode);
-    }
+    if (this.pressed) this.stopNow(EXIT_INTERRUPTED);
     this.pressed = true;
     for (const listener of this.listeners) listener();
   };
+  private readonly terminated = (signal: NodeJS.Signals) =>
+    this.stopNow(128 + TERMINATING_SIGNALS[signal as keyof typeof TERMINATING_SIGNALS]);
 
   constructor() {
     process.on('SIGINT', this.handler);
+    for (const signal of terminatingSignals()) process.on(signal, this.terminated);
   }
 
-  /** A failure is kept on disk: from now on even a second press ends with exit 1. */
+  /** A failure is kept on disk: from now on a hard stop ends with exit 1. */
   failureKept(): void {
     this.hardExitCode = 1;
   }
@@ -43,17 +46,30 @@ export class Interrupt {
   }
 
   /**
-   * The command is done. A press while the process still winds down (workers stopping) must not
-   * fall to Node's default, which ends it as 130 whatever the command found: it ends the process
-   * with the command's exit code, which main.ts sets before a signal can be handled.
+   * The command is done. A signal while the process still winds down (workers stopping) must
+   * not fall to Node's default, which ends it as 130 (or 143) whatever the command found: it
+   * ends the process with the command's exit code, which main.ts sets before a signal can be
+   * handled.
    */
   dispose(): void {
     process.off('SIGINT', this.handler);
+    for (const signal of terminatingSignals()) process.off(signal, this.terminated);
     this.listeners.clear();
-    if (!process.listeners('SIGINT').includes(exitWithCommandCode)) {
-      process.on('SIGINT', exitWithCommandCode);
+    for (const signal of ['SIGINT' as const, ...terminatingSignals()]) {
+      if (!process.listeners(signal).includes(exitWithCommandCode)) {
+        process.on(signal, exitWithCommandCode);
+      }
     }
   }
+
+  private stopNow(signalCode: number): never {
+    removeTemporaries();
+    process.exit(this.hardExitCode === 1 ? 1 : signalCode);
+  }
+}
+
+function terminatingSignals(): NodeJS.Signals[] {
+  return Object.keys(TERMINATING_SIGNALS) as NodeJS.Signals[];
 }
 
 function exitWithCommandCode(): void {

@@ -222,7 +222,7 @@ async function hunt(name: MutantId, options: MutantsOptions, interrupt: Interrup
     interrupt,
   });
   if (options.saveRepros !== null)
-    writeFileAtomic(savedReproPath(options.saveRepros, name), [readFileSync(written.path, 'utf8')]);
+    saveRepro(savedReproPath(options.saveRepros, name), written.path);
   // Shrunk or not: cut short by Ctrl-C, crashed, or its shrunk report not written.
   const done = shrunk !== null && shrunk.outcome !== null;
   return {
@@ -234,6 +234,19 @@ async function hunt(name: MutantId, options: MutantsOptions, interrupt: Interrup
     shrinkCutShort: !done && interrupt.interrupted && shrunk?.error === undefined,
     repro: written.path,
   };
+}
+
+/**
+ * Copies a caught mutant's repro to `--save-repros`. A copy that cannot be written (a full disk)
+ * is a line on stderr, and the table goes on: the repro is still in its report folder.
+ */
+export function saveRepro(path: string, reportRepro: string): void {
+  try {
+    writeFileAtomic(path, [readFileSync(reportRepro, 'utf8')]);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`raftsim: ${error.message}; the repro stays in ${reportRepro}\n`);
+  }
 }
 
 /** A crash of the simulator on a seed, on stderr: the hunt it ended says `crash`. */

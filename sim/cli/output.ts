@@ -212,19 +212,24 @@ export const EXIT_INTERRUPTED = 130;
 /** Temporary files being written, removed if the process ends before they are renamed. */
 const temporaries = new Set<string>();
 
+/** Signals that end a process at once by default, other than Ctrl-C, and their numbers. */
+export const TERMINATING_SIGNALS = { SIGTERM: 15, SIGHUP: 1 } as const;
+
 /**
- * A command with no Ctrl-C handler of its own (run, replay, bench) dies at once on Ctrl-C,
- * which is right while it simulates but would leave a half-written temporary file behind
- * while it writes. From its first write on (its last step), a press is held instead: the
- * write finishes, the file is whole and in place, and the command ends with its own exit
- * code, so a failure it found is still reported as one. The listener only holds the press; a
- * command's own Interrupt, if one comes later, still sees it.
+ * A command with no signal handler of its own (run, replay, check, bench) dies at once on Ctrl-C,
+ * SIGTERM or SIGHUP, which is right while it simulates but would leave a half-written temporary
+ * file behind while it writes. From its first write on (its last step), such a signal is held
+ * instead: the write finishes, the file is whole and in place, and the command ends with its
+ * own exit code, so a failure it found is still reported as one. The listener only holds the
+ * signal; a command's own Interrupt, if one comes later, still sees it.
  */
 function holdInterruptsWhileWriting(): void {
-  if (process.listenerCount('SIGINT') > 0) return; // the command's own, or held already
-  process.on('SIGINT', () => {
-    // held: the synchronous write in progress has already finished when this runs
-  });
+  for (const signal of ['SIGINT', ...Object.keys(TERMINATING_SIGNALS)]) {
+    if (process.listenerCount(signal) > 0) continue; // the command's own, or held already
+    process.on(signal, () => {
+      // held: the synchronous write in progress has already finished when this runs
+    });
+  }
 }
 
 /** Removes any temporary file still open; for the interrupt and exit paths. */

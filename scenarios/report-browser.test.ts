@@ -7,6 +7,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { parseRepro } from '../sim/fuzz/repro.js';
 import { runTraced } from '../sim/fuzz/report.js';
 import { renderTimeline } from '../sim/report/timeline.js';
+import { TimelineFold } from '../sim/report/timeline-data.js';
 
 /** Debian's chromium (installed by .ci/run when missing); RAFTSIM_CHROMIUM overrides. */
 const CHROMIUM = process.env['RAFTSIM_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -33,11 +34,12 @@ function reportFile(mutant = 'Z10'): { file: string; servers: number; operations
     new URL(`../../scenarios/mutants/${mutant}.repro.json`, import.meta.url),
   );
   const repro = parseRepro(readFileSync(path, 'utf8'));
-  const run = runTraced(repro);
-  const html = renderTimeline(repro, run);
+  const timeline = new TimelineFold(repro.config.servers);
+  const result = runTraced(repro, { timeline });
+  const html = renderTimeline(repro, result, timeline);
   const out = join(mkdtempSync(join(tmpdir(), 'raftsim-report-')), 'timeline.html');
   writeFileSync(out, html);
-  return { file: out, servers: repro.config.servers, operations: run.result.history.length };
+  return { file: out, servers: repro.config.servers, operations: result.history.length };
 }
 
 describe('the HTML report in a real browser', function () {

@@ -68,6 +68,17 @@ describe('campaign: a worker that dies loses no seed', function () {
     expect(result.runs).to.equal(1);
   });
 
+  it('a run that never returns is stopped and counted as a crash: hung twice, the campaign ends there', async () => {
+    const { result } = await campaign(1005, 3, { runTimeoutMillis: 500 });
+    expect(result.crashes).to.have.length(1);
+    const [crash] = result.crashes;
+    expect(crash?.seed).to.equal(1005);
+    expect(crash?.cause).to.match(/hung: no result within 0.5 s/);
+    expect(crash?.error).to.match(/hung/);
+    expect(crash?.rerunVerdict).to.equal(null);
+    expect(result.runs).to.equal(1);
+  });
+
   it('names the seed on stderr before re-running it', async () => {
     const { stderr } = await campaign(1002, 1);
     expect(stderr).to.match(

@@ -1,7 +1,14 @@
 import { Piscina } from 'piscina';
 import { fuzzSeed, type SeedOptions, type SeedOutcome } from '../fuzz/run-seed.js';
 import type { SeedTask } from '../fuzz/worker.js';
-import { mainThreadCrash, rerunAfterCrash, type Attempt, type SeedCrash } from './crash.js';
+import {
+  mainThreadCrash,
+  rerunAfterCrash,
+  RUN_TIMEOUT_MILLIS,
+  runWithin,
+  type Attempt,
+  type SeedCrash,
+} from './crash.js';
 
 export interface Shard {
   /** 1-based. */
@@ -23,6 +30,8 @@ export interface CampaignOptions {
   readonly onOutcome?: (outcome: SeedOutcome) => void;
   /** The worker module (tests swap in one that dies); the fuzz worker by default. */
   readonly workerFile?: URL;
+  /** How long a run may take in a worker before it counts as hung (crash.ts); tests shorten it. */
+  readonly runTimeoutMillis?: number;
 }
 
 export interface CampaignResult {
@@ -58,6 +67,12 @@ export function seedRoom(baseSeed: number, shard: Shard, guided: boolean): numbe
   return top < 0 ? 0 : Math.floor(top / shard.count) + 1;
 }
 
+/** What a run stopped past the lowest failure leaves: a placeholder that summarize drops. */
+const PAST_THE_FAILURE: Attempt<SeedOutcome> = {
+  outcome: null,
+  crash: { seed: -1, cause: 'stopped', reran: false, rerunVerdict: null, error: null },
+};
+
 function runOnMainThread(task: SeedTask): Attempt<SeedOutcome> {
   try {
     return { outcome: fuzzSeed(task.seed, task.options), crash: null };
@@ -75,6 +90,7 @@ function runOnMainThread(task: SeedTask): Attempt<SeedOutcome> {
  */
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
   const workerFile = options.workerFile ?? new URL('../fuzz/worker.js', import.meta.url);
+  const timeout = options.runTimeoutMillis ?? RUN_TIMEOUT_MILLIS;
   const pool =
     options.workers > 0
       ? new Piscina<SeedTask, SeedOutcome>({
@@ -86,7 +102,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const finished = new Map<number, Attempt<SeedOutcome>>();
   let failingSeed = Infinity;
   let stoppedEarly = false;
-  const inFlight = new Set<Promise<void>>();
+  const inFlight = new Map<number, Promise<void>>();
+  // One run waiting per worker: no worker idles between two runs, and a run's hang clock
+  // (started when it is handed over) waits for at most one run before its own starts.
   const limit = Math.max(1, options.workers * 2);
   try {
     const room = seedRoom(options.baseSeed, options.shard, false);
@@ -109,18 +127,27 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
         await yieldToEvents(); // lets Ctrl-C and the progress bar through
         continue;
       }
-      const running: Promise<void> = pool
-        .run(task)
+      const running: Promise<void> = runWithin(pool, task, timeout)
         .then(
           (outcome): Attempt<SeedOutcome> => ({ outcome, crash: null }),
-          (error: unknown) => rerunAfterCrash<SeedTask, SeedOutcome>(workerFile, seed, task, error),
+          (error: unknown) =>
+            // Past the lowest failure, a run stopped with the pool is no crash: nothing counts it.
+            seed > failingSeed
+              ? PAST_THE_FAILURE
+              : rerunAfterCrash<SeedTask, SeedOutcome>(workerFile, seed, task, error, timeout),
         )
         .then(done)
-        .finally(() => inFlight.delete(running));
-      inFlight.add(running);
-      if (inFlight.size >= limit) await Promise.race(inFlight);
+        .finally(() => inFlight.delete(seed));
+      inFlight.set(seed, running);
+      if (inFlight.size >= limit) await Promise.race(inFlight.values());
     }
-    await Promise.all(inFlight);
+    // Runs past the lowest failure count for nothing: they are not waited for (one may never
+    // end), and destroying the pool stops them.
+    for (;;) {
+      const lower = [...inFlight].filter(([seed]) => seed < failingSeed).map(([, p]) => p);
+      if (lower.length === 0) break;
+      await Promise.race(lower);
+    }
   } finally {
     await pool?.destroy();
   }

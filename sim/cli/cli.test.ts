@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -325,6 +332,37 @@ describe('raftsim CLI', () => {
     expect(lines.length).to.be.greaterThan(10);
     expect(readdirSync(dir)).to.deep.equal(['trace.ndjson']); // no temporary left behind
     expect(JSON.parse(stdout)).to.have.property('traceHash');
+  });
+
+  describe('a long run --trace, written as it runs', function () {
+    this.timeout(120_000);
+
+    /** Starts a long traced run, and resolves once its trace's temporary has content. */
+    async function midTrace(): Promise<{ dir: string; child: ReturnType<typeof spawn> }> {
+      const dir = mkdtempSync(join(tmpdir(), 'raftsim-stream-'));
+      const args = ['run', '--seed', '1', '--nodes', '7', '--clerks', '20', '--time', '10m'];
+      const child = spawn(process.execPath, [MAIN, ...args, '--trace', 'out.ndjson'], { cwd: dir });
+      for (let waited = 0; waited < 60_000; waited += 50) {
+        const temporary = readdirSync(dir).find((name) => name.startsWith('.out.ndjson.tmp-'));
+        if (temporary !== undefined && statSync(join(dir, temporary)).size > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return { dir, child };
+    }
+
+    for (const [signal, code] of [
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+    ] as const) {
+      it(`${signal} ends it at once (${code}), its half-written trace removed`, async () => {
+        const { dir, child } = await midTrace();
+        expect(readdirSync(dir)).to.have.length(1); // the temporary, growing
+        child.kill(signal);
+        const exit = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+        expect(exit).to.equal(code);
+        expect(readdirSync(dir)).to.deep.equal([]);
+      });
+    }
   });
 
   it('run --history writes the client history, which check finds linearizable', () => {

@@ -49,6 +49,32 @@ export function mainThreadCrash(seed: number, error: unknown): Attempt<never> {
 }
 
 /**
+ * How long a run may take in a worker before it counts as hung: a run is bounded by its event
+ * and call caps, so only a loop inside one event's handling (a bug in the Raft under test, or in
+ * the simulator) can take this long; the fuzzer's heaviest runs take seconds. The worker is then
+ * stopped and the run is a crash like any other, re-run once in a fresh worker. The clock starts
+ * when the run is handed to the pool, which holds at most one run per worker beyond the ones
+ * running. On the main thread (`--workers 0`) nothing can stop a run.
+ */
+export const RUN_TIMEOUT_MILLIS = 120_000;
+
+/** A run handed to a pool, stopped with its worker if it has no result within `millis`. */
+export async function runWithin<T, R>(pool: Piscina<T, R>, task: T, millis: number): Promise<R> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), millis);
+  try {
+    return await pool.run(task, { signal: controller.signal });
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+    throw new Error(`hung: no result within ${millis / 1000} s, its worker stopped`, {
+      cause: error,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Runs a task whose worker crashed again, once, in a worker of its own. The seed is named on
  * stderr first, so a user watching a long re-run knows what it is.
  */
@@ -57,6 +83,7 @@ export async function rerunAfterCrash<T, R extends { summary: RunSummary }>(
   seed: number,
   task: T,
   cause: unknown,
+  timeoutMillis: number,
 ): Promise<Attempt<R>> {
   const first = firstLine(cause);
   process.stderr.write(
@@ -64,7 +91,7 @@ export async function rerunAfterCrash<T, R extends { summary: RunSummary }>(
   );
   const crash = { seed, cause: first, reran: true };
   try {
-    const outcome = await runInFreshWorker<T, R>(workerFile, task);
+    const outcome = await runInFreshWorker<T, R>(workerFile, task, timeoutMillis);
     return {
       outcome,
       crash: { ...crash, rerunVerdict: outcome.summary.verdict, error: null },
@@ -78,7 +105,7 @@ export async function rerunAfterCrash<T, R extends { summary: RunSummary }>(
  * One task in a worker thread of its own, torn down after. Its workerData says it is a re-run:
  * the campaign's own workers ignore it; the tests' crashing workers die on first attempts only.
  */
-async function runInFreshWorker<T, R>(workerFile: URL, task: T): Promise<R> {
+async function runInFreshWorker<T, R>(workerFile: URL, task: T, millis: number): Promise<R> {
   const pool = new Piscina<T, R>({
     filename: workerFile.href,
     minThreads: 1,
@@ -86,7 +113,7 @@ async function runInFreshWorker<T, R>(workerFile: URL, task: T): Promise<R> {
     workerData: { rerun: true },
   });
   try {
-    return await pool.run(task);
+    return await runWithin(pool, task, millis);
   } finally {
     await pool.destroy();
   }

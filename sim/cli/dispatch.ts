@@ -1,6 +1,6 @@
 import { oneLine, UsageError } from './args.js';
 import { BENCH_HELP, CHECK_HELP, FUZZ_HELP, MUTANTS_HELP, REPLAY_HELP, RUN_HELP } from './help.js';
-import { removeTemporaries } from './output.js';
+import { removeTemporaries, usageErrorExitCode } from './output.js';
 
 /** Each command's one-line synopsis, for `raftsim <command> --help`. */
 const HELP: Readonly<Record<string, string>> = {
@@ -69,7 +69,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     removeTemporaries();
     if (error instanceof UsageError) {
       process.stderr.write(`raftsim: ${oneLine(error.message)}\n`);
-      return 2;
+      return usageErrorExitCode();
     }
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
     process.stderr.write(`raftsim: internal error: ${message}\n`);

@@ -9,7 +9,22 @@ import {
 } from '../fuzz/guided.js';
 import { isFailure, type SeedOutcome } from '../fuzz/run-seed.js';
 import { MUTATED_SEEDS, seedAt, seedRoom, type CampaignOptions } from './campaign.js';
-import { mainThreadCrash, rerunAfterCrash, type Attempt, type SeedCrash } from './crash.js';
+import {
+  mainThreadCrash,
+  rerunAfterCrash,
+  RUN_TIMEOUT_MILLIS,
+  runWithin,
+  type Attempt,
+  type SeedCrash,
+} from './crash.js';
+
+/** The guided campaign's worker threads, and how their runs are watched. */
+interface Pool {
+  readonly piscina: Piscina<GuidedTask, GuidedOutcome>;
+  readonly workers: number;
+  readonly workerFile: URL;
+  readonly timeout: number;
+}
 
 export interface GuidedResult {
   /** Runs merged, up to and including the first failing one. */
@@ -33,13 +48,18 @@ export interface GuidedResult {
  */
 export async function runGuidedCampaign(options: CampaignOptions): Promise<GuidedResult> {
   const workerFile = options.workerFile ?? new URL('../fuzz/guided-worker.js', import.meta.url);
-  const pool =
+  const pool: Pool | null =
     options.workers > 0
-      ? new Piscina<GuidedTask, GuidedOutcome>({
-          filename: workerFile.href,
-          minThreads: options.workers,
-          maxThreads: options.workers,
-        })
+      ? {
+          piscina: new Piscina<GuidedTask, GuidedOutcome>({
+            filename: workerFile.href,
+            minThreads: options.workers,
+            maxThreads: options.workers,
+          }),
+          workers: options.workers,
+          workerFile,
+          timeout: options.runTimeoutMillis ?? RUN_TIMEOUT_MILLIS,
+        }
       : null;
   const corpus = new GuidedCorpus({ ...options.seed });
   const swarmSeed = (i: number) => seedAt(options.baseSeed, options.shard, i);
@@ -62,7 +82,7 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
           swarmSeed,
         ),
       );
-      const attempts = await runGeneration(tasks, pool, workerFile, options.interrupted);
+      const attempts = await runGeneration(tasks, pool, options.interrupted);
       for (const [i, { outcome, crash }] of attempts.entries()) {
         if (crash !== null)
           crashes.push({ ...crash, guided: { index: runs, config: tasks[i]!.config } });
@@ -84,30 +104,39 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
       }
     }
   } finally {
-    await pool?.destroy();
+    await pool?.piscina.destroy();
   }
   return { runs, failure, crashes, unknownRuns, interrupted: options.interrupted(), corpus };
 }
 
 /**
  * Runs one generation; the attempts come back in the tasks' order whatever finished first. A
- * run whose worker died goes again in a fresh worker (crash.ts).
+ * run whose worker died or hung goes again in a fresh worker (crash.ts).
  */
 async function runGeneration(
   tasks: readonly GuidedTask[],
-  pool: Piscina<GuidedTask, GuidedOutcome> | null,
-  workerFile: URL,
+  pool: Pool | null,
   interrupted: () => boolean,
 ): Promise<Attempt<GuidedOutcome>[]> {
   if (pool !== null) {
-    const settled = tasks.map((task) =>
-      pool.run(task).then(
-        (outcome): Attempt<GuidedOutcome> => ({ outcome, crash: null }),
+    const { workers, workerFile, timeout } = pool;
+    const attempt = (task: GuidedTask): Promise<Attempt<GuidedOutcome>> =>
+      runWithin(pool.piscina, task, timeout).then(
+        (outcome) => ({ outcome, crash: null }),
         (error: unknown) =>
-          rerunAfterCrash<GuidedTask, GuidedOutcome>(workerFile, task.seed, task, error),
-      ),
-    );
-    return Promise.all(settled);
+          rerunAfterCrash<GuidedTask, GuidedOutcome>(workerFile, task.seed, task, error, timeout),
+      );
+    // One run per worker at a time: a run's hang clock starts when it is handed over, so no
+    // run may wait behind others in the pool's queue.
+    const attempts: Attempt<GuidedOutcome>[] = [];
+    let next = 0;
+    const lane = async () => {
+      for (let i = next++; i < tasks.length; i = next++) {
+        attempts[i] = await attempt(tasks[i] as GuidedTask);
+      }
+    };
+    await Promise.all(Array.from({ length: workers }, lane));
+    return attempts;
   }
   const attempts: Attempt<GuidedOutcome>[] = [];
   for (const task of tasks) {

@@ -377,6 +377,22 @@ describe('raftsim CLI: inputs from pipes, outputs that meet', function () {
     expect(result.stderr).to.equal('raftsim: cannot write standard output (ENOSPC)\n');
   });
 
+  it('standard output that fails after a failure is kept still exits 1, the report in place', function () {
+    this.timeout(60_000);
+    const reports = join(mkdtempSync(join(tmpdir(), 'raftsim-full-')), 'reports');
+    const line = `RAFTSIM fuzz --mutant Z02 --runs 3 --workers 0 --shrink-time 1s --json --reports ${reports}`;
+    const result = shell(`${line} > /dev/full`);
+    expect(result.stderr).to.include('raftsim: cannot write standard output (ENOSPC)\n');
+    expect(result.status).to.equal(1);
+    expect(readdirSync(reports).filter((name) => name.startsWith('seed-'))).to.have.length(1);
+  });
+
+  it('a streamed trace to a full standard output is one line and exit 2', () => {
+    const result = shell('RAFTSIM run --seed 1 --time 1s --trace - > /dev/full');
+    expect(result.status).to.equal(2);
+    expect(result.stderr).to.equal('raftsim: cannot write standard output (ENOSPC)\n');
+  });
+
   it('a reader that goes away ends the command quietly', () => {
     const result = shell('RAFTSIM run --seed 1 --trace - | head -c 10');
     expect(result.stderr).to.equal('');

@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 import { runCli } from './dispatch.js';
-import { removeTemporaries } from './output.js';
+import { usageErrorExitCode, removeTemporaries } from './output.js';
 
 // A reader that goes away (`raftsim run --trace - | head`) is not an error of this program:
 // stop quietly, with the status of a writer the shell's SIGPIPE would have ended. Standard
-// output that cannot be written (a full disk, /dev/full) is the place's fault: one line, exit 2.
+// output that cannot be written (a full disk, /dev/full) is the place's fault: one line, exit 2
+// (1 if a failure was kept before: that is what a script must still see).
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(141);
   removeTemporaries();
   process.stderr.write(`raftsim: cannot write standard output (${error.code ?? error.message})\n`);
-  process.exit(2);
+  process.exit(usageErrorExitCode());
 });
 
 void runCli(process.argv.slice(2)).then((code) => {

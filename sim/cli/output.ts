@@ -209,6 +209,22 @@ function statOrNullQuiet(path: string): Stats | null {
 /** The exit code of a command cut short by Ctrl-C that found no failure (128 + SIGINT). */
 export const EXIT_INTERRUPTED = 130;
 
+let failureKept = false;
+
+/** A failure's report (or its repro, on stderr) is kept: the command's outcome is a failure. */
+export function markFailureKept(): void {
+  failureKept = true;
+}
+
+/**
+ * The exit code of a one-line error (bad usage or input, an output that cannot be written: a
+ * full disk, /dev/full): 2, unless a failure is already kept, which exit 1 must still tell a
+ * script.
+ */
+export function usageErrorExitCode(): number {
+  return failureKept ? 1 : 2;
+}
+
 /** Temporary files being written, removed if the process ends before they are renamed. */
 const temporaries = new Set<string>();
 
@@ -253,18 +269,74 @@ export function writeOutput(target: OutputTarget, chunks: Iterable<string>): voi
     for (const chunk of chunks) process.stdout.write(chunk);
     return;
   }
-  if (target.kind === 'file') {
-    writeFileAtomic(target.path, chunks);
-    return;
+  holdInterruptsWhileWriting();
+  const output = openOutput(target);
+  try {
+    for (const chunk of chunks) output.write(chunk);
+    output.finish();
+  } catch (error) {
+    output.abandon();
+    throw error;
   }
-  asUsageError(target.path, () => {
-    const fd = openStream(target.path);
-    try {
-      for (const chunk of chunks) writeAll(fd, chunk);
-    } finally {
-      closeSync(fd);
+}
+
+/**
+ * An output written piece by piece (a trace, as the run makes it). A file is still whole or
+ * absent: its pieces go to a temporary beside it, renamed in by `finish`, removed by `abandon`
+ * (and by the signal handlers, which remove every temporary). A system error is a UsageError
+ * naming the path.
+ */
+export interface PiecewiseOutput {
+  write(chunk: string): void;
+  finish(): void;
+  /** After a failure: removes what a file target wrote; a stream keeps what it got. */
+  abandon(): void;
+}
+
+export function openOutput(target: OutputTarget): PiecewiseOutput {
+  const path = target.path;
+  if (target.kind === 'file') {
+    const file = asUsageError(path, () => AtomicFile.open(path));
+    return {
+      write: (chunk) => asUsageError(path, () => file.write(chunk)),
+      finish: () => asUsageError(path, () => file.commit()),
+      abandon: () => file.abandon(),
+    };
+  }
+  if (target.kind === 'stdout') {
+    return { write: writeStandardOutput, finish: () => undefined, abandon: () => undefined };
+  }
+  const fd = asUsageError(path, () => openStream(path));
+  const close = () => closeSync(fd);
+  return {
+    write: (chunk) => asUsageError(path, () => writeAll(fd, chunk)),
+    finish: () => asUsageError(path, close),
+    abandon: () => {
+      try {
+        close();
+      } catch {
+        // closing after a failed write: the write's error is the one to report
+      }
+    },
+  };
+}
+
+/**
+ * Standard output written through its descriptor, in order with the run and never queued in
+ * memory. A reader that went away (`| head`) ends the process quietly, as the shell's SIGPIPE
+ * would (main.ts does the same for process.stdout); a place that refuses is one line, exit 2.
+ */
+function writeStandardOutput(chunk: string): void {
+  try {
+    writeAll(1, chunk);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EPIPE') {
+      removeTemporaries();
+      process.exit(141);
     }
-  });
+    throw new UsageError(`cannot write standard output (${code ?? String(error)})`);
+  }
 }
 
 /**
@@ -273,36 +345,70 @@ export function writeOutput(target: OutputTarget, chunks: Iterable<string>): voi
  * and a system error is a UsageError naming the path.
  */
 export function writeFileAtomic(path: string, chunks: Iterable<string>): void {
-  asUsageError(path, () => writeWhole(path, chunks));
+  holdInterruptsWhileWriting();
+  asUsageError(path, () => {
+    const file = AtomicFile.open(path);
+    try {
+      for (const chunk of chunks) file.write(chunk);
+      file.commit();
+    } catch (error) {
+      file.abandon();
+      throw error;
+    }
+  });
 }
 
-function writeWhole(path: string, chunks: Iterable<string>): void {
-  mkdirSync(dirname(path), { recursive: true });
-  holdInterruptsWhileWriting();
-  const temporary = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
-  const replaced = statOrNullQuiet(path);
-  // 'wx': never through a link planted under the temporary name, and never a file not ours
-  // (a name already taken fails here, before the temporary is ours to remove).
-  const fd = openSync(temporary, 'wx');
-  temporaries.add(temporary);
-  try {
+/** A regular file being written: a temporary beside it until `commit` renames it in. */
+class AtomicFile {
+  private open = true;
+
+  private constructor(
+    private readonly path: string,
+    private readonly temporary: string,
+    private readonly fd: number,
+  ) {}
+
+  static open(path: string): AtomicFile {
+    mkdirSync(dirname(path), { recursive: true });
+    const temporary = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+    const replaced = statOrNullQuiet(path);
+    // 'wx': never through a link planted under the temporary name, and never a file not ours
+    // (a name already taken fails here, before the temporary is ours to remove).
+    const fd = openSync(temporary, 'wx');
+    temporaries.add(temporary);
+    if (replaced !== null) keepOwnerAndMode(fd, replaced);
+    return new AtomicFile(path, temporary, fd);
+  }
+
+  write(chunk: string): void {
+    writeAll(this.fd, chunk);
+  }
+
+  commit(): void {
+    fsyncSync(this.fd);
+    this.close();
+    renameSync(this.temporary, this.path);
+    temporaries.delete(this.temporary);
+  }
+
+  abandon(): void {
     try {
-      if (replaced !== null) keepOwnerAndMode(fd, replaced);
-      for (const chunk of chunks) writeAll(fd, chunk);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      this.close();
+    } catch {
+      // closing after a failed write: the write's error is the one to report
     }
-    renameSync(temporary, path);
-  } catch (error) {
     try {
-      unlinkSync(temporary);
+      unlinkSync(this.temporary);
     } catch {
       // already renamed
     }
-    throw error;
-  } finally {
-    temporaries.delete(temporary);
+    temporaries.delete(this.temporary);
+  }
+
+  private close(): void {
+    if (!this.open) return;
+    this.open = false;
+    closeSync(this.fd);
   }
 }
 

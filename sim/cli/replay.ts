@@ -1,7 +1,6 @@
 import { REPLAY_HELP } from './help.js';
 import { parseRepro, type Repro } from '../fuzz/repro.js';
-import { runTraced, traceLines } from '../fuzz/report.js';
-import { renderTimeline } from '../report/timeline.js';
+import { runTraced } from '../fuzz/report.js';
 import { formatMicros } from '../time.js';
 import type { InvariantId } from '../monitors/view.js';
 import { noPositionals, parseFlags, parseWithout, UsageError } from './args.js';
@@ -16,6 +15,7 @@ import {
 import { exitCodeOf } from './run.js';
 import { readInputFile } from './input.js';
 import { runProgressLine } from './run-progress.js';
+import { runStreamed } from './streamed-run.js';
 
 export function readRepro(path: string): Repro {
   const text = readInputFile('replay', path);
@@ -55,16 +55,21 @@ export async function replayCommand(argv: string[]): Promise<number> {
     repro.config.safetyMicros,
     values.json === true,
   );
-  let traced;
+  let result;
+  let page: string | null = null;
   try {
-    traced = runTraced(repro, trace !== null || html !== null, line.onProgress);
+    if (trace === null && html === null) result = runTraced(repro, {}, line.onProgress);
+    else {
+      const job = { kind: 'replay' as const, repro, timeline: html !== null };
+      ({ result, html: page } = await runStreamed(job, trace, line.onProgress));
+    }
   } finally {
     line.done();
   }
-  const result = traced.result;
-  await awaitPipeReaders([trace, html]);
-  if (trace !== null) writeOutput(trace, traceLines(traced.records));
-  if (html !== null) writeOutput(html, [renderTimeline(repro, traced)]);
+  if (html !== null) {
+    await awaitPipeReaders([html]);
+    writeOutput(html, [page ?? '']);
+  }
   const sameTrace = result.traceHash === repro.traceHash;
   if (values.json === true) {
     printJson({

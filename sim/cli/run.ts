@@ -1,12 +1,9 @@
 import { RUN_HELP } from './help.js';
 import { describeFault, type TimedFault } from '../nemesis.js';
-import { PROFILE_NAMES, profileByName, unreliable, type NetworkProfile } from '../profiles.js';
-import { Streams } from '../random.js';
-import { runKv, type KvRunConfig, type KvRunResult } from '../run/kv-run.js';
-import { drawFaults } from '../run/random-faults.js';
+import { PROFILE_NAMES, profileByName, type NetworkProfile } from '../profiles.js';
+import { runKv, type KvRunResult } from '../run/kv-run.js';
 import { MAX_CLERKS } from '../fuzz/repro-schema.js';
 import { formatMicros, MAX_VIRTUAL_MICROS, seconds, type Micros } from '../time.js';
-import type { TraceRecord } from '../trace.js';
 import {
   noPositionals,
   parseCount,
@@ -18,7 +15,7 @@ import {
   parseWithout,
   UsageError,
 } from './args.js';
-import { historyDocument, traceLines } from '../fuzz/report.js';
+import { historyDocument } from '../fuzz/report.js';
 import {
   awaitPipeReaders,
   checkDistinctOutputs,
@@ -29,6 +26,10 @@ import {
 } from './output.js';
 import type { MutantId } from '../../raft/mutants.js';
 import { runProgressLine } from './run-progress.js';
+import { runCommandConfig, type RunJob } from './run-config.js';
+import { runStreamed } from './streamed-run.js';
+
+export { runSeedConfig } from './run-config.js';
 import type { InvariantId } from '../monitors/view.js';
 
 /** Exit code of a run's verdict (DESIGN §6). */
@@ -93,53 +94,32 @@ function parseRunOptions(argv: string[]): RunOptions {
   return { ...options, ...outputs };
 }
 
-/** What `raftsim run --seed N` runs (the golden hashes of the correct Raft pin some). */
-export function runSeedConfig(
-  seed: number,
-  servers = 5,
-  clerks = 3,
-  safetyMicros = seconds(20),
-  profile: NetworkProfile = unreliable,
-): KvRunConfig {
-  return {
-    seed,
-    servers,
-    profile,
-    faults: drawFaults(new Streams(seed).get('faults'), servers, safetyMicros),
-    safetyMicros,
-    workload: { clerks },
-    maxRaftStateBytes: 4096,
-  };
-}
-
 /** `raftsim run`: one simulation of the key/value service on Raft, checked, with its trace hash. */
 export async function runCommand(argv: string[]): Promise<number> {
   const options = parseRunOptions(argv);
-  const { seed, servers, clerks, safetyMicros, without } = options;
-  const config = runSeedConfig(seed, servers, clerks, safetyMicros, options.profile);
-  const faults = config.faults;
-  const records: TraceRecord[] = [];
-  const line = runProgressLine(`run seed ${seed}`, safetyMicros, options.json);
+  const { seed, servers, clerks, safetyMicros, mutant, without, minorityTrial } = options;
+  const job: RunJob = {
+    ...{ seed, servers, clerks, safetyMicros, mutant, without, minorityTrial },
+    profile: options.profile.name,
+  };
+  const config = runCommandConfig(job);
+  const line = runProgressLine(`run seed ${options.seed}`, options.safetyMicros, options.json);
   let result;
   try {
-    result = runKv({
-      ...config,
-      mutant: options.mutant ?? null,
-      minorityTrial: options.minorityTrial,
-      ...(without === undefined ? {} : { without }),
-      ...(options.trace === null ? {} : { onTrace: (r: TraceRecord) => records.push(r) }),
-      ...(line.onProgress === undefined ? {} : { onProgress: line.onProgress }),
-    });
+    result =
+      options.trace === null
+        ? runKv({
+            ...config,
+            ...(line.onProgress === undefined ? {} : { onProgress: line.onProgress }),
+          })
+        : (await runStreamed({ kind: 'run', ...job }, options.trace, line.onProgress)).result;
   } finally {
     line.done();
   }
-  await awaitPipeReaders([options.trace, options.history]);
-  if (options.trace !== null) {
-    writeOutput(options.trace, traceLines(records));
-  }
+  await awaitPipeReaders([options.history]);
   if (options.history !== null) writeOutput(options.history, [historyDocument(result.history)]);
-  if (options.json) printJson(runReport(options, faults, result));
-  else process.stdout.write(humanRunReport(options, faults, result));
+  if (options.json) printJson(runReport(options, config.faults, result));
+  else process.stdout.write(humanRunReport(options, config.faults, result));
   return exitCodeOf(result.verdict);
 }
 

@@ -2,6 +2,7 @@ import type { FuzzConfig } from '../fuzz/config.js';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { SeedOptions, SeedOutcome, ShrinkProgress } from '../fuzz/run-seed.js';
+import { RUN_TIMEOUT_MILLIS } from './crash.js';
 
 /** Shrinking's default wall-clock bound, besides its budget of runs. */
 export const DEFAULT_SHRINK_SECONDS = 60;
@@ -21,6 +22,10 @@ export interface ShrinkControl {
   readonly onProgress?: (progress: ShrinkProgress) => void;
   /** Called with a function that abandons the shrink (Ctrl-C). */
   readonly onStart?: (abandon: () => void) => void;
+  /** The worker module (tests swap in one that dies); shrink-worker.js by default. */
+  readonly workerFile?: URL;
+  /** A hung candidate's allowance past `limitSeconds` (crash.ts); tests shorten it. */
+  readonly runTimeoutMillis?: number;
 }
 
 type WorkerMessage =
@@ -39,27 +44,43 @@ export function shrinkSeed(
 ): Promise<ShrinkResult> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
-  const worker = new Worker(new URL('./shrink-worker.js', import.meta.url), {
+  const worker = new Worker(control.workerFile ?? new URL('./shrink-worker.js', import.meta.url), {
     workerData: { seed, options, limitSeconds: control.limitSeconds, config },
   });
   return new Promise<ShrinkResult>((resolve, reject) => {
+    // The first word wins: an abandon or a result, then the exit that follows it is nothing.
     let settled = false;
     const settle = (result: ShrinkResult) => {
       if (settled) return;
       settled = true;
       resolve(result);
     };
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      reject(error);
+    };
     control.onStart?.(() => {
       settle({ outcome: null, stoppedByClock: false, seconds: seconds() });
       void worker.terminate();
     });
+    // The shrink looks at its clock between candidates: one that never ends (a loop in the Raft
+    // under test) would hold it forever. Past its bound and a hung run's time, it is stopped.
+    const hung = control.limitSeconds * 1000 + (control.runTimeoutMillis ?? RUN_TIMEOUT_MILLIS);
+    const watchdog = setTimeout(() => {
+      fail(
+        new Error(`hung: no result ${hung / 1000} s after shrinking started, its worker stopped`),
+      );
+      void worker.terminate();
+    }, hung);
+    worker.on('exit', () => clearTimeout(watchdog));
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'progress') {
         control.onProgress?.(message);
         return;
       }
       if (message.outcome.failure === null) {
-        reject(new Error(`seed ${seed} failed, then passed when re-run: nondeterminism`));
+        fail(new Error(`seed ${seed} failed, then passed when re-run: nondeterminism`));
         return;
       }
       settle({
@@ -68,7 +89,10 @@ export function shrinkSeed(
         seconds: seconds(),
       });
     });
-    worker.on('error', reject);
-    worker.on('exit', () => settle({ outcome: null, stoppedByClock: false, seconds: seconds() }));
+    worker.on('error', fail);
+    // Not abandoned (that settled first), so the worker died: shrinking crashed, not Ctrl-C.
+    worker.on('exit', (code) =>
+      fail(new Error(`the shrink worker exited with code ${code} before it finished`)),
+    );
   });
 }

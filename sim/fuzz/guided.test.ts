@@ -190,7 +190,7 @@ describe('guided fuzzing: campaigns', () => {
     const repro = parseRepro(JSON.stringify(reproOf(shrunk, 'guided')));
     expect(repro.config.mutant).to.equal('Z11');
     expect(repro.config.schedule.length).to.be.at.most(failing?.config.schedule.length ?? 0);
-    const replayed = runTraced(repro).result;
+    const replayed = runTraced(repro);
     expect(replayed.traceHash).to.equal(repro.traceHash);
     expect(replayed.verdict).to.equal(repro.verdict);
   });

@@ -19,9 +19,10 @@ import {
 import type { Repro } from './repro.js';
 import { writeAll } from './write-all.js';
 import { renderTimeline } from '../report/timeline.js';
-import { runTraced, traceLines } from './traced.js';
+import { runTraced } from './traced.js';
+import { TimelineFold } from '../report/timeline-data.js';
 
-export { runTraced, traceLines, type TracedRun } from './traced.js';
+export { runTraced } from './traced.js';
 
 /** A run's client history in this project's format, for `raftsim check`. */
 export function historyDocument(history: readonly Operation<KvInput, KvOutput>[]): string {
@@ -57,11 +58,14 @@ export function writeFailureReport(reportsDir: string, repro: Repro, replace?: s
   const name = `seed-${repro.seed}-${repro.traceHash.slice(0, 8)}`;
   const temporary = mkdtempSync(join(reportsDir, `.tmp-${name}-`));
   try {
-    const traced = runTraced(repro);
     writeFileSync(join(temporary, 'repro.json'), `${JSON.stringify(repro, null, 2)}\n`);
-    writeChunks(join(temporary, 'trace.ndjson'), traceLines(traced.records));
-    writeFileSync(join(temporary, 'history.json'), historyDocument(traced.result.history));
-    writeFileSync(join(temporary, 'timeline.html'), renderTimeline(repro, traced));
+    const timeline = new TimelineFold(repro.config.servers);
+    // The trace goes to its file as the run makes it: a long run never holds it whole.
+    const result = writingChunks(join(temporary, 'trace.ndjson'), (ndjson) =>
+      runTraced(repro, { ndjson, timeline }),
+    );
+    writeFileSync(join(temporary, 'history.json'), historyDocument(result.history));
+    writeFileSync(join(temporary, 'timeline.html'), renderTimeline(repro, result, timeline));
     const own = replace === undefined ? null : join(reportsDir, replace);
     const final =
       own !== null && ownFolders.has(own) && existsSync(own)
@@ -100,10 +104,11 @@ function claimFreeFolder(from: string, dir: string, name: string): string {
   }
 }
 
-function writeChunks(path: string, chunks: Iterable<string>): void {
+/** Runs `make` with a writer of chunks to the file at `path`, closed when `make` is done. */
+function writingChunks<T>(path: string, make: (write: (chunk: string) => void) => T): T {
   const fd = openSync(path, 'w');
   try {
-    for (const chunk of chunks) writeAll(fd, chunk);
+    return make((chunk) => writeAll(fd, chunk));
   } finally {
     closeSync(fd);
   }

@@ -58,42 +58,46 @@ export interface LinearizationView {
 const MAX_MESSAGES = 60_000;
 const ROLE_NOTE = /^(leader|follower|candidate) term (\d+)/;
 
-export function timelineData(
-  title: string,
-  servers: number,
-  result: KvRunResult,
-  records: readonly TraceRecord[],
-): TimelineData {
-  const endMicros = result.virtualMicros;
-  const roles: TimelineData['roles'] = [];
-  const openRole = new Map<number, { from: Micros; role: string; term: number }>();
-  const down: TimelineData['down'] = [];
-  const downSince = new Map<number, Micros>();
-  const bands: TimelineData['bands'] = [];
-  let band: { from: Micros; text: string } | null = null;
-  const messages: TimelineData['messages'] = [];
-  const closeRole = (node: number, t: Micros) => {
-    const open = openRole.get(node);
-    if (open !== undefined && t > open.from) roles.push({ node, to: t, ...open });
-    openRole.delete(node);
-  };
-  for (const r of records) {
-    if (r.kind === 'note' && r.node < servers) {
+/** Records kept for the violation's line: it is the run's last event or close to it. */
+const LAST_RECORDS = 4096;
+
+/**
+ * The timeline built record by record, as the run makes them: a run of any length keeps its
+ * roles, outages, fault bands and first messages, never its whole trace.
+ */
+export class TimelineFold {
+  private readonly roles: TimelineData['roles'] = [];
+  private readonly openRole = new Map<number, { from: Micros; role: string; term: number }>();
+  private readonly down: TimelineData['down'] = [];
+  private readonly downSince = new Map<number, Micros>();
+  private readonly bands: TimelineData['bands'] = [];
+  private band: { from: Micros; text: string } | null = null;
+  private readonly messages: TimelineData['messages'] = [];
+  /** The last LAST_RECORDS records, a ring indexed by seq. */
+  private readonly last: (TraceRecord | undefined)[] = new Array<TraceRecord | undefined>(
+    LAST_RECORDS,
+  );
+
+  constructor(private readonly servers: number) {}
+
+  add(r: TraceRecord): void {
+    this.last[r.seq % LAST_RECORDS] = r;
+    if (r.kind === 'note' && r.node < this.servers) {
       const match = ROLE_NOTE.exec(r.detail);
-      if (match === null) continue;
-      closeRole(r.node, r.t);
-      openRole.set(r.node, { from: r.t, role: match[1] as string, term: Number(match[2]) });
+      if (match === null) return;
+      this.closeRole(r.node, r.t);
+      this.openRole.set(r.node, { from: r.t, role: match[1] as string, term: Number(match[2]) });
     } else if (r.kind === 'crash') {
-      closeRole(r.node, r.t);
-      downSince.set(r.node, r.t);
+      this.closeRole(r.node, r.t);
+      this.downSince.set(r.node, r.t);
     } else if (r.kind === 'restart') {
-      down.push({ node: r.node, from: downSince.get(r.node) ?? 0, to: r.t });
-      downSince.delete(r.node);
+      this.down.push({ node: r.node, from: this.downSince.get(r.node) ?? 0, to: r.t });
+      this.downSince.delete(r.node);
     } else if (r.kind === 'link' || r.kind === 'profile') {
-      if (band !== null) bands.push({ ...band, to: r.t });
-      band = /^heal|^connect|^reliable$/.test(r.detail) ? null : { from: r.t, text: r.detail };
-    } else if ((r.kind === 'deliver' || r.kind === 'drop') && messages.length < MAX_MESSAGES) {
-      messages.push({
+      if (this.band !== null) this.bands.push({ ...this.band, to: r.t });
+      this.band = /^heal|^connect|^reliable$/.test(r.detail) ? null : { from: r.t, text: r.detail };
+    } else if ((r.kind === 'deliver' || r.kind === 'drop') && this.messages.length < MAX_MESSAGES) {
+      this.messages.push({
         from: r.peer,
         to: r.node,
         sent: r.sentAt ?? r.t,
@@ -103,34 +107,48 @@ export function timelineData(
       });
     }
   }
-  for (const node of openRole.keys()) closeRole(node, endMicros);
-  for (const [node, from] of downSince) down.push({ node, from, to: endMicros });
-  if (band !== null) bands.push({ ...band, to: endMicros });
-  return {
-    title,
-    servers,
-    clerks: new Set(result.history.map((op) => op.client)).size,
-    endMicros,
-    roles,
-    down,
-    bands,
-    messages,
-    ops: result.history.map((op) => ({
-      client: op.client,
-      call: op.call,
-      ret: op.return,
-      text: kvModel.describeOp(op.input, op.output),
-      result: op.output === null ? 'open' : op.output.err,
-    })),
-    violation: violationView(result.violation, records),
-    linearization: linearizationView(result),
-  };
-}
 
-function violationView(violation: Violation | null, records: readonly TraceRecord[]) {
-  if (violation === null) return null;
-  const event = records.find((r) => r.seq === violation.event);
-  return { ...violation, text: event === undefined ? '' : formatTraceRecord(event) };
+  /** The page's data, once the run is over. */
+  data(title: string, result: KvRunResult): TimelineData {
+    const endMicros = result.virtualMicros;
+    for (const node of [...this.openRole.keys()]) this.closeRole(node, endMicros);
+    for (const [node, from] of this.downSince) this.down.push({ node, from, to: endMicros });
+    this.downSince.clear();
+    if (this.band !== null) this.bands.push({ ...this.band, to: endMicros });
+    this.band = null;
+    return {
+      title,
+      servers: this.servers,
+      clerks: new Set(result.history.map((op) => op.client)).size,
+      endMicros,
+      roles: this.roles,
+      down: this.down,
+      bands: this.bands,
+      messages: this.messages,
+      ops: result.history.map((op) => ({
+        client: op.client,
+        call: op.call,
+        ret: op.return,
+        text: kvModel.describeOp(op.input, op.output),
+        result: op.output === null ? 'open' : op.output.err,
+      })),
+      violation: this.violationView(result.violation),
+      linearization: linearizationView(result),
+    };
+  }
+
+  private closeRole(node: number, t: Micros): void {
+    const open = this.openRole.get(node);
+    if (open !== undefined && t > open.from) this.roles.push({ node, to: t, ...open });
+    this.openRole.delete(node);
+  }
+
+  private violationView(violation: Violation | null) {
+    if (violation === null) return null;
+    const event = this.last[violation.event % LAST_RECORDS];
+    const found = event !== undefined && event.seq === violation.event ? event : undefined;
+    return { ...violation, text: found === undefined ? '' : formatTraceRecord(found) };
+  }
 }
 
 function linearizationView(result: KvRunResult): LinearizationView | null {

@@ -1,6 +1,6 @@
 import type { Repro } from '../fuzz/repro.js';
-import type { TracedRun } from '../fuzz/traced.js';
-import { timelineData, type TimelineData } from './timeline-data.js';
+import type { KvRunResult } from '../run/kv-run.js';
+import type { TimelineData, TimelineFold } from './timeline-data.js';
 import { TIMELINE_SCRIPT, TIMELINE_STYLE } from './timeline-page.js';
 
 /** JSON that is safe inside a <script> element. */
@@ -35,20 +35,14 @@ export function renderTimelinePage(data: TimelineData, subtitle: string): string
 `;
 }
 
-export function renderTimeline(repro: Repro, traced: TracedRun): string {
-  const v = traced.result.violation;
+/** The timeline page of a replayed run, from the fold its trace went through. */
+export function renderTimeline(repro: Repro, result: KvRunResult, timeline: TimelineFold): string {
+  const v = result.violation;
   const what =
-    v !== null
-      ? `${v.invariant} violated: ${v.message}`
-      : (traced.result.liveness ?? traced.result.verdict);
-  const data = timelineData(
-    `raftsim seed ${repro.seed}: ${traced.result.verdict}`,
-    repro.config.servers,
-    traced.result,
-    traced.records,
-  );
+    v !== null ? `${v.invariant} violated: ${v.message}` : (result.liveness ?? result.verdict);
+  const data = timeline.data(`raftsim seed ${repro.seed}: ${result.verdict}`, result);
   return renderTimelinePage(
     data,
-    `${what} — trace ${traced.result.traceHash}, ${repro.config.schedule.length} schedule steps`,
+    `${what} — trace ${result.traceHash}, ${repro.config.schedule.length} schedule steps`,
   );
 }

@@ -345,17 +345,7 @@ function writeStandardOutput(chunk: string): void {
  * and a system error is a UsageError naming the path.
  */
 export function writeFileAtomic(path: string, chunks: Iterable<string>): void {
-  holdInterruptsWhileWriting();
-  asUsageError(path, () => {
-    const file = AtomicFile.open(path);
-    try {
-      for (const chunk of chunks) file.write(chunk);
-      file.commit();
-    } catch (error) {
-      file.abandon();
-      throw error;
-    }
-  });
+  writeOutput({ kind: 'file', path }, chunks);
 }
 
 /** A regular file being written: a temporary beside it until `commit` renames it in. */

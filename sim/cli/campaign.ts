@@ -4,7 +4,7 @@ import type { SeedTask } from '../fuzz/worker.js';
 import {
   mainThreadCrash,
   rerunAfterCrash,
-  RUN_TIMEOUT_MILLIS,
+  runTimeoutFor,
   runWithin,
   type Attempt,
   type SeedCrash,
@@ -90,7 +90,7 @@ function runOnMainThread(task: SeedTask): Attempt<SeedOutcome> {
  */
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
   const workerFile = options.workerFile ?? new URL('../fuzz/worker.js', import.meta.url);
-  const timeout = options.runTimeoutMillis ?? RUN_TIMEOUT_MILLIS;
+  const timeout = options.runTimeoutMillis ?? runTimeoutFor(options.seed.checkBudget);
   const pool =
     options.workers > 0
       ? new Piscina<SeedTask, SeedOutcome>({
@@ -103,9 +103,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   let failingSeed = Infinity;
   let stoppedEarly = false;
   const inFlight = new Map<number, Promise<void>>();
-  // One run waiting per worker: no worker idles between two runs, and a run's hang clock
-  // (started when it is handed over) waits for at most one run before its own starts.
-  const limit = Math.max(1, options.workers * 2);
+  const pastFailure = new AbortController();
+  // No more runs handed over than there are workers: a run's hang clock starts when it is
+  // handed over, so it must not wait behind another run.
+  const limit = Math.max(1, options.workers);
   try {
     const room = seedRoom(options.baseSeed, options.shard, false);
     for (let k = 0; k < (options.runs ?? room); k++) {
@@ -134,7 +135,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
             // Past the lowest failure, a run stopped with the pool is no crash: nothing counts it.
             seed > failingSeed
               ? PAST_THE_FAILURE
-              : rerunAfterCrash<SeedTask, SeedOutcome>(workerFile, seed, task, error, timeout),
+              : rerunAfterCrash<SeedTask, SeedOutcome>(
+                  workerFile,
+                  seed,
+                  task,
+                  error,
+                  timeout,
+                  pastFailure.signal,
+                ),
         )
         .then(done)
         .finally(() => inFlight.delete(seed));
@@ -142,14 +150,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       if (inFlight.size >= limit) await Promise.race(inFlight.values());
     }
     // Runs past the lowest failure count for nothing: they are not waited for (one may never
-    // end), and destroying the pool stops them.
+    // end); they are stopped below, re-runs in fresh workers included.
     for (;;) {
       const lower = [...inFlight].filter(([seed]) => seed < failingSeed).map(([, p]) => p);
       if (lower.length === 0) break;
       await Promise.race(lower);
     }
   } finally {
+    pastFailure.abort();
     await pool?.destroy();
+    await Promise.allSettled(inFlight.values());
   }
   return summarize(finished, failingSeed, stoppedEarly);
 }

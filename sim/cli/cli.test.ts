@@ -350,6 +350,15 @@ describe('raftsim CLI', () => {
       return { dir, child };
     }
 
+    it('SIGTERM ends it while its reader has stopped reading (the pipe is full)', async () => {
+      const args = ['run', '--seed', '2', '--time', '10m', '--trace', '-'];
+      const child = spawn(process.execPath, [MAIN, ...args]); // stdout never read
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      child.kill('SIGTERM');
+      const exit = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(exit).to.equal(143);
+    });
+
     for (const [signal, code] of [
       ['SIGINT', 130],
       ['SIGTERM', 143],

@@ -1,4 +1,5 @@
 import { Piscina } from 'piscina';
+import { DEFAULT_BUDGET } from '../check/index.js';
 import type { FuzzConfig } from '../fuzz/config.js';
 import type { RunSummary } from '../fuzz/summary.js';
 
@@ -50,27 +51,51 @@ export function mainThreadCrash(seed: number, error: unknown): Attempt<never> {
 
 /**
  * How long a run may take in a worker before it counts as hung: a run is bounded by its event
- * and call caps, so only a loop inside one event's handling (a bug in the Raft under test, or in
- * the simulator) can take this long; the fuzzer's heaviest runs take seconds. The worker is then
- * stopped and the run is a crash like any other, re-run once in a fresh worker. The clock starts
- * when the run is handed to the pool, which holds at most one run per worker beyond the ones
- * running. On the main thread (`--workers 0`) nothing can stop a run.
+ * and call caps and its checker's budget, so only a loop inside one event's handling (a bug in
+ * the Raft under test, or in the simulator) takes this long; the fuzzer's heaviest runs take
+ * seconds, a check that spends the whole default budget some more. A raised `--check-budget`
+ * raises it in proportion. The worker is then stopped and the run is a crash like any other,
+ * re-run once in a fresh worker. The clock starts when the run is handed to a worker (a pool
+ * holds no more runs than it has workers). On the main thread (`--workers 0`) nothing can
+ * stop a run.
  */
 export const RUN_TIMEOUT_MILLIS = 120_000;
 
-/** A run handed to a pool, stopped with its worker if it has no result within `millis`. */
-export async function runWithin<T, R>(pool: Piscina<T, R>, task: T, millis: number): Promise<R> {
+/** The hang bound of a run whose checker has `checkBudget` steps (the default when absent). */
+export function runTimeoutFor(checkBudget: number | undefined): number {
+  const scaled = RUN_TIMEOUT_MILLIS * Math.max(1, (checkBudget ?? DEFAULT_BUDGET) / DEFAULT_BUDGET);
+  return Math.min(scaled, MAX_TIMER_MILLIS);
+}
+
+/** The longest delay setTimeout takes; a longer one would fire at once. */
+export const MAX_TIMER_MILLIS = 2 ** 31 - 1;
+
+/**
+ * A run handed to a pool, stopped with its worker if it has no result within `millis`, or when
+ * `stop` fires (the campaign has no more use for it).
+ */
+export async function runWithin<T, R>(
+  pool: Piscina<T, R>,
+  task: T,
+  millis: number,
+  stop?: AbortSignal,
+): Promise<R> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), millis);
+  const stopNow = () => controller.abort();
+  stop?.addEventListener('abort', stopNow);
+  if (stop?.aborted === true) stopNow();
   try {
     return await pool.run(task, { signal: controller.signal });
   } catch (error) {
     if (!controller.signal.aborted) throw error;
+    if (stop?.aborted === true) throw new Error('stopped: no longer needed', { cause: error });
     throw new Error(`hung: no result within ${millis / 1000} s, its worker stopped`, {
       cause: error,
     });
   } finally {
     clearTimeout(timer);
+    stop?.removeEventListener('abort', stopNow);
   }
 }
 
@@ -84,6 +109,7 @@ export async function rerunAfterCrash<T, R extends { summary: RunSummary }>(
   task: T,
   cause: unknown,
   timeoutMillis: number,
+  stop?: AbortSignal,
 ): Promise<Attempt<R>> {
   const first = firstLine(cause);
   process.stderr.write(
@@ -91,7 +117,7 @@ export async function rerunAfterCrash<T, R extends { summary: RunSummary }>(
   );
   const crash = { seed, cause: first, reran: true };
   try {
-    const outcome = await runInFreshWorker<T, R>(workerFile, task, timeoutMillis);
+    const outcome = await runInFreshWorker<T, R>(workerFile, task, timeoutMillis, stop);
     return {
       outcome,
       crash: { ...crash, rerunVerdict: outcome.summary.verdict, error: null },
@@ -105,7 +131,12 @@ export async function rerunAfterCrash<T, R extends { summary: RunSummary }>(
  * One task in a worker thread of its own, torn down after. Its workerData says it is a re-run:
  * the campaign's own workers ignore it; the tests' crashing workers die on first attempts only.
  */
-async function runInFreshWorker<T, R>(workerFile: URL, task: T, millis: number): Promise<R> {
+async function runInFreshWorker<T, R>(
+  workerFile: URL,
+  task: T,
+  millis: number,
+  stop?: AbortSignal,
+): Promise<R> {
   const pool = new Piscina<T, R>({
     filename: workerFile.href,
     minThreads: 1,
@@ -113,7 +144,7 @@ async function runInFreshWorker<T, R>(workerFile: URL, task: T, millis: number):
     workerData: { rerun: true },
   });
   try {
-    return await runWithin(pool, task, millis);
+    return await runWithin(pool, task, millis, stop);
   } finally {
     await pool.destroy();
   }

@@ -6,7 +6,7 @@ import type { FuzzMode, SeedOptions, SeedOutcome } from '../fuzz/run-seed.js';
 import type { Interrupt } from './interrupt.js';
 import { shrinkSeed, type ShrinkResult } from './shrink.js';
 import { UsageError } from './args.js';
-import { asUsageError, markFailureKept } from './output.js';
+import { asUsageError } from './output.js';
 
 /** A failure's report folder: written unshrunk first, then replaced by the shrunk failure. */
 export interface Written {
@@ -42,8 +42,6 @@ export function report(failure: SeedOutcome, mode: FuzzMode, reportsDir: string,
  * to save and replay, go to stderr, and the result is null.
  */
 export function keepReport(failure: SeedOutcome, mode: FuzzMode, reportsDir: string) {
-  // Kept either way (a report, or its repro on stderr): a later error must not hide it.
-  markFailureKept();
   try {
     return report(failure, mode, reportsDir);
   } catch (error) {

@@ -37,11 +37,12 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     }
     // Kept before shrinking starts: neither Ctrl-C nor a crash while shrinking loses it.
     const first = keepReport(failure, options.seed.mode, options.reportsDir);
+    // Kept either way (a report, or its repro on stderr): from now on no stop hides it.
+    interrupt.failureKept();
     if (first === null) {
       finish(options, found, null);
       return 1;
     }
-    interrupt.failureKept();
     process.stderr.write(
       `seed ${failure.seed} failed (unshrunk repro kept): replay: npx raftsim replay ${first.path}\n`,
     );

@@ -12,7 +12,7 @@ import { MUTATED_SEEDS, seedAt, seedRoom, type CampaignOptions } from './campaig
 import {
   mainThreadCrash,
   rerunAfterCrash,
-  RUN_TIMEOUT_MILLIS,
+  runTimeoutFor,
   runWithin,
   type Attempt,
   type SeedCrash,
@@ -27,7 +27,7 @@ interface Pool {
 }
 
 export interface GuidedResult {
-  /** Runs merged, up to and including the first failing one. */
+  /** Runs merged, up to and including the first failing one (or the crash that ended it). */
   readonly runs: number;
   /** The first failing run in seed order (unshrunk), or null. */
   readonly failure: GuidedOutcome | null;
@@ -58,7 +58,7 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
           }),
           workers: options.workers,
           workerFile,
-          timeout: options.runTimeoutMillis ?? RUN_TIMEOUT_MILLIS,
+          timeout: options.runTimeoutMillis ?? runTimeoutFor(options.seed.checkBudget),
         }
       : null;
   const corpus = new GuidedCorpus({ ...options.seed });
@@ -89,6 +89,7 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
         // A run with no outcome ends the campaign, but only here, in seed order: a failure
         // merged before it is kept and reported first.
         if (outcome === null) {
+          runs++; // counted, as swarm mode counts the seed a crash ended it at
           ended = true;
           break;
         }

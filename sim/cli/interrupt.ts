@@ -1,4 +1,9 @@
-import { EXIT_INTERRUPTED, removeTemporaries, TERMINATING_SIGNALS } from './output.js';
+import {
+  EXIT_INTERRUPTED,
+  markFailureKept,
+  removeTemporaries,
+  TERMINATING_SIGNALS,
+} from './output.js';
 
 export { EXIT_INTERRUPTED } from './output.js';
 
@@ -27,9 +32,13 @@ export class Interrupt {
     for (const signal of terminatingSignals()) process.on(signal, this.terminated);
   }
 
-  /** A failure is kept on disk: from now on a hard stop ends with exit 1. */
+  /**
+   * A failure is kept (its report, or its repro on stderr): from now on a hard stop, or an
+   * output that cannot be written, ends with exit 1.
+   */
   failureKept(): void {
     this.hardExitCode = 1;
+    markFailureKept();
   }
 
   get interrupted(): boolean {

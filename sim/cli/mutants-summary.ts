@@ -19,6 +19,8 @@ export interface Row {
   /** Ctrl-C came while the caught mutant's failure shrank: its repro is the unshrunk one. */
   readonly shrinkCutShort: boolean;
   readonly repro: string | null;
+  /** Runs of the hunt that crashed the simulator (each named on stderr); any is exit 1. */
+  readonly crashes: number;
 }
 
 /** The correct Raft's campaign after the hunts (the budget they used). */
@@ -67,6 +69,7 @@ export function summarize(
             interrupted: correct.interrupted,
             runs: correct.runs,
             failures: correct.failed ? 1 : 0,
+            crashed: correct.crashed,
             unknown: correct.unknown,
             repro: correct.repro,
             seconds: correct.seconds,

@@ -130,6 +130,8 @@ export async function mutantsCommand(argv: string[]): Promise<number> {
     if (options.json) printJson(summary);
     else printTotals(summary, say);
     if (correct !== null && (correct.failed || correct.crashed)) return 1;
+    // The simulator must not crash, even where a re-run then held.
+    if (rows.some((row) => row.crashes > 0)) return 1;
     if (interrupt.interrupted) return EXIT_INTERRUPTED;
     if (summary.caught < options.only.length) return 1;
     return correct !== null && correct.unknown > 0 ? 3 : 0;
@@ -158,6 +160,7 @@ async function correctRaft(
   // A failure of the correct Raft is the one finding here that no table row holds: keep it.
   const kept =
     result.failure === null ? null : keepReport(result.failure, options.mode, options.reportsDir);
+  if (result.failure !== null) interrupt.failureKept();
   for (const crash of result.crashes) warnCrash('correct Raft', crash);
   return {
     runs: result.runs,
@@ -185,7 +188,12 @@ async function hunt(name: MutantId, options: MutantsOptions, interrupt: Interrup
     options.budget,
     interrupt,
   );
-  const base = { name, description: MUTANTS[name], seeds: result.runs };
+  const base = {
+    name,
+    description: MUTANTS[name],
+    seeds: result.runs,
+    crashes: result.crashes.length,
+  };
   const failure = result.failure;
   for (const crash of result.crashes) warnCrash(name, crash);
   if (failure === null) {
@@ -241,8 +249,16 @@ async function hunt(name: MutantId, options: MutantsOptions, interrupt: Interrup
  * is a line on stderr, and the table goes on: the repro is still in its report folder.
  */
 export function saveRepro(path: string, reportRepro: string): void {
+  let text: string;
   try {
-    writeFileAtomic(path, [readFileSync(reportRepro, 'utf8')]);
+    text = readFileSync(reportRepro, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    process.stderr.write(`raftsim: cannot read ${reportRepro} (${code}) to save it as ${path}\n`);
+    return;
+  }
+  try {
+    writeFileAtomic(path, [text]);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`raftsim: ${error.message}; the repro stays in ${reportRepro}\n`);

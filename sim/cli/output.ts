@@ -269,10 +269,18 @@ export function writeOutput(target: OutputTarget, chunks: Iterable<string>): voi
     for (const chunk of chunks) process.stdout.write(chunk);
     return;
   }
-  holdInterruptsWhileWriting();
+  // A file's temporary must not be left half-written; a stream has nothing to protect, and a
+  // signal must still end a write that waits on a stalled reader.
+  if (target.kind === 'file') holdInterruptsWhileWriting();
   const output = openOutput(target);
   try {
-    for (const chunk of chunks) output.write(chunk);
+    for (const chunk of chunks) {
+      try {
+        writeAll(output.fd, chunk);
+      } catch (error) {
+        failedWrite(output.name, error);
+      }
+    }
     output.finish();
   } catch (error) {
     output.abandon();
@@ -281,39 +289,43 @@ export function writeOutput(target: OutputTarget, chunks: Iterable<string>): voi
 }
 
 /**
- * An output written piece by piece (a trace, as the run makes it). A file is still whole or
- * absent: its pieces go to a temporary beside it, renamed in by `finish`, removed by `abandon`
- * (and by the signal handlers, which remove every temporary). A system error is a UsageError
- * naming the path.
+ * An output opened to be written piece by piece (a trace, as the run makes it): its descriptor,
+ * which any thread of this process may write (the streamed run's worker does). A file is still
+ * whole or absent: its pieces go to a temporary beside it, renamed in by `finish`, removed by
+ * `abandon` (and by the signal handlers, which remove every temporary).
  */
-export interface PiecewiseOutput {
-  write(chunk: string): void;
+export interface OpenOutput {
+  readonly fd: number;
+  /** The place, as an error names it. */
+  readonly name: string;
   finish(): void;
   /** After a failure: removes what a file target wrote; a stream keeps what it got. */
   abandon(): void;
 }
 
-export function openOutput(target: OutputTarget): PiecewiseOutput {
+export function openOutput(target: OutputTarget): OpenOutput {
   const path = target.path;
   if (target.kind === 'file') {
     const file = asUsageError(path, () => AtomicFile.open(path));
     return {
-      write: (chunk) => asUsageError(path, () => file.write(chunk)),
+      fd: file.fd,
+      name: path,
       finish: () => asUsageError(path, () => file.commit()),
       abandon: () => file.abandon(),
     };
   }
   if (target.kind === 'stdout') {
-    return { write: writeStandardOutput, finish: () => undefined, abandon: () => undefined };
+    const nothing = () => undefined;
+    return { fd: 1, name: STANDARD_OUTPUT, finish: nothing, abandon: nothing };
   }
   const fd = asUsageError(path, () => openStream(path));
-  const close = () => closeSync(fd);
   return {
-    write: (chunk) => asUsageError(path, () => writeAll(fd, chunk)),
-    finish: () => asUsageError(path, close),
+    fd,
+    name: path,
+    finish: () => asUsageError(path, () => closeSync(fd)),
     abandon: () => {
       try {
-        close();
+        closeSync(fd);
       } catch {
         // closing after a failed write: the write's error is the one to report
       }
@@ -321,22 +333,21 @@ export function openOutput(target: OutputTarget): PiecewiseOutput {
   };
 }
 
+const STANDARD_OUTPUT = 'standard output';
+
 /**
- * Standard output written through its descriptor, in order with the run and never queued in
- * memory. A reader that went away (`| head`) ends the process quietly, as the shell's SIGPIPE
- * would (main.ts does the same for process.stdout); a place that refuses is one line, exit 2.
+ * A write to an opened output failed. On standard output, a reader that went away (`| head`)
+ * ends the process quietly, as the shell's SIGPIPE would (main.ts does the same for
+ * process.stdout); any other system error is one line naming the place, exit 2.
  */
-function writeStandardOutput(chunk: string): void {
-  try {
-    writeAll(1, chunk);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EPIPE') {
-      removeTemporaries();
-      process.exit(141);
-    }
-    throw new UsageError(`cannot write standard output (${code ?? String(error)})`);
+export function failedWrite(name: string, error: unknown): never {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === undefined) throw error;
+  if (name === STANDARD_OUTPUT && code === 'EPIPE') {
+    removeTemporaries();
+    process.exit(141);
   }
+  throw new UsageError(`cannot write ${name} (${code})`);
 }
 
 /**
@@ -355,7 +366,7 @@ class AtomicFile {
   private constructor(
     private readonly path: string,
     private readonly temporary: string,
-    private readonly fd: number,
+    readonly fd: number,
   ) {}
 
   static open(path: string): AtomicFile {
@@ -368,10 +379,6 @@ class AtomicFile {
     temporaries.add(temporary);
     if (replaced !== null) keepOwnerAndMode(fd, replaced);
     return new AtomicFile(path, temporary, fd);
-  }
-
-  write(chunk: string): void {
-    writeAll(this.fd, chunk);
   }
 
   commit(): void {

@@ -2,7 +2,7 @@ import type { FuzzConfig } from '../fuzz/config.js';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { SeedOptions, SeedOutcome, ShrinkProgress } from '../fuzz/run-seed.js';
-import { RUN_TIMEOUT_MILLIS } from './crash.js';
+import { MAX_TIMER_MILLIS, runTimeoutFor } from './crash.js';
 
 /** Shrinking's default wall-clock bound, besides its budget of runs. */
 export const DEFAULT_SHRINK_SECONDS = 60;
@@ -66,7 +66,8 @@ export function shrinkSeed(
     });
     // The shrink looks at its clock between candidates: one that never ends (a loop in the Raft
     // under test) would hold it forever. Past its bound and a hung run's time, it is stopped.
-    const hung = control.limitSeconds * 1000 + (control.runTimeoutMillis ?? RUN_TIMEOUT_MILLIS);
+    const allowance = control.runTimeoutMillis ?? runTimeoutFor(options.checkBudget);
+    const hung = Math.min(control.limitSeconds * 1000 + allowance, MAX_TIMER_MILLIS);
     const watchdog = setTimeout(() => {
       fail(
         new Error(`hung: no result ${hung / 1000} s after shrinking started, its worker stopped`),

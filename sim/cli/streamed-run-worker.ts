@@ -1,39 +1,36 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runTraced, NdjsonChunks } from '../fuzz/traced.js';
+import { writeAll } from '../fuzz/write-all.js';
 import { TimelineFold } from '../report/timeline-data.js';
 import { renderTimeline } from '../report/timeline.js';
 import { runKv, type KvRunResult, type RunProgress } from '../run/kv-run.js';
 import { runCommandConfig } from './run-config.js';
-import { MAX_CHUNKS_AHEAD, type StreamedJob, type WorkerMessage } from './streamed-run.js';
+import type { StreamedJob, WorkerMessage } from './streamed-run.js';
 
 /**
- * The worker side of a streamed run (streamed-run.ts): runs the job, sending the trace in
- * chunks as the run makes it, never more than MAX_CHUNKS_AHEAD ahead of the main thread's
- * writes, so a slow disk or reader holds the run back instead of filling memory.
+ * The worker side of a streamed run (streamed-run.ts): runs the job, writing the trace to the
+ * descriptor the main thread opened, in chunks, as the run makes it. A write blocks this thread
+ * only. A write that fails is reported once, and the main thread stops this worker.
  */
-const { job, trace, flow } = workerData as {
-  job: StreamedJob;
-  trace: boolean;
-  flow: SharedArrayBuffer;
-};
+const { job, traceFd } = workerData as { job: StreamedJob; traceFd: number | null };
 const port = parentPort;
 if (port === null) throw new Error('streamed-run-worker runs in a worker thread only');
-/** [0]: chunks sent (this thread's count), [1]: chunks written (the main thread's). */
-const counters = new Int32Array(flow);
 const post = (message: WorkerMessage) => port.postMessage(message);
 
-function send(chunk: string): void {
-  for (;;) {
-    const written = Atomics.load(counters, 1);
-    if ((counters[0] as number) - written < MAX_CHUNKS_AHEAD) break;
-    Atomics.wait(counters, 1, written, 1000);
+let failed = false;
+function write(chunk: string): void {
+  if (failed || traceFd === null) return;
+  try {
+    writeAll(traceFd, chunk);
+  } catch (error) {
+    // Not thrown: the run would take it for a failure of the Raft under test.
+    failed = true;
+    post({ kind: 'write-error', code: (error as NodeJS.ErrnoException).code ?? String(error) });
   }
-  counters[0] = (counters[0] as number) + 1;
-  post({ kind: 'chunk', chunk });
 }
 
 const onProgress = (progress: RunProgress) => post({ kind: 'progress', progress });
-const ndjson = trace ? send : undefined;
+const ndjson = traceFd === null ? undefined : write;
 let result: KvRunResult;
 let html: string | null = null;
 if (job.kind === 'run') {
@@ -53,4 +50,4 @@ if (job.kind === 'run') {
   result = runTraced(job.repro, sinks, onProgress);
   if (timeline !== undefined) html = renderTimeline(job.repro, result, timeline);
 }
-post({ kind: 'done', result, html });
+if (!failed) post({ kind: 'done', result, html });

@@ -4,6 +4,7 @@ import type { KvRunResult, RunProgress } from '../run/kv-run.js';
 import { awaitPipeReaders } from './named-pipe.js';
 import {
   EXIT_INTERRUPTED,
+  failedWrite,
   openOutput,
   removeTemporaries,
   TERMINATING_SIGNALS,
@@ -14,9 +15,10 @@ import type { RunJob } from './run-config.js';
 /**
  * A run whose trace is written as the run makes it (`run --trace`, `replay --trace/--html`).
  * Kept in memory, a long run's trace outgrew any heap (a 10-minute run of 7 nodes and 100
- * clerks died at 4.4 GB); streamed, it costs a few chunks. The run goes in a worker thread so
- * that this thread stays free for signals while it runs: Ctrl-C, SIGTERM or SIGHUP end the
- * process at once (130, 143, 129) and remove the half-written trace's temporary.
+ * clerks died at 4.4 GB); streamed, it costs a chunk. The run goes in a worker thread, which
+ * writes the trace to the output's descriptor itself, so a slow disk or a stalled reader holds
+ * the run back, never this thread: it stays free for signals, and Ctrl-C, SIGTERM or SIGHUP end
+ * the process at once (130, 143, 129), removing the half-written trace's temporary.
  */
 export type StreamedJob =
   | ({ readonly kind: 'run' } & RunJob)
@@ -29,12 +31,10 @@ export interface StreamedOutcome {
 }
 
 export type WorkerMessage =
-  | { kind: 'chunk'; chunk: string }
   | { kind: 'progress'; progress: RunProgress }
+  /** A write to the trace failed: its system error code (the worker writes no more). */
+  | { kind: 'write-error'; code: string }
   | { kind: 'done'; result: KvRunResult; html: string | null };
-
-/** Trace chunks the worker may send before the main thread has written them. */
-export const MAX_CHUNKS_AHEAD = 16;
 
 export async function runStreamed(
   job: StreamedJob,
@@ -45,48 +45,38 @@ export async function runStreamed(
   const output = trace === null ? null : openOutput(trace);
   const stopOnSignal = stopOnSignals();
   try {
-    const outcome = await inWorker(
-      job,
-      trace !== null,
-      (chunk) => output?.write(chunk),
-      onProgress,
-    );
+    const outcome = await inWorker(job, output?.fd ?? null, onProgress);
     output?.finish();
     return outcome;
   } catch (error) {
     output?.abandon();
+    if (error instanceof WriteError) failedWrite(output?.name ?? '', error.cause);
     throw error;
   } finally {
     stopOnSignal.dispose();
   }
 }
 
+/** The worker's write to the trace failed with `cause`, a system error. */
+class WriteError extends Error {}
+
 function inWorker(
   job: StreamedJob,
-  trace: boolean,
-  write: (chunk: string) => void,
+  traceFd: number | null,
   onProgress?: (progress: RunProgress) => void,
 ): Promise<StreamedOutcome> {
-  const flow = new SharedArrayBuffer(8);
-  const written = new Int32Array(flow);
   const worker = new Worker(new URL('./streamed-run-worker.js', import.meta.url), {
-    workerData: { job, trace, flow },
+    workerData: { job, traceFd },
   });
   return new Promise<StreamedOutcome>((resolve, reject) => {
     let done: StreamedOutcome | null = null;
     worker.on('message', (message: WorkerMessage) => {
-      if (message.kind === 'chunk') {
-        try {
-          write(message.chunk);
-        } catch (error) {
-          void worker.terminate();
-          reject(error instanceof Error ? error : new Error(String(error)));
-          return;
-        }
-        Atomics.add(written, 1, 1);
-        Atomics.notify(written, 1);
-      } else if (message.kind === 'progress') onProgress?.(message.progress);
-      else done = { result: message.result, html: message.html };
+      if (message.kind === 'progress') onProgress?.(message.progress);
+      else if (message.kind === 'write-error') {
+        // The run is of no use without its trace: stop it now, not when it would end.
+        reject(new WriteError('trace write failed', { cause: { code: message.code } }));
+        void worker.terminate();
+      } else done = { result: message.result, html: message.html };
     });
     worker.on('error', reject);
     worker.on('exit', (code) => {

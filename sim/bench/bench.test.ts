@@ -8,6 +8,8 @@ import {
   RAFTSIM_FORMAT,
   RAFTSIM_FORMAT_VERSION,
 } from '../check/index.js';
+import type { CampaignResult } from '../cli/campaign.js';
+import { requireCleanCampaign } from './clean-campaign.js';
 import { generateKvHistory } from './checker-histories.js';
 import type { CorpusTiming } from './checker.js';
 import { medianSample, spreadOf } from './measure.js';
@@ -71,6 +73,32 @@ describe('bench: fuzz rates', () => {
     expect((error as Error).message)
       .to.match(new RegExp(`seed ${failing} failed`))
       .and.match(/--mutant Z01/);
+  });
+});
+
+describe('bench: a campaign counts only when clean', () => {
+  const clean = { runs: 3, failure: null, crashes: [], unknownRuns: [], interrupted: false };
+  const replay = (seed: number) => `raftsim fuzz --seed ${seed} --runs 1`;
+  const outcome = (result: CampaignResult) => {
+    try {
+      requireCleanCampaign('fuzz', result, 3, replay);
+      return 'counted';
+    } catch (error) {
+      expect(error).to.be.instanceOf(BenchFailure);
+      return (error as Error).message;
+    }
+  };
+
+  it('counts a campaign that ran every planned seed with no failure and no crash', () => {
+    expect(outcome(clean)).to.equal('counted');
+  });
+
+  it('stops on a crash, even one whose re-run held, and on a campaign cut short', () => {
+    const crash = { seed: 2, cause: 'out of memory', reran: true, rerunVerdict: 'ok' as const };
+    expect(outcome({ ...clean, crashes: [{ ...crash, error: null }] })).to.equal(
+      'fuzz: the simulator crashed on seed 2 (out of memory); replay it with: raftsim fuzz --seed 2 --runs 1',
+    );
+    expect(outcome({ ...clean, runs: 2 })).to.equal('fuzz: 2 of 3 seeds ran');
   });
 });
 

@@ -78,21 +78,31 @@ export function checkerScaling(options: ScalingOptions): CheckerScaling {
   ];
   const cases = corruptions.map(([verdict, corruption]) => ({
     history: `kv-append ${verdict}`,
+    expected: corruption === 'none' ? 'ok' : 'illegal',
     ops: unreadOpenPutsAppend(corruption),
     model: kvAppendModel,
   }));
   const kvCases = corruptions.map(([verdict, corruption]) => ({
     history: `kv ${verdict}`,
+    expected: corruption === 'none' ? 'ok' : 'illegal',
     ops: unreadOpenPutsKv(corruption),
   }));
+  const timedCase = (history: string, expected: string, check: () => CheckResult) => {
+    const timing = timed(check);
+    // Every case's verdict is known by construction: a wrong or undecided one is no figure.
+    requireVerdict(history, timing.verdict, expected);
+    return { history, ...timing };
+  };
   const unreadOpenPuts = [
-    ...cases.map((c) => ({ history: c.history, ...timed(() => checkHistory(c.ops, c.model)) })),
-    ...kvCases.map((c) => ({ history: c.history, ...timed(() => checkHistory(c.ops, kvModel)) })),
+    ...cases.map((c) => timedCase(c.history, c.expected, () => checkHistory(c.ops, c.model))),
+    ...kvCases.map((c) => timedCase(c.history, c.expected, () => checkHistory(c.ops, kvModel))),
   ];
   for (const u of unreadOpenPuts) log(`1,000 unread open puts, ${u.history}: ${describe(u)}`);
   const generated = options.sizes.map((operations) => {
     const history = generateKvHistory(operations, 1);
     const timing = timed(() => checkHistory(history, kvModel));
+    // Generated as a linearizable history (checker-histories.ts): ok by construction.
+    requireVerdict(`generated kv, ${operations} operations`, timing.verdict, 'ok');
     const rssMb = process.memoryUsage().rss / 2 ** 20;
     log(`generated kv, ${operations} operations: ${describe(timing)}, RSS ${rssMb.toFixed(0)} MB`);
     return { operations, ...timing, rssMb };
@@ -102,6 +112,12 @@ export function checkerScaling(options: ScalingOptions): CheckerScaling {
   log(`growth exponent (CPU time against operations): ${growthExponent.toFixed(2)}`);
   log(`peak RSS: ${peakRssMb.toFixed(0)} MB`);
   return { corpus, generated, growthExponent, unreadOpenPuts, peakRssMb };
+}
+
+/** A timed check must give the verdict its history has by construction: else no figure. */
+function requireVerdict(what: string, verdict: string, expected: string): void {
+  if (verdict !== expected)
+    throw new BenchFailure(`${what}: verdict ${verdict}, expected ${expected}`);
 }
 
 /**

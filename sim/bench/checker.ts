@@ -78,7 +78,10 @@ function coldPass(family: CorpusFamily): CorpusTiming {
     encoding: 'utf8',
   });
   if (child.status !== 0) {
-    throw new Error(`checker cold pass (${family}) exited ${child.status}: ${child.stderr}`);
+    // The child died checking the corpus: a failure of the checker, like a wrong verdict.
+    throw new BenchFailure(
+      `checker cold pass (${family}) exited ${child.status}: ${child.stderr.trim()}`,
+    );
   }
   return JSON.parse(child.stdout) as CorpusTiming;
 }

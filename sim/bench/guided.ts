@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { BenchSuite } from './suite.js';
 import { runCoveredCampaign } from '../cli/coverage-campaign.js';
 import type { FuzzMode } from '../fuzz/run-seed.js';
+import { requireCleanCampaign } from './clean-campaign.js';
 
 export interface ModeFigures {
   readonly runsPerSecond: number;
@@ -9,11 +10,13 @@ export interface ModeFigures {
   readonly transitions: number;
 }
 
+const BASE_SEED = 1_000;
+
 /** One campaign of `runs` runs in a mode, coverage on: its rate and what it covered. */
 async function modeFigures(mode: FuzzMode, runs: number, workers: number): Promise<ModeFigures> {
   const start = performance.now();
   const result = await runCoveredCampaign({
-    baseSeed: 1_000,
+    baseSeed: BASE_SEED,
     runs,
     timeUp: () => false,
     workers,
@@ -22,6 +25,12 @@ async function modeFigures(mode: FuzzMode, runs: number, workers: number): Promi
     interrupted: () => false,
   });
   const seconds = (performance.now() - start) / 1000;
+  requireCleanCampaign(
+    `guided vs swarm (${mode} mode)`,
+    result,
+    runs,
+    () => `raftsim fuzz --mode ${mode} --seed ${BASE_SEED} --runs ${runs} --workers 0`,
+  );
   const summary = result.tally.summary();
   return {
     runsPerSecond: result.runs / seconds,
@@ -63,7 +72,7 @@ export const guidedSuite: BenchSuite = {
         `${g.guided.runsPerSecond.toFixed(1)} / ${g.swarm.runsPerSecond.toFixed(1)} runs/s (${g.throughputRatio.toFixed(2)}x)`,
     );
     return {
-      guidedRuns: g.runs,
+      guidedRuns: g.runs, // every planned run, or modeFigures has stopped the bench
       guidedTransitions: g.guided.transitions,
       swarmTransitions: g.swarm.transitions,
       guidedTransitionsRatio: g.transitionsRatio,

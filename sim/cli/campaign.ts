@@ -1,14 +1,7 @@
-import { Piscina } from 'piscina';
 import { fuzzSeed, type SeedOptions, type SeedOutcome } from '../fuzz/run-seed.js';
 import type { SeedTask } from '../fuzz/worker.js';
-import {
-  mainThreadCrash,
-  rerunAfterCrash,
-  runTimeoutFor,
-  runWithin,
-  type Attempt,
-  type SeedCrash,
-} from './crash.js';
+import { mainThreadCrash, runTimeoutFor, type Attempt, type SeedCrash } from './crash.js';
+import { SeedPool } from './seed-pool.js';
 
 export interface Shard {
   /** 1-based. */
@@ -67,12 +60,6 @@ export function seedRoom(baseSeed: number, shard: Shard, guided: boolean): numbe
   return top < 0 ? 0 : Math.floor(top / shard.count) + 1;
 }
 
-/** What a run stopped past the lowest failure leaves: a placeholder that summarize drops. */
-const PAST_THE_FAILURE: Attempt<SeedOutcome> = {
-  outcome: null,
-  crash: { seed: -1, cause: 'stopped', reran: false, rerunVerdict: null, error: null },
-};
-
 function runOnMainThread(task: SeedTask): Attempt<SeedOutcome> {
   try {
     return { outcome: fuzzSeed(task.seed, task.options), crash: null };
@@ -89,24 +76,24 @@ function runOnMainThread(task: SeedTask): Attempt<SeedOutcome> {
  * as a crash (crash.ts); the campaign goes on if the re-run finished and held.
  */
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
-  const workerFile = options.workerFile ?? new URL('../fuzz/worker.js', import.meta.url);
-  const timeout = options.runTimeoutMillis ?? runTimeoutFor(options.seed.checkBudget);
-  const pool =
-    options.workers > 0
-      ? new Piscina<SeedTask, SeedOutcome>({
-          filename: workerFile.href,
-          minThreads: options.workers,
-          maxThreads: options.workers,
-        })
-      : null;
   const finished = new Map<number, Attempt<SeedOutcome>>();
   let failingSeed = Infinity;
+  const pool =
+    options.workers > 0
+      ? new SeedPool(
+          options.workers,
+          options.workerFile ?? new URL('../fuzz/worker.js', import.meta.url),
+          options.runTimeoutMillis ?? runTimeoutFor(options.seed.checkBudget),
+          () => failingSeed,
+        )
+      : null;
+  const done = (seed: number) => (result: Attempt<SeedOutcome>) => {
+    finished.set(seed, result);
+    if (result.outcome === null || result.outcome.failure !== null)
+      failingSeed = Math.min(failingSeed, seed);
+    if (result.outcome !== null) options.onOutcome?.(result.outcome);
+  };
   let stoppedEarly = false;
-  const inFlight = new Map<number, Promise<void>>();
-  const pastFailure = new AbortController();
-  // No more runs handed over than there are workers: a run's hang clock starts when it is
-  // handed over, so it must not wait behind another run.
-  const limit = Math.max(1, options.workers);
   try {
     const room = seedRoom(options.baseSeed, options.shard, false);
     for (let k = 0; k < (options.runs ?? room); k++) {
@@ -117,49 +104,15 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       const seed = seedAt(options.baseSeed, options.shard, k);
       if (seed > failingSeed) break;
       const task: SeedTask = { seed, options: options.seed };
-      const done = (result: Attempt<SeedOutcome>) => {
-        finished.set(seed, result);
-        if (result.outcome === null || result.outcome.failure !== null)
-          failingSeed = Math.min(failingSeed, seed);
-        if (result.outcome !== null) options.onOutcome?.(result.outcome);
-      };
-      if (pool === null) {
-        done(runOnMainThread(task));
+      if (pool !== null) await pool.dispatch(task, done(seed));
+      else {
+        done(seed)(runOnMainThread(task));
         await yieldToEvents(); // lets Ctrl-C and the progress bar through
-        continue;
       }
-      const running: Promise<void> = runWithin(pool, task, timeout)
-        .then(
-          (outcome): Attempt<SeedOutcome> => ({ outcome, crash: null }),
-          (error: unknown) =>
-            // Past the lowest failure, a run stopped with the pool is no crash: nothing counts it.
-            seed > failingSeed
-              ? PAST_THE_FAILURE
-              : rerunAfterCrash<SeedTask, SeedOutcome>(
-                  workerFile,
-                  seed,
-                  task,
-                  error,
-                  timeout,
-                  pastFailure.signal,
-                ),
-        )
-        .then(done)
-        .finally(() => inFlight.delete(seed));
-      inFlight.set(seed, running);
-      if (inFlight.size >= limit) await Promise.race(inFlight.values());
     }
-    // Runs past the lowest failure count for nothing: they are not waited for (one may never
-    // end); they are stopped below, re-runs in fresh workers included.
-    for (;;) {
-      const lower = [...inFlight].filter(([seed]) => seed < failingSeed).map(([, p]) => p);
-      if (lower.length === 0) break;
-      await Promise.race(lower);
-    }
+    await pool?.settleBelowFailure();
   } finally {
-    pastFailure.abort();
-    await pool?.destroy();
-    await Promise.allSettled(inFlight.values());
+    await pool?.close();
   }
   return summarize(finished, failingSeed, stoppedEarly);
 }

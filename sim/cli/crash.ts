@@ -4,8 +4,8 @@ import type { FuzzConfig } from '../fuzz/config.js';
 import type { RunSummary } from '../fuzz/summary.js';
 
 /**
- * The simulator itself failed on a run: its worker died (out of memory, an exception) or it threw
- * on the main thread. The run is never lost. A worker's crash is re-run once in a fresh worker,
+ * The simulator itself failed on a run: its worker died (out of memory, an exception) or hung
+ * (see RUN_TIMEOUT_MILLIS), or it threw on the main thread. The run is never lost. A worker's crash is re-run once in a fresh worker,
  * so a run that exhausts a heap takes that worker with it and never the process; what the re-run
  * gave is its outcome. A run with no outcome (its re-run crashed too, or it threw on the main
  * thread, where an exception is no accident of resources) ends the campaign at its place.
@@ -28,7 +28,7 @@ export interface SeedCrash {
 export type Attempt<R> =
   { outcome: R; crash: SeedCrash | null } | { outcome: null; crash: SeedCrash };
 
-export function describeError(error: unknown): string {
+function describeError(error: unknown): string {
   if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
   return String(error);
 }

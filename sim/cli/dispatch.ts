@@ -1,6 +1,7 @@
 import { oneLine, UsageError } from './args.js';
 import { BENCH_HELP, CHECK_HELP, FUZZ_HELP, MUTANTS_HELP, REPLAY_HELP, RUN_HELP } from './help.js';
-import { removeTemporaries, usageErrorExitCode } from './output.js';
+import { removeTemporaries } from './atomic-file.js';
+import { usageErrorExitCode } from './exit-code.js';
 
 /** Each command's one-line synopsis, for `raftsim <command> --help`. */
 const HELP: Readonly<Record<string, string>> = {

@@ -1,11 +1,7 @@
-import {
-  EXIT_INTERRUPTED,
-  markFailureKept,
-  removeTemporaries,
-  TERMINATING_SIGNALS,
-} from './output.js';
+import { removeTemporaries } from './atomic-file.js';
+import { EXIT_INTERRUPTED, markFailureKept, TERMINATING_SIGNALS } from './exit-code.js';
 
-export { EXIT_INTERRUPTED } from './output.js';
+export { EXIT_INTERRUPTED } from './exit-code.js';
 
 /**
  * Ctrl-C for a long command: the first press asks it to stop where it stands (it then prints

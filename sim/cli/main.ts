@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { runCli } from './dispatch.js';
-import { usageErrorExitCode, removeTemporaries } from './output.js';
+import { removeTemporaries } from './atomic-file.js';
+import { usageErrorExitCode } from './exit-code.js';
 
 // A reader that goes away (`raftsim run --trace - | head`) is not an error of this program:
 // stop quietly, with the status of a writer the shell's SIGPIPE would have ended. Standard

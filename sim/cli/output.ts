@@ -2,19 +2,13 @@ import {
   accessSync,
   closeSync,
   constants,
-  fchmodSync,
-  fchownSync,
   fstatSync,
-  fsyncSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
-  openSync,
   realpathSync,
-  renameSync,
   rmdirSync,
   statSync,
-  unlinkSync,
   type Stats,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -22,6 +16,8 @@ import { writeAll } from '../fuzz/write-all.js';
 import { UsageError } from './args.js';
 import { asUsageError } from './system-error.js';
 import { openStream } from './named-pipe.js';
+import { AtomicFile, removeTemporaries, statOrNullQuiet } from './atomic-file.js';
+import { TERMINATING_SIGNALS } from './exit-code.js';
 
 export { asUsageError } from './system-error.js';
 export { awaitPipeReaders } from './named-pipe.js';
@@ -198,39 +194,6 @@ function rmdirQuiet(path: string): void {
   }
 }
 
-function statOrNullQuiet(path: string): Stats | null {
-  try {
-    return statSync(path);
-  } catch {
-    return null;
-  }
-}
-
-/** The exit code of a command cut short by Ctrl-C that found no failure (128 + SIGINT). */
-export const EXIT_INTERRUPTED = 130;
-
-let failureKept = false;
-
-/** A failure's report (or its repro, on stderr) is kept: the command's outcome is a failure. */
-export function markFailureKept(): void {
-  failureKept = true;
-}
-
-/**
- * The exit code of a one-line error (bad usage or input, an output that cannot be written: a
- * full disk, /dev/full): 2, unless a failure is already kept, which exit 1 must still tell a
- * script.
- */
-export function usageErrorExitCode(): number {
-  return failureKept ? 1 : 2;
-}
-
-/** Temporary files being written, removed if the process ends before they are renamed. */
-const temporaries = new Set<string>();
-
-/** Signals that end a process at once by default, other than Ctrl-C, and their numbers. */
-export const TERMINATING_SIGNALS = { SIGTERM: 15, SIGHUP: 1 } as const;
-
 /**
  * A command with no signal handler of its own (run, replay, check, bench) dies at once on Ctrl-C,
  * SIGTERM or SIGHUP, which is right while it simulates but would leave a half-written temporary
@@ -246,18 +209,6 @@ function holdInterruptsWhileWriting(): void {
       // held: the synchronous write in progress has already finished when this runs
     });
   }
-}
-
-/** Removes any temporary file still open; for the interrupt and exit paths. */
-export function removeTemporaries(): void {
-  for (const path of temporaries) {
-    try {
-      unlinkSync(path);
-    } catch {
-      // already gone
-    }
-  }
-  temporaries.clear();
 }
 
 /**
@@ -357,74 +308,6 @@ export function failedWrite(name: string, error: unknown): never {
  */
 export function writeFileAtomic(path: string, chunks: Iterable<string>): void {
   writeOutput({ kind: 'file', path }, chunks);
-}
-
-/** A regular file being written: a temporary beside it until `commit` renames it in. */
-class AtomicFile {
-  private open = true;
-
-  private constructor(
-    private readonly path: string,
-    private readonly temporary: string,
-    readonly fd: number,
-  ) {}
-
-  static open(path: string): AtomicFile {
-    mkdirSync(dirname(path), { recursive: true });
-    const temporary = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
-    const replaced = statOrNullQuiet(path);
-    // 'wx': never through a link planted under the temporary name, and never a file not ours
-    // (a name already taken fails here, before the temporary is ours to remove).
-    const fd = openSync(temporary, 'wx');
-    temporaries.add(temporary);
-    if (replaced !== null) keepOwnerAndMode(fd, replaced);
-    return new AtomicFile(path, temporary, fd);
-  }
-
-  commit(): void {
-    fsyncSync(this.fd);
-    this.close();
-    renameSync(this.temporary, this.path);
-    temporaries.delete(this.temporary);
-  }
-
-  abandon(): void {
-    try {
-      this.close();
-    } catch {
-      // closing after a failed write: the write's error is the one to report
-    }
-    try {
-      unlinkSync(this.temporary);
-    } catch {
-      // already renamed
-    }
-    temporaries.delete(this.temporary);
-  }
-
-  private close(): void {
-    if (!this.open) return;
-    this.open = false;
-    closeSync(this.fd);
-  }
-}
-
-/**
- * A file replaced by a rename is a new file: it keeps the old one's permissions (which the
- * umask would otherwise trim to the defaults) and, where this process may set them, its owner
- * and group. Other hard links to the old file keep the old contents.
- */
-function keepOwnerAndMode(fd: number, replaced: Stats): void {
-  try {
-    fchownSync(fd, replaced.uid, replaced.gid);
-  } catch {
-    // Only root may give a file away; anyone else's replacement is theirs, as with any editor.
-  }
-  try {
-    fchmodSync(fd, replaced.mode & 0o7777); // after chown, which clears set-id bits
-  } catch {
-    // A file system without Unix modes (vfat, some network mounts): the default is all it has.
-  }
 }
 
 export function printJson(value: unknown): void {

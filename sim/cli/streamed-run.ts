@@ -2,14 +2,9 @@ import { Worker } from 'node:worker_threads';
 import type { Repro } from '../fuzz/repro.js';
 import type { KvRunResult, RunProgress } from '../run/kv-run.js';
 import { awaitPipeReaders } from './named-pipe.js';
-import {
-  EXIT_INTERRUPTED,
-  failedWrite,
-  openOutput,
-  removeTemporaries,
-  TERMINATING_SIGNALS,
-  type OutputTarget,
-} from './output.js';
+import { removeTemporaries } from './atomic-file.js';
+import { EXIT_INTERRUPTED, TERMINATING_SIGNALS } from './exit-code.js';
+import { failedWrite, openOutput, type OutputTarget } from './output.js';
 import type { RunJob } from './run-config.js';
 
 /**

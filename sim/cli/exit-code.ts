@@ -1,0 +1,23 @@
+/** The process's exit codes that depend on what a command has done so far. */
+
+/** The exit code of a command cut short by Ctrl-C that found no failure (128 + SIGINT). */
+export const EXIT_INTERRUPTED = 130;
+
+let failureKept = false;
+
+/** A failure's report (or its repro, on stderr) is kept: the command's outcome is a failure. */
+export function markFailureKept(): void {
+  failureKept = true;
+}
+
+/**
+ * The exit code of a one-line error (bad usage or input, an output that cannot be written: a
+ * full disk, /dev/full): 2, unless a failure is already kept, which exit 1 must still tell a
+ * script.
+ */
+export function usageErrorExitCode(): number {
+  return failureKept ? 1 : 2;
+}
+
+/** Signals that end a process at once by default, other than Ctrl-C, and their numbers. */
+export const TERMINATING_SIGNALS = { SIGTERM: 15, SIGHUP: 1 } as const;

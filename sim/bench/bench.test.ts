@@ -10,6 +10,7 @@ import {
 } from '../check/index.js';
 import type { CampaignResult } from '../cli/campaign.js';
 import { requireCleanCampaign } from './clean-campaign.js';
+import { clusterRate, referenceConfig } from './cluster.js';
 import { generateKvHistory } from './checker-histories.js';
 import type { CorpusTiming } from './checker.js';
 import { medianSample, spreadOf } from './measure.js';
@@ -99,6 +100,15 @@ describe('bench: a campaign counts only when clean', () => {
       'fuzz: the simulator crashed on seed 2 (out of memory); replay it with: raftsim fuzz --seed 2 --runs 1',
     );
     expect(outcome({ ...clean, runs: 2 })).to.equal('fuzz: 2 of 3 seeds ran');
+  });
+});
+
+describe('bench: a cluster rate on given seeds', () => {
+  it('runs those seeds in whole passes, so a second configuration does the same work', () => {
+    // Seeds 1 and 2 for at least a second: several passes, each of both seeds.
+    const rate = clusterRate('reference workload', referenceConfig, 1, 2);
+    expect(rate.runs).to.be.at.least(2);
+    expect(rate.runs % 2).to.equal(0);
   });
 });
 

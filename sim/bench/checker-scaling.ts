@@ -18,6 +18,7 @@ import {
   type Corruption,
 } from './checker-histories.js';
 import { BenchFailure } from './suite.js';
+import { peakRssMegabytes } from './measure.js';
 
 /** One timed check: wall and CPU milliseconds (CPU is steadier on a shared machine). */
 export interface Timing {
@@ -108,7 +109,7 @@ export function checkerScaling(options: ScalingOptions): CheckerScaling {
     return { operations, ...timing, rssMb };
   });
   const growthExponent = slope(generated.map((g) => [Math.log(g.operations), Math.log(g.cpuMs)]));
-  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  const peakRssMb = peakRssMegabytes();
   log(`growth exponent (CPU time against operations): ${growthExponent.toFixed(2)}`);
   log(`peak RSS: ${peakRssMb.toFixed(0)} MB`);
   return { corpus, generated, growthExponent, unreadOpenPuts, peakRssMb };

@@ -79,9 +79,8 @@ function coldPass(family: CorpusFamily): CorpusTiming {
   });
   if (child.status !== 0) {
     // The child died checking the corpus: a failure of the checker, like a wrong verdict.
-    throw new BenchFailure(
-      `checker cold pass (${family}) exited ${child.status}: ${child.stderr.trim()}`,
-    );
+    const how = child.signal === null ? `exited ${child.status}` : `was killed by ${child.signal}`;
+    throw new BenchFailure(`checker cold pass (${family}) ${how}: ${child.stderr.trim()}`);
   }
   return JSON.parse(child.stdout) as CorpusTiming;
 }

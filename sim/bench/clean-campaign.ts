@@ -14,20 +14,21 @@ export function requireCleanCampaign(
   planned: number,
   replay: (seed: number) => string,
 ): void {
+  // Whichever went wrong first, in seed order, is the one to name.
   const failure = result.failure;
+  const crash = result.crashes[0];
+  if (crash !== undefined && (failure === null || crash.seed < failure.seed)) {
+    throw new BenchFailure(
+      `${what}: the simulator crashed on seed ${crash.seed} (${crash.cause}); ` +
+        `replay it with: ${replay(crash.seed)}`,
+    );
+  }
   if (failure !== null) {
     const summary = failure.summary;
     const why = summary.violation?.message ?? summary.liveness ?? summary.verdict;
     throw new BenchFailure(
       `${what}: seed ${failure.seed} failed (${failureKind(summary) ?? summary.verdict}: ${why}); ` +
         `replay it with: ${replay(failure.seed)}`,
-    );
-  }
-  const crash = result.crashes[0];
-  if (crash !== undefined) {
-    throw new BenchFailure(
-      `${what}: the simulator crashed on seed ${crash.seed} (${crash.cause}); ` +
-        `replay it with: ${replay(crash.seed)}`,
     );
   }
   if (result.runs !== planned) {

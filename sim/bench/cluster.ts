@@ -57,16 +57,17 @@ export interface ClusterRate {
 }
 
 /**
- * Runs seeds 1, 2, … of a configuration for at least `minSeconds` of wall time, or exactly seeds
- * 1..`runs` when given (to measure a second configuration on the same seeds), after a warm-up
- * run (seed 0). Every run must pass: these are the correct Raft's runs, so a violation or a
- * liveness failure stops the benchmark, naming the seed.
+ * Runs seeds 1, 2, … of a configuration for at least `minSeconds` of wall time, after a warm-up
+ * run (seed 0). With `seeds`, it runs seeds 1..`seeds` in whole passes until that time is up
+ * (to measure a second configuration on the same work as a first). Every run must pass: these
+ * are the correct Raft's runs, so a violation or a liveness failure stops the benchmark, naming
+ * the seed. `runs` is how many runs it made.
  */
 export function clusterRate(
   name: string,
   config: (seed: number) => KvRunConfig,
   minSeconds: number,
-  runs?: number,
+  seeds?: number,
 ): ClusterRate {
   const run = (seed: number) => {
     const result = runKv(config(seed));
@@ -80,22 +81,18 @@ export function clusterRate(
   let virtual = 0;
   let events = 0;
   let unknown = 0;
+  let runs = 0;
   const start = performance.now();
-  let seed = 1;
   let elapsed: number;
   do {
-    const result = run(seed++);
+    const result = run(seeds === undefined ? runs + 1 : (runs % seeds) + 1);
+    runs++;
     virtual += result.virtualMicros / 1e6;
     events += result.events;
     if (result.verdict === 'unknown') unknown++;
     elapsed = (performance.now() - start) / 1000;
-  } while (runs === undefined ? elapsed < minSeconds : seed <= runs);
-  return {
-    speedup: virtual / elapsed,
-    eventsPerSecond: events / elapsed,
-    runs: seed - 1,
-    unknown,
-  };
+  } while (elapsed < minSeconds || (seeds !== undefined && runs % seeds !== 0));
+  return { speedup: virtual / elapsed, eventsPerSecond: events / elapsed, runs, unknown };
 }
 
 /** The headline figures: the reference workload's speed and events per second, checks on. */
@@ -144,7 +141,8 @@ export const monitorSuite: BenchSuite = {
     const off = (seed: number) => ({ ...referenceConfig(seed), monitors: false });
     const samples = await repeat(repetitions, () => {
       const on = clusterRate('reference workload', referenceConfig, minSeconds);
-      // The same seeds, so both sides do the same work (the monitors only watch it).
+      // The same seeds, in whole passes, so both sides do the same work (the monitors only
+      // watch it).
       const offRun = clusterRate('reference, monitors off', off, minSeconds, on.runs);
       return {
         on: on.eventsPerSecond,

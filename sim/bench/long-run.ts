@@ -6,7 +6,7 @@ import type { ClerkReturn, KvOp } from '../../raft/kv/types.js';
 import { reliable } from '../profiles.js';
 import type { EventTarget, SimEvent } from '../scheduler.js';
 import { World } from '../world.js';
-import { rssMegabytes } from './measure.js';
+import { peakRssMegabytes, rssMegabytes } from './measure.js';
 
 /** Resident memory along one long run, at 10 %, 50 % and 100 % of its commands. */
 export interface LongRunMemory {
@@ -101,7 +101,7 @@ export function longRunMemory(commands: number): LongRunMemory {
   return {
     commands: loop.returns,
     rssMb: { at10: at[0] ?? 0, at50: at[1] ?? 0, at100: at[2] ?? 0 },
-    peakRssMb: Math.max(peak, process.resourceUsage().maxRSS / 1024),
+    peakRssMb: Math.max(peak, peakRssMegabytes()),
     virtualSeconds: world.scheduler.now / 1e6,
     events: world.scheduler.eventsExecuted,
     snapshotIndex,

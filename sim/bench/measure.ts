@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +71,23 @@ export function medianSample<T>(samples: readonly T[], field: (sample: T) => num
 /** The process's resident memory now, in MiB. */
 export function rssMegabytes(): number {
   return process.memoryUsage().rss / (1024 * 1024);
+}
+
+/**
+ * The process's own peak resident memory, in MiB. Linux's `VmHWM` (/proc/self/status) starts
+ * afresh with the program; `maxRSS` (getrusage), the fallback elsewhere, does not: a child
+ * process's starts at its parent's RSS when it was spawned, so from a bench process of 200 MB
+ * no child could report less.
+ */
+export function peakRssMegabytes(): number {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kib = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
+    if (kib !== undefined) return Number(kib) / 1024;
+  } catch {
+    // not Linux: fall back
+  }
+  return process.resourceUsage().maxRSS / 1024;
 }
 
 /**

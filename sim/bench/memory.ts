@@ -3,7 +3,7 @@ import { BenchFailure, type BenchSuite } from './suite.js';
 import { requireCleanCampaign } from './clean-campaign.js';
 import { runCampaign } from '../cli/campaign.js';
 import { stormCost } from './storm.js';
-import { inChildProcess, rssMegabytes } from './measure.js';
+import { inChildProcess, peakRssMegabytes, rssMegabytes } from './measure.js';
 
 /** Resident memory of a fuzz campaign, sampled as seeds finish. */
 export interface CampaignMemory {
@@ -54,7 +54,7 @@ export async function campaignMemory(seeds: number, workers: number): Promise<Ca
     (seed) => `raftsim fuzz --seed ${seed} --runs 1`,
   );
   // The largest reading between seeds misses a spike inside one: the process's own peak does not.
-  peak = Math.max(peak, process.resourceUsage().maxRSS / 1024);
+  peak = Math.max(peak, peakRssMegabytes());
   return {
     seeds,
     workers,

@@ -8,6 +8,7 @@ import { kvRunConfig, type FuzzConfig } from '../fuzz/config.js';
 import { failureKind, summarize } from '../fuzz/run-seed.js';
 import { runKv } from '../run/kv-run.js';
 import { stormRegressionPath } from './storm.js';
+import { peakRssMegabytes } from './measure.js';
 
 const regression = JSON.parse(readFileSync(stormRegressionPath(), 'utf8')) as {
   seed: number;
@@ -18,7 +19,7 @@ const result = runKv({ ...kvRunConfig(regression.seed, regression.config), mutan
 const seconds = (performance.now() - start) / 1000;
 const line = {
   seconds,
-  peakRssMb: process.resourceUsage().maxRSS / 1024,
+  peakRssMb: peakRssMegabytes(),
   kind: failureKind(summarize(result)),
   events: result.events,
   liveness: result.liveness,

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import { seconds } from '../time.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,6 +78,28 @@ describe('campaign: a worker that dies loses no seed', function () {
     expect(crash?.error).to.match(/hung/);
     expect(crash?.rerunVerdict).to.equal(null);
     expect(result.runs).to.equal(1);
+  });
+
+  it('leaves nothing running past the lowest failure: a re-run there that would never end is stopped', () => {
+    // Seed 1008 fails after 1.5 s; meanwhile 1009's worker dies and its re-run never returns.
+    const script = `
+      import { runCampaign } from ${JSON.stringify(new URL('./campaign.js', import.meta.url).href)};
+      const result = await runCampaign({
+        baseSeed: 1008, runs: 2, timeUp: () => false, workers: 2, shard: { index: 1, count: 1 },
+        seed: { mode: 'schedule', servers: 3, safetyMicros: 1000000, shrink: false },
+        interrupted: () => false, runTimeoutMillis: 60000,
+        workerFile: new URL(${JSON.stringify(crashingWorker.href)}),
+      });
+      console.log(JSON.stringify({ failure: result.failure?.seed, crashes: result.crashes.length }));
+    `;
+    const started = Date.now();
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 50_000,
+    });
+    expect(JSON.parse(child.stdout)).to.deep.equal({ failure: 1008, crashes: 0 });
+    // The process ends with the campaign, not when the re-run's 60 s hang bound would stop it.
+    expect(Date.now() - started).to.be.below(30_000);
   });
 
   it('names the seed on stderr before re-running it', async () => {

@@ -28,7 +28,7 @@ function spinForever(): never {
 
 /** A failing outcome after 1.5 s of work: the campaign looks only at its seed and failure. */
 function slowFailure(task: SeedTask): SeedOutcome {
-  for (const until = Date.now() + 1_500; Date.now() < until;);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1_500); // 1.5 s of "work"
   const outcome = runTask(task);
   const summary = { ...outcome.summary, verdict: 'violation' as const };
   const fastCheck = { seed: task.seed, path: '', shrinks: 0 };

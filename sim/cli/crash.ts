@@ -5,10 +5,11 @@ import type { RunSummary } from '../fuzz/summary.js';
 
 /**
  * The simulator itself failed on a run: its worker died (out of memory, an exception) or hung
- * (see RUN_TIMEOUT_MILLIS), or it threw on the main thread. The run is never lost. A worker's crash is re-run once in a fresh worker,
- * so a run that exhausts a heap takes that worker with it and never the process; what the re-run
- * gave is its outcome. A run with no outcome (its re-run crashed too, or it threw on the main
- * thread, where an exception is no accident of resources) ends the campaign at its place.
+ * (see RUN_TIMEOUT_MILLIS), or it threw on the main thread. The run is never lost. A worker's
+ * crash is re-run once in a fresh worker, so a run that exhausts a heap takes that worker with it
+ * and never the process; what the re-run gave is its outcome. A run with no outcome (its re-run
+ * crashed too, or it threw on the main thread, where an exception is no accident of resources)
+ * ends the campaign at its place.
  */
 export interface SeedCrash {
   readonly seed: number;

@@ -8,7 +8,8 @@ import { runCampaign, type CampaignOptions } from './campaign.js';
 import { parseFuzzOptions } from './fuzz-options.js';
 import type { FuzzConfig } from '../fuzz/config.js';
 import { endingCrash, type SeedCrash } from './crash.js';
-import { reportCrash } from './fuzz-summary.js';
+import { finish, reportCrash } from './fuzz-summary.js';
+import { CoverageTally } from '../fuzz/coverage-tally.js';
 import { capturingStderr } from '../testing/capture-stderr.js';
 
 const crashingWorker = new URL('../testing/crashing-worker.js', import.meta.url);
@@ -160,5 +161,51 @@ describe('campaign: a crashed seed names a replay that runs it the same way', ()
     expect(stderr).to.include(
       'replay: npx raftsim fuzz --runs 18 --seed 40 --shard 2/3 --workers 0 --mode guided\n',
     );
+  });
+});
+
+describe('campaign: crashes in the --json summary', () => {
+  it('lists each crash with its replay, and a guided one with its place and configuration', () => {
+    const options = parseFuzzOptions(['--mode', 'guided', '--seed', '40', '--json']);
+    const config = { servers: 3 } as unknown as FuzzConfig;
+    const crash: SeedCrash = {
+      seed: 2 ** 32 + 44,
+      cause: 'Error: worker exited with code: 71',
+      reran: true,
+      rerunVerdict: null,
+      error: 'Error: worker exited with code: 71',
+      guided: { index: 17, config },
+    };
+    const result = {
+      runs: 18,
+      failure: null,
+      crashes: [crash],
+      unknownRuns: [],
+      interrupted: false,
+      tally: new CoverageTally(),
+      corpus: 3,
+    };
+    const printed: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = (chunk: string | Uint8Array) => printed.push(String(chunk)) > 0;
+    try {
+      finish({ ...options, coverage: false }, { result, seconds: 1, unknownRepros: [] }, null);
+    } finally {
+      process.stdout.write = write;
+    }
+    const summary = JSON.parse(printed.join('')) as Record<string, unknown>;
+    expect(summary['failures']).to.equal(1); // a crash with no outcome ended the campaign
+    expect(summary['crashes']).to.deep.equal([
+      {
+        seed: 2 ** 32 + 44,
+        cause: 'Error: worker exited with code: 71',
+        reran: true,
+        rerunVerdict: null,
+        error: 'Error: worker exited with code: 71',
+        runIndex: 17,
+        config,
+        replay: 'npx raftsim fuzz --runs 18 --seed 40 --shard 1/1 --workers 0 --mode guided',
+      },
+    ]);
   });
 });

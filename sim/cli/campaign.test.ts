@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { seconds } from '../time.js';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCampaign, type CampaignOptions } from './campaign.js';
@@ -207,5 +207,28 @@ describe('campaign: crashes in the --json summary', () => {
         replay: 'npx raftsim fuzz --runs 18 --seed 40 --shard 1/1 --workers 0 --mode guided',
       },
     ]);
+  });
+});
+
+describe('campaign: a run that never returns on the main thread', () => {
+  it('ends the process after the hang bound, naming the seed, instead of hanging', () => {
+    const watchdog = new URL('./main-thread-watchdog.js', import.meta.url).href;
+    const script = `
+      import { MainThreadWatchdog } from ${JSON.stringify(watchdog)};
+      const watchdog = await MainThreadWatchdog.open(300);
+      watchdog.start(6);
+      watchdog.done(); // a run that returned: its bound no longer applies
+      watchdog.start(7);
+      for (let turns = 0; ; turns++) if (turns < 0) break; // seed 7 never returns
+    `;
+    // Run as a file, the way the command line runs (under `node -e` the watchdog was seen not to
+    // fire while the script's loop held the main thread).
+    const file = join(mkdtempSync(join(tmpdir(), 'raftsim-watchdog-')), 'hang.mjs');
+    writeFileSync(file, script);
+    const child = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 30_000 });
+    expect(child.signal).to.equal('SIGKILL');
+    expect(child.stderr).to.match(
+      /^raftsim: seed 7 has run for 0\.3 s on the main thread without returning, a hang/,
+    );
   });
 });

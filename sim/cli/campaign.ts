@@ -1,6 +1,7 @@
 import { fuzzSeed, type SeedOptions, type SeedOutcome } from '../fuzz/run-seed.js';
 import type { SeedTask } from '../fuzz/worker.js';
 import { mainThreadCrash, runTimeoutFor, type Attempt, type SeedCrash } from './crash.js';
+import { MainThreadWatchdog } from './main-thread-watchdog.js';
 import { SeedPool } from './seed-pool.js';
 
 export interface Shard {
@@ -87,6 +88,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
           () => failingSeed,
         )
       : null;
+  // On the main thread nothing but a watchdog thread can end a run that never returns.
+  const watchdog =
+    pool === null
+      ? await MainThreadWatchdog.open(
+          options.runTimeoutMillis ?? runTimeoutFor(options.seed.checkBudget),
+        )
+      : null;
   const done = (seed: number) => (result: Attempt<SeedOutcome>) => {
     finished.set(seed, result);
     if (result.outcome === null || result.outcome.failure !== null)
@@ -106,13 +114,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       const task: SeedTask = { seed, options: options.seed };
       if (pool !== null) await pool.dispatch(task, done(seed));
       else {
+        watchdog?.start(seed);
         done(seed)(runOnMainThread(task));
+        watchdog?.done();
         await yieldToEvents(); // lets Ctrl-C and the progress bar through
       }
     }
     await pool?.settleBelowFailure();
   } finally {
     await pool?.close();
+    await watchdog?.close();
   }
   return summarize(finished, failingSeed, stoppedEarly);
 }

@@ -58,7 +58,7 @@ export function mainThreadCrash(seed: number, error: unknown): Attempt<never> {
  * raises it in proportion. The worker is then stopped and the run is a crash like any other,
  * re-run once in a fresh worker. The clock starts when the run is handed to a worker (a pool
  * holds no more runs than it has workers). On the main thread (`--workers 0`) nothing can
- * stop a run.
+ * stop a run: a watchdog thread ends the process instead (main-thread-watchdog.ts).
  */
 export const RUN_TIMEOUT_MILLIS = 120_000;
 

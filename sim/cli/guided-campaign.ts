@@ -9,6 +9,7 @@ import {
 } from '../fuzz/guided.js';
 import { isFailure, type SeedOutcome } from '../fuzz/run-seed.js';
 import { MUTATED_SEEDS, seedAt, seedRoom, type CampaignOptions } from './campaign.js';
+import { MainThreadWatchdog } from './main-thread-watchdog.js';
 import {
   mainThreadCrash,
   rerunAfterCrash,
@@ -61,6 +62,13 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
           timeout: options.runTimeoutMillis ?? runTimeoutFor(options.seed.checkBudget),
         }
       : null;
+  // On the main thread nothing but a watchdog thread can end a run that never returns.
+  const watchdog =
+    pool === null
+      ? await MainThreadWatchdog.open(
+          options.runTimeoutMillis ?? runTimeoutFor(options.seed.checkBudget),
+        )
+      : null;
   const corpus = new GuidedCorpus({ ...options.seed });
   const swarmSeed = (i: number) => seedAt(options.baseSeed, options.shard, i);
   let runs = 0;
@@ -82,7 +90,7 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
           swarmSeed,
         ),
       );
-      const attempts = await runGeneration(tasks, pool, options.interrupted);
+      const attempts = await runGeneration(tasks, pool, watchdog, options.interrupted);
       for (const [i, { outcome, crash }] of attempts.entries()) {
         if (crash !== null)
           crashes.push({ ...crash, guided: { index: runs, config: tasks[i]!.config } });
@@ -106,6 +114,7 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
     }
   } finally {
     await pool?.piscina.destroy();
+    await watchdog?.close();
   }
   return { runs, failure, crashes, unknownRuns, interrupted: options.interrupted(), corpus };
 }
@@ -117,6 +126,7 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
 async function runGeneration(
   tasks: readonly GuidedTask[],
   pool: Pool | null,
+  watchdog: MainThreadWatchdog | null,
   interrupted: () => boolean,
 ): Promise<Attempt<GuidedOutcome>[]> {
   if (pool !== null) {
@@ -143,10 +153,13 @@ async function runGeneration(
   for (const task of tasks) {
     // On one thread a generation takes a while: Ctrl-C keeps the runs done so far, in order.
     if (interrupted()) break;
+    watchdog?.start(task.seed);
     try {
       attempts.push({ outcome: runGuided(task), crash: null });
     } catch (error) {
       attempts.push(mainThreadCrash(task.seed, error));
+    } finally {
+      watchdog?.done();
     }
     await new Promise((resolve) => setImmediate(resolve)); // lets Ctrl-C and the progress bar through
   }

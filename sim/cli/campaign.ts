@@ -61,6 +61,11 @@ export function seedRoom(baseSeed: number, shard: Shard, guided: boolean): numbe
   return top < 0 ? 0 : Math.floor(top / shard.count) + 1;
 }
 
+/** The hang bound of a campaign's runs (crash.ts): the tests' own, or the one its budget sets. */
+export function runTimeoutOf(options: CampaignOptions): number {
+  return options.runTimeoutMillis ?? runTimeoutFor(options.seed.checkBudget);
+}
+
 function runOnMainThread(task: SeedTask): Attempt<SeedOutcome> {
   try {
     return { outcome: fuzzSeed(task.seed, task.options), crash: null };
@@ -84,17 +89,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       ? new SeedPool(
           options.workers,
           options.workerFile ?? new URL('../fuzz/worker.js', import.meta.url),
-          options.runTimeoutMillis ?? runTimeoutFor(options.seed.checkBudget),
+          runTimeoutOf(options),
           () => failingSeed,
         )
       : null;
   // On the main thread nothing but a watchdog thread can end a run that never returns.
-  const watchdog =
-    pool === null
-      ? await MainThreadWatchdog.open(
-          options.runTimeoutMillis ?? runTimeoutFor(options.seed.checkBudget),
-        )
-      : null;
+  const watchdog = pool === null ? await MainThreadWatchdog.open(runTimeoutOf(options)) : null;
   const done = (seed: number) => (result: Attempt<SeedOutcome>) => {
     finished.set(seed, result);
     if (result.outcome === null || result.outcome.failure !== null)

@@ -60,7 +60,7 @@ export function mainThreadCrash(seed: number, error: unknown): Attempt<never> {
  * holds no more runs than it has workers). On the main thread (`--workers 0`) nothing can
  * stop a run: a watchdog thread ends the process instead (main-thread-watchdog.ts).
  */
-export const RUN_TIMEOUT_MILLIS = 120_000;
+const RUN_TIMEOUT_MILLIS = 120_000;
 
 /** The hang bound of a run whose checker has `checkBudget` steps (the default when absent). */
 export function runTimeoutFor(checkBudget: number | undefined): number {
@@ -100,17 +100,48 @@ export async function runWithin<T, R>(
   }
 }
 
+/** How a pool's runs are watched: the hang bound, and the worker module a crash is re-run in. */
+export interface Watch {
+  readonly workerFile: URL;
+  readonly timeoutMillis: number;
+  /** Stops re-runs the campaign no longer needs. */
+  readonly stop?: AbortSignal;
+  /** Whether a crash of `seed` is still worth a re-run when it comes (a campaign past it: no). */
+  readonly wanted?: (seed: number) => boolean;
+}
+
+/**
+ * One run handed to a pool and watched: its outcome, or its crash and what the re-run in a fresh
+ * worker gave; null for a crash the campaign no longer wants (`watch.wanted`).
+ */
+export function attemptInPool<T, R extends { summary: RunSummary }>(
+  pool: Piscina<T, R>,
+  task: T,
+  seed: number,
+  watch: Watch,
+): Promise<Attempt<R> | null> {
+  return runWithin(pool, task, watch.timeoutMillis).then(
+    (outcome): Attempt<R> => ({ outcome, crash: null }),
+    (error: unknown) =>
+      watch.wanted?.(seed) === false ? null : rerunAfterCrash<T, R>(seed, task, error, watch),
+  );
+}
+
+/** What the re-run of a crash gave, in words. */
+export function rerunOutcome(crash: SeedCrash): string {
+  if (!crash.reran) return 'not re-run (it threw on the main thread)';
+  return `re-run in a fresh worker: ${crash.rerunVerdict ?? 'it crashed too'}`;
+}
+
 /**
  * Runs a task whose worker crashed again, once, in a worker of its own. The seed is named on
  * stderr first, so a user watching a long re-run knows what it is.
  */
-export async function rerunAfterCrash<T, R extends { summary: RunSummary }>(
-  workerFile: URL,
+async function rerunAfterCrash<T, R extends { summary: RunSummary }>(
   seed: number,
   task: T,
   cause: unknown,
-  timeoutMillis: number,
-  stop?: AbortSignal,
+  watch: Watch,
 ): Promise<Attempt<R>> {
   const first = firstLine(cause);
   process.stderr.write(
@@ -118,7 +149,7 @@ export async function rerunAfterCrash<T, R extends { summary: RunSummary }>(
   );
   const crash = { seed, cause: first, reran: true };
   try {
-    const outcome = await runInFreshWorker<T, R>(workerFile, task, timeoutMillis, stop);
+    const outcome = await runInFreshWorker<T, R>(task, watch);
     return {
       outcome,
       crash: { ...crash, rerunVerdict: outcome.summary.verdict, error: null },
@@ -132,20 +163,15 @@ export async function rerunAfterCrash<T, R extends { summary: RunSummary }>(
  * One task in a worker thread of its own, torn down after. Its workerData says it is a re-run:
  * the campaign's own workers ignore it; the tests' crashing workers die on first attempts only.
  */
-async function runInFreshWorker<T, R>(
-  workerFile: URL,
-  task: T,
-  millis: number,
-  stop?: AbortSignal,
-): Promise<R> {
+async function runInFreshWorker<T, R>(task: T, watch: Watch): Promise<R> {
   const pool = new Piscina<T, R>({
-    filename: workerFile.href,
+    filename: watch.workerFile.href,
     minThreads: 1,
     maxThreads: 1,
     workerData: { rerun: true },
   });
   try {
-    return await runWithin(pool, task, millis, stop);
+    return await runWithin(pool, task, watch.timeoutMillis, watch.stop);
   } finally {
     await pool.destroy();
   }

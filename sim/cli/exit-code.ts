@@ -21,3 +21,15 @@ export function usageErrorExitCode(): number {
 
 /** Signals that end a process at once by default, other than Ctrl-C, and their numbers. */
 export const TERMINATING_SIGNALS = { SIGTERM: 15, SIGHUP: 1 } as const;
+
+/** Every signal a command ends on: Ctrl-C and the terminating ones. */
+export const STOPPING_SIGNALS: readonly NodeJS.Signals[] = [
+  'SIGINT',
+  ...(Object.keys(TERMINATING_SIGNALS) as NodeJS.Signals[]),
+];
+
+/** The exit code of a process a signal ended: 128 + its number (130 for Ctrl-C). */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  if (signal === 'SIGINT') return EXIT_INTERRUPTED;
+  return 128 + TERMINATING_SIGNALS[signal as keyof typeof TERMINATING_SIGNALS];
+}

@@ -2,7 +2,7 @@ import { describeFault } from '../nemesis.js';
 import { UsageError } from './args.js';
 import { isFailure, type RunSummary, type SeedOutcome } from '../fuzz/run-seed.js';
 import { formatMicros } from '../time.js';
-import { endingCrash, type SeedCrash } from './crash.js';
+import { endingCrash, rerunOutcome, type SeedCrash } from './crash.js';
 import type { CoveredCampaign } from './coverage-campaign.js';
 import { coverageText, writeCoverageSvg } from './coverage-report.js';
 import type { Written } from './failure-report.js';
@@ -120,17 +120,17 @@ export function reportCrash(crash: SeedCrash, options: FuzzOptions): void {
       ? `the simulator crashed on seed ${crash.seed}: ${crash.cause}`
       : `the simulator threw on seed ${crash.seed} (main thread, not re-run): ${crash.cause}`,
   ];
-  if (crash.reran && crash.error !== null)
-    lines.push('re-run in a fresh worker: it crashed too; the campaign ended here', crash.error);
-  else if (crash.error !== null) lines.push(crash.error);
-  else if (crash.rerunVerdict !== null && isFailure(crash.rerunVerdict))
-    lines.push("re-run in a fresh worker: it fails; reported as the campaign's failure");
-  else
-    lines.push(
-      `re-run in a fresh worker: ${crash.rerunVerdict} (the first worker ran out of resources?); the campaign went on`,
-    );
+  if (crash.reran) lines.push(`${rerunOutcome(crash)}; ${whatFollowed(crash)}`);
+  if (crash.error !== null) lines.push(crash.error);
   lines.push(`replay: ${crashReplay(crash, options)}`);
   process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+/** What a re-run's result made of the campaign. */
+function whatFollowed(crash: SeedCrash): string {
+  if (crash.rerunVerdict === null) return 'the campaign ended here';
+  if (isFailure(crash.rerunVerdict)) return "reported as the campaign's failure";
+  return 'the first worker ran out of resources? the campaign went on';
 }
 
 /**

@@ -8,23 +8,21 @@ import {
   type GuidedTask,
 } from '../fuzz/guided.js';
 import { isFailure, type SeedOutcome } from '../fuzz/run-seed.js';
-import { MUTATED_SEEDS, seedAt, seedRoom, type CampaignOptions } from './campaign.js';
+import { MUTATED_SEEDS, runTimeoutOf, seedAt, seedRoom, type CampaignOptions } from './campaign.js';
 import { MainThreadWatchdog } from './main-thread-watchdog.js';
 import {
+  attemptInPool,
   mainThreadCrash,
-  rerunAfterCrash,
-  runTimeoutFor,
-  runWithin,
   type Attempt,
   type SeedCrash,
+  type Watch,
 } from './crash.js';
 
 /** The guided campaign's worker threads, and how their runs are watched. */
 interface Pool {
   readonly piscina: Piscina<GuidedTask, GuidedOutcome>;
   readonly workers: number;
-  readonly workerFile: URL;
-  readonly timeout: number;
+  readonly watch: Watch;
 }
 
 export interface GuidedResult {
@@ -58,17 +56,11 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
             maxThreads: options.workers,
           }),
           workers: options.workers,
-          workerFile,
-          timeout: options.runTimeoutMillis ?? runTimeoutFor(options.seed.checkBudget),
+          watch: { workerFile, timeoutMillis: runTimeoutOf(options) },
         }
       : null;
   // On the main thread nothing but a watchdog thread can end a run that never returns.
-  const watchdog =
-    pool === null
-      ? await MainThreadWatchdog.open(
-          options.runTimeoutMillis ?? runTimeoutFor(options.seed.checkBudget),
-        )
-      : null;
+  const watchdog = pool === null ? await MainThreadWatchdog.open(runTimeoutOf(options)) : null;
   const corpus = new GuidedCorpus({ ...options.seed });
   const swarmSeed = (i: number) => seedAt(options.baseSeed, options.shard, i);
   let runs = 0;
@@ -130,13 +122,9 @@ async function runGeneration(
   interrupted: () => boolean,
 ): Promise<Attempt<GuidedOutcome>[]> {
   if (pool !== null) {
-    const { workers, workerFile, timeout } = pool;
-    const attempt = (task: GuidedTask): Promise<Attempt<GuidedOutcome>> =>
-      runWithin(pool.piscina, task, timeout).then(
-        (outcome) => ({ outcome, crash: null }),
-        (error: unknown) =>
-          rerunAfterCrash<GuidedTask, GuidedOutcome>(workerFile, task.seed, task, error, timeout),
-      );
+    // Every run of a generation is wanted: `wanted` unset, attemptInPool never gives null.
+    const attempt = async (task: GuidedTask) =>
+      (await attemptInPool(pool.piscina, task, task.seed, pool.watch)) as Attempt<GuidedOutcome>;
     // One run per worker at a time: a run's hang clock starts when it is handed over, so no
     // run may wait behind others in the pool's queue.
     const attempts: Attempt<GuidedOutcome>[] = [];
@@ -146,7 +134,7 @@ async function runGeneration(
         attempts[i] = await attempt(tasks[i] as GuidedTask);
       }
     };
-    await Promise.all(Array.from({ length: workers }, lane));
+    await Promise.all(Array.from({ length: pool.workers }, lane));
     return attempts;
   }
   const attempts: Attempt<GuidedOutcome>[] = [];

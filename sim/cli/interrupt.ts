@@ -1,5 +1,11 @@
 import { removeTemporaries } from './atomic-file.js';
-import { EXIT_INTERRUPTED, markFailureKept, TERMINATING_SIGNALS } from './exit-code.js';
+import {
+  EXIT_INTERRUPTED,
+  markFailureKept,
+  signalExitCode,
+  STOPPING_SIGNALS,
+  TERMINATING_SIGNALS,
+} from './exit-code.js';
 
 export { EXIT_INTERRUPTED } from './exit-code.js';
 
@@ -20,8 +26,7 @@ export class Interrupt {
     this.pressed = true;
     for (const listener of this.listeners) listener();
   };
-  private readonly terminated = (signal: NodeJS.Signals) =>
-    this.stopNow(128 + TERMINATING_SIGNALS[signal as keyof typeof TERMINATING_SIGNALS]);
+  private readonly terminated = (signal: NodeJS.Signals) => this.stopNow(signalExitCode(signal));
 
   constructor() {
     process.on('SIGINT', this.handler);
@@ -60,7 +65,7 @@ export class Interrupt {
     process.off('SIGINT', this.handler);
     for (const signal of terminatingSignals()) process.off(signal, this.terminated);
     this.listeners.clear();
-    for (const signal of ['SIGINT' as const, ...terminatingSignals()]) {
+    for (const signal of STOPPING_SIGNALS) {
       if (!process.listeners(signal).includes(exitWithCommandCode)) {
         process.on(signal, exitWithCommandCode);
       }

@@ -14,7 +14,7 @@ import {
   parseWithout,
   UsageError,
 } from './args.js';
-import { endingCrash, type SeedCrash } from './crash.js';
+import { endingCrash, rerunOutcome, type SeedCrash } from './crash.js';
 import { runCoveredCampaign } from './coverage-campaign.js';
 import { keepReport, shrinkAndReplace } from './failure-report.js';
 import { checkSeedRoom, parseMode, parseShrinkLimits } from './fuzz-options.js';
@@ -267,11 +267,8 @@ export function saveRepro(path: string, reportRepro: string): void {
 
 /** A crash of the simulator on a seed, on stderr: the hunt it ended says `crash`. */
 function warnCrash(name: string, crash: SeedCrash): void {
-  const rerun = !crash.reran
-    ? 'it threw on the main thread'
-    : `re-run in a fresh worker: ${crash.rerunVerdict ?? 'it crashed too'}`;
   process.stderr.write(
-    `raftsim: ${name}: the simulator crashed on seed ${crash.seed} (${crash.cause}); ${rerun}\n`,
+    `raftsim: ${name}: the simulator crashed on seed ${crash.seed} (${crash.cause}); ${rerunOutcome(crash)}\n`,
   );
 }
 

@@ -17,7 +17,7 @@ import { UsageError } from './args.js';
 import { asUsageError } from './system-error.js';
 import { openStream } from './named-pipe.js';
 import { AtomicFile, removeTemporaries, statOrNullQuiet } from './atomic-file.js';
-import { TERMINATING_SIGNALS } from './exit-code.js';
+import { STOPPING_SIGNALS } from './exit-code.js';
 
 export { asUsageError } from './system-error.js';
 export { awaitPipeReaders } from './named-pipe.js';
@@ -203,7 +203,7 @@ function rmdirQuiet(path: string): void {
  * signal; a command's own Interrupt, if one comes later, still sees it.
  */
 function holdInterruptsWhileWriting(): void {
-  for (const signal of ['SIGINT', ...Object.keys(TERMINATING_SIGNALS)]) {
+  for (const signal of STOPPING_SIGNALS) {
     if (process.listenerCount(signal) > 0) continue; // the command's own, or held already
     process.on(signal, () => {
       // held: the synchronous write in progress has already finished when this runs

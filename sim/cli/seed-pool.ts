@@ -1,7 +1,7 @@
 import { Piscina } from 'piscina';
 import type { SeedOutcome } from '../fuzz/run-seed.js';
 import type { SeedTask } from '../fuzz/worker.js';
-import { rerunAfterCrash, runWithin, type Attempt } from './crash.js';
+import { attemptInPool, type Attempt, type Watch } from './crash.js';
 
 /** What a run stopped past the lowest failure leaves: a placeholder that nothing counts. */
 const PAST_THE_FAILURE: Attempt<SeedOutcome> = {
@@ -21,10 +21,12 @@ export class SeedPool {
   /** Stops the re-runs in fresh workers that the campaign no longer needs. */
   private readonly pastFailure = new AbortController();
 
+  private readonly watch: Watch;
+
   constructor(
     private readonly workers: number,
-    private readonly workerFile: URL,
-    private readonly timeout: number,
+    workerFile: URL,
+    timeoutMillis: number,
     private readonly failingSeed: () => number,
   ) {
     this.piscina = new Piscina<SeedTask, SeedOutcome>({
@@ -32,28 +34,20 @@ export class SeedPool {
       minThreads: workers,
       maxThreads: workers,
     });
+    this.watch = {
+      workerFile,
+      timeoutMillis,
+      stop: this.pastFailure.signal,
+      wanted: (seed) => seed <= this.failingSeed(),
+    };
   }
 
   /** Hands a seed over; returns once a worker is free for the next. */
   async dispatch(task: SeedTask, done: (attempt: Attempt<SeedOutcome>) => void): Promise<void> {
     const seed = task.seed;
-    const running: Promise<void> = runWithin(this.piscina, task, this.timeout)
-      .then(
-        (outcome): Attempt<SeedOutcome> => ({ outcome, crash: null }),
-        (error: unknown) =>
-          // Past the lowest failure, a run stopped with the pool is no crash: nothing counts it.
-          seed > this.failingSeed()
-            ? PAST_THE_FAILURE
-            : rerunAfterCrash<SeedTask, SeedOutcome>(
-                this.workerFile,
-                seed,
-                task,
-                error,
-                this.timeout,
-                this.pastFailure.signal,
-              ),
-      )
-      .then(done)
+    const running: Promise<void> = attemptInPool(this.piscina, task, seed, this.watch)
+      // Past the lowest failure, a run stopped with the pool is no crash: nothing counts it.
+      .then((attempt) => done(attempt ?? PAST_THE_FAILURE))
       .finally(() => this.inFlight.delete(seed));
     this.inFlight.set(seed, running);
     if (this.inFlight.size >= this.workers) await Promise.race(this.inFlight.values());

@@ -3,7 +3,7 @@ import type { Repro } from '../fuzz/repro.js';
 import type { KvRunResult, RunProgress } from '../run/kv-run.js';
 import { awaitPipeReaders } from './named-pipe.js';
 import { removeTemporaries } from './atomic-file.js';
-import { EXIT_INTERRUPTED, TERMINATING_SIGNALS } from './exit-code.js';
+import { signalExitCode, STOPPING_SIGNALS } from './exit-code.js';
 import { failedWrite, openOutput, type OutputTarget } from './output.js';
 import type { RunJob } from './run-config.js';
 
@@ -84,16 +84,14 @@ function inWorker(
 
 /** While the worker runs: a signal removes the temporaries and ends the process. */
 function stopOnSignals(): { dispose(): void } {
-  const codes: Record<string, number> = { SIGINT: EXIT_INTERRUPTED };
-  for (const [signal, number] of Object.entries(TERMINATING_SIGNALS)) codes[signal] = 128 + number;
   const handler = (signal: NodeJS.Signals) => {
     removeTemporaries();
-    process.exit(codes[signal]);
+    process.exit(signalExitCode(signal));
   };
-  for (const signal of Object.keys(codes)) process.on(signal, handler);
+  for (const signal of STOPPING_SIGNALS) process.on(signal, handler);
   return {
     dispose: () => {
-      for (const signal of Object.keys(codes)) process.off(signal, handler);
+      for (const signal of STOPPING_SIGNALS) process.off(signal, handler);
     },
   };
 }

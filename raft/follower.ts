@@ -11,7 +11,10 @@ export function stepFollower(core: Core, from: NodeId, message: RaftMessage): vo
       handleRequestVote(core, from, message);
       return;
     case 'AppendEntries':
-      hearFromLeader(core, from);
+      // Build S04 (outside the zoo): a heartbeat does not push the election timeout back.
+      if (core.mutant === 'S04' && message.entries.length === 0 && core.role.kind === 'follower')
+        core.role.leader = from;
+      else hearFromLeader(core, from);
       handleAppendEntries(core, from, message);
       return;
     case 'InstallSnapshot':

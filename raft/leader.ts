@@ -131,6 +131,9 @@ function sendSnapshot(core: Core, peer: NodeId, progress: Progress): void {
 function handleAppendReply(core: Core, from: NodeId, reply: AppendEntriesReply): void {
   if (reply.success) acknowledge(core, from, reply.matchIndex);
   else handleRejection(core, from, reply);
+  // Build S03 (outside the zoo): each success answered with another append, empty or not, so
+  // a leader and its followers keep a message in flight at the network's speed once idle.
+  if (reply.success && core.mutant === 'S03') sendAppend(core, from);
 }
 
 /** The follower's log matches through `matchIndex`: count it towards commitment (§5.3). */

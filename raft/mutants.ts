@@ -41,6 +41,8 @@ export const MUTANT_IDS = Object.keys(MUTANTS) as MutantId[];
 export const OUTSIDE_ZOO = {
   S01: "leader's nextIndex guards removed: duplicated rejections each start another walk back",
   S02: 'a vote needs both a last term and a last index as large: no leader with the wrong minority down',
+  S03: 'a leader answers every successful append reply with another append: a busy loop once idle',
+  S04: "a follower's election timer reset only by appends that carry entries: elections once idle",
 } as const;
 
 /** What a node can be built as, besides correct: a zoo mutant or a build outside the zoo. */

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { MutantId } from '../../raft/mutants.js';
 import { NO_CONVERGENCE } from '../run/convergence.js';
 import { EVENT_STORM, runKv, type KvRunResult } from '../run/kv-run.js';
+import { BUSY_WHEN_IDLE } from '../run/idle.js';
 import { MINORITY_TRIAL } from '../run/liveness.js';
 import type { RunCoverage } from '../monitors/coverage.js';
 import { isFailure, type RunSummary } from './summary.js';
@@ -71,7 +72,7 @@ export const DEFAULT_SHRINK_BUDGET = 300;
 
 /**
  * What kind of failure a run is: the invariant it broke, 'event storm' (an event cap),
- * 'no convergence', 'liveness' (no leader, calls still open), or null for none. Shrinking keeps
+ * 'no convergence', 'busy when idle', 'liveness' (no leader, calls still open), or null for none. Shrinking keeps
  * the kind, so a storm never shrinks into a slow election.
  */
 export function failureKind(summary: RunSummary): string | null {
@@ -80,6 +81,7 @@ export function failureKind(summary: RunSummary): string | null {
   const liveness = summary.liveness ?? '';
   if (liveness.startsWith(EVENT_STORM)) return EVENT_STORM;
   if (liveness.startsWith(NO_CONVERGENCE)) return NO_CONVERGENCE;
+  if (liveness.startsWith(BUSY_WHEN_IDLE)) return BUSY_WHEN_IDLE;
   // A trial's failure shrinks into a trial's failure, not into a slow recovery after it.
   if (liveness.startsWith(MINORITY_TRIAL)) return MINORITY_TRIAL;
   return 'liveness';

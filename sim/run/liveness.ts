@@ -2,6 +2,7 @@ import type { RaftOptions } from '../../raft/options.js';
 import { reliable } from '../profiles.js';
 import { seconds, type Micros } from '../time.js';
 import { awaitConvergence, currentLeader, liveServers, type KvWorld } from './convergence.js';
+import { awaitQuiet } from './idle.js';
 import type { Workload } from './workload.js';
 
 /**
@@ -25,8 +26,8 @@ export const MINORITY_TRIAL = 'minority trial';
 
 /**
  * Heals everything, then (with `trial`) keeps the most up-to-date minority down while the rest
- * must make progress, then requires a leader, the end of every open call, and convergence, each
- * on time. What was missed, or null.
+ * must make progress, then requires a leader, the end of every open call, convergence, and a
+ * settled, quiet cluster once idle (idle.ts), each on time. What was missed, or null.
  */
 export function livenessPhase(rig: LivenessRig, servers: number, trial: boolean): string | null {
   const { world, workload } = rig;
@@ -39,7 +40,11 @@ export function livenessPhase(rig: LivenessRig, servers: number, trial: boolean)
     world.applyFault({ kind: 'restartCrashed' });
   }
   const since = trial ? 'the minority restarted' : 'healing';
-  return progress(rig, servers, since) ?? awaitConvergence(world, servers, rig.raft);
+  return (
+    progress(rig, servers, since) ??
+    awaitConvergence(world, servers, rig.raft) ??
+    awaitQuiet(world, servers, rig.raft)
+  );
 }
 
 /**

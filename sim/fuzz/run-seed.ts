@@ -72,8 +72,8 @@ export const DEFAULT_SHRINK_BUDGET = 300;
 
 /**
  * What kind of failure a run is: the invariant it broke, 'event storm' (an event cap),
- * 'no convergence', 'busy when idle', 'liveness' (no leader, calls still open), or null for none. Shrinking keeps
- * the kind, so a storm never shrinks into a slow election.
+ * 'no convergence', 'busy when idle', 'liveness' (no leader, calls still open), or null for
+ * none. Shrinking keeps the kind, so a storm never shrinks into a slow election.
  */
 export function failureKind(summary: RunSummary): string | null {
   if (!isFailure(summary.verdict)) return null;

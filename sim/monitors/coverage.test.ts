@@ -55,6 +55,22 @@ describe('coverage recorder', () => {
     expect(kinds.filter((k) => k === 'state').length).to.be.greaterThan(1);
   });
 
+  it('records nothing once stopped (the idle watch at the end of every run)', () => {
+    const nodes: FakeNode[] = [
+      { role: 'follower', term: 1, log: [] },
+      { role: 'follower', term: 1, log: [] },
+      { role: 'follower', term: 1, log: [] },
+    ];
+    const recorder = cluster(nodes);
+    const before = recorder.result();
+    recorder.stop();
+    (nodes[0] as FakeNode).role = 'leader';
+    (nodes[0] as FakeNode).term = 2;
+    recorder.afterInput(0);
+    recorder.beforeDeliver(1, { kind: 0, term: 1, index: 0, indexTerm: 0 });
+    expect(recorder.result()).to.deep.equal(before);
+  });
+
   it('flags a leader elected while another node holds an entry it lacks', () => {
     const nodes: FakeNode[] = [
       { role: 'follower', term: 2, log: [1] },

@@ -119,6 +119,7 @@ export class CoverageRecorder {
   private readonly majority: number;
   private down = 0;
   private pending: Pending | null = null;
+  private stopped = false;
 
   constructor(private readonly ctx: CoverageContext) {
     const n = ctx.servers;
@@ -129,12 +130,21 @@ export class CoverageRecorder {
     this.majority = Math.floor(n / 2) + 1;
   }
 
+  /**
+   * Records nothing from now on. The liveness phase stops coverage before its idle watch: every
+   * run ends in the same settled state there, which says nothing about what its faults reached.
+   */
+  stop(): void {
+    this.stopped = true;
+  }
+
   result(): RunCoverage {
     return { features: [...this.features].sort((a, b) => a - b), sometimes: this.flags };
   }
 
   /** A message is about to be handled by `node` (the host is not paused, the node is live). */
   beforeDeliver(node: number, message: MessageView): void {
+    if (this.stopped) return;
     const view = this.ctx.view(node);
     if (view === null) return;
     const rel = message.term < view.term ? 0 : message.term === view.term ? 1 : 2;
@@ -170,6 +180,7 @@ export class CoverageRecorder {
   }
 
   afterInput(node: number): void {
+    if (this.stopped) return;
     const view = this.ctx.view(node);
     if (view === null) return;
     const role = ROLE_CODE[view.role];
@@ -182,12 +193,14 @@ export class CoverageRecorder {
   }
 
   onCrash(node: number): void {
+    if (this.stopped) return;
     this.role[node] = DOWN;
     this.state[node] = -1;
     this.down++;
   }
 
   onRestart(node: number): void {
+    if (this.stopped) return;
     this.down--;
     this.afterInput(node);
   }

@@ -28,7 +28,7 @@ describe('an idle, healed cluster settles and stays quiet (sim/run/idle.ts)', fu
     expect(failureKind(summarize(result))).to.equal(BUSY_WHEN_IDLE);
   });
 
-  it('followers whose timer only appends with entries reset (build S04) fail it on elections', () => {
+  it('followers whose election timer only appends with entries push back (build S04) fail it on elections', () => {
     const result = runSeedOne('S04');
     expect(result.verdict).to.equal('liveness');
     expect(result.liveness).to.match(

@@ -14,11 +14,13 @@ import type { Workload } from './workload.js';
 const LIVENESS_LEADER: Micros = seconds(5);
 const LIVENESS_OPS: Micros = seconds(10);
 
-/** What the phase works on: the world, its clerks and the Raft options (for the bound). */
+/** What the phase works on: the world, its clerks, the Raft options and the coverage recorder. */
 export interface LivenessRig {
   readonly world: KvWorld;
   readonly workload: Workload;
   readonly raft: RaftOptions;
+  /** The run's coverage recorder, when it records coverage: stopped before the idle watch. */
+  readonly coverage: { stop(): void } | null;
 }
 
 /** How a liveness message starts when the servers failed with a minority down. */
@@ -40,11 +42,10 @@ export function livenessPhase(rig: LivenessRig, servers: number, trial: boolean)
     world.applyFault({ kind: 'restartCrashed' });
   }
   const since = trial ? 'the minority restarted' : 'healing';
-  return (
-    progress(rig, servers, since) ??
-    awaitConvergence(world, servers, rig.raft) ??
-    awaitQuiet(world, servers, rig.raft)
-  );
+  const missed = progress(rig, servers, since) ?? awaitConvergence(world, servers, rig.raft);
+  if (missed !== null) return missed;
+  rig.coverage?.stop();
+  return awaitQuiet(world, servers, rig.raft);
 }
 
 /**

@@ -28,6 +28,11 @@ function viewOf(node: FakeNode): RaftView {
   };
 }
 
+/** Three followers of term 1 with empty logs: a cluster before its first election. */
+function threeFreshFollowers(): FakeNode[] {
+  return [0, 1, 2].map(() => ({ role: 'follower', term: 1, log: [] }));
+}
+
 function cluster(nodes: FakeNode[]) {
   const recorder = new CoverageRecorder({
     servers: nodes.length,
@@ -40,11 +45,7 @@ function cluster(nodes: FakeNode[]) {
 
 describe('coverage recorder', () => {
   it('records states and the transition between them, never a self-loop', () => {
-    const nodes: FakeNode[] = [
-      { role: 'follower', term: 1, log: [] },
-      { role: 'follower', term: 1, log: [] },
-      { role: 'follower', term: 1, log: [] },
-    ];
+    const nodes = threeFreshFollowers();
     const recorder = cluster(nodes);
     recorder.afterInput(0);
     (nodes[0] as FakeNode).role = 'candidate';
@@ -56,11 +57,7 @@ describe('coverage recorder', () => {
   });
 
   it('records nothing once stopped (the idle watch at the end of every run)', () => {
-    const nodes: FakeNode[] = [
-      { role: 'follower', term: 1, log: [] },
-      { role: 'follower', term: 1, log: [] },
-      { role: 'follower', term: 1, log: [] },
-    ];
+    const nodes = threeFreshFollowers();
     const recorder = cluster(nodes);
     const before = recorder.result();
     recorder.stop();

@@ -14,6 +14,19 @@ import { capturingStderr } from '../testing/capture-stderr.js';
 
 const crashingWorker = new URL('../testing/crashing-worker.js', import.meta.url);
 
+/** A crash of guided run 17 (seed 2^32 + 44) on a three-server configuration. */
+function guidedCrashAt17(cause: string, error: string, reran: boolean): SeedCrash {
+  const config = { servers: 3 } as unknown as FuzzConfig;
+  return {
+    seed: 2 ** 32 + 44,
+    cause,
+    reran,
+    rerunVerdict: null,
+    error,
+    guided: { index: 17, config },
+  };
+}
+
 function campaign(baseSeed: number, runs: number, more: Partial<CampaignOptions> = {}) {
   const options: CampaignOptions = {
     baseSeed,
@@ -145,15 +158,7 @@ describe('campaign: a crashed seed names a replay that runs it the same way', ()
 
   it('a guided run is replayed as the campaign up to it, its shard included', async () => {
     const options = parseFuzzOptions(['--mode', 'guided', '--seed', '40', '--shard', '2/3']);
-    const config = { servers: 3 } as unknown as FuzzConfig;
-    const crash: SeedCrash = {
-      seed: 2 ** 32 + 44,
-      cause: 'Error: boom',
-      reran: false,
-      rerunVerdict: null,
-      error: 'Error: boom\n    at somewhere',
-      guided: { index: 17, config },
-    };
+    const crash = guidedCrashAt17('Error: boom', 'Error: boom\n    at somewhere', false);
     const { stderr } = await capturingStderr(() => reportCrash(crash, options));
     expect(stderr.split('\n')[0]).to.equal(
       `the simulator threw on seed ${2 ** 32 + 44} (main thread, not re-run): Error: boom`,
@@ -167,15 +172,12 @@ describe('campaign: a crashed seed names a replay that runs it the same way', ()
 describe('campaign: crashes in the --json summary', () => {
   it('lists each crash with its replay, and a guided one with its place and configuration', () => {
     const options = parseFuzzOptions(['--mode', 'guided', '--seed', '40', '--json']);
-    const config = { servers: 3 } as unknown as FuzzConfig;
-    const crash: SeedCrash = {
-      seed: 2 ** 32 + 44,
-      cause: 'Error: worker exited with code: 71',
-      reran: true,
-      rerunVerdict: null,
-      error: 'Error: worker exited with code: 71',
-      guided: { index: 17, config },
-    };
+    const crash = guidedCrashAt17(
+      'Error: worker exited with code: 71',
+      'Error: worker exited with code: 71',
+      true,
+    );
+    const config = crash.guided?.config;
     const result = {
       runs: 18,
       failure: null,

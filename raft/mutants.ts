@@ -43,6 +43,7 @@ export const OUTSIDE_ZOO = {
   S02: 'a vote needs both a last term and a last index as large: no leader with the wrong minority down',
   S03: 'a leader answers every successful append reply with another append: a busy loop once idle',
   S04: "a follower's election timer reset only by appends that carry entries: elections once idle",
+  S05: 'a voter with nothing past its snapshot takes its last term as 0: stale candidates win votes',
 } as const;
 
 /** What a node can be built as, besides correct: a zoo mutant or a build outside the zoo. */

@@ -1,7 +1,13 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { describeFault, type FaultStep } from '../nemesis.js';
-import { faultKinds, fuzzConfig, swarmConfig } from './arbitraries.js';
+import {
+  faultKinds,
+  fuzzConfig,
+  PLAIN_SNAPSHOT_THRESHOLD,
+  SNAPSHOT_EVERY_ENTRY,
+  swarmConfig,
+} from './arbitraries.js';
 import { parseRepro, REPRO_FORMAT, REPRO_VERSION } from './repro.js';
 import type { FuzzConfig } from './config.js';
 
@@ -151,6 +157,31 @@ describe('fuzz arbitraries', () => {
       expect(nodes.size).to.be.at.most(Math.floor((config.servers - 1) / 2));
     }
     expect(seen).to.be.greaterThan(0);
+  });
+
+  it('some seeds in either mode snapshot after every entry; the rest past a drawn threshold', () => {
+    for (const arbitrary of [fuzzConfig(), swarmConfig()]) {
+      const thresholds = fc
+        .sample(arbitrary, { seed: 9, numRuns: 400 })
+        .map((config) => config.maxRaftStateBytes);
+      for (const bytes of thresholds) expect([1, 400, 1024, 4096, 16384]).to.include(bytes);
+      const everyEntry = thresholds.filter((bytes) => bytes === SNAPSHOT_EVERY_ENTRY).length;
+      // One draw in eight, give or take fast-check's bias and the sample.
+      expect(everyEntry).to.be.within(20, 80);
+    }
+  });
+
+  it('a failure first drawn with snapshots after every entry shrinks to the plain threshold when any configuration fails', () => {
+    let failed = false;
+    const details = fc.check(
+      fc.property(swarmConfig(), (config) => {
+        failed ||= config.maxRaftStateBytes === SNAPSHOT_EVERY_ENTRY;
+        return !failed;
+      }),
+      { seed: 7, numRuns: 200 },
+    );
+    expect(details.failed).to.equal(true);
+    expect(details.counterexample?.[0].maxRaftStateBytes).to.equal(PLAIN_SNAPSHOT_THRESHOLD);
   });
 
   it('every fault kind has a description', () => {

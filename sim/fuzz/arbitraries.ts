@@ -179,6 +179,34 @@ export const workload: fc.Arbitrary<WorkloadOptions> = fc
  * entries (400 bytes), so that snapshots land on every kind of index, term boundaries included.
  */
 export const snapshotThreshold = fc.constantFrom(4096, 1024, 16384, 400);
+/** What the drawn threshold shrinks toward. */
+export const PLAIN_SNAPSHOT_THRESHOLD = 4096;
+
+/**
+ * A threshold below any Raft state's size: the service snapshots as it applies each entry, so a
+ * server with nothing uncommitted holds no entry past its snapshot. Only then do the paths that
+ * read the snapshot's index and term as the log's last (a vote's up-to-date check, an append's
+ * previous entry at the snapshot) run on every server at every step; the thresholds above leave
+ * the entry that crossed them in the log.
+ */
+export const SNAPSHOT_EVERY_ENTRY = 1;
+
+/**
+ * One seed in eight snapshots after every entry. Drawn after everything else, so the other seven
+ * keep the configuration they had before this draw existed; shrinks toward the drawn threshold.
+ */
+const everyEntryOneIn = 8;
+export const snapshotEveryEntry = fc
+  .integer({ min: 1, max: everyEntryOneIn })
+  .map((n) => n === everyEntryOneIn);
+
+/** The drawn threshold, or SNAPSHOT_EVERY_ENTRY if the seed drew that. */
+function withEveryEntry<T extends { maxRaftStateBytes: number; everyEntry: boolean }>(
+  config: T,
+): Omit<T, 'everyEntry'> {
+  const { everyEntry, ...rest } = config;
+  return everyEntry ? { ...rest, maxRaftStateBytes: SNAPSHOT_EVERY_ENTRY } : rest;
+}
 
 /**
  * How many entries one AppendEntries may carry (128, the default, or a handful) and how a
@@ -226,14 +254,18 @@ export function fuzzConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfig
       workload,
       maxRaftStateBytes: snapshotThreshold,
       raft: raftOptions,
+      everyEntry: snapshotEveryEntry,
     })
-    .map((config) => ({ ...config, schedule: foldSchedule(config.schedule, config.servers) }));
+    .map((config) =>
+      withEveryEntry({ ...config, schedule: foldSchedule(config.schedule, config.servers) }),
+    );
 }
 
 /**
  * Swarm mode: the seed first draws its fault vector (which kinds, how dense, which one to three
- * nodes of the cluster its faults favour, never all of them), then a schedule, and the delivery
- * rule (drawn last, so that the rest of a seed's configuration is what it was before rules).
+ * nodes of the cluster its faults favour, never all of them), then a schedule, the delivery rule
+ * and whether it snapshots after every entry (the last two drawn last, so that the rest of a
+ * seed's configuration is what it was before they existed).
  */
 export function swarmVector(servers: number): fc.Arbitrary<SwarmVector> {
   return fc.record({
@@ -254,17 +286,20 @@ export function swarmConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfi
       1,
       Math.min(options.maxSteps ?? 24, Math.round(safetyMicros / vector.meanGapMicros)),
     );
-    return fc.record({
-      servers: fc.constant(servers),
-      profile: profileName,
-      schedule: schedule(servers, safetyMicros, steps, vector.kinds, vector.focus),
-      safetyMicros: fc.constant(safetyMicros),
-      workload,
-      maxRaftStateBytes: snapshotThreshold,
-      raft: raftOptions,
-      swarm: fc.constant(vector),
-      delivery: deliveryRule,
-    });
+    return fc
+      .record({
+        servers: fc.constant(servers),
+        profile: profileName,
+        schedule: schedule(servers, safetyMicros, steps, vector.kinds, vector.focus),
+        safetyMicros: fc.constant(safetyMicros),
+        workload,
+        maxRaftStateBytes: snapshotThreshold,
+        raft: raftOptions,
+        swarm: fc.constant(vector),
+        delivery: deliveryRule,
+        everyEntry: snapshotEveryEntry,
+      })
+      .map(withEveryEntry);
   };
   return size.chain((servers) =>
     swarmVector(servers).chain((vector) => configFor(servers, vector)),

@@ -10,6 +10,7 @@ import {
   foldSchedule,
   limitDamage,
   PROFILES_FOR_FUZZ,
+  SNAPSHOT_EVERY_ENTRY,
 } from './arbitraries.js';
 import type { FuzzConfig } from './config.js';
 import { foldConfig } from './fold.js';
@@ -173,7 +174,10 @@ function changeKnob(config: FuzzConfig, r: RandomStream): FuzzConfig {
     case 0:
       return { ...config, profile: r.pick(PROFILES_FOR_FUZZ) };
     case 1:
-      return { ...config, maxRaftStateBytes: r.pick([400, 1024, 4096, 16384]) };
+      return {
+        ...config,
+        maxRaftStateBytes: r.pick([400, 1024, 4096, 16384, SNAPSHOT_EVERY_ENTRY]),
+      };
     case 2:
       return { ...config, raft: { ...raft, maxEntriesPerAppend: r.pick([1, 4, 128]) } };
     case 3:

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { TimedFault } from '../nemesis.js';
+import { PLAIN_SNAPSHOT_THRESHOLD, SNAPSHOT_EVERY_ENTRY } from './arbitraries.js';
 import type { FuzzConfig } from './config.js';
 import { reduceConfig } from './reduce.js';
 import type { RunSummary } from './summary.js';
@@ -104,6 +105,18 @@ describe('reduceConfig (shrinking a configuration held as data)', () => {
     expect(reduced.workload.clerks).to.equal(2);
     expect(reduced.profile).to.equal('unreliable');
     expect(reduced.schedule.map((s) => s.step.kind)).to.deep.equal(['pause']);
+  });
+
+  it('snapshots past the plain threshold, not after every entry, unless the failure needs it', () => {
+    const everyEntry = { ...START, maxRaftStateBytes: SNAPSHOT_EVERY_ENTRY };
+    const reduceWith = (fails: (config: FuzzConfig) => boolean) =>
+      reduceConfig({ config: everyEntry, summary: summary(true) }, 'CS', judgeBy(fails).judge, {
+        budget: 100,
+      }).config.maxRaftStateBytes;
+    expect(reduceWith(() => true)).to.equal(PLAIN_SNAPSHOT_THRESHOLD);
+    expect(reduceWith((c) => c.maxRaftStateBytes === SNAPSHOT_EVERY_ENTRY)).to.equal(
+      SNAPSHOT_EVERY_ENTRY,
+    );
   });
 
   it('never runs more candidates than its budget, and keeps the smallest failure so far', () => {

@@ -1,4 +1,4 @@
-import { episodeEnd } from './arbitraries.js';
+import { episodeEnd, PLAIN_SNAPSHOT_THRESHOLD, SNAPSHOT_EVERY_ENTRY } from './arbitraries.js';
 import type { FuzzConfig } from './config.js';
 import { foldConfig } from './fold.js';
 import { Candidates, trimSteps, type Failing, type Judge, type TrimLimits } from './trim.js';
@@ -12,8 +12,9 @@ import { Candidates, trimSteps, type Failing, type Judge, type TrimLimits } from
  *    the user fixed the size);
  * 2. the trim (trim.ts): steps dropped one at a time;
  * 3. a plainer world: each fault episode halved while it still fails, then, until none of them
- *    applies, a simpler network, fewer clerks and keys, no think time, no appends (gets and puts only), the default
- *    Raft options and delivery rule.
+ *    applies, a simpler network, fewer clerks and keys, no think time, no appends (gets and puts
+ *    only), snapshots past a threshold rather than after every entry, the default Raft options
+ *    and delivery rule.
  *
  * The budget counts runs over all three, so the whole is bounded and deterministic.
  */
@@ -76,6 +77,10 @@ const PLAINER: readonly Plainer[] = [
     const { appendPerMille: _appends, ...puts } = c.workload;
     return { ...c, workload: puts };
   },
+  (c) =>
+    c.maxRaftStateBytes === SNAPSHOT_EVERY_ENTRY
+      ? { ...c, maxRaftStateBytes: PLAIN_SNAPSHOT_THRESHOLD }
+      : null,
   (c) => {
     if (c.raft === undefined) return null;
     const { raft: _raft, ...rest } = c;

@@ -43,10 +43,12 @@ function unsettled(world: KvWorld, servers: number): string | null {
       raft.termAt(leader.lastLogIndex) !== leader.lastLogTerm ||
       raft.commitIndex < leader.commitIndex;
     if (differs) {
+      const held = raft.termAt(leader.lastLogIndex) ?? 'none';
       return (
         `node ${raft.id} is a ${raft.role} of term ${raft.term} with last index ` +
-        `${raft.lastLogIndex} and commit index ${raft.commitIndex}; leader ${leader.id} is at ` +
-        `term ${leader.term}, last index ${leader.lastLogIndex}, commit index ${leader.commitIndex}`
+        `${raft.lastLogIndex}, term ${held} at index ${leader.lastLogIndex} and commit index ` +
+        `${raft.commitIndex}; leader ${leader.id} is at term ${leader.term}, last index ` +
+        `${leader.lastLogIndex} of term ${leader.lastLogTerm}, commit index ${leader.commitIndex}`
       );
     }
   }

@@ -1,0 +1,38 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import type { BrokenBuild } from '../../raft/mutants.js';
+import { runKv } from '../run/kv-run.js';
+import { PLAIN_SNAPSHOT_THRESHOLD, SNAPSHOT_EVERY_ENTRY, swarmConfig } from './arbitraries.js';
+import { kvRunConfig, type FuzzConfig } from './config.js';
+import { summarize } from './run-seed.js';
+
+/** Swarm seed 4, the first of seeds 1, 2, … that snapshots after every entry (7 servers). */
+const SEED = 4;
+const [DRAWN] = fc.sample(swarmConfig(), { seed: SEED, numRuns: 1 }) as [FuzzConfig];
+
+function runSeed(config: FuzzConfig, mutant: BrokenBuild | null) {
+  return summarize(runKv({ ...kvRunConfig(SEED, config), mutant }));
+}
+
+describe('snapshots after every entry reach the empty log past a snapshot', function () {
+  this.timeout(60_000);
+
+  it('swarm seed 4 draws a snapshot after every entry', () => {
+    expect(DRAWN.maxRaftStateBytes).to.equal(SNAPSHOT_EVERY_ENTRY);
+  });
+
+  it('the correct Raft passes it', () => {
+    expect(runSeed(DRAWN, null).verdict).to.equal('ok');
+  });
+
+  it('a voter that takes an empty log to end in term 0 (build S05) fails it on LC', () => {
+    const summary = runSeed(DRAWN, 'S05');
+    expect(summary.verdict).to.equal('violation');
+    expect(summary.violation?.invariant).to.equal('LC');
+  });
+
+  it('the same seed with a snapshot threshold past one entry never leaves a log empty: S05 passes', () => {
+    const plain = { ...DRAWN, maxRaftStateBytes: PLAIN_SNAPSHOT_THRESHOLD };
+    expect(runSeed(plain, 'S05').verdict).to.equal('ok');
+  });
+});

@@ -122,6 +122,50 @@ describe('bytes', () => {
     );
   });
 
+  it('a text is written as its UTF-8 length, a varint, then its UTF-8 bytes, however long', () => {
+    const text = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.string({ unit: 'grapheme', minLength: 20, maxLength: 400 }),
+      fc.string({ unit: 'binary', minLength: 60, maxLength: 300 }),
+      fc.constantFrom('é'.repeat(100), 'x'.repeat(127), 'x'.repeat(128), '€'.repeat(43)),
+    );
+    fc.assert(
+      fc.property(text, (value) => {
+        const utf8 = new TextEncoder().encode(value);
+        const expected = new ByteWriter(1);
+        expected.varint(utf8.length);
+        expected.raw(utf8);
+        const out = new ByteWriter(1);
+        out.byte(7);
+        out.text(value);
+        expect([...out.finish()]).to.deep.equal([7, ...expected.finish()]);
+      }),
+    );
+  });
+
+  it('crcUpdate, eight bytes at a time, equals the byte-at-a-time definition on any range', () => {
+    const byteAtATime = (state: number, bytes: Uint8Array, from: number, to: number) => {
+      let crc = state;
+      for (let i = from; i < to; i++) crc = crcUpdate(crc, bytes, i, i + 1);
+      return crc;
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 0xffffffff }),
+        fc.uint8Array({ maxLength: 100 }),
+        fc.nat(),
+        fc.nat(),
+        (state, bytes, a, b) => {
+          const from = a % (bytes.length + 1);
+          const to = from + (b % (bytes.length - from + 1));
+          expect(crcUpdate(state, bytes, from, to) >>> 0).to.equal(
+            byteAtATime(state, bytes, from, to) >>> 0,
+          );
+        },
+      ),
+    );
+  });
+
   it('crc32 matches the standard check value', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).to.equal(0xcbf43926);
   });

@@ -37,7 +37,7 @@ function mayVoteFor(core: Core, from: NodeId, request: RequestVote): boolean {
   if (core.mutant === 'S02')
     return request.lastLogTerm >= core.log.lastTerm && request.lastLogIndex >= core.log.lastIndex;
   // Build S05 (outside the zoo): a log with nothing past its snapshot taken to end in term 0,
-  // not in the snapshot's term, so any candidate with a later term in its log looks up to date.
+  // not in the snapshot's term, so any candidate whose log holds an entry looks up to date.
   if (core.mutant === 'S05' && core.log.length === 0)
     return request.lastLogTerm > 0 || request.lastLogIndex >= core.log.lastIndex;
   return core.log.isBehindOrEqualTo(request.lastLogTerm, request.lastLogIndex);

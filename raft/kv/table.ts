@@ -1,7 +1,12 @@
-import { ByteReader, ByteWriter, DecodeError } from '../bytes.js';
+import { ByteReader, DecodeError, scratchWriter } from '../bytes.js';
 import type { KvCommand, KvEntry, KvOp, KvResult } from './types.js';
 
 const SNAPSHOT_FORMAT = 1;
+/**
+ * One writer for every snapshot (encoding is synchronous; finish() hands out a copy): its buffer
+ * grows to the table's size once, not again on every snapshot.
+ */
+const snapshotWriter = scratchWriter();
 const RESULT_ERRS: readonly KvResult['err'][] = ['OK', 'ErrNoKey', 'ErrVersion', 'ErrMaybe'];
 
 /** The last command a clerk got applied, and what it returned. */
@@ -84,7 +89,7 @@ export class KvTable {
 
   /** The snapshot: format, applied index, then every key in sorted order (stable bytes). */
   encode(): Uint8Array {
-    const out = new ByteWriter(64 + this.entries.size * 16);
+    const out = snapshotWriter();
     out.byte(SNAPSHOT_FORMAT);
     out.varint(this.appliedIndex);
     const keys = [...this.entries.keys()].sort();

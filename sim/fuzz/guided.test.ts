@@ -107,6 +107,15 @@ describe('guided fuzzing: mutations', () => {
       }
     }
   });
+
+  it('a knob change reaches every snapshot threshold, a snapshot after every entry included', () => {
+    const r = new RandomStream('test', 12);
+    const knob = MUTATIONS['knob'] as NonNullable<(typeof MUTATIONS)['knob']>;
+    const config = drawn(1);
+    const seen = new Set<number>();
+    for (let i = 0; i < 400; i++) seen.add(knob(config, r, config).maxRaftStateBytes);
+    expect([...seen].sort((a, b) => a - b)).to.deep.equal([1, 400, 1024, 4096, 16384]);
+  });
 });
 
 describe('guided fuzzing: plans', () => {

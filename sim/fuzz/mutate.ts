@@ -11,6 +11,7 @@ import {
   limitDamage,
   PROFILES_FOR_FUZZ,
   SNAPSHOT_EVERY_ENTRY,
+  SNAPSHOT_THRESHOLDS,
 } from './arbitraries.js';
 import type { FuzzConfig } from './config.js';
 import { foldConfig } from './fold.js';
@@ -166,6 +167,12 @@ function moveNode(step: FaultStep, r: RandomStream, n: number): FaultStep {
   return step;
 }
 
+/** A knob's snapshot thresholds, smallest first: one change in five snapshots after every entry. */
+const THRESHOLD_CHOICES = [
+  ...[...SNAPSHOT_THRESHOLDS].sort((a, b) => a - b),
+  SNAPSHOT_EVERY_ENTRY,
+] as const;
+
 /** One knob: the network profile, the snapshot threshold, a Raft option, the workload mix. */
 function changeKnob(config: FuzzConfig, r: RandomStream): FuzzConfig {
   const raft = config.raft ?? { maxEntriesPerAppend: 128 };
@@ -174,10 +181,7 @@ function changeKnob(config: FuzzConfig, r: RandomStream): FuzzConfig {
     case 0:
       return { ...config, profile: r.pick(PROFILES_FOR_FUZZ) };
     case 1:
-      return {
-        ...config,
-        maxRaftStateBytes: r.pick([400, 1024, 4096, 16384, SNAPSHOT_EVERY_ENTRY]),
-      };
+      return { ...config, maxRaftStateBytes: r.pick(THRESHOLD_CHOICES) };
     case 2:
       return { ...config, raft: { ...raft, maxEntriesPerAppend: r.pick([1, 4, 128]) } };
     case 3:

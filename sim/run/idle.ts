@@ -37,16 +37,16 @@ function unsettled(world: KvWorld, servers: number): string | null {
   if (leader === undefined) return 'no leader';
   for (const { raft } of live) {
     if (raft === leader) continue;
+    const held = raft.termAt(leader.lastLogIndex);
     const differs =
       raft.term !== leader.term ||
       raft.role !== 'follower' ||
-      raft.termAt(leader.lastLogIndex) !== leader.lastLogTerm ||
+      held !== leader.lastLogTerm ||
       raft.commitIndex < leader.commitIndex;
     if (differs) {
-      const held = raft.termAt(leader.lastLogIndex) ?? 'none';
       return (
         `node ${raft.id} is a ${raft.role} of term ${raft.term} with last index ` +
-        `${raft.lastLogIndex}, term ${held} at index ${leader.lastLogIndex} and commit index ` +
+        `${raft.lastLogIndex}, term ${held ?? 'none'} at index ${leader.lastLogIndex} and commit index ` +
         `${raft.commitIndex}; leader ${leader.id} is at term ${leader.term}, last index ` +
         `${leader.lastLogIndex} of term ${leader.lastLogTerm}, commit index ${leader.commitIndex}`
       );

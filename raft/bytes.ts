@@ -8,13 +8,6 @@ const UTF8 = new TextEncoder();
 const UTF8_DECODER = new TextDecoder('utf-8', { fatal: true });
 /** Strings longer than this are encoded natively (ByteWriter.text). */
 const LONG_TEXT = 64;
-
-/** The bytes ByteWriter.varint takes for `value`. */
-function varintSize(value: number): number {
-  let size = 1;
-  for (let rest = value; rest >= 0x80; rest = Math.floor(rest / 0x80)) size++;
-  return size;
-}
 /** Texts up to this long are decoded a character at a time, cheaper than a decoder call. */
 const SHORT_TEXT = 12;
 
@@ -61,6 +54,13 @@ export function scratchWriter(): () => ByteWriter {
     writer.truncate(0);
     return writer;
   };
+}
+
+/** The bytes ByteWriter.varint takes for `value`. */
+function varintSize(value: number): number {
+  let size = 1;
+  for (let rest = value; rest >= 0x80; rest = Math.floor(rest / 0x80)) size++;
+  return size;
 }
 
 export class ByteWriter {
@@ -291,34 +291,27 @@ const CRC_TABLE = ((): Uint32Array => {
 export const CRC_START = 0xffffffff;
 
 /**
- * Slicing-by-8: SLICES[k][n] is the state change of byte n followed by k zero bytes, so eight
- * bytes fold into the state with eight lookups and no dependency between them. Every saved
- * snapshot is checksummed, and a service that snapshots after every entry saves its whole table
- * each time: a byte at a time, that checksum was most of such a run's cost.
+ * Slicing-by-8: S<k>[n] is the state change of byte n followed by k zero bytes, so eight bytes
+ * fold into the state with eight lookups and no dependency between them. Every saved snapshot is
+ * checksummed, and a service that snapshots after every entry saves its whole table each time:
+ * a byte at a time, that checksum was most of such a run's cost.
  */
-const SLICES: readonly Uint32Array[] = ((): Uint32Array[] => {
-  const slices = [CRC_TABLE];
-  for (let k = 1; k < 8; k++) {
-    const previous = slices[k - 1] as Uint32Array;
-    const table = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      const c = previous[n] as number;
-      table[n] = ((CRC_TABLE[c & 0xff] as number) ^ (c >>> 8)) >>> 0;
-    }
-    slices.push(table);
+function nextSlice(previous: Uint32Array): Uint32Array {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    const c = previous[n] as number;
+    table[n] = ((CRC_TABLE[c & 0xff] as number) ^ (c >>> 8)) >>> 0;
   }
-  return slices;
-})();
-const [S0, S1, S2, S3, S4, S5, S6, S7] = SLICES as [
-  Uint32Array,
-  Uint32Array,
-  Uint32Array,
-  Uint32Array,
-  Uint32Array,
-  Uint32Array,
-  Uint32Array,
-  Uint32Array,
-];
+  return table;
+}
+const S0 = CRC_TABLE;
+const S1 = nextSlice(S0);
+const S2 = nextSlice(S1);
+const S3 = nextSlice(S2);
+const S4 = nextSlice(S3);
+const S5 = nextSlice(S4);
+const S6 = nextSlice(S5);
+const S7 = nextSlice(S6);
 
 /** Carries a running CRC-32 state over bytes[from, to): sums can continue across calls. */
 export function crcUpdate(state: number, bytes: Uint8Array, from = 0, to = bytes.length): number {

@@ -1,7 +1,8 @@
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { DEFAULT_BUDGET } from '../check/index.js';
 import type { FuzzConfig } from '../fuzz/config.js';
 import type { RunSummary } from '../fuzz/summary.js';
+import { openWorkerPool } from './worker-pool.js';
 
 /**
  * The simulator itself failed on a run: its worker died (out of memory, an exception) or hung
@@ -164,12 +165,7 @@ async function rerunAfterCrash<T, R extends { summary: RunSummary }>(
  * the campaign's own workers ignore it; the tests' crashing workers die on first attempts only.
  */
 async function runInFreshWorker<T, R>(task: T, watch: Watch): Promise<R> {
-  const pool = new Piscina<T, R>({
-    filename: watch.workerFile.href,
-    minThreads: 1,
-    maxThreads: 1,
-    workerData: { rerun: true },
-  });
+  const pool = openWorkerPool<T, R>(watch.workerFile, 1, { rerun: true });
   try {
     return await runWithin(pool, task, watch.timeoutMillis, watch.stop);
   } finally {

@@ -1,4 +1,4 @@
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import {
   asSeedOutcome,
   GENERATION,
@@ -10,6 +10,7 @@ import {
 import { isFailure, type SeedOutcome } from '../fuzz/run-seed.js';
 import { MUTATED_SEEDS, runTimeoutOf, seedAt, seedRoom, type CampaignOptions } from './campaign.js';
 import { MainThreadWatchdog } from './main-thread-watchdog.js';
+import { openWorkerPool } from './worker-pool.js';
 import {
   attemptInPool,
   mainThreadCrash,
@@ -50,11 +51,7 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
   const pool: Pool | null =
     options.workers > 0
       ? {
-          piscina: new Piscina<GuidedTask, GuidedOutcome>({
-            filename: workerFile.href,
-            minThreads: options.workers,
-            maxThreads: options.workers,
-          }),
+          piscina: openWorkerPool<GuidedTask, GuidedOutcome>(workerFile, options.workers),
           workers: options.workers,
           watch: { workerFile, timeoutMillis: runTimeoutOf(options) },
         }

@@ -1,7 +1,8 @@
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { SeedOutcome } from '../fuzz/run-seed.js';
 import type { SeedTask } from '../fuzz/worker.js';
 import { attemptInPool, type Attempt, type Watch } from './crash.js';
+import { openWorkerPool } from './worker-pool.js';
 
 /** What a run stopped past the lowest failure leaves: a placeholder that nothing counts. */
 const PAST_THE_FAILURE: Attempt<SeedOutcome> = {
@@ -29,11 +30,7 @@ export class SeedPool {
     timeoutMillis: number,
     private readonly failingSeed: () => number,
   ) {
-    this.piscina = new Piscina<SeedTask, SeedOutcome>({
-      filename: workerFile.href,
-      minThreads: workers,
-      maxThreads: workers,
-    });
+    this.piscina = openWorkerPool<SeedTask, SeedOutcome>(workerFile, workers);
     this.watch = {
       workerFile,
       timeoutMillis,

@@ -44,6 +44,7 @@ export const OUTSIDE_ZOO = {
   S03: 'a leader answers every successful append reply with another append: a busy loop once idle',
   S04: "a follower's election timer reset only by appends that carry entries: elections once idle",
   S05: 'a voter with nothing past its snapshot takes its last term as 0: stale candidates win votes',
+  S06: "the service snapshots at Raft's commit index: a lagging applier's snapshot lacks entries",
 } as const;
 
 /** What a node can be built as, besides correct: a zoo mutant or a build outside the zoo. */

@@ -16,6 +16,8 @@ export interface KvClusterOptions {
   readonly raft?: Partial<RaftOptions>;
   /** The service snapshots once Raft's persisted state reaches this size; 0 never. */
   readonly maxRaftStateBytes?: number;
+  /** How far each server's applier may run behind its Raft, in µs (raft/kv/applier.ts); 0 none. */
+  readonly applierLagMicros?: number;
   readonly clerk?: Partial<ClerkOptions>;
   /** A deliberately broken build (raft/mutants.ts); null or absent for the correct one. */
   readonly mutant?: BrokenBuild | null;
@@ -32,6 +34,9 @@ export function kvProgram(options: KvClusterOptions): Program<KvWire, KvApplied,
   const maxRaftStateBytes = options.maxRaftStateBytes ?? 0;
   const clerk = { ...DEFAULT_CLERK_OPTIONS, ...options.clerk };
   const mutant = options.mutant ?? null;
+  const applierLagMicros = options.applierLagMicros ?? 0;
+  if (!Number.isSafeInteger(applierLagMicros) || applierLagMicros < 0)
+    throw new RangeError(`kvProgram: applier lag ${applierLagMicros} µs`);
   return {
     name: 'kv',
     codec: kvWireCodec,
@@ -48,7 +53,7 @@ export function kvProgram(options: KvClusterOptions): Program<KvWire, KvApplied,
         : describeRaftApply(a),
     boot: (context: BootContext) =>
       context.id < servers
-        ? new KvServer(context, servers, { raft, maxRaftStateBytes, mutant })
+        ? new KvServer(context, servers, { raft, maxRaftStateBytes, mutant, applierLagMicros })
         : new Clerk(context, servers, clerk, mutant),
     bootRefusal,
   };

@@ -4,6 +4,7 @@ import { RaftNode } from '../node.js';
 import type { BrokenBuild } from '../mutants.js';
 import type { RaftOptions } from '../options.js';
 import type { ApplyMsg } from '../types.js';
+import { APPLIER_TIMER, LaggingApplier } from './applier.js';
 import { decodeCommand, encodeCommand, isKvMessage, type KvWire } from './codec.js';
 import { KvTable } from './table.js';
 import type { ClerkReturn, KvReply, KvRequest, KvResult } from './types.js';
@@ -22,6 +23,11 @@ export interface KvServerOptions {
   readonly maxRaftStateBytes: number;
   /** A deliberately broken build (raft/mutants.ts), or null. */
   readonly mutant: BrokenBuild | null;
+  /**
+   * How far the service's applier may run behind Raft (raft/kv/applier.ts), in µs; 0 applies
+   * each entry inside the step that commits it.
+   */
+  readonly applierLagMicros?: number;
 }
 
 /** A request waiting for its log entry: who asked, to answer once that index is applied. */
@@ -40,6 +46,8 @@ export class KvServer implements Instance<KvWire, KvApplied> {
   private table: KvTable;
   private readonly pending = new Map<number, Pending>();
   private raftStateBytes: number;
+  /** Null when the service applies inside Raft's step. */
+  private readonly applier: LaggingApplier | null;
 
   constructor(
     context: BootContext,
@@ -50,6 +58,8 @@ export class KvServer implements Instance<KvWire, KvApplied> {
     // Restore before the first apply: Raft resumes right after its snapshot's index.
     this.table = context.snapshot.length > 0 ? KvTable.decode(context.snapshot) : new KvTable();
     this.raftStateBytes = context.raftState.length;
+    const lag = options.applierLagMicros ?? 0;
+    this.applier = lag > 0 ? new LaggingApplier(context.seed, lag) : null;
   }
 
   get appliedIndex(): number {
@@ -66,7 +76,16 @@ export class KvServer implements Instance<KvWire, KvApplied> {
   }
 
   timer(name: string): readonly KvEffect[] {
+    if (name === APPLIER_TIMER && this.applier !== null) return this.applyWaiting(this.applier);
     return this.settle(this.raft.timer(name));
+  }
+
+  /** The lagging applier's turn: the service applies everything Raft handed over meanwhile. */
+  private applyWaiting(applier: LaggingApplier): KvEffect[] {
+    const out: KvEffect[] = [];
+    for (const message of applier.takeAll()) this.applyOne(message, out);
+    this.snapshotIfFull(out);
+    return out;
   }
 
   message(from: number, message: KvWire): readonly KvEffect[] {
@@ -91,13 +110,31 @@ export class KvServer implements Instance<KvWire, KvApplied> {
   }
 
   /**
-   * Passes Raft's effects on, consuming its applies: each runs on the table and answers the
-   * clerk that waits for that index. Snapshots once the Raft state is over its budget.
+   * Passes Raft's effects on, consuming its applies: each runs on the table (at once, or when
+   * the lagging applier takes it) and answers the clerk that waits for that index. Snapshots
+   * once the Raft state is over its budget.
    */
   private settle(raftEffects: readonly RaftEffect[]): KvEffect[] {
     const out: KvEffect[] = [];
     this.forward(raftEffects, out);
+    this.snapshotIfFull(out);
+    return out;
+  }
+
+  /**
+   * Hands Raft a snapshot of what the service has applied once the Raft state is over its
+   * budget. Under a lagging applier that can be less than Raft has committed, or than a
+   * snapshot Raft installed and the service has not taken yet: then it waits.
+   */
+  private snapshotIfFull(out: KvEffect[]): void {
     const max = this.options.maxRaftStateBytes;
+    // build S06: the snapshot is labelled with Raft's commit index, whatever the table holds.
+    if (this.options.mutant === 'S06') {
+      const commit = this.raft.commitIndex;
+      if (max > 0 && this.raftStateBytes >= max && commit > this.raft.snapshotIndex)
+        this.forward(this.raft.snapshot(commit, this.table.encode()), out);
+      return;
+    }
     if (
       max > 0 &&
       this.raftStateBytes >= max &&
@@ -105,7 +142,6 @@ export class KvServer implements Instance<KvWire, KvApplied> {
     ) {
       this.forward(this.raft.snapshot(this.table.appliedIndex, this.table.encode()), out);
     }
-    return out;
   }
 
   /** Passes effects on, noting the size of each save and running each apply on the table. */
@@ -113,7 +149,13 @@ export class KvServer implements Instance<KvWire, KvApplied> {
     for (const effect of raftEffects) {
       if (effect.kind === 'persist') this.raftStateBytes = effect.raftState.length;
       out.push(effect);
-      if (effect.kind === 'apply') this.applyOne(effect.message, out);
+      if (effect.kind !== 'apply') continue;
+      if (this.applier === null) {
+        this.applyOne(effect.message, out);
+        continue;
+      }
+      const arm = this.applier.hold<KvWire, KvApplied>(effect.message);
+      if (arm !== null) out.push(arm);
     }
   }
 

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { describeFault, type FaultStep } from '../nemesis.js';
 import {
+  APPLIER_LAGS,
   faultKinds,
   fuzzConfig,
   PLAIN_SNAPSHOT_THRESHOLD,
@@ -182,6 +183,42 @@ describe('fuzz arbitraries', () => {
       false,
       true,
     ]);
+  });
+
+  it('about one seed in eight, in either drawing mode, has a lagging applier', () => {
+    for (const arbitrary of [fuzzConfig(), swarmConfig()]) {
+      const lags: (number | undefined)[] = [];
+      for (let seed = 1; seed <= 400; seed++) {
+        const [config] = fc.sample(arbitrary, { seed, numRuns: 1 }) as [FuzzConfig];
+        lags.push(config.applierLagMicros);
+      }
+      const lagging = lags.filter((lag) => lag !== undefined);
+      for (const lag of lagging) expect(APPLIER_LAGS).to.include(lag);
+      expect(new Set(lagging).size).to.equal(APPLIER_LAGS.length);
+      // 50 in 400 at one in eight; fast-check's bias and the sample move it.
+      expect(lagging.length).to.be.within(25, 80);
+    }
+    const lagOf = (seed: number) =>
+      (fc.sample(swarmConfig(), { seed, numRuns: 1 }) as [FuzzConfig])[0].applierLagMicros;
+    // Seeds 19 and 20 are the first swarm seeds that draw one (applier-lag.test.ts runs 20).
+    expect([18, 19, 20].map(lagOf).map((lag) => lag !== undefined)).to.deep.equal([
+      false,
+      true,
+      true,
+    ]);
+  });
+
+  it('shrinking drops the applier lag when the failure does not need it', () => {
+    let failed = false;
+    const details = fc.check(
+      fc.property(swarmConfig(), (config) => {
+        failed ||= config.applierLagMicros !== undefined;
+        return !failed;
+      }),
+      { seed: 7, numRuns: 200 },
+    );
+    expect(details.failed).to.equal(true);
+    expect(details.counterexample?.[0]).not.to.have.property('applierLagMicros');
   });
 
   it('shrinking drops snapshots after every entry when the failure does not need them', () => {

@@ -3,7 +3,7 @@ import { BACKUP_POLICIES } from '../../raft/options.js';
 import type { FaultStep, TimedFault } from '../nemesis.js';
 import { DELIVERY_RULES } from '../network.js';
 import type { WorkloadOptions } from '../run/workload.js';
-import { seconds, type Micros } from '../time.js';
+import { millis, seconds, type Micros } from '../time.js';
 import type { FuzzConfig, SwarmVector } from './config.js';
 import {
   faultStep,
@@ -174,12 +174,12 @@ export const workload: fc.Arbitrary<WorkloadOptions> = fc
       : w,
   );
 
+/** What the drawn threshold shrinks toward. */
+export const PLAIN_SNAPSHOT_THRESHOLD = 4096;
 /**
  * The service snapshots past this Raft state size: rarely (16 KiB), often, or after every few
  * entries (400 bytes), so that snapshots land on every kind of index, term boundaries included.
  */
-/** What the drawn threshold shrinks toward. */
-export const PLAIN_SNAPSHOT_THRESHOLD = 4096;
 export const SNAPSHOT_THRESHOLDS = [PLAIN_SNAPSHOT_THRESHOLD, 1024, 16384, 400] as const;
 export const snapshotThreshold = fc.constantFrom(...SNAPSHOT_THRESHOLDS);
 
@@ -208,6 +208,31 @@ function withEveryEntry<T extends { maxRaftStateBytes: number; everyEntry: boole
 ): Omit<T, 'everyEntry'> {
   const { everyEntry, ...rest } = config;
   return everyEntry ? { ...rest, maxRaftStateBytes: SNAPSHOT_EVERY_ENTRY } : rest;
+}
+
+/**
+ * How far behind Raft a lagging service applies (raft/kv/applier.ts): a batch waits up to this
+ * long, about one heartbeat's worth at most, so that a server's applied index trails its commit
+ * index while snapshots are taken, installed and sent, as a slow service goroutine's does.
+ */
+export const APPLIER_LAGS: readonly Micros[] = [millis(5), millis(50), millis(200)];
+
+/**
+ * About one seed in eight has a lagging applier, with one of APPLIER_LAGS; the rest apply inside
+ * Raft's step (0). Drawn after everything else, snapshots after every entry included, so that
+ * the rest of a seed's configuration is what it is without this draw; shrinks toward 0.
+ */
+const LAGGING_ONE_IN = 8;
+export const applierLag: fc.Arbitrary<Micros> = fc
+  .tuple(fc.integer({ min: 1, max: LAGGING_ONE_IN }), fc.constantFrom(...APPLIER_LAGS))
+  .map(([n, lag]) => (n === LAGGING_ONE_IN ? lag : 0));
+
+/** The drawn lag as the configuration holds it: absent when the service applies at once. */
+function withApplierLag<T extends { applierLagMicros: Micros }>(
+  config: T,
+): Omit<T, 'applierLagMicros'> & { applierLagMicros?: Micros } {
+  const { applierLagMicros, ...rest } = config;
+  return applierLagMicros > 0 ? { ...rest, applierLagMicros } : rest;
 }
 
 /**
@@ -257,17 +282,20 @@ export function fuzzConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfig
       maxRaftStateBytes: snapshotThreshold,
       raft: raftOptions,
       everyEntry: snapshotEveryEntry,
+      applierLagMicros: applierLag,
     })
     .map((config) =>
-      withEveryEntry({ ...config, schedule: foldSchedule(config.schedule, config.servers) }),
+      withApplierLag(
+        withEveryEntry({ ...config, schedule: foldSchedule(config.schedule, config.servers) }),
+      ),
     );
 }
 
 /**
  * Swarm mode: the seed first draws its fault vector (which kinds, how dense, which one to three
- * nodes of the cluster its faults favour, never all of them), then a schedule, the delivery rule
- * and whether it snapshots after every entry (the last two drawn last, so that the rest of a
- * seed's configuration does not depend on them).
+ * nodes of the cluster its faults favour, never all of them), then a schedule, the delivery rule,
+ * whether it snapshots after every entry and whether its applier lags (the last three drawn
+ * last, so that the rest of a seed's configuration does not depend on them).
  */
 export function swarmVector(servers: number): fc.Arbitrary<SwarmVector> {
   return fc.record({
@@ -300,8 +328,9 @@ export function swarmConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfi
         swarm: fc.constant(vector),
         delivery: deliveryRule,
         everyEntry: snapshotEveryEntry,
+        applierLagMicros: applierLag,
       })
-      .map(withEveryEntry);
+      .map((config) => withApplierLag(withEveryEntry(config)));
   };
   return size.chain((servers) =>
     swarmVector(servers).chain((vector) => configFor(servers, vector)),

@@ -23,6 +23,11 @@ export interface FuzzConfig {
   /** The service snapshots past this Raft state size. */
   readonly maxRaftStateBytes: number;
   /**
+   * How far each server's applier may run behind its Raft (raft/kv/applier.ts); absent: the
+   * service applies inside Raft's step, as in repros written before the lag existed.
+   */
+  readonly applierLagMicros?: Micros;
+  /**
    * Raft options the fuzzer varies: small batches make partial AppendEntries common, and the
    * backup policy decides whether followers hear entries they already hold again.
    */
@@ -68,6 +73,7 @@ export function kvRunConfig(seed: number, config: FuzzConfig): KvRunConfig {
     safetyMicros: config.safetyMicros,
     workload: config.workload,
     maxRaftStateBytes: config.maxRaftStateBytes,
+    ...(config.applierLagMicros === undefined ? {} : { applierLagMicros: config.applierLagMicros }),
     mutant: config.mutant ?? null,
     ...(config.without === undefined ? {} : { without: config.without }),
     ...(config.raft === undefined ? {} : { raft: config.raft }),

@@ -7,7 +7,7 @@ import { featureKind, sometimesOf, SOMETIMES_NAMES } from '../monitors/coverage.
 import { RandomStream } from '../random.js';
 import { runKv } from '../run/kv-run.js';
 import { seconds } from '../time.js';
-import { swarmConfig } from './arbitraries.js';
+import { APPLIER_LAGS, swarmConfig } from './arbitraries.js';
 import { kvRunConfig, type FuzzConfig } from './config.js';
 import { CoverageTally } from './coverage-tally.js';
 import { GuidedCorpus, shrinkGuided } from './guided.js';
@@ -115,6 +115,20 @@ describe('guided fuzzing: mutations', () => {
     const seen = new Set<number>();
     for (let i = 0; i < 400; i++) seen.add(knob(config, r, config).maxRaftStateBytes);
     expect([...seen].sort((a, b) => a - b)).to.deep.equal([1, 400, 1024, 4096, 16384]);
+  });
+
+  it('a knob change gives a synchronous applier a lag and takes a lagging one its lag', () => {
+    const r = new RandomStream('test', 13);
+    const knob = MUTATIONS['knob'] as NonNullable<(typeof MUTATIONS)['knob']>;
+    const { applierLagMicros: _lag, ...synchronous } = drawn(1);
+    const given = new Set<number | undefined>();
+    for (let i = 0; i < 400; i++) given.add(knob(synchronous, r, synchronous).applierLagMicros);
+    expect([...given].filter((lag) => lag !== undefined).sort((a, b) => a - b)).to.deep.equal([
+      ...APPLIER_LAGS,
+    ]);
+    const lagging = { ...synchronous, applierLagMicros: APPLIER_LAGS[0] as number };
+    const kept = Array.from({ length: 400 }, () => knob(lagging, r, lagging).applierLagMicros);
+    expect(kept).to.include(undefined);
   });
 });
 

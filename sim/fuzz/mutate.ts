@@ -3,6 +3,7 @@ import { BACKUP_POLICIES } from '../../raft/options.js';
 import type { FaultStep, TimedFault } from '../nemesis.js';
 import type { RandomStream } from '../random.js';
 import {
+  APPLIER_LAGS,
   episodeEnd,
   expandEpisodes,
   FAULT_KIND_NAMES,
@@ -173,11 +174,14 @@ const THRESHOLD_CHOICES = [
   SNAPSHOT_EVERY_ENTRY,
 ] as const;
 
-/** One knob: the network profile, the snapshot threshold, a Raft option, the workload mix. */
+/**
+ * One knob: the network profile, the snapshot threshold, a Raft option, the workload mix, or
+ * the applier's lag (a synchronous applier gets one, a lagging one loses it).
+ */
 function changeKnob(config: FuzzConfig, r: RandomStream): FuzzConfig {
   const raft = config.raft ?? { maxEntriesPerAppend: 128 };
   const w = config.workload;
-  switch (r.int(0, 6)) {
+  switch (r.int(0, 7)) {
     case 0:
       return { ...config, profile: r.pick(PROFILES_FOR_FUZZ) };
     case 1:
@@ -190,9 +194,18 @@ function changeKnob(config: FuzzConfig, r: RandomStream): FuzzConfig {
       return { ...config, workload: { ...w, clerks: r.int(1, 5) } };
     case 5:
       return { ...config, workload: { ...w, keys: r.int(1, 6), getPerMille: r.int(0, 1000) } };
+    case 6:
+      return toggleApplierLag(config, r);
     default:
       return { ...config, workload: { ...w, thinkMaxMicros: r.int(0, 100_000) } };
   }
+}
+
+function toggleApplierLag(config: FuzzConfig, r: RandomStream): FuzzConfig {
+  if (config.applierLagMicros === undefined)
+    return { ...config, applierLagMicros: r.pick(APPLIER_LAGS) };
+  const { applierLagMicros: _lag, ...synchronous } = config;
+  return synchronous;
 }
 
 /** Another cluster size: ids fold onto a smaller cluster; a larger one keeps them. */

@@ -119,6 +119,16 @@ describe('reduceConfig (shrinking a configuration held as data)', () => {
     );
   });
 
+  it('applies inside the Raft step, not through a lagging applier, unless the failure needs it', () => {
+    const lagging = { ...START, applierLagMicros: 50_000 };
+    const reduceWith = (fails: (config: FuzzConfig) => boolean) =>
+      reduceConfig({ config: lagging, summary: summary(true) }, 'CS', judgeBy(fails).judge, {
+        budget: 100,
+      }).config.applierLagMicros;
+    expect(reduceWith(() => true)).to.equal(undefined);
+    expect(reduceWith((c) => c.applierLagMicros !== undefined)).to.equal(50_000);
+  });
+
   it('never runs more candidates than its budget, and keeps the smallest failure so far', () => {
     const { judge, runs } = judgeBy(() => true);
     const reduced = reduceConfig({ config: START, summary: summary(true) }, 'CS', judge, {

@@ -82,6 +82,11 @@ const PLAINER: readonly Plainer[] = [
       ? { ...c, maxRaftStateBytes: PLAIN_SNAPSHOT_THRESHOLD }
       : null,
   (c) => {
+    if (c.applierLagMicros === undefined) return null;
+    const { applierLagMicros: _lag, ...rest } = c;
+    return rest;
+  },
+  (c) => {
     if (c.raft === undefined) return null;
     const { raft: _raft, ...rest } = c;
     return rest;

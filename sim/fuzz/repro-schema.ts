@@ -41,6 +41,8 @@ export const MAX_CLERKS = 100;
 export const MAX_KEYS = 1000;
 export const MAX_THINK_MICROS = 10 * MICROS_PER_SECOND;
 export const MAX_RAFT_STATE_BYTES = 64 * 1024 * 1024;
+/** A service a second behind its Raft is already past any election timeout. */
+export const MAX_APPLIER_LAG_MICROS = MICROS_PER_SECOND;
 
 export const FUZZ_MODES = ['schedule', 'swarm', 'guided'] as const;
 export const RUN_VERDICTS = ['ok', 'violation', 'liveness', 'unknown'] as const;
@@ -96,6 +98,9 @@ function configSchema(servers: number) {
     safetyMicros: micros(1, MAX_VIRTUAL_MICROS, `a duration in 1..${MAX_VIRTUAL_MICROS} µs`),
     workload: workloadSchema,
     maxRaftStateBytes: v.optional(integer(0, MAX_RAFT_STATE_BYTES), 0),
+    applierLagMicros: v.exactOptional(
+      micros(1, MAX_APPLIER_LAG_MICROS, `a lag in 1..${MAX_APPLIER_LAG_MICROS} µs`),
+    ),
     raft: v.exactOptional(raftSchema),
     mutant: v.exactOptional(oneOf(MUTANT_IDS, 'a mutant')),
     delivery: v.exactOptional(oneOf(DELIVERY_RULES, 'a delivery rule')),

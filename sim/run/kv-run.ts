@@ -46,6 +46,8 @@ export interface KvRunConfig {
   readonly raft?: Partial<RaftOptions>;
   /** The service snapshots past this Raft state size (0: never). */
   readonly maxRaftStateBytes?: number;
+  /** How far each server's applier may run behind its Raft (raft/kv/applier.ts); 0: none. */
+  readonly applierLagMicros?: Micros;
   /** Linearizability search budget, in steps, all keys together. */
   readonly checkBudget?: number;
   /** A deliberately broken Raft (raft/mutants.ts); absent for the correct one. */
@@ -166,6 +168,7 @@ function buildRig(config: KvRunConfig): KvRig {
     program: kvProgram({
       servers,
       maxRaftStateBytes: config.maxRaftStateBytes ?? 0,
+      applierLagMicros: config.applierLagMicros ?? 0,
       mutant: config.mutant ?? null,
       ...(config.raft === undefined ? {} : { raft: config.raft }),
     }),

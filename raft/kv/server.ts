@@ -128,20 +128,11 @@ export class KvServer implements Instance<KvWire, KvApplied> {
    */
   private snapshotIfFull(out: KvEffect[]): void {
     const max = this.options.maxRaftStateBytes;
+    if (max === 0 || this.raftStateBytes < max) return;
     // build S06: the snapshot is labelled with Raft's commit index, whatever the table holds.
-    if (this.options.mutant === 'S06') {
-      const commit = this.raft.commitIndex;
-      if (max > 0 && this.raftStateBytes >= max && commit > this.raft.snapshotIndex)
-        this.forward(this.raft.snapshot(commit, this.table.encode()), out);
-      return;
-    }
-    if (
-      max > 0 &&
-      this.raftStateBytes >= max &&
-      this.table.appliedIndex > this.raft.snapshotIndex
-    ) {
-      this.forward(this.raft.snapshot(this.table.appliedIndex, this.table.encode()), out);
-    }
+    const index = this.options.mutant === 'S06' ? this.raft.commitIndex : this.table.appliedIndex;
+    if (index > this.raft.snapshotIndex)
+      this.forward(this.raft.snapshot(index, this.table.encode()), out);
   }
 
   /** Passes effects on, noting the size of each save and running each apply on the table. */

@@ -13,9 +13,10 @@ import type {
 
 /**
  * Search steps, all partitions together, when no budget is given: far beyond any corpus
- * history's needs. A step costs up to about a microsecond (more on long histories of many
- * overlapping operations that may or may not have happened), so the budget is from a few
- * seconds to half a minute of search; `--budget` sets another.
+ * history's needs. A step costs from a fraction of a microsecond to a few (more on long
+ * histories of many overlapping operations that may or may not have happened, and tens with
+ * values of a megabyte, compared on each step), so the budget is seconds to a minute of search
+ * on ordinary histories; `--budget` sets another, and `--time` a limit in seconds.
  */
 export const DEFAULT_BUDGET = 20_000_000;
 
@@ -46,10 +47,11 @@ export function checkHistory<S, I, O>(
   const verdicts: (Verdict | null)[] = partitions.map(() => null);
   const steps = new Float64Array(partitions.length);
   let spent = 0;
+  let outOfTime = false;
   for (let slice = FIRST_SLICE; failure === null && verdicts.includes(null); slice *= 2) {
     partitions.forEach((partition, index) => {
       if (failure !== null || verdicts[index] !== null) return;
-      if (spent >= budget) {
+      if (spent >= budget || outOfTime) {
         verdicts[index] = 'unknown';
         searches[index] = null;
         return;
@@ -61,9 +63,13 @@ export function checkHistory<S, I, O>(
         options,
       ));
       const before = search.steps;
-      let verdict = search.advance(Math.min(slice, budget - spent));
+      let verdict = advance(search, Math.min(slice, budget - spent), options.outOfTime);
       spent += search.steps - before;
-      if (verdict === null && spent >= budget) verdict = 'unknown';
+      if (verdict === 'out of time') {
+        outOfTime = true;
+        verdict = 'unknown';
+      }
+      if (verdict === null && (spent >= budget || outOfTime)) verdict = 'unknown';
       if (verdict === 'illegal') failure = describeFailure(history, model, partition, search);
       if (verdict !== null) searches[index] = null;
       verdicts[index] = verdict;
@@ -82,8 +88,32 @@ export function checkHistory<S, I, O>(
     partitions: partitions.length,
     steps: steps.reduce((sum, n) => sum + n, 0),
     unknownPartitions,
+    outOfTime,
     failure,
   };
+}
+
+/** Steps between two looks at the caller's clock (`CheckOptions.outOfTime`). */
+const TIME_CHECK_STEPS = 1024;
+
+/**
+ * Advances a search by `steps`, or by stretches of TIME_CHECK_STEPS until the caller's clock
+ * says stop. Without a clock it is one call, so that step counts (which decide where a search
+ * looks widely, and so its later steps) are the same from run to run.
+ */
+function advance<S, I, O>(
+  search: OpenSearch<S, I, O>,
+  steps: number,
+  outOfTime: (() => boolean) | undefined,
+): Verdict | 'out of time' | null {
+  if (outOfTime === undefined) return search.advance(steps);
+  const stop = search.steps + steps;
+  while (search.steps < stop) {
+    const verdict = search.advance(Math.min(TIME_CHECK_STEPS, stop - search.steps));
+    if (verdict !== null) return verdict;
+    if (outOfTime()) return 'out of time';
+  }
+  return null;
 }
 
 /**

@@ -60,6 +60,20 @@ describe('raftsim check', () => {
     expect(code).to.equal(3);
   });
 
+  it('exits 3 (unknown) when --time runs out, and says it was the time', () => {
+    const path = join(dir, 'hard.edn');
+    writeFileSync(path, hardEdn(40));
+    const { code, out } = run([path, '--time', '1us', '--json']);
+    expect(code).to.equal(3);
+    expect(JSON.parse(out)).to.include({
+      verdict: 'unknown',
+      outOfTime: true,
+      timeLimitSeconds: 1e-6,
+    });
+    expect(run([path, '--time', '1us']).out).to.match(/out of time \(--time\) in partitions: k/);
+    expect(() => run([path, '--time', '5'])).to.throw(UsageError, /--time must be a duration/);
+  });
+
   it('checks a raftsim-history file, model from the file or from --model', () => {
     const path = join(dir, 'h.json');
     const operations = [
@@ -139,3 +153,17 @@ describe('raftsim check', () => {
     );
   });
 });
+
+/** One key put by `writers` clerks at once, then read with three values: illegal, and slow to prove. */
+function hardEdn(writers: number): string {
+  const lines: string[] = [];
+  const op = (process: number, type: string, f: string, value: string) =>
+    lines.push(`{:process ${process}, :type :${type}, :f :${f}, :key "k", :value ${value}}`);
+  for (let w = 0; w < writers; w++) op(w, 'invoke', 'put', `"v${w}"`);
+  for (let w = 0; w < writers; w++) op(w, 'ok', 'put', `"v${w}"`);
+  for (let r = 0; r < 3; r++) {
+    op(100 + r, 'invoke', 'get', 'nil');
+    op(100 + r, 'ok', 'get', `"v${r}"`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -4,8 +4,11 @@
  * more than the hashing.
  */
 export class IntSet {
-  /** Values stored as value + 1 (so 0 marks a free slot); the value -1 is kept aside. */
-  private slots = new Int32Array(1 << 10);
+  /**
+   * Values stored as value + 1 (so 0 marks a free slot); the value -1 is kept aside. Starts small
+   * and doubles: a history of many keys makes a set per key, most holding a value or two.
+   */
+  private slots = new Int32Array(16);
   private count = 0;
   private hasMinusOne = false;
 

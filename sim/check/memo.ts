@@ -22,19 +22,21 @@
  * the verdict is "unknown".
  */
 export class Memo<S> {
-  private slots = new Int32Array(0);
-  private groupHash = new Int32Array(0);
-  private groupHead = new Int32Array(0);
+  // Every table starts small and doubles as it fills: a history of many keys searches a
+  // partition per key, most of them a few operations long that store no failure at all.
+  private slots = new Int32Array(16);
+  private groupHash = new Int32Array(8);
+  private groupHead = new Int32Array(8);
   /** Each group's window: first word, word count, and where its words sit in `knownPool`. */
-  private groupLow = new Int32Array(0);
-  private groupLength = new Int32Array(0);
-  private groupOffset = new Int32Array(0);
-  private knownPool = new Uint32Array(0);
+  private groupLow = new Int32Array(8);
+  private groupLength = new Int32Array(8);
+  private groupOffset = new Int32Array(8);
+  private knownPool = new Uint32Array(16);
   private poolUsed = 0;
   private groupState: S[] = [];
   private groups = 0;
-  private entryOpen = new Uint32Array(0);
-  private entryNext = new Int32Array(0);
+  private entryOpen: Uint32Array;
+  private entryNext = new Int32Array(8);
   private entries = 0;
   /** Times the table was emptied for room. */
   forgotten = 0;
@@ -43,7 +45,7 @@ export class Memo<S> {
     private readonly openWords: number,
     private readonly equal: (a: S, b: S) => boolean,
   ) {
-    this.reset();
+    this.entryOpen = new Uint32Array(8 * openWords);
   }
 
   /** Failed configurations stored, implied ones included. */
@@ -56,19 +58,12 @@ export class Memo<S> {
     return this.poolUsed + this.entries * this.openWords;
   }
 
+  /** Forgets every stored failure, keeping the tables' sizes (the search that filled them goes on). */
   private reset(): void {
-    this.slots = new Int32Array(1 << 10);
-    this.groupHash = new Int32Array(1 << 9);
-    this.groupHead = new Int32Array(1 << 9);
-    this.groupLow = new Int32Array(1 << 9);
-    this.groupLength = new Int32Array(1 << 9);
-    this.groupOffset = new Int32Array(1 << 9);
-    this.knownPool = new Uint32Array(1 << 10);
+    this.slots.fill(0);
     this.poolUsed = 0;
     this.groupState = [];
     this.groups = 0;
-    this.entryOpen = new Uint32Array((1 << 9) * this.openWords);
-    this.entryNext = new Int32Array(1 << 9);
     this.entries = 0;
   }
 

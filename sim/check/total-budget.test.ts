@@ -39,4 +39,28 @@ describe('the checker budget counts all partitions together', () => {
     const result = checkParsed(small, { budget: 1_000_000 });
     expect(result.verdict).to.equal('illegal');
   });
+
+  it("a caller's clock stops the search: unknown, never ok, and said so", () => {
+    let looks = 0;
+    const result = checkParsed(history, {
+      budget: 10_000_000,
+      outOfTime: () => ++looks >= 3,
+    });
+    expect(result.verdict).to.equal('unknown');
+    expect(result.outOfTime).to.equal(true);
+    expect(result.unknownPartitions).to.have.length(6);
+    expect(looks).to.equal(3);
+    // Looked at every thousand or so steps: three looks, a few thousand steps.
+    expect(result.steps).to.be.within(2 * 1024, 4 * 1024);
+  });
+
+  it('a clock that never stops the search changes no verdict', () => {
+    const small = parseHistoryFile(hardHistory(2, 4));
+    const timed = checkParsed(small, { budget: 1_000_000, outOfTime: () => false });
+    expect(timed.verdict).to.equal('illegal');
+    expect(timed.outOfTime).to.equal(false);
+    // Decided within the first stretch, before the clock is asked.
+    const quick = checkParsed(parseHistoryFile(hardHistory(1, 1)), { outOfTime: () => true });
+    expect(quick).to.include({ verdict: 'illegal', outOfTime: false });
+  });
 });

@@ -169,6 +169,12 @@ export interface CheckOptions {
   /** Search steps allowed, all partitions together; running out gives 'unknown'. */
   readonly budget?: number;
   /**
+   * A clock for a caller who cannot wait: asked every thousand or so steps, and once it says
+   * true every undecided partition is 'unknown'. The checker keeps no clock of its own (its
+   * verdicts depend on step counts alone); a caller who passes one gives that up.
+   */
+  readonly outOfTime?: () => boolean;
+  /**
    * Steps of each search's quick attempt before its pruning turns on (open-search.ts); by
    * default 2 per operation plus 1,024, and 0 for the full search at once. The verdict is the
    * same whatever it is; tests vary it so that the pruning, and turning it on midway, are what
@@ -212,8 +218,10 @@ export interface CheckResult {
   readonly partitions: number;
   /** Search steps spent, all partitions together (the unit of the budget). */
   readonly steps: number;
-  /** Labels of the partitions left undecided when the budget ran out. */
+  /** Labels of the partitions left undecided when the budget (or the caller's time) ran out. */
   readonly unknownPartitions: readonly string[];
+  /** Whether the caller's clock (`CheckOptions.outOfTime`) stopped the search. */
+  readonly outOfTime: boolean;
   readonly failure: Failure | null;
 }
 

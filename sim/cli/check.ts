@@ -12,7 +12,7 @@ import {
   type ModelName,
   type ParsedHistory,
 } from '../check/index.js';
-import { oneLine, parseCount, parseFlags, UsageError } from './args.js';
+import { oneLine, parseCount, parseFlags, parseTime, UsageError } from './args.js';
 import { printJson } from './output.js';
 import { readInputFile } from './input.js';
 
@@ -21,6 +21,7 @@ export function checkCommand(argv: string[]): number {
   const { values, positionals } = parseFlags('check', argv, {
     model: { type: 'string' },
     budget: { type: 'string' },
+    time: { type: 'string' },
     json: { type: 'boolean' },
   });
   const [path, extra] = positionals;
@@ -31,11 +32,17 @@ export function checkCommand(argv: string[]): number {
     throw new UsageError(`--model must be one of ${MODEL_NAMES.join(', ')}, got "${hint}"`);
   }
   const budget = parseCount('budget', values.budget, DEFAULT_BUDGET, 1, Number.MAX_SAFE_INTEGER);
+  const seconds = values.time === undefined ? null : parseTime('time', values.time, 0) / 1e6;
   const history = loadHistory(path, hint);
   const started = performance.now();
-  const result = checkParsed(history, { budget });
+  const result = checkParsed(
+    history,
+    seconds === null
+      ? { budget }
+      : { budget, outOfTime: () => performance.now() - started > seconds * 1000 },
+  );
   const millis = performance.now() - started;
-  if (values.json === true) printJson(checkReport(history, result, millis, budget));
+  if (values.json === true) printJson(checkReport(history, result, millis, budget, seconds));
   else process.stdout.write(humanReport(path, history, result, millis));
   return result.verdict === 'ok' ? 0 : result.verdict === 'illegal' ? 1 : 3;
 }
@@ -68,6 +75,7 @@ export function checkReport(
   result: CheckResult,
   millis: number,
   budget: number,
+  seconds: number | null = null,
 ) {
   const failure = result.failure;
   return {
@@ -78,6 +86,8 @@ export function checkReport(
     millis: Math.round(millis * 1000) / 1000,
     steps: result.steps,
     budget,
+    timeLimitSeconds: seconds,
+    outOfTime: result.outOfTime,
     unknownPartitions: result.unknownPartitions,
     failure:
       failure === null
@@ -104,7 +114,8 @@ function humanReport(
     `${result.partitions} partition${result.partitions === 1 ? '' : 's'}, ${result.steps} steps, ${millis.toFixed(1)} ms)`;
   const lines = [summary];
   if (result.unknownPartitions.length > 0) {
-    lines.push(`  out of budget in partitions: ${result.unknownPartitions.join(', ')}`);
+    const limit = result.outOfTime ? 'time (--time)' : 'budget';
+    lines.push(`  out of ${limit} in partitions: ${result.unknownPartitions.join(', ')}`);
   }
   const failure = result.failure;
   if (failure !== null) {

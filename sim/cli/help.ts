@@ -6,7 +6,7 @@ import { MODEL_NAMES } from '../check/history.js';
  */
 export const RUN_HELP =
   'raftsim run --seed N [--nodes 3..7] [--clerks 3] [--time 20s] [--profile unreliable] [--mutant Z10] [--without G5,G1] [--trace out.ndjson|-] [--history out.json|-] [--minority-trial] [--json]';
-export const CHECK_HELP = `raftsim check <history-file> [--model ${MODEL_NAMES.join('|')}] [--budget N] [--json]`;
+export const CHECK_HELP = `raftsim check <history-file> [--model ${MODEL_NAMES.join('|')}] [--budget N] [--time 30s] [--json]`;
 export const FUZZ_HELP =
   'raftsim fuzz [--runs N | --time 60s] [--seed N] [--nodes 3..7] [--mode schedule|swarm|guided] [--workers N] [--shard i/n] [--mutant Z10] [--without G5,G1] [--check-budget N] [--shrink-budget 300] [--shrink-time 60s] [--reports dir] [--no-coverage] [--no-minority-trials] [--json]';
 export const REPLAY_HELP =

@@ -47,11 +47,11 @@ export function checkHistory<S, I, O>(
   const verdicts: (Verdict | null)[] = partitions.map(() => null);
   const steps = new Float64Array(partitions.length);
   let spent = 0;
-  let outOfTime = false;
+  const limit = options.outOfTime === undefined ? null : new TimeLimit(options.outOfTime);
   for (let slice = FIRST_SLICE; failure === null && verdicts.includes(null); slice *= 2) {
     partitions.forEach((partition, index) => {
       if (failure !== null || verdicts[index] !== null) return;
-      if (spent >= budget || outOfTime) {
+      if (spent >= budget || limit?.expired() === true) {
         verdicts[index] = 'unknown';
         searches[index] = null;
         return;
@@ -63,13 +63,9 @@ export function checkHistory<S, I, O>(
         options,
       ));
       const before = search.steps;
-      let verdict = advance(search, Math.min(slice, budget - spent), options.outOfTime);
+      let verdict = advance(search, Math.min(slice, budget - spent), limit);
       spent += search.steps - before;
-      if (verdict === 'out of time') {
-        outOfTime = true;
-        verdict = 'unknown';
-      }
-      if (verdict === null && (spent >= budget || outOfTime)) verdict = 'unknown';
+      if (verdict === null && (spent >= budget || limit?.expired() === true)) verdict = 'unknown';
       if (verdict === 'illegal') failure = describeFailure(history, model, partition, search);
       if (verdict !== null) searches[index] = null;
       verdicts[index] = verdict;
@@ -88,7 +84,7 @@ export function checkHistory<S, I, O>(
     partitions: partitions.length,
     steps: steps.reduce((sum, n) => sum + n, 0),
     unknownPartitions,
-    outOfTime,
+    outOfTime: limit?.expired() ?? false,
     failure,
   };
 }
@@ -97,21 +93,51 @@ export function checkHistory<S, I, O>(
 const TIME_CHECK_STEPS = 1024;
 
 /**
- * Advances a search by `steps`, or by stretches of TIME_CHECK_STEPS until the caller's clock
- * says stop. Without a clock it is one call, so that step counts (which decide where a search
- * looks widely, and so its later steps) are the same from run to run.
+ * The caller's clock, asked once every TIME_CHECK_STEPS steps counted over all partitions
+ * (a history of many small partitions would otherwise finish each before any look).
+ */
+class TimeLimit {
+  private sinceLook = 0;
+  private stopped = false;
+
+  constructor(private readonly outOfTime: () => boolean) {}
+
+  /** Whether the clock has said stop (a method: the search's steps can change it). */
+  expired(): boolean {
+    return this.stopped;
+  }
+
+  /** Steps a search may take before the next look. */
+  get stretch(): number {
+    return TIME_CHECK_STEPS - this.sinceLook;
+  }
+
+  spent(steps: number): void {
+    this.sinceLook += steps;
+    if (this.sinceLook < TIME_CHECK_STEPS) return;
+    this.sinceLook = 0;
+    this.stopped = this.outOfTime();
+  }
+}
+
+/**
+ * Advances a search by `steps`, in stretches that end at the clock's looks. Without a clock it
+ * is one call, so that step counts (which decide where a search looks widely, and so its later
+ * steps) are the same from run to run.
  */
 function advance<S, I, O>(
   search: OpenSearch<S, I, O>,
   steps: number,
-  outOfTime: (() => boolean) | undefined,
-): Verdict | 'out of time' | null {
-  if (outOfTime === undefined) return search.advance(steps);
+  limit: TimeLimit | null,
+): Verdict | null {
+  if (limit === null) return search.advance(steps);
   const stop = search.steps + steps;
-  while (search.steps < stop) {
-    const verdict = search.advance(Math.min(TIME_CHECK_STEPS, stop - search.steps));
+  while (search.steps < stop && !limit.expired()) {
+    const before = search.steps;
+    const verdict = search.advance(Math.min(limit.stretch, stop - search.steps));
+    limit.spent(search.steps - before);
     if (verdict !== null) return verdict;
-    if (outOfTime()) return 'out of time';
+    if (search.steps === before) throw new Error('checker: a search advanced no step');
   }
   return null;
 }

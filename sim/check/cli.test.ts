@@ -154,7 +154,7 @@ describe('raftsim check', () => {
   });
 });
 
-/** One key put by `writers` clerks at once, then read with three values: illegal, and slow to prove. */
+/** One key put by `writers` clerks at once, then read with three values: illegal, slow to prove. */
 function hardEdn(writers: number): string {
   const lines: string[] = [];
   const op = (process: number, type: string, f: string, value: string) =>

@@ -58,7 +58,7 @@ export class Memo<S> {
     return this.poolUsed + this.entries * this.openWords;
   }
 
-  /** Forgets every stored failure, keeping the tables' sizes (the search that filled them goes on). */
+  /** Forgets every stored failure; the tables keep their sizes, as the search goes on. */
   private reset(): void {
     this.slots.fill(0);
     this.poolUsed = 0;
@@ -198,7 +198,10 @@ export interface Known {
   readonly high: number;
 }
 
-/** 2^22 words: 16 MB of sets per partition at most (twice that while an array grows). */
+/**
+ * 2^22 words: 16 MB of sets per partition. The arrays that hold them double as they fill and
+ * keep their size when the table is emptied, so a partition's memo stays under about twice that.
+ */
 export const MEMO_WORDS = 1 << 22;
 
 function grow<T extends Int32Array | Uint32Array>(from: T, to: T): T {

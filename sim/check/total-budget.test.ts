@@ -54,6 +54,20 @@ describe('the checker budget counts all partitions together', () => {
     expect(result.steps).to.be.within(2 * 1024, 4 * 1024);
   });
 
+  it('the clock is asked across partitions too small to reach a look on their own', () => {
+    const keys = 3000;
+    const lines: string[] = [];
+    for (let k = 0; k < keys; k++) {
+      lines.push(`{:process ${k}, :type :invoke, :f :put, :key "k${k}", :value "v"}`);
+      lines.push(`{:process ${k}, :type :ok, :f :put, :key "k${k}", :value "v"}`);
+    }
+    const many = parseHistoryFile(`${lines.join('\n')}\n`);
+    expect(checkParsed(many).verdict).to.equal('ok');
+    const stopped = checkParsed(many, { outOfTime: () => true });
+    expect(stopped).to.include({ verdict: 'unknown', outOfTime: true });
+    expect(stopped.unknownPartitions.length).to.be.above(keys / 2);
+  });
+
   it('a clock that never stops the search changes no verdict', () => {
     const small = parseHistoryFile(hardHistory(2, 4));
     const timed = checkParsed(small, { budget: 1_000_000, outOfTime: () => false });

@@ -138,3 +138,17 @@ export function oneLine(message: string): string {
 /** Control characters (C0, DEL, C1), line and paragraph separators, and bidi controls. */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** The command that replays a repro, ready to paste into a POSIX shell. */
+export function replayCommand(path: string): string {
+  return `npx raftsim replay ${shellWord(path)}`;
+}
+
+/**
+ * A path as one shell word: as it is when nothing in it is special to the shell, else in single
+ * quotes (a quote inside as '\''); one that starts with - gets ./ so it is not read as an option.
+ */
+export function shellWord(path: string): string {
+  const word = path.startsWith('-') ? `./${path}` : path;
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}

@@ -385,6 +385,19 @@ describe('raftsim CLI', () => {
     expect(out['operations']).to.be.greaterThan(10);
   });
 
+  it('an output to - keeps stdout for that document alone: the summary goes to stderr', () => {
+    const history = raftsim('run', '--seed', '4', '--time', '1s', '--history', '-');
+    expect(history.code).to.equal(0);
+    expect(JSON.parse(history.stdout)).to.have.property('operations');
+    expect(history.stderr).to.match(/verdict: ok\ntrace-hash: /);
+    const repro = join('scenarios', 'mutants', 'Z01.repro.json');
+    const trace = raftsim('replay', repro, '--trace', '-');
+    const lines = trace.stdout.trim().split('\n');
+    expect(lines.every((line) => line.startsWith('{'))).to.equal(true);
+    for (const line of lines) expect(() => JSON.parse(line) as unknown, line).to.not.throw();
+    expect(trace.stderr).to.match(/trace-hash: \w+ \(same as recorded\)/);
+  });
+
   for (const [title, args, pattern] of [
     ['a bad seed', ['run', '--seed', 'x'], /--seed must be an integer in 0\.\.9007199254740991/],
     ['a seed past 2^53', ['run', '--seed', '9007199254740993'], /--seed must be an integer in 0\./],

@@ -6,6 +6,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -158,6 +159,11 @@ describe('raftsim CLI: hostile input is one line and exit 2, never a hang or a s
       /both write standard output/,
     ],
     [
+      'a reports folder of -',
+      ['fuzz', '--runs', '1', '--workers', '0', '--reports', '-'],
+      /--reports: -: a folder, not standard output/,
+    ],
+    [
       'two outputs to one file',
       ['run', '--seed', '1', '--trace', 'x', '--history', './x'],
       /both write \S*x; give each its own place/,
@@ -260,6 +266,15 @@ describe('report folders: a new failure never replaces a kept one', () => {
     expect(readFileSync(join(first, 'notes.txt'), 'utf8')).to.equal('mine');
     expect(existsSync(join(first, 'repro.json'))).to.equal(true);
     expect(readdirSync(reports).filter((name) => name.startsWith('.'))).to.deep.equal([]);
+  });
+
+  it("a report folder has the permissions any new folder gets, not a temporary one's 0700", () => {
+    const reports = mkdtempSync(join(tmpdir(), 'raftsim-mode-'));
+    const written = writeFailureReport(reports, repro);
+    const plain = join(reports, 'plain');
+    mkdirSync(plain);
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    expect(mode(written).toString(8)).to.equal(mode(plain).toString(8));
   });
 
   it('refuses to replace a folder it did not write: the report goes beside it', () => {

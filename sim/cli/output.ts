@@ -122,6 +122,18 @@ export function checkDistinctOutputs(
   }
 }
 
+/**
+ * Where a command's human summary goes: stderr when one of its outputs is standard output (`-`,
+ * or a path that is where it goes), so that the document there stays whole; else stdout.
+ */
+export function summaryStream(outputs: readonly (OutputTarget | null)[]): NodeJS.WriteStream {
+  const stdout = stdoutPlace();
+  const taken = outputs.some(
+    (target) => target !== null && (target.kind === 'stdout' || placeOf(target.path) === stdout),
+  );
+  return taken ? process.stderr : process.stdout;
+}
+
 /** Where standard output goes, as placeOf names it: /dev/stdout or a file it is sent to. */
 function stdoutPlace(): string {
   try {
@@ -160,6 +172,8 @@ function placeOf(path: string): string {
 export function checkOutputDir(flag: string, path: string): string {
   const refuse = (why: string) => new UsageError(`${named(flag)}: ${path}: ${why}`);
   if (path === '') throw refuse('an empty path');
+  // Everywhere else `-` is standard output, which cannot hold a folder: give ./- to mean one.
+  if (path === '-') throw refuse('a folder, not standard output (write ./- for a folder named -)');
   const full = resolve(path);
   const missing: string[] = [];
   for (let dir = full; ; dir = dirname(dir)) {

@@ -10,6 +10,7 @@ import {
   checkDistinctOutputs,
   checkOutput,
   printJson,
+  summaryStream,
   writeOutput,
 } from './output.js';
 import { exitCodeOf } from './run.js';
@@ -95,7 +96,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
       `verdict: ${result.verdict} (recorded: ${repro.verdict})`,
       `trace-hash: ${result.traceHash} (${sameTrace ? 'same as recorded' : `recorded ${repro.traceHash}: DIFFERENT`})`,
     );
-    process.stdout.write(`${lines.join('\n')}\n`);
+    summaryStream([trace, html]).write(`${lines.join('\n')}\n`);
   }
   if (values['expect-same-trace'] === true && !sameTrace) return 1;
   return exitCodeOf(result.verdict);

@@ -21,6 +21,7 @@ import {
   checkDistinctOutputs,
   checkOutput,
   printJson,
+  summaryStream,
   writeOutput,
   type OutputTarget,
 } from './output.js';
@@ -119,7 +120,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   await awaitPipeReaders([options.history]);
   if (options.history !== null) writeOutput(options.history, [historyDocument(result.history)]);
   if (options.json) printJson(runReport(options, config.faults, result));
-  else process.stdout.write(humanRunReport(options, config.faults, result));
+  else
+    summaryStream([options.trace, options.history]).write(
+      humanRunReport(options, config.faults, result),
+    );
   return exitCodeOf(result.verdict);
 }
 

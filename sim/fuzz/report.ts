@@ -56,8 +56,12 @@ const REPORT_FILES = ['trace.ndjson', 'history.json', 'timeline.html', 'repro.js
 export function writeFailureReport(reportsDir: string, repro: Repro, replace?: string): string {
   mkdirSync(reportsDir, { recursive: true });
   const name = `seed-${repro.seed}-${repro.traceHash.slice(0, 8)}`;
-  const temporary = mkdtempSync(join(reportsDir, `.tmp-${name}-`));
+  // mkdtemp makes its folder private (0700); the report is made inside it with the usual
+  // permissions (0777 less the umask), as any other output is, and it is that one that moves.
+  const scratch = mkdtempSync(join(reportsDir, `.tmp-${name}-`));
+  const temporary = join(scratch, name);
   try {
+    mkdirSync(temporary);
     writeFileSync(join(temporary, 'repro.json'), `${JSON.stringify(repro, null, 2)}\n`);
     const timeline = new TimelineFold(repro.config.servers);
     // The trace goes to its file as the run makes it: a long run never holds it whole.
@@ -74,7 +78,7 @@ export function writeFailureReport(reportsDir: string, repro: Repro, replace?: s
     ownFolders.add(final);
     return final;
   } finally {
-    rmSync(temporary, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 

@@ -112,6 +112,19 @@ describe('raftsim check', () => {
     expect(() => run([broken])).to.throw(UsageError, /gzip data that does not unpack/);
   });
 
+  it('escapes a bidi override or a C1 control from the file in the human report', () => {
+    const path = join(dir, 'bidi.json');
+    const key = 'a\u202eb\u009bc';
+    const operations = [
+      { client: 0, call: 0, return: 10, input: { op: 'get', key }, output: { value: 'x' } },
+    ];
+    writeFileSync(path, JSON.stringify({ format: RAFTSIM_FORMAT, version: 1, operations }));
+    const { code, out } = run([path, '--model', 'kv-append']);
+    expect(code).to.equal(1);
+    expect(out).to.not.match(/[\u202e\u009b]/);
+    expect(out).to.include('a\\u202eb\\u009bc');
+  });
+
   it('shows a long value by its ends and length, and a read no write explains as such', () => {
     const path = join(dir, 'huge.json');
     const huge = 'x'.repeat(100_000);

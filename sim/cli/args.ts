@@ -127,12 +127,17 @@ const MAX_ERROR_CHARS = 2000;
  * the terminal; each is shown escaped instead (\n, \u001b), as in a JSON string.
  */
 export function oneLine(message: string): string {
-  const escaped = message.replace(UNPRINTABLE, (char) => {
+  const escaped = printable(message);
+  return escaped.length > MAX_ERROR_CHARS ? `${escaped.slice(0, MAX_ERROR_CHARS - 3)}...` : escaped;
+}
+
+/** Text from a file made safe for a terminal line: what UNPRINTABLE finds, escaped. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (char) => {
     if (char === '\n') return '\\n';
     if (char === '\t') return '\\t';
     return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
-  return escaped.length > MAX_ERROR_CHARS ? `${escaped.slice(0, MAX_ERROR_CHARS - 3)}...` : escaped;
 }
 
 /** Control characters (C0, DEL, C1), line and paragraph separators, and bidi controls. */

@@ -12,7 +12,7 @@ import {
   type ModelName,
   type ParsedHistory,
 } from '../check/index.js';
-import { oneLine, parseCount, parseFlags, parseTime, UsageError } from './args.js';
+import { oneLine, parseCount, parseFlags, parseTime, printable, UsageError } from './args.js';
 import { printJson } from './output.js';
 import { readInputFile } from './input.js';
 
@@ -136,5 +136,6 @@ function humanReport(
       if (failure.stuck !== null) lines.push(`  first deadline it misses: ${stuck}`);
     }
   }
-  return `${lines.join('\n')}\n`;
+  // Keys and values come from the file: a bidi override or an escape in one stays escaped.
+  return `${lines.map(printable).join('\n')}\n`;
 }

@@ -16,7 +16,8 @@
  * is, so the window says all, and it spans only the operations around the search's frontier
  * (a word or two) instead of a word per 32 operations of the partition.
  *
- * Bounded: even so, stored sets add up on a long history. Past MEMO_WORDS words it is emptied and starts again. That is
+ * Bounded: even so, stored sets add up on a long history. Past MEMO_WORDS words it is emptied
+ * and starts again. That is
  * safe (the memo only remembers failures, so forgetting one costs time, never a verdict) and
  * keeps the search's memory flat; a search that keeps forgetting runs out of steps instead, and
  * the verdict is "unknown".
@@ -44,6 +45,8 @@ export class Memo<S> {
   constructor(
     private readonly openWords: number,
     private readonly equal: (a: S, b: S) => boolean,
+    /** Words of sets held before the table is emptied (smaller in tests, to empty it often). */
+    private readonly maxWords = MEMO_WORDS,
   ) {
     this.entryOpen = new Uint32Array(8 * openWords);
   }
@@ -79,7 +82,7 @@ export class Memo<S> {
 
   /** Records a configuration whose search failed. */
   add(known: Known, open: Uint32Array, hash: number, state: S): void {
-    if (this.words + (known.high - known.low) + this.openWords > MEMO_WORDS) {
+    if (this.words + (known.high - known.low) + this.openWords > this.maxWords) {
       this.forgotten++;
       this.reset();
     }

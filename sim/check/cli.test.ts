@@ -7,6 +7,7 @@ import { UsageError } from '../cli/args.js';
 import { checkCommand } from '../cli/check.js';
 import { corpusDir } from './corpus-path.js';
 import { RAFTSIM_FORMAT } from './index.js';
+import { hardHistory } from './random-histories.js';
 
 const CORPUS = corpusDir('porcupine');
 
@@ -62,7 +63,7 @@ describe('raftsim check', () => {
 
   it('exits 3 (unknown) when --time runs out, and says it was the time', () => {
     const path = join(dir, 'hard.edn');
-    writeFileSync(path, hardEdn(40));
+    writeFileSync(path, hardHistory(1, 40));
     const { code, out } = run([path, '--time', '1us', '--json']);
     expect(code).to.equal(3);
     expect(JSON.parse(out)).to.include({
@@ -166,17 +167,3 @@ describe('raftsim check', () => {
     );
   });
 });
-
-/** One key put by `writers` clerks at once, then read with three values: illegal, slow to prove. */
-function hardEdn(writers: number): string {
-  const lines: string[] = [];
-  const op = (process: number, type: string, f: string, value: string) =>
-    lines.push(`{:process ${process}, :type :${type}, :f :${f}, :key "k", :value ${value}}`);
-  for (let w = 0; w < writers; w++) op(w, 'invoke', 'put', `"v${w}"`);
-  for (let w = 0; w < writers; w++) op(w, 'ok', 'put', `"v${w}"`);
-  for (let r = 0; r < 3; r++) {
-    op(100 + r, 'invoke', 'get', 'nil');
-    op(100 + r, 'ok', 'get', `"v${r}"`);
-  }
-  return `${lines.join('\n')}\n`;
-}

@@ -96,3 +96,23 @@ export function appendOracle(
   if (input.op !== 'get') return { ok: true };
   return { value: JSON.parse(kvAppendModel.describeState(state)) as string };
 }
+
+/**
+ * `keys` keys, each written by `writers` clerks at once and then read three times in a row with
+ * three different values: illegal (the value cannot change once every write has returned), and
+ * hard to prove so, since the search must try the writes' orders first.
+ */
+export function hardHistory(keys: number, writers: number): string {
+  const lines: string[] = [];
+  for (let k = 0; k < keys; k++) {
+    const op = (process: number, type: string, f: string, value: string) =>
+      lines.push(`{:process ${process}, :type :${type}, :f :${f}, :key "k${k}", :value ${value}}`);
+    for (let w = 0; w < writers; w++) op(w, 'invoke', 'put', `"v${w}"`);
+    for (let w = 0; w < writers; w++) op(w, 'ok', 'put', `"v${w}"`);
+    for (let r = 0; r < 3; r++) {
+      op(100 + r, 'invoke', 'get', 'nil');
+      op(100 + r, 'ok', 'get', `"v${r}"`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

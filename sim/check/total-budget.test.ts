@@ -1,25 +1,6 @@
 import { expect } from 'chai';
 import { checkParsed, parseHistoryFile } from './index.js';
-
-/**
- * `keys` keys, each written by `writers` clerks at once and then read three times in a row with
- * three different values: illegal (the value cannot change once every write has returned), and
- * hard to prove so, since the search must try the writes' orders first.
- */
-function hardHistory(keys: number, writers: number): string {
-  const lines: string[] = [];
-  for (let k = 0; k < keys; k++) {
-    const op = (process: number, type: string, f: string, value: string) =>
-      lines.push(`{:process ${process}, :type :${type}, :f :${f}, :key "k${k}", :value ${value}}`);
-    for (let w = 0; w < writers; w++) op(w, 'invoke', 'put', `"v${w}"`);
-    for (let w = 0; w < writers; w++) op(w, 'ok', 'put', `"v${w}"`);
-    for (let r = 0; r < 3; r++) {
-      op(100 + r, 'invoke', 'get', 'nil');
-      op(100 + r, 'ok', 'get', `"v${r}"`);
-    }
-  }
-  return `${lines.join('\n')}\n`;
-}
+import { hardHistory } from './random-histories.js';
 
 describe('the checker budget counts all partitions together', () => {
   const history = parseHistoryFile(hardHistory(6, 16));

@@ -16,7 +16,7 @@ import type {
  * history's needs. A step costs from a fraction of a microsecond to a few (more on long
  * histories of many overlapping operations that may or may not have happened, and tens with
  * values of a megabyte, compared on each step), so the budget is seconds to a minute of search
- * on ordinary histories; `--budget` sets another, and `--time` a limit in seconds.
+ * on ordinary histories; `--budget` sets another, and `raftsim check --time` a wall-clock limit.
  */
 export const DEFAULT_BUDGET = 20_000_000;
 

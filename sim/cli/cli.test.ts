@@ -221,6 +221,13 @@ describe('raftsim fuzz, as a user runs it', function () {
     expect(out).to.include.keys('seconds', 'runsPerSecond');
   });
 
+  it('a campaign whose time is up before it starts still runs a seed, so exit 0 means one held', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-short-'));
+    const { code, stdout } = raftsimIn(dir, 'fuzz', '--time', '1us', '--workers', '0', '--json');
+    expect(code).to.equal(0);
+    expect(JSON.parse(stdout)).to.include({ runs: 1, failures: 0 });
+  });
+
   it('runs the checker cannot decide end the campaign with exit 3, each kept as a repro that replays undecided', function () {
     this.timeout(60_000);
     const dir = mkdtempSync(join(tmpdir(), 'raftsim-undecided-'));

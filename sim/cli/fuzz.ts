@@ -95,7 +95,8 @@ async function search(
     {
       baseSeed: options.baseSeed,
       runs: options.runs,
-      timeUp: () => elapsed() * MICROS_PER_SECOND >= options.timeMicros,
+      // A campaign limited by time runs at least one seed: none run would read as "all held".
+      timeUp: () => done > 0 && elapsed() * MICROS_PER_SECOND >= options.timeMicros,
       workers: options.workers,
       shard: options.shard,
       seed: options.seed,

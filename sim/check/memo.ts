@@ -17,10 +17,9 @@
  * (a word or two) instead of a word per 32 operations of the partition.
  *
  * Bounded: even so, stored sets add up on a long history. Past MEMO_WORDS words it is emptied
- * and starts again. That is
- * safe (the memo only remembers failures, so forgetting one costs time, never a verdict) and
- * keeps the search's memory flat; a search that keeps forgetting runs out of steps instead, and
- * the verdict is "unknown".
+ * and starts again. That is safe (the memo only remembers failures, so forgetting one costs
+ * time, never a verdict) and keeps the search's memory flat; a search that keeps forgetting runs
+ * out of steps instead, and the verdict is "unknown".
  */
 export class Memo<S> {
   // Every table starts small and doubles as it fills: a history of many keys searches a

@@ -105,7 +105,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   try {
     const room = seedRoom(options.baseSeed, options.shard, false);
     for (let k = 0; k < (options.runs ?? room); k++) {
-      if (options.interrupted() || (options.runs === null && (options.timeUp() || k >= room))) {
+      // Limited by time, a campaign still runs its first seed: one of no runs would pass.
+      const timeUp = k > 0 && options.timeUp();
+      if (options.interrupted() || (options.runs === null && (timeUp || k >= room))) {
         stoppedEarly = options.interrupted();
         break;
       }

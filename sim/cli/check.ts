@@ -15,6 +15,7 @@ import {
 import { oneLine, parseCount, parseFlags, parseTime, printable, UsageError } from './args.js';
 import { printJson } from './output.js';
 import { readInputFile } from './input.js';
+import { MICROS_PER_SECOND } from '../time.js';
 
 /** `raftsim check`: is one recorded history linearizable? Exit 0 ok, 1 illegal, 3 unknown. */
 export function checkCommand(argv: string[]): number {
@@ -32,7 +33,8 @@ export function checkCommand(argv: string[]): number {
     throw new UsageError(`--model must be one of ${MODEL_NAMES.join(', ')}, got "${hint}"`);
   }
   const budget = parseCount('budget', values.budget, DEFAULT_BUDGET, 1, Number.MAX_SAFE_INTEGER);
-  const seconds = values.time === undefined ? null : parseTime('time', values.time, 0) / 1e6;
+  const seconds =
+    values.time === undefined ? null : parseTime('time', values.time, 0) / MICROS_PER_SECOND;
   const history = loadHistory(path, hint);
   const started = performance.now();
   const result = checkParsed(

@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
-import { replayCommand } from './args.js';
 import { performance } from 'node:perf_hooks';
+import { replayCommand } from './args.js';
 import type { SeedOutcome } from '../fuzz/run-seed.js';
 import { formatMicros, MICROS_PER_SECOND } from '../time.js';
 import { runCoveredCampaign } from './coverage-campaign.js';
@@ -95,8 +95,7 @@ async function search(
     {
       baseSeed: options.baseSeed,
       runs: options.runs,
-      // A campaign limited by time runs at least one seed: none run would read as "all held".
-      timeUp: () => done > 0 && elapsed() * MICROS_PER_SECOND >= options.timeMicros,
+      timeUp: () => elapsed() * MICROS_PER_SECOND >= options.timeMicros,
       workers: options.workers,
       shard: options.shard,
       seed: options.seed,

@@ -69,7 +69,8 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
     const room = seedRoom(options.baseSeed, options.shard, true);
     const total = options.runs ?? room;
     while (failure === null && !ended && runs < total) {
-      if (options.interrupted() || (options.runs === null && options.timeUp())) break;
+      // Limited by time, a campaign still runs its first generation: one of no runs would pass.
+      if (options.interrupted() || (options.runs === null && runs > 0 && options.timeUp())) break;
       const size = Math.min(GENERATION, total - runs);
       corpus.startGeneration();
       const tasks = Array.from({ length: size }, (_, i) =>

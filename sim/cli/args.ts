@@ -84,6 +84,9 @@ export function parseTime(
 ): Micros {
   if (text === undefined) return fallback;
   const micros = parseDuration(text);
+  // Durations count whole microseconds: one that rounds to none is named as too short.
+  if (micros === 0 && /[1-9]/.test(text))
+    throw new UsageError(`--${flag} must be at least 1us (the clock's tick), got "${text}"`);
   if (micros === null || micros <= 0 || micros > max) {
     throw new UsageError(
       `--${flag} must be a duration with a unit (us, ms, s, m or h) up to ${maxText}, such as 500ms, 20s or 2m, got "${text}"`,

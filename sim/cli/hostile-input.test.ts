@@ -174,6 +174,34 @@ describe('raftsim CLI: hostile input is one line and exit 2, never a hang or a s
       /not valid JSON.*\\u001b/,
     ],
     [
+      'a repro field given twice, which JSON would settle silently',
+      [
+        'replay',
+        write('twice.json', reproText().replace('"servers":3', '"servers":5,"servers":3')),
+      ],
+      /config\.servers: given twice in one object/,
+    ],
+    [
+      'UTF-16 without a byte-order mark',
+      ['check', writeBytes('utf16.json', Buffer.from('{"format":1}', 'utf16le'))],
+      /cannot read utf16\.json \(a NUL byte in its first two: UTF-16 without a byte-order mark/,
+    ],
+    [
+      'bytes that are not UTF-8',
+      ['replay', writeBytes('latin1.json', Buffer.from('{"caf\u00e9":1}', 'latin1'))],
+      /cannot read latin1\.json \(not valid UTF-8 text: save it as UTF-8\)/,
+    ],
+    [
+      'a duration under the clock tick',
+      ['fuzz', '--time', '0.4us', '--workers', '0'],
+      /--time must be at least 1us \(the clock's tick\), got "0\.4us"/,
+    ],
+    [
+      'a trace in a folder nothing can be made in',
+      ['run', '--seed', '1', '--trace', '/proc/version'],
+      /--trace: \/proc\/version: its folder \/proc: cannot write there/,
+    ],
+    [
       'a number too large for any double',
       ['replay', write('huge.json', reproText({ servers: '1e999' }))],
       /config\.servers: expected a cluster size in 3\.\.7, got Infinity \(out of range\)/,
@@ -302,6 +330,22 @@ describe('raftsim CLI: inputs from pipes, outputs that meet', function () {
     const result = shell(`echo '${history}' | RAFTSIM check /dev/stdin`);
     expect(result.status, result.stderr).to.equal(0);
     expect(result.stdout).to.match(/: ok \(model kv, 0 operations/);
+  });
+
+  it("reads UTF-16 with its byte-order mark, either byte order (PowerShell's >), as UTF-8", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-utf16-'));
+    expect(raftsimIn(dir, 'run', '--seed', '1', '--history', 'h.json').code).to.equal(0);
+    const utf16le = Buffer.from(readFileSync(join(dir, 'h.json'), 'utf8'), 'utf16le');
+    writeFileSync(join(dir, 'le.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le]));
+    const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(utf16le).swap16()]);
+    writeFileSync(join(dir, 'be.json'), be);
+    const verdicts = ['h.json', 'le.json', 'be.json'].map((name) => {
+      const result = raftsimIn(dir, 'check', name);
+      expect(result.code, result.stderr).to.equal(0);
+      return result.stdout.replace(/^check: \S+: /, '').replace(/, [\d.]+ ms\)/, ')');
+    });
+    expect(verdicts[0]).to.match(/^ok \(model kv, \d+ operations/);
+    expect(verdicts).to.deep.equal([verdicts[0], verdicts[0], verdicts[0]]);
   });
 
   it('- reads standard input: a pipe, a redirected file; a device is refused', () => {

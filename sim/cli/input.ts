@@ -10,12 +10,13 @@ export const MAX_INPUT_BYTES = 512 * 1024 ** 2;
 const PIPE_POLL_MILLIS = 5;
 
 /**
- * Reads an input file (a repro, a history) whole, as UTF-8: a regular file, or a pipe or socket
+ * Reads an input file (a repro, a history) whole, as text: a regular file, or a pipe or socket
  * (such as `-` for standard input or `/dev/stdin`). A device such as /dev/zero never ends, so it
  * is refused; a named pipe with no writer reads as empty rather than waiting for one. The file
  * is opened without blocking and checked through its descriptor, so that what is checked is what
  * is read. Gzipped input (long histories are kept that way) is unpacked, within the same size
- * limit; a byte-order mark is dropped. Any failure is a one-line UsageError (exit 2).
+ * limit. Text is UTF-8, or UTF-16 with its byte-order mark (decodeText). Any failure is a
+ * one-line UsageError (exit 2).
  */
 export function readInputFile(command: string, path: string): string {
   const stdin = path === '-';
@@ -44,8 +45,26 @@ function decodeInput(bytes: Buffer, refuse: (why: string) => UsageError): string
   for (const [byte, what] of PIECES) {
     if (countAtLeast(text, byte, MAX_PIECES + 1)) throw refuse(`more than ${MAX_PIECES} ${what}`);
   }
-  // TextDecoder drops a leading byte-order mark (an editor's), which JSON.parse would reject.
-  return new TextDecoder('utf-8').decode(text);
+  return decodeText(text, refuse);
+}
+
+/**
+ * Input text is UTF-8, or UTF-16 with its byte-order mark (what Windows PowerShell's `>` writes);
+ * TextDecoder drops the mark, which JSON.parse would reject. Anything else is refused by name,
+ * not decoded into replacement characters that would change the values read.
+ */
+function decodeText(bytes: Buffer, refuse: (why: string) => UsageError): string {
+  const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : null;
+  const encoding = utf16 ?? (bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : 'utf-8');
+  // UTF-16 without its mark has a NUL in one of its first two bytes when it starts with ASCII, as
+  // every format read here does; a NUL further on is the parser's to name.
+  if (encoding === 'utf-8' && bytes.length > 0 && (bytes[0] === 0 || bytes[1] === 0))
+    throw refuse('a NUL byte in its first two: UTF-16 without a byte-order mark, or not text');
+  try {
+    return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+  } catch {
+    throw refuse(`not valid ${encoding.toUpperCase()} text: save it as UTF-8`);
+  }
 }
 
 /**

@@ -81,7 +81,7 @@ export function checkOutput(flag: string, path: string): OutputTarget {
   if (target !== null && !target.isFile()) throw refuse('not a regular file, FIFO or device');
   // A regular file, new or replaced: the rename happens in the directory of the real file.
   const real = own === null ? resolve(path) : realpathSync(path);
-  checkOutputDir(flag, dirname(real));
+  checkOutputDir(flag, dirname(real), path);
   if (target !== null && !writable(real)) throw refuse('not writable');
   return { kind: 'file', path: real };
 }
@@ -169,8 +169,14 @@ function placeOf(path: string): string {
  * are removed again, so a command that ends up writing nothing leaves nothing behind.
  * Throws a UsageError naming the flag.
  */
-export function checkOutputDir(flag: string, path: string): string {
-  const refuse = (why: string) => new UsageError(`${named(flag)}: ${path}: ${why}`);
+export function checkOutputDir(flag: string, path: string, forFile?: string): string {
+  // For a file's folder, the error names the file the user gave, then what is wrong where.
+  const refuse = (why: string) =>
+    new UsageError(
+      forFile === undefined
+        ? `${named(flag)}: ${path}: ${why}`
+        : `${named(flag)}: ${forFile}: its folder ${path}: ${why}`,
+    );
   if (path === '') throw refuse('an empty path');
   // Everywhere else `-` is standard output, which cannot hold a folder: give ./- to mean one.
   if (path === '-') throw refuse('a folder, not standard output (write ./- for a folder named -)');

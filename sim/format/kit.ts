@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { firstDuplicateKey } from './duplicate-keys.js';
 
 /**
  * The building blocks of this project's file schemas (repro, history, bench output), on valibot.
@@ -147,14 +148,19 @@ export function parseWith<S extends v.GenericSchema>(schema: S, value: unknown):
   throw new FormatError(pathOf(issue), issue.message);
 }
 
-/** Parses JSON text; a syntax error is a FormatError too. */
+/** Parses JSON text; a syntax error, or a key given twice in one object, is a FormatError too. */
 export function parseJsonText(text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new FormatError('', `not valid JSON (${reason})`);
   }
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate !== null)
+    throw new FormatError(duplicate, 'given twice in one object (keep the one you mean)');
+  return value;
 }
 
 /** A parsed file is data to read, never to change: the types say so all the way down. */

@@ -1,0 +1,46 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { firstDuplicateKey } from './duplicate-keys.js';
+
+describe('firstDuplicateKey', () => {
+  it('finds a key given twice, with its path', () => {
+    const text = '{"config":{"schedule":[{"at":0},{"at":1,"kind":"crash","at":2}]}}';
+    expect(firstDuplicateKey(text)).to.equal('config.schedule[1].at');
+    expect(firstDuplicateKey('{"servers":5,"seed":1,"servers":3}')).to.equal('servers');
+  });
+
+  it('compares keys as JSON reads them, escapes decoded', () => {
+    expect(firstDuplicateKey('{"a":1,"\\u0061":2}')).to.equal('a');
+  });
+
+  it('leaves alone equal keys in different objects and key-like text inside strings', () => {
+    expect(firstDuplicateKey('[{"a":1},{"a":2},{"b":{"a":3}}]')).to.equal(null);
+    expect(firstDuplicateKey('{"a":"\\"a\\":1,\\"a\\":2","b":["a","a"]}')).to.equal(null);
+  });
+
+  it('finds none in any JSON that JSON.stringify writes', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(firstDuplicateKey(JSON.stringify(value))).to.equal(null);
+        expect(firstDuplicateKey(JSON.stringify(value, null, 2))).to.equal(null);
+      }),
+    );
+  });
+
+  it('finds one added to any object that JSON.stringify writes', () => {
+    const objects = fc.dictionary(fc.string(), fc.jsonValue(), { minKeys: 1 });
+    fc.assert(
+      fc.property(objects, (object) => {
+        const text = JSON.stringify(object);
+        const [key] = Object.keys(object) as [string];
+        const doubled = `${text.slice(0, -1)},${JSON.stringify(key)}:null}`;
+        expect(firstDuplicateKey(doubled)).to.equal(key);
+      }),
+    );
+  });
+
+  it('walks a file nested 200,000 deep in linear time', () => {
+    const deep = `{"a":${'['.repeat(200_000)}${']'.repeat(200_000)},"a":1}`;
+    expect(firstDuplicateKey(deep)).to.equal('a');
+  });
+});

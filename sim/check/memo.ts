@@ -22,21 +22,22 @@
  * out of steps instead, and the verdict is "unknown".
  */
 export class Memo<S> {
-  // Every table starts small and doubles as it fills: a history of many keys searches a
-  // partition per key, most of them a few operations long that store no failure at all.
-  private slots = new Int32Array(16);
-  private groupHash = new Int32Array(8);
-  private groupHead = new Int32Array(8);
+  // The tables are made at the first failure stored, small, and double as they fill: a history
+  // of many keys searches a partition per key, most of them a few operations long that store no
+  // failure at all, and a search is set up for each.
+  private slots = NO_INTS;
+  private groupHash = NO_INTS;
+  private groupHead = NO_INTS;
   /** Each group's window: first word, word count, and where its words sit in `knownPool`. */
-  private groupLow = new Int32Array(8);
-  private groupLength = new Int32Array(8);
-  private groupOffset = new Int32Array(8);
-  private knownPool = new Uint32Array(16);
+  private groupLow = NO_INTS;
+  private groupLength = NO_INTS;
+  private groupOffset = NO_INTS;
+  private knownPool = NO_WORDS;
   private poolUsed = 0;
   private groupState: S[] = [];
   private groups = 0;
-  private entryOpen: Uint32Array;
-  private entryNext = new Int32Array(8);
+  private entryOpen = NO_WORDS;
+  private entryNext = NO_INTS;
   private entries = 0;
   /** Times the table was emptied for room. */
   forgotten = 0;
@@ -46,9 +47,7 @@ export class Memo<S> {
     private readonly equal: (a: S, b: S) => boolean,
     /** Words of sets held before the table is emptied (smaller in tests, to empty it often). */
     private readonly maxWords = MEMO_WORDS,
-  ) {
-    this.entryOpen = new Uint32Array(8 * openWords);
-  }
+  ) {}
 
   /** Failed configurations stored, implied ones included. */
   get size(): number {
@@ -81,6 +80,7 @@ export class Memo<S> {
 
   /** Records a configuration whose search failed. */
   add(known: Known, open: Uint32Array, hash: number, state: S): void {
+    if (this.slots.length === 0) this.makeTables();
     if (this.words + (known.high - known.low) + this.openWords > this.maxWords) {
       this.forgotten++;
       this.reset();
@@ -93,7 +93,20 @@ export class Memo<S> {
     this.groupHead[group] = entry;
   }
 
+  private makeTables(): void {
+    this.slots = new Int32Array(16);
+    this.groupHash = new Int32Array(8);
+    this.groupHead = new Int32Array(8);
+    this.groupLow = new Int32Array(8);
+    this.groupLength = new Int32Array(8);
+    this.groupOffset = new Int32Array(8);
+    this.knownPool = new Uint32Array(16);
+    this.entryOpen = new Uint32Array(8 * this.openWords);
+    this.entryNext = new Int32Array(8);
+  }
+
   private find(known: Known, hash: number, state: S): number {
+    if (this.groups === 0) return -1;
     const mask = this.slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const stored = (this.slots[slot] ?? 0) - 1;
@@ -205,6 +218,10 @@ export interface Known {
  * keep their size when the table is emptied, so a partition's memo stays under about twice that.
  */
 export const MEMO_WORDS = 1 << 22;
+
+/** The empty tables of a memo that has stored nothing yet (never written: each is replaced). */
+const NO_INTS = new Int32Array(0);
+const NO_WORDS = new Uint32Array(0);
 
 function grow<T extends Int32Array | Uint32Array>(from: T, to: T): T {
   to.set(from);

@@ -12,7 +12,7 @@ const FAULTY = seconds(20);
 const HEALED = seconds(5);
 
 /**
- * DESIGN §7's reference workload: 5 servers on the labrpc-unreliable network, 3 clerks doing gets
+ * The reference workload: 5 servers on the labrpc-unreliable network, 3 clerks doing gets
  * and puts on 5 keys as fast as replies allow, all checks on. A generated fault schedule runs for
  * 20 virtual seconds; then every partition heals and every crashed server restarts, and the
  * clerks work on for 5 healed seconds (the network keeps its drops and delays). Only then does
@@ -98,7 +98,7 @@ export function clusterRate(
 /** The headline figures: the reference workload's speed and events per second, checks on. */
 export const referenceSuite: BenchSuite = {
   name: 'reference',
-  about: "DESIGN §7's reference workload, all checks on: speedup and events/s",
+  about: 'the reference workload, all checks on: speedup and events/s',
   async run({ repetitions, minSeconds, log }) {
     const samples = await repeat(repetitions, () =>
       clusterRate('reference workload', referenceConfig, minSeconds),

@@ -33,7 +33,7 @@ import { runStreamed } from './streamed-run.js';
 export { runSeedConfig } from './run-config.js';
 import type { InvariantId } from '../monitors/view.js';
 
-/** Exit code of a run's verdict (DESIGN §6). */
+/** Exit code of a run's verdict (the exit-code table of the README). */
 export function exitCodeOf(verdict: KvRunResult['verdict']): number {
   return verdict === 'ok' ? 0 : verdict === 'unknown' ? 3 : 1;
 }

@@ -54,8 +54,8 @@ function decodeInput(bytes: Buffer, refuse: (why: string) => UsageError): string
  * not decoded into replacement characters that would change the values read.
  */
 function decodeText(bytes: Buffer, refuse: (why: string) => UsageError): string {
-  const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : null;
-  const encoding = utf16 ?? (bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : 'utf-8');
+  const mark = (bytes[0] ?? 0) * 256 + (bytes[1] ?? 0);
+  const encoding = mark === 0xfffe ? 'utf-16le' : mark === 0xfeff ? 'utf-16be' : 'utf-8';
   // UTF-16 without its mark has a NUL in one of its first two bytes when it starts with ASCII, as
   // every format read here does; a NUL further on is the parser's to name.
   if (encoding === 'utf-8' && bytes.length > 0 && (bytes[0] === 0 || bytes[1] === 0))

@@ -148,7 +148,7 @@ export function printable(text: string): string {
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** The command that replays a repro, ready to paste into a POSIX shell. */
-export function replayCommand(path: string): string {
+export function replayLine(path: string): string {
   return `npx raftsim replay ${shellWord(path)}`;
 }
 

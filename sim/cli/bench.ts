@@ -31,8 +31,8 @@ export const BENCH_SUITES: readonly BenchSuite[] = [
 const REPETITIONS = 3;
 
 /**
- * `raftsim bench`: measures the figures of docs/benchmarks.md in one run and stores them. Exit 0, or 1
- * when a run it made failed where it must not (a failing seed on the correct Raft).
+ * `raftsim bench`: measures the figures of docs/benchmarks.md in one run and stores them. Exit 0,
+ * or 1 when a run it made failed where it must not (a failing seed on the correct Raft).
  */
 export async function benchCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags('bench', argv, {

@@ -71,7 +71,7 @@ function describe(history: ParsedHistory, index: number) {
   };
 }
 
-/** The `--json` object: the fields docs/checker.md lists, then the failing partition when there is one. */
+/** The `--json` object: the fields docs/checker.md lists, then the failing partition if any. */
 export function checkReport(
   history: ParsedHistory,
   result: CheckResult,

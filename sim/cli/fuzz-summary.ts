@@ -1,5 +1,5 @@
 import { describeFault } from '../nemesis.js';
-import { replayCommand, UsageError } from './args.js';
+import { replayLine, UsageError } from './args.js';
 import { isFailure, type RunSummary, type SeedOutcome } from '../fuzz/run-seed.js';
 import { formatMicros } from '../time.js';
 import { endingCrash, rerunOutcome, type SeedCrash } from './crash.js';
@@ -224,6 +224,6 @@ function failureLines(kept: Kept): string[] {
     `${how}, ${f.config.servers} servers, profile ${f.config.profile}${f.config.delivery === 'labrpc' ? ', labrpc delivery' : ''}${f.config.minorityTrial === true ? ', minority trial' : ''}:`,
     ...f.config.schedule.map((s) => `  ${formatMicros(s.at)} ${describeFault(s.step)}`),
     `report: ${written.dir}/ (repro.json, trace.ndjson, history.json, timeline.html)`,
-    `replay: ${replayCommand(written.path)}`,
+    `replay: ${replayLine(written.path)}`,
   ];
 }

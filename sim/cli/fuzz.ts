@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import { performance } from 'node:perf_hooks';
-import { replayCommand } from './args.js';
+import { replayLine } from './args.js';
 import type { SeedOutcome } from '../fuzz/run-seed.js';
 import { formatMicros, MICROS_PER_SECOND } from '../time.js';
 import { runCoveredCampaign } from './coverage-campaign.js';
@@ -45,7 +45,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
       return 1;
     }
     process.stderr.write(
-      `seed ${failure.seed} failed (unshrunk repro kept): replay: ${replayCommand(first.path)}\n`,
+      `seed ${failure.seed} failed (unshrunk repro kept): replay: ${replayLine(first.path)}\n`,
     );
     const { shrunk, outcome, written } = await shrinkAndReplace(failure, first, {
       seed: options.seed,
@@ -74,7 +74,7 @@ function keepUnknowns(options: FuzzOptions, unknownRuns: readonly SeedOutcome[])
     if (written === null) return [];
     if (!options.json) {
       process.stderr.write(
-        `seed ${outcome.seed} ended unknown (the checker ran out of budget): replay: ${replayCommand(written.path)}\n`,
+        `seed ${outcome.seed} ended unknown (the checker ran out of budget): replay: ${replayLine(written.path)}\n`,
       );
     }
     return [written];

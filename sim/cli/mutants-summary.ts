@@ -1,5 +1,5 @@
 import type { MutantId } from '../../raft/mutants.js';
-import { replayCommand } from './args.js';
+import { replayLine } from './args.js';
 
 /** One mutant's hunt, as `raftsim mutants` prints it and --json gives it. */
 export interface Row {
@@ -96,7 +96,7 @@ export function printTotals(
     c === null
       ? 'correct Raft: not run (interrupted)'
       : `correct Raft${c.interrupted ? ' (cut short)' : ''}: ${c.runs} runs in ${c.seconds.toFixed(1)} s, ${c.failures} failures, ${c.unknown} unknown` +
-          (c.repro === null ? '' : `: replay: ${replayCommand(c.repro)}`),
+          (c.repro === null ? '' : `: replay: ${replayLine(c.repro)}`),
   );
   say(
     `caught ${summary.caught}/${summary.total}; median time to catch ${summary.medianSecondsToCatch?.toFixed(2) ?? '-'} s; ` +

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
-import { replayCommand, shellWord } from './args.js';
+import { replayLine, shellWord } from './args.js';
 
 /** What a POSIX shell makes of a word: the one argument it passes on. */
 function throughShell(word: string): string {
@@ -10,7 +10,7 @@ function throughShell(word: string): string {
 
 describe('the printed replay command', () => {
   it('leaves a plain path as it is', () => {
-    expect(replayCommand('reports/seed-8-fd252a26/repro.json')).to.equal(
+    expect(replayLine('reports/seed-8-fd252a26/repro.json')).to.equal(
       'npx raftsim replay reports/seed-8-fd252a26/repro.json',
     );
   });

@@ -15,6 +15,8 @@ export function readEdnMap(text: string, line: number): Map<string, EdnValue> {
   for (reader.skipSpace(); !reader.at('}'); reader.skipSpace()) {
     const key = reader.value();
     if (key === null || typeof key !== 'object') reader.fail('map keys must be keywords');
+    // EDN makes a map with a key given twice invalid; reading on would keep the last in silence.
+    if (map.has(key.keyword)) reader.fail(`:${key.keyword} given twice in one map`);
     map.set(key.keyword, reader.value());
   }
   reader.expect('}');

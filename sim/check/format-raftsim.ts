@@ -1,4 +1,5 @@
 import { HistoryFormatError, isModelName, type ModelName, type ParsedHistory } from './history.js';
+import { firstDuplicateKey } from '../format/duplicate-keys.js';
 import { shown } from '../format/kit.js';
 import {
   decodeAppend,
@@ -43,6 +44,11 @@ export function parseRaftsimHistory(text: string, hint: ModelName | undefined): 
     const reason = error instanceof Error ? error.message : String(error);
     throw new HistoryFormatError(`not valid JSON: ${reason}`);
   }
+  // JSON.parse keeps the last of two equal keys: an edited or badly exported history would be
+  // checked with a value nobody meant.
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate !== null)
+    throw new HistoryFormatError(`${duplicate}: given twice in one object (keep the one you mean)`);
   const root = record(document, 'the history');
   if (root['format'] !== RAFTSIM_FORMAT) {
     throw new HistoryFormatError(`"format" must be "${RAFTSIM_FORMAT}"`);

@@ -187,6 +187,16 @@ describe('parseHistoryFile', () => {
     ],
     ['a bad EDN line', '{:process 1, :type :invoke, :f :get, :key "1", :value nil', /line 1/],
     [
+      'an EDN key given twice in one map',
+      '{:process 1, :type :invoke, :f :get, :key "1", :key "2", :value nil}',
+      /line 1, column \d+: :key given twice in one map/,
+    ],
+    [
+      'a JSON key given twice in one operation',
+      document([putOp]).replace('"key":"a"', '"key":"a","key":"b"'),
+      /^operations\[0\]\.input\.key: given twice in one object/,
+    ],
+    [
       'a Jepsen value of a thousand and more characters (read without splitting the line)',
       `INFO  jepsen.util - 1\t:invoke\t:write\t${'7 '.repeat(600)}`,
       /line 1: a value of over 1000 characters/,

@@ -39,6 +39,16 @@ describe('firstDuplicateKey', () => {
     );
   });
 
+  it('finds a key given twice in a long object, and in a short one', () => {
+    // Up to 16 keys are compared in a list, past that in a Set: both must see a repeat.
+    for (const size of [3, 16, 17, 200]) {
+      const keys = Array.from({ length: size }, (_, i) => `"k${i}":${i}`);
+      const text = `{${keys.join(',')},"k${size - 2}":0}`;
+      expect(firstDuplicateKey(text), `${size} keys`).to.equal(`k${size - 2}`);
+      expect(firstDuplicateKey(`{${keys.join(',')}}`), `${size} keys`).to.equal(null);
+    }
+  });
+
   it('walks a file nested 200,000 deep in linear time', () => {
     const deep = `{"a":${'['.repeat(200_000)}${']'.repeat(200_000)},"a":1}`;
     expect(firstDuplicateKey(deep)).to.equal('a');

@@ -1,5 +1,5 @@
 import { HistoryFormatError, isModelName, type ModelName, type ParsedHistory } from './history.js';
-import { firstDuplicateKey } from '../format/duplicate-keys.js';
+import { firstDuplicateKeyOrRefuse } from '../format/duplicate-keys.js';
 import { shown } from '../format/kit.js';
 import {
   decodeAppend,
@@ -37,6 +37,10 @@ export const RAFTSIM_FORMAT = 'raftsim-history';
 export const RAFTSIM_FORMAT_VERSION = 1;
 
 export function parseRaftsimHistory(text: string, hint: ModelName | undefined): ParsedHistory {
+  // JSON.parse keeps the last of two equal keys: an edited or badly exported history would be
+  // checked with a value nobody meant. The scan goes first, so that text nested too deep is
+  // refused before JSON.parse spends gigabytes on it; a duplicate counts only in valid JSON.
+  const duplicate = firstDuplicateKeyOrRefuse(text, (why) => new HistoryFormatError(why));
   let document: Json;
   try {
     document = JSON.parse(text);
@@ -44,9 +48,6 @@ export function parseRaftsimHistory(text: string, hint: ModelName | undefined): 
     const reason = error instanceof Error ? error.message : String(error);
     throw new HistoryFormatError(`not valid JSON: ${reason}`);
   }
-  // JSON.parse keeps the last of two equal keys: an edited or badly exported history would be
-  // checked with a value nobody meant.
-  const duplicate = firstDuplicateKey(text);
   if (duplicate !== null)
     throw new HistoryFormatError(`${duplicate}: given twice in one object (keep the one you mean)`);
   const root = record(document, 'the history');

@@ -192,6 +192,11 @@ describe('parseHistoryFile', () => {
       /line 1, column \d+: :key given twice in one map/,
     ],
     [
+      'JSON nested deeper than the duplicate-key scan follows (refused before JSON.parse)',
+      document([]).replace('"operations":[]', `"operations":${'['.repeat(200_000)}`),
+      /^nested more than 100,000 levels deep$/,
+    ],
+    [
       'a JSON key given twice in one operation',
       document([putOp]).replace('"key":"a"', '"key":"a","key":"b"'),
       /^operations\[0\]\.input\.key: given twice in one object/,

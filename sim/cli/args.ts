@@ -34,6 +34,7 @@ function joinNegativeValues(argv: readonly string[], options: Options): string[]
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
+    if (arg === '--') return [...out, ...argv.slice(i)]; // after it, every word is a positional
     const next = argv[i + 1];
     const name = arg.startsWith('--') ? arg.slice(2) : null;
     const takesValue = name !== null && options[name]?.type === 'string';
@@ -147,7 +148,10 @@ export function printable(text: string): string {
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
-/** The command that replays a repro, ready to paste into a POSIX shell. */
+/**
+ * The command that replays a repro, ready to paste into a POSIX shell (a path with control
+ * characters in it needs one that reads $'...' quotes: bash, zsh, POSIX.1-2024).
+ */
 export function replayLine(path: string): string {
   return `npx raftsim replay ${shellWord(path)}`;
 }
@@ -155,8 +159,18 @@ export function replayLine(path: string): string {
 /**
  * A path as one shell word: as it is when nothing in it is special to the shell, else in single
  * quotes (a quote inside as '\''); one that starts with - gets ./ so it is not read as an option.
+ * A path with a control character (a newline, an escape) is written in $'...' quotes with the
+ * character escaped, as bash and zsh read it: raw, it would break the line or reach the terminal.
  */
 export function shellWord(path: string): string {
   const word = path.startsWith('-') ? `./${path}` : path;
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+  if (/^[\w@%+=:,./-]+$/.test(word)) return word;
+  if (!new RegExp(UNPRINTABLE.source).test(word)) return `'${word.replaceAll("'", `'\\''`)}'`;
+  const escaped = word
+    .replace(/[\\']/g, (char) => `\\${char}`)
+    .replace(UNPRINTABLE, (char) => {
+      const code = char.charCodeAt(0);
+      return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+    });
+  return `$'${escaped}'`;
 }

@@ -27,6 +27,40 @@ export function removeTemporaries(): void {
   temporaries.clear();
 }
 
+/** A folder entry's name may be this long, in bytes, on the usual file systems. */
+const NAME_MAX = 255;
+
+/**
+ * Opens a new temporary file beside `path`. 'wx': never through a link planted under the
+ * temporary name, and never a file not ours. A name already taken (a temporary left by a killed
+ * run that had the same process id, as every first process in a container has) moves on to the
+ * next; a long file name is cut so that the temporary's name still fits where the file's does.
+ */
+function openTemporary(path: string): { temporary: string; fd: number } {
+  const name = basename(path);
+  for (let n = 0; ; n++) {
+    const suffix = `.tmp-${process.pid}${n === 0 ? '' : `-${n}`}`;
+    const room = NAME_MAX - Buffer.byteLength(`.${suffix}`);
+    const temporary = join(dirname(path), `.${cutToBytes(name, room)}${suffix}`);
+    try {
+      return { temporary, fd: openSync(temporary, 'wx') };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 100) throw error;
+    }
+  }
+}
+
+/** The longest start of `text` that is at most `bytes` long in UTF-8, cut between characters. */
+function cutToBytes(text: string, bytes: number): string {
+  if (Buffer.byteLength(text) <= bytes) return text;
+  let cut = '';
+  for (const char of text) {
+    if (Buffer.byteLength(cut + char) > bytes) break;
+    cut += char;
+  }
+  return cut;
+}
+
 /** A regular file being written: a temporary beside it until `commit` renames it in. */
 export class AtomicFile {
   private open = true;
@@ -39,11 +73,8 @@ export class AtomicFile {
 
   static open(path: string): AtomicFile {
     mkdirSync(dirname(path), { recursive: true });
-    const temporary = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
     const replaced = statOrNullQuiet(path);
-    // 'wx': never through a link planted under the temporary name, and never a file not ours
-    // (a name already taken fails here, before the temporary is ours to remove).
-    const fd = openSync(temporary, 'wx');
+    const { temporary, fd } = openTemporary(path);
     temporaries.add(temporary);
     if (replaced !== null) keepOwnerAndMode(fd, replaced);
     return new AtomicFile(path, temporary, fd);

@@ -1,5 +1,5 @@
 import { describeFault } from '../nemesis.js';
-import { replayLine, UsageError } from './args.js';
+import { printable, replayLine, UsageError } from './args.js';
 import { isFailure, type RunSummary, type SeedOutcome } from '../fuzz/run-seed.js';
 import { formatMicros } from '../time.js';
 import { endingCrash, rerunOutcome, type SeedCrash } from './crash.js';
@@ -80,7 +80,7 @@ export function finish(options: FuzzOptions, found: Found, kept: Kept | null): v
   else {
     printSummary(summary, kept, result.failure);
     if (coverage !== null) process.stdout.write(coverageText(coverage));
-    if (svg !== null) process.stdout.write(`curve: ${svg}\n`);
+    if (svg !== null) process.stdout.write(`curve: ${printable(svg)}\n`);
   }
 }
 
@@ -223,7 +223,7 @@ function failureLines(kept: Kept): string[] {
     failedLine(outcome.seed, f.summary),
     `${how}, ${f.config.servers} servers, profile ${f.config.profile}${f.config.delivery === 'labrpc' ? ', labrpc delivery' : ''}${f.config.minorityTrial === true ? ', minority trial' : ''}:`,
     ...f.config.schedule.map((s) => `  ${formatMicros(s.at)} ${describeFault(s.step)}`),
-    `report: ${written.dir}/ (repro.json, trace.ndjson, history.json, timeline.html)`,
+    `report: ${printable(written.dir)}/ (repro.json, trace.ndjson, history.json, timeline.html)`,
     `replay: ${replayLine(written.path)}`,
   ];
 }

@@ -2,10 +2,12 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -49,16 +51,40 @@ describe('raftsim CLI: hostile input is one line and exit 2, never a hang or a s
     writeFileSync(join(dir, name), bytes);
     return name;
   };
-  const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+  const deep = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
   const step = (text: string) => `[{"at":0,"step":${text}}]`;
   const fifo = join(dir, 'fifo');
   spawnSync('mkfifo', [fifo]);
 
   for (const [title, args, pattern] of [
     [
-      'a repro field nested 200,000 deep',
-      ['replay', write('deep.json', reproText({ workload: `{"clerks":${deep},"keys":1}` }))],
+      'a repro field nested 50,000 deep',
+      [
+        'replay',
+        write('deep.json', reproText({ workload: `{"clerks":${deep(50_000)},"keys":1}` })),
+      ],
       /workload\.clerks: expected a clerk count in 1\.\.100, got \[\[\[/,
+    ],
+    [
+      'a repro nested 200,000 deep (refused before JSON.parse builds it)',
+      ['replay', write('deeper.json', reproText({ workload: `{"clerks":${deep(200_000)}}` }))],
+      /^raftsim: replay: deeper\.json: nested more than 100,000 levels deep\n/,
+    ],
+    [
+      'a fast-check seed that is not an integer',
+      [
+        'replay',
+        write(
+          'fc.json',
+          reproText().replace(/}$/, ',"fastCheck":{"seed":1e400,"path":"","shrinks":0}}'),
+        ),
+      ],
+      /fastCheck\.seed: expected an integer seed, got Infinity/,
+    ],
+    [
+      'a word after -- that looks like a negative value: a second file, not a flag value',
+      ['check', '--', '--budget', '-5'],
+      /check: unexpected argument "-5"/,
     ],
     [
       'a minority trial flag that is not true or false',
@@ -296,6 +322,17 @@ describe('report folders: a new failure never replaces a kept one', () => {
     expect(readdirSync(reports).filter((name) => name.startsWith('.'))).to.deep.equal([]);
   });
 
+  it('takes the next free name past a file or a link that leads nowhere under its name', () => {
+    const reports = mkdtempSync(join(tmpdir(), 'raftsim-taken-'));
+    const first = writeFailureReport(reports, repro);
+    rmSync(first, { recursive: true });
+    symlinkSync(join(reports, 'nowhere'), first);
+    writeFileSync(`${first}-2`, 'a file');
+    expect(writeFailureReport(reports, repro)).to.equal(`${first}-3`);
+    expect(lstatSync(first).isSymbolicLink()).to.equal(true);
+    expect(readFileSync(`${first}-2`, 'utf8')).to.equal('a file');
+  });
+
   it("a report folder has the permissions any new folder gets, not a temporary one's 0700", () => {
     const reports = mkdtempSync(join(tmpdir(), 'raftsim-mode-'));
     const written = writeFailureReport(reports, repro);
@@ -382,6 +419,14 @@ describe('raftsim CLI: inputs from pipes, outputs that meet', function () {
     const result = shell('RAFTSIM run --seed 1 --json --history /dev/stdout | cat');
     expect(result.stdout).to.equal('');
     expect(result.stderr).to.match(/--history and --json both write standard output/);
+  });
+
+  it('/dev/null takes any number of outputs, and --json beside it when stdout goes there too', () => {
+    const result = shell(
+      'RAFTSIM run --seed 1 --time 1s --json --trace /dev/null --history /dev/null > /dev/null',
+    );
+    expect(result.status, result.stderr).to.equal(0);
+    expect(result.stderr).to.equal('');
   });
 
   it('two outputs reaching one new file through a symlinked folder are refused', () => {

@@ -134,6 +134,14 @@ export function summaryStream(outputs: readonly (OutputTarget | null)[]): NodeJS
   return taken ? process.stderr : process.stdout;
 }
 
+let nullDeviceUses = 0;
+
+function isNullDevice(stats: Stats): boolean {
+  if (!stats.isCharacterDevice()) return false;
+  const nullDevice = statSync('/dev/null', { throwIfNoEntry: false });
+  return nullDevice !== undefined && stats.rdev === nullDevice.rdev;
+}
+
 /** Where standard output goes, as placeOf names it: /dev/stdout or a file it is sent to. */
 function stdoutPlace(): string {
   try {
@@ -152,6 +160,8 @@ function stdoutPlace(): string {
 function placeOf(path: string): string {
   try {
     const stats = statSync(path);
+    // The null device keeps nothing, so no two writers can spoil it: each use is a place apart.
+    if (isNullDevice(stats)) return `null device ${nullDeviceUses++}`;
     return `${stats.dev}:${stats.ino}`;
   } catch {
     try {

@@ -3,9 +3,13 @@ import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { replayLine, shellWord } from './args.js';
 
-/** What a POSIX shell makes of a word: the one argument it passes on. */
+/**
+ * What a shell makes of a word: the one argument it passes on. A POSIX sh, but bash for a word
+ * in $'...' quotes, which older sh (dash) does not read.
+ */
 function throughShell(word: string): string {
-  return spawnSync('sh', ['-c', `printf %s ${word}`], { encoding: 'utf8' }).stdout;
+  const shell = word.startsWith("$'") ? 'bash' : 'sh';
+  return spawnSync(shell, ['-c', `printf %s ${word}`], { encoding: 'utf8' }).stdout;
 }
 
 describe('the printed replay command', () => {
@@ -19,6 +23,13 @@ describe('the printed replay command', () => {
     for (const path of ['/tmp/my reports/r.json', "it's/$HOME/`x`/*.json", 'a;b|c&d', 'x"y\\z']) {
       expect(throughShell(shellWord(path))).to.equal(path);
     }
+  });
+
+  it('writes control characters escaped, so the line stays one line and the terminal untouched', () => {
+    const path = 'r\nx\u001b[31mRED\u2028';
+    const word = shellWord(path);
+    expect(word).to.equal("$'r\\x0ax\\x1b[31mRED\\u2028'");
+    expect(throughShell(word)).to.equal(path);
   });
 
   it('any path comes back from the shell as written (a leading - behind ./)', () => {

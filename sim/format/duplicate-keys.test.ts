@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { firstDuplicateKey } from './duplicate-keys.js';
+import { firstDuplicateKey, MAX_NESTING, NestingTooDeepError } from './duplicate-keys.js';
 
 describe('firstDuplicateKey', () => {
   it('finds a key given twice, with its path', () => {
@@ -49,8 +49,9 @@ describe('firstDuplicateKey', () => {
     }
   });
 
-  it('walks a file nested 200,000 deep in linear time', () => {
-    const deep = `{"a":${'['.repeat(200_000)}${']'.repeat(200_000)},"a":1}`;
-    expect(firstDuplicateKey(deep)).to.equal('a');
+  it('walks a file nested as deep as it follows in linear time, and refuses deeper', () => {
+    const nested = (depth: number) => `{"a":${'['.repeat(depth)}${']'.repeat(depth)},"a":1}`;
+    expect(firstDuplicateKey(nested(MAX_NESTING - 1))).to.equal('a');
+    expect(() => firstDuplicateKey(nested(MAX_NESTING))).to.throw(NestingTooDeepError);
   });
 });

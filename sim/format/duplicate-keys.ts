@@ -14,7 +14,24 @@ interface Frame {
   expectKey: boolean;
 }
 
-/** The path of the first key that appears twice in one object (`config.servers`), or null. */
+/**
+ * How deep the scan follows nesting. JSON.parse takes far deeper text, but each level costs the
+ * scan a frame: 60 million levels (a 120 MB file) would take gigabytes. No file this project
+ * reads nests more than a few levels.
+ */
+export const MAX_NESTING = 100_000;
+
+/** Text nested deeper than MAX_NESTING. */
+export class NestingTooDeepError extends Error {
+  constructor() {
+    super(`nested more than ${MAX_NESTING.toLocaleString('en-US')} levels deep`);
+  }
+}
+
+/**
+ * The path of the first key that appears twice in one object (`config.servers`), or null.
+ * Throws NestingTooDeepError past MAX_NESTING.
+ */
 export function firstDuplicateKey(text: string): string | null {
   // The path is built from the stack only when a duplicate is found: a path kept in every frame
   // would cost the square of the depth on a file nested 200,000 deep.
@@ -33,6 +50,7 @@ export function firstDuplicateKey(text: string): string | null {
       i = end;
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       const object = c === 0x7b;
+      if (stack.length >= MAX_NESTING) throw new NestingTooDeepError();
       stack.push({ keys: object ? new KeySet() : null, at: 0, expectKey: object });
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
       stack.pop();
@@ -78,6 +96,16 @@ class KeySet {
 function keyAt(text: string, start: number, end: number): string {
   const raw = text.slice(start + 1, end);
   return raw.includes('\\') ? (JSON.parse(text.slice(start, end + 1)) as string) : raw;
+}
+
+/** firstDuplicateKey, with text nested too deep refused as the caller's own error. */
+export function firstDuplicateKeyOrRefuse(text: string, refuse: (why: string) => Error) {
+  try {
+    return firstDuplicateKey(text);
+  } catch (error) {
+    if (error instanceof NestingTooDeepError) throw refuse(error.message);
+    throw error;
+  }
 }
 
 function pathOf(stack: readonly Frame[]): string {

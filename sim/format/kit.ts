@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { firstDuplicateKey } from './duplicate-keys.js';
+import { firstDuplicateKeyOrRefuse } from './duplicate-keys.js';
 
 /**
  * The building blocks of this project's file schemas (repro, history, bench output), on valibot.
@@ -150,6 +150,8 @@ export function parseWith<S extends v.GenericSchema>(schema: S, value: unknown):
 
 /** Parses JSON text; a syntax error, or a key given twice in one object, is a FormatError too. */
 export function parseJsonText(text: string): unknown {
+  // The scan goes first: text nested too deep is refused before JSON.parse spends gigabytes.
+  const duplicate = firstDuplicateKeyOrRefuse(text, (why) => new FormatError('', why));
   let value: unknown;
   try {
     value = JSON.parse(text) as unknown;
@@ -157,7 +159,6 @@ export function parseJsonText(text: string): unknown {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new FormatError('', `not valid JSON (${reason})`);
   }
-  const duplicate = firstDuplicateKey(text);
   if (duplicate !== null)
     throw new FormatError(duplicate, 'given twice in one object (keep the one you mean)');
   return value;

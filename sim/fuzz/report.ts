@@ -1,6 +1,7 @@
 import {
   closeSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   openSync,
@@ -97,13 +98,14 @@ function moveFilesInto(from: string, to: string): string {
 function claimFreeFolder(from: string, dir: string, name: string): string {
   for (let n = 1; ; n++) {
     const path = join(dir, n === 1 ? name : `${name}-${n}`);
-    if (existsSync(path)) continue;
+    // Any entry takes the name: a file, or a link, even one that leads nowhere.
+    if (lstatSync(path, { throwIfNoEntry: false }) !== undefined) continue;
     try {
       renameSync(from, path);
       return path;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOTDIR') throw error;
     }
   }
 }

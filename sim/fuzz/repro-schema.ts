@@ -147,7 +147,12 @@ function reproSchema(servers: number) {
       violation: v.optional(v.nullable(violationSchema), null),
       liveness: v.optional(v.nullable(text('a string or null')), null),
       fastCheck: v.optional(
-        fields({ seed: v.number(expected('a number')), path: text(), shrinks: count }),
+        fields({
+          // fast-check takes any integer as its seed (it keeps the low 32 bits).
+          seed: integer(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 'an integer seed'),
+          path: text(),
+          shrinks: count,
+        }),
         { seed: 0, path: '', shrinks: 0 },
       ),
       trimmedSteps: v.optional(count, 0),

@@ -92,6 +92,13 @@ function completion(
   const client = event.process;
   if (event.type === 'info') return { client, call, return: null, input, output: null };
   if (input.op !== 'get') {
+    // A write's completion repeats its value: another value means the lines were mixed up.
+    if (event.value !== null && event.value !== input.value) {
+      fail(
+        line,
+        `:${event.type} :${input.op} of process ${client} names another value than its invocation`,
+      );
+    }
     return event.type === 'ok' ? { client, call, return: line, input, output: { ok: true } } : null;
   }
   if (event.type === 'fail') return { client, call, return: line, input, output: null };

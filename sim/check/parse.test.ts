@@ -187,6 +187,12 @@ describe('parseHistoryFile', () => {
     ],
     ['a bad EDN line', '{:process 1, :type :invoke, :f :get, :key "1", :value nil', /line 1/],
     [
+      'an EDN put completed with another value than its invocation',
+      '{:process 1, :type :invoke, :f :put, :key "1", :value "x"}\n' +
+        '{:process 1, :type :ok, :f :put, :key "1", :value "y"}',
+      /line 2: :ok :put of process 1 names another value than its invocation/,
+    ],
+    [
       'an EDN key given twice in one map',
       '{:process 1, :type :invoke, :f :get, :key "1", :key "2", :value nil}',
       /line 1, column \d+: :key given twice in one map/,

@@ -429,6 +429,19 @@ describe('raftsim CLI: inputs from pipes, outputs that meet', function () {
     expect(result.stderr).to.equal('');
   });
 
+  it('a file within the size limit that holds more characters than a string is named so', () => {
+    // Gzip members one after another unpack as one text: 512 of 1 MiB each, just under the limit.
+    const head = '{"format":"raftsim-history","version":1,"model":"kv","operations":[],"p":"';
+    const mib = gzipSync(Buffer.alloc(1024 ** 2, 'a'));
+    const members = [gzipSync(head), ...Array<Buffer>(511).fill(mib)];
+    members.push(gzipSync(Buffer.alloc(1024 ** 2 - head.length - 20, 'a')), gzipSync('"}'));
+    const path = join(mkdtempSync(join(tmpdir(), 'raftsim-long-')), 'long.json.gz');
+    writeFileSync(path, Buffer.concat(members));
+    const { code, stderr } = raftsimIn(tmpdir(), 'check', path);
+    expect(code, stderr).to.equal(2);
+    expect(stderr).to.match(/characters, the most one text can hold\)\n$/);
+  });
+
   it('two outputs reaching one new file through a symlinked folder are refused', () => {
     const dir = mkdtempSync(join(tmpdir(), 'raftsim-link-'));
     mkdirSync(join(dir, 'real'));

@@ -1,10 +1,21 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { constants } from 'node:buffer';
+import {
+  closeSync,
+  constants as fsConstants,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+} from 'node:fs';
 import { isatty } from 'node:tty';
 import { gunzipSync } from 'node:zlib';
 import { UsageError } from './args.js';
 
 /** The largest input read: past it a file is refused before it is read (a string's limit). */
 export const MAX_INPUT_BYTES = 512 * 1024 ** 2;
+
+/** The most characters a string may hold in this Node (about 2^29). */
+const STRING_CHARS = constants.MAX_STRING_LENGTH;
 
 /** How long to wait before reading a pipe again when its writer has sent nothing yet. */
 const PIPE_POLL_MILLIS = 5;
@@ -62,7 +73,10 @@ function decodeText(bytes: Buffer, refuse: (why: string) => UsageError): string 
     throw refuse('a NUL byte in its first two: UTF-16 without a byte-order mark, or not text');
   try {
     return new TextDecoder(encoding, { fatal: true }).decode(bytes);
-  } catch {
+  } catch (error) {
+    // A file just under MAX_INPUT_BYTES can still hold more characters than one string may.
+    if ((error as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG')
+      throw refuse(`more than ${STRING_CHARS} characters, the most one text can hold`);
     throw refuse(`not valid ${encoding.toUpperCase()} text: save it as UTF-8`);
   }
 }
@@ -92,7 +106,7 @@ function readInputBytes(refuse: (why: string) => UsageError, path: string): Buff
   const stdin = path === '-';
   let fd: number;
   try {
-    fd = stdin ? 0 : openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = stdin ? 0 : openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   } catch (error) {
     throw refuse((error as NodeJS.ErrnoException).code ?? 'error');
   }

@@ -83,7 +83,31 @@ export function checkOutput(flag: string, path: string): OutputTarget {
   const real = own === null ? resolve(path) : realpathSync(path);
   checkOutputDir(flag, dirname(real), path);
   if (target !== null && !writable(real)) throw refuse('not writable');
+  if (target !== null) {
+    const folder = statSync(dirname(real), { throwIfNoEntry: false });
+    if (folder !== undefined && stickyBlocksReplacing(folder, target, process.getuid?.()))
+      throw refuse(
+        "another user's file in a folder with the sticky bit (as /tmp): cannot replace it",
+      );
+  }
   return { kind: 'file', path: real };
+}
+
+/** The mode bit that keeps a shared folder's entries to their owners (`chmod +t`). */
+const STICKY_BIT = 0o1000;
+
+/**
+ * Whether the rename that replaces `file` in `folder` will be refused for user `uid`: in a folder
+ * with the sticky bit only the owner of an entry, of the folder, or root may replace it, however
+ * writable the file is.
+ */
+export function stickyBlocksReplacing(
+  folder: Pick<Stats, 'mode' | 'uid'>,
+  file: Pick<Stats, 'uid'>,
+  uid: number | undefined,
+): boolean {
+  if (uid === undefined || uid === 0 || file.uid === uid || folder.uid === uid) return false;
+  return (folder.mode & STICKY_BIT) !== 0;
 }
 
 /**

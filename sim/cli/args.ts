@@ -165,7 +165,7 @@ export function replayLine(path: string): string {
 export function shellWord(path: string): string {
   const word = path.startsWith('-') ? `./${path}` : path;
   if (/^[\w@%+=:,./-]+$/.test(word)) return word;
-  if (!new RegExp(UNPRINTABLE.source).test(word)) return `'${word.replaceAll("'", `'\\''`)}'`;
+  if (word.search(UNPRINTABLE) < 0) return `'${word.replaceAll("'", `'\\''`)}'`;
   const escaped = word
     .replace(/[\\']/g, (char) => `\\${char}`)
     .replace(UNPRINTABLE, (char) => {

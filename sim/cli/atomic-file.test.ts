@@ -3,7 +3,6 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, writeSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AtomicFile } from './atomic-file.js';
-import { stickyBlocksReplacing } from './output.js';
 
 describe('AtomicFile: the temporary beside the file', () => {
   const write = (path: string, text: string) => {
@@ -29,20 +28,5 @@ describe('AtomicFile: the temporary beside the file', () => {
     expect(readFileSync(join(dir, 'h.json'), 'utf8')).to.equal('whole');
     expect(readFileSync(left, 'utf8')).to.equal('left behind');
     expect(readdirSync(dir).sort()).to.deep.equal(['.h.json.tmp-' + process.pid, 'h.json']);
-  });
-});
-
-describe('stickyBlocksReplacing: what a rename in a sticky folder may replace', () => {
-  const sticky = { mode: 0o41777, uid: 0 };
-  const plain = { mode: 0o40777, uid: 0 };
-  it("refuses another user's file in a sticky folder of a third user", () => {
-    expect(stickyBlocksReplacing(sticky, { uid: 0 }, 1000)).to.equal(true);
-    expect(stickyBlocksReplacing({ ...sticky, uid: 7 }, { uid: 8 }, 1000)).to.equal(true);
-  });
-  it('lets the file owner, the folder owner and root replace it, and anyone without the bit', () => {
-    expect(stickyBlocksReplacing(sticky, { uid: 1000 }, 1000)).to.equal(false);
-    expect(stickyBlocksReplacing({ ...sticky, uid: 1000 }, { uid: 0 }, 1000)).to.equal(false);
-    expect(stickyBlocksReplacing(sticky, { uid: 1000 }, 0)).to.equal(false);
-    expect(stickyBlocksReplacing(plain, { uid: 0 }, 1000)).to.equal(false);
   });
 });

@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAIN, raftsimIn } from './cli.test.js';
+import { stickyBlocksReplacing } from './output.js';
 
 describe('raftsim outputs: a replaced file stays the file it was', () => {
   const dir = mkdtempSync(join(tmpdir(), 'raftsim-output-'));
@@ -158,5 +159,20 @@ describe('raftsim outputs: a write cut short (Ctrl-C, a reader that leaves)', ()
     reader.kill();
     expect(result.status, result.stderr).to.equal(0);
     expect(result.stdout).to.match(/^UsageError: cannot write .*fifo \(EPIPE\)\n$/);
+  });
+});
+
+describe('stickyBlocksReplacing: what a rename in a sticky folder may replace', () => {
+  const sticky = { mode: 0o41777, uid: 0 };
+  const plain = { mode: 0o40777, uid: 0 };
+  it("refuses another user's file in a sticky folder of a third user", () => {
+    expect(stickyBlocksReplacing(sticky, { uid: 0 }, 1000)).to.equal(true);
+    expect(stickyBlocksReplacing({ ...sticky, uid: 7 }, { uid: 8 }, 1000)).to.equal(true);
+  });
+  it('lets the file owner, the folder owner and root replace it, and anyone without the bit', () => {
+    expect(stickyBlocksReplacing(sticky, { uid: 1000 }, 1000)).to.equal(false);
+    expect(stickyBlocksReplacing({ ...sticky, uid: 1000 }, { uid: 0 }, 1000)).to.equal(false);
+    expect(stickyBlocksReplacing(sticky, { uid: 1000 }, 0)).to.equal(false);
+    expect(stickyBlocksReplacing(plain, { uid: 0 }, 1000)).to.equal(false);
   });
 });

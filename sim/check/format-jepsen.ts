@@ -105,6 +105,9 @@ function casPair(text: string, line: number): [number, number] {
 function invocation(event: Event, line: number): EtcdInput {
   switch (event.f) {
     case ':read':
+      // A read is invoked with nil: anything else is two lines run together, or a corrupt one.
+      if (event.value !== 'nil')
+        fail(line, `a read invoked with ${JSON.stringify(event.value)}, not nil`);
       return { op: 'read' };
     case ':write':
       return { op: 'write', value: integer(event.value, line) };

@@ -176,6 +176,11 @@ describe('parseHistoryFile', () => {
       /line 1: .*no open invocation/,
     ],
     [
+      'two Jepsen lines run together into one read invocation',
+      'INFO  jepsen.util - 0\t:invoke\t:read\tnil - 5 :ok :read 3',
+      /line 1: a read invoked with "nil - 5 :ok :read 3", not nil/,
+    ],
+    [
       'a Jepsen write answered with another value than it was invoked with',
       'INFO  jepsen.util - 1\t:invoke\t:write\t1\nINFO  jepsen.util - 1\t:ok\t:write\t2',
       /line 2: :ok :write of process 1 says "2", invoked with "1"/,

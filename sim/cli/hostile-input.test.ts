@@ -130,6 +130,12 @@ describe('raftsim CLI: hostile input is one line and exit 2, never a hang or a s
       ['check', writeBytes('lines.gz', gzipSync(Buffer.alloc(100_000_001, '\n')))],
       /cannot read lines\.gz \(more than 100000000 lines\)/,
     ],
+    [
+      // JSON.parse would take minutes and gigabytes on a hundred million of them.
+      'a gzip of 20,000,001 opening braces',
+      ['check', writeBytes('objects.gz', gzipSync(Buffer.alloc(20_000_001, '{')))],
+      /cannot read objects\.gz \(more than 20000000 objects \(\{\)\)/,
+    ],
     ['a folder as a history', ['check', dir], /\(a directory\)/],
     [
       'a Jepsen value past 2^53',

@@ -1,5 +1,5 @@
 import { HistoryFormatError, isModelName, type ModelName, type ParsedHistory } from './history.js';
-import { firstDuplicateKeyOrRefuse } from '../format/duplicate-keys.js';
+import { firstDuplicateKeyOrRefuse, GIVEN_TWICE } from '../format/duplicate-keys.js';
 import { shown } from '../format/kit.js';
 import {
   decodeAppend,
@@ -48,8 +48,7 @@ export function parseRaftsimHistory(text: string, hint: ModelName | undefined): 
     const reason = error instanceof Error ? error.message : String(error);
     throw new HistoryFormatError(`not valid JSON: ${reason}`);
   }
-  if (duplicate !== null)
-    throw new HistoryFormatError(`${duplicate}: given twice in one object (keep the one you mean)`);
+  if (duplicate !== null) throw new HistoryFormatError(`${duplicate}: ${GIVEN_TWICE}`);
   const root = record(document, 'the history');
   if (root['format'] !== RAFTSIM_FORMAT) {
     throw new HistoryFormatError(`"format" must be "${RAFTSIM_FORMAT}"`);

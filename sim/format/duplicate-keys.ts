@@ -21,6 +21,9 @@ interface Frame {
  */
 export const MAX_NESTING = 100_000;
 
+/** What a key given twice is told (after its path). */
+export const GIVEN_TWICE = 'given twice in one object (keep the one you mean)';
+
 /** Text nested deeper than MAX_NESTING. */
 export class NestingTooDeepError extends Error {
   constructor() {
@@ -69,25 +72,23 @@ export function firstDuplicateKey(text: string): string | null {
  * scan of a short array is several times cheaper than a Set made per object; a long object
  * moves to a Set, so the scan stays linear.
  */
+/** Keys an object may have and still be compared in a list. */
+const SHORT_OBJECT_KEYS = 16;
+
 class KeySet {
-  private list: string[] | null = [];
-  private set: Set<string> | null = null;
+  private keys: string[] | Set<string> = [];
 
   /** Adds `key`; false if it was there already. */
   add(key: string): boolean {
-    const list = this.list;
-    if (list === null) {
-      const set = this.set as Set<string>;
-      if (set.has(key)) return false;
-      set.add(key);
+    const keys = this.keys;
+    if (keys instanceof Set) {
+      if (keys.has(key)) return false;
+      keys.add(key);
       return true;
     }
-    if (list.includes(key)) return false;
-    list.push(key);
-    if (list.length > 16) {
-      this.set = new Set(list);
-      this.list = null;
-    }
+    if (keys.includes(key)) return false;
+    keys.push(key);
+    if (keys.length > SHORT_OBJECT_KEYS) this.keys = new Set(keys);
     return true;
   }
 }

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { firstDuplicateKeyOrRefuse } from './duplicate-keys.js';
+import { firstDuplicateKeyOrRefuse, GIVEN_TWICE } from './duplicate-keys.js';
 
 /**
  * The building blocks of this project's file schemas (repro, history, bench output), on valibot.
@@ -159,8 +159,7 @@ export function parseJsonText(text: string): unknown {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new FormatError('', `not valid JSON (${reason})`);
   }
-  if (duplicate !== null)
-    throw new FormatError(duplicate, 'given twice in one object (keep the one you mean)');
+  if (duplicate !== null) throw new FormatError(duplicate, GIVEN_TWICE);
   return value;
 }
 

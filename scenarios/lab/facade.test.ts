@@ -73,7 +73,7 @@ describe('the lab facade (Make, Start, GetState, Snapshot, Kill)', () => {
       const before = cfg.rpcCount(1);
       const vote = {
         type: 'RequestVote' as const,
-        term: term(0),
+        term: term(cfg.getState(0).term), // a node's messages carry its term (G2)
         lastLogIndex: logIndex(0),
         lastLogTerm: term(0),
       };

@@ -96,6 +96,23 @@ describe('hand-written kv histories (legal and illegal side by side)', () => {
     expect(kv([maybe, get([20, 30], 'ErrNoKey')])).to.equal('illegal');
   });
 
+  it('an append answered ErrMaybe, given to the library as it is, may go in later or never', () => {
+    const append = (span: [number, number], err: KvOutput['err']): KvOp => ({
+      client: 0,
+      call: span[0],
+      return: span[1],
+      input: { op: 'append', key: 'k', value: 'a' },
+      output: { err },
+    });
+    const maybe = append([0, 10], 'ErrMaybe');
+    expect(kv([maybe])).to.equal('ok');
+    expect(kv([maybe, get([20, 30], 'ErrNoKey'), get([40, 50], ['a', 1])])).to.equal('ok');
+    // Still not before its call.
+    expect(kv([get([0, 5], ['a', 1]), append([10, 20], 'ErrMaybe')])).to.equal('illegal');
+    // An append answered OK took effect within its interval.
+    expect(kv([append([0, 10], 'OK'), get([20, 30], 'ErrNoKey')])).to.equal('illegal');
+  });
+
   it('a put with a return but no observed answer may take effect after its return, or never', () => {
     const unseen = put([0, 10], 'x', 0, null);
     expect(kv([unseen, get([20, 30], 'ErrNoKey')])).to.equal('ok');

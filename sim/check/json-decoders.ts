@@ -66,9 +66,8 @@ function decodeKvAppend(
   const err = output['err'];
   if (err !== 'OK' && err !== 'ErrMaybe')
     throw new HistoryFormatError('an append\'s output.err must be "OK" or "ErrMaybe"');
-  // ErrMaybe: the clerk could not tell whether its text went in, nor when (a copy of the
-  // request may still be in flight), which is what an unseen answer says: checked as open.
-  return [{ op: 'append', key, value }, err === 'OK' ? { err } : null];
+  // ErrMaybe is kept as written: the check reads it as unseen (kvModel.unseen).
+  return [{ op: 'append', key, value }, { err }];
 }
 
 export const decodeEtcd: Decoder<EtcdInput, EtcdOutput> = (input, output) => {

@@ -19,8 +19,8 @@ export type KvInput =
 export type KvError = 'ErrNoKey' | 'ErrVersion' | 'ErrMaybe';
 
 /**
- * get → { err: 'OK', value, version } or { err: 'ErrNoKey' }; put → { err }; append → OK. (The
- * history formats read an append answered ErrMaybe as unseen: json-decoders.ts.)
+ * get → { err: 'OK', value, version } or { err: 'ErrNoKey' }; put → { err }; append → OK, or
+ * ErrMaybe, which the check reads as unseen (kvModel.unseen).
  */
 export type KvOutput =
   | { readonly err: 'OK'; readonly value: string; readonly version: number }
@@ -287,6 +287,9 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
   hash: (state) => state.hash,
   partition: (history) => partitionByKey(history, (input) => input.key),
   opKey: kvOpKey,
+  // The clerk could not tell whether its text went in, nor when (a copy of the request may still
+  // be in flight): an unseen answer. (A put's ErrMaybe still says it installed at its version.)
+  unseen: (input, output) => input.op === 'append' && output.err === 'ErrMaybe',
   readOnly: (input, output) =>
     input.op === 'get' ||
     (input.op === 'put' && (output?.err === 'ErrVersion' || output?.err === 'ErrNoKey')),

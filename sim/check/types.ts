@@ -89,6 +89,12 @@ export interface Model<S, I, O> {
    * which is sound for "ok" whatever is deferred (see open-search.ts).
    */
   readonly openFates?: (ops: readonly LookaheadOp<I, O>[]) => Uint8Array;
+  /**
+   * Optional: true when a write's answer says neither whether nor when it took effect (an
+   * append answered ErrMaybe). The check then treats it as unseen: open-ended, like a write
+   * whose answer never came.
+   */
+  readonly unseen?: (input: I, output: O) => boolean;
 }
 
 /** Codes of Model.openFates: kept in every search, never needed, or needed only if all else fails. */

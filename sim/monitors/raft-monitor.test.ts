@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { violationRaised } from '../testing/violations.js';
 import { RaftMonitor } from './raft-monitor.js';
-import type { InvariantId, RaftView, SavedView, ViolationError } from './view.js';
+import type { InvariantId, RaftView, SavedView, ViolationError, Vouch } from './view.js';
 
 /** A hand-built node state: the test sets fields, the monitor reads them. */
 class FakeView implements RaftView {
@@ -55,6 +55,11 @@ class FakeView implements RaftView {
     this.log = log;
     this.changed = Math.min(this.changed, changedFrom);
   }
+}
+
+/** A reply that vouches for state leaves `from`, in the term the vouch names. */
+function sendVouch(monitor: RaftMonitor, from: number, to: number, vouch: Vouch): void {
+  monitor.beforeSend(from, to, `a ${vouch.kind} reply`, vouch.term, vouch);
 }
 
 function setup(servers = 3, without: InvariantId[] = []) {
@@ -112,7 +117,7 @@ function acknowledgedInTerm2(): Setup {
   s.views[1]!.setLog([[2, 1]]);
   s.views[1]!.term = 2;
   s.monitor.afterPersist(1, s.views[1]!.save()); // G5 sees these acknowledgements too
-  s.monitor.beforeSend(1, 0, { kind: 'append', term: 2, matchIndex: 1 });
+  sendVouch(s.monitor, 1, 0, { kind: 'append', term: 2, matchIndex: 1 });
   return s;
 }
 
@@ -298,6 +303,15 @@ describe('RaftMonitor', () => {
     expect(violation(() => monitor.afterInput(0))).to.equal('G2');
   });
 
+  it('G2: every message a node sends carries its current term', () => {
+    const { monitor } = nodeInTerm(3);
+    const send = (term: number) => violation(() => monitor.beforeSend(0, 1, 'a reply', term, null));
+    expect(send(3)).to.equal(null);
+    // A refusal of a stale request that echoes the request's term, not the node's newer one.
+    expect(send(2)).to.equal('G2');
+    expect(send(4)).to.equal('G2');
+  });
+
   it('G2: an input cut short by a crash is not judged for the term it was handling', () => {
     const { monitor } = nodeInTerm(2);
     monitor.beforeDeliver(0, 5);
@@ -418,7 +432,7 @@ describe('RaftMonitor', () => {
     ]);
     views[1]!.term = 2;
     monitor.afterPersist(1, views[1]!.save());
-    monitor.beforeSend(1, 0, { kind: 'append', term: 2, matchIndex: 2 });
+    sendVouch(monitor, 1, 0, { kind: 'append', term: 2, matchIndex: 2 });
     views[0]!.match = [0, 2, 0];
     expect(violation(() => monitor.afterInput(0))).to.equal(null);
     // The follower acknowledged index 2 but no longer holds it (a broken follower).
@@ -439,7 +453,7 @@ describe('RaftMonitor', () => {
     // Acknowledged again in term 4 (here by a snapshot reply): now it is known.
     views[1]!.term = 4;
     monitor.afterPersist(1, views[1]!.save());
-    monitor.beforeSend(1, 0, { kind: 'snapshot', term: 4, matchIndex: 1 });
+    sendVouch(monitor, 1, 0, { kind: 'snapshot', term: 4, matchIndex: 1 });
     expect(violation(() => monitor.afterInput(0))).to.equal(null);
   });
 
@@ -449,7 +463,7 @@ describe('RaftMonitor', () => {
     // Node 1 moved to term 5 and answers a late term-2 snapshot: term 5, index 0.
     views[1]!.term = 5;
     monitor.afterPersist(1, views[1]!.save());
-    monitor.beforeSend(1, 0, { kind: 'snapshot', term: 5, matchIndex: 0 });
+    sendVouch(monitor, 1, 0, { kind: 'snapshot', term: 5, matchIndex: 0 });
     views[0]!.match = [0, 1, 0];
     expect(violation(() => monitor.afterInput(0))).to.equal(null);
   });
@@ -458,17 +472,17 @@ describe('RaftMonitor', () => {
     const { views, monitor } = setup();
     Object.assign(views[0]!, { term: 4, votedFor: 2 });
     expect(
-      violation(() => monitor.beforeSend(0, 2, { kind: 'vote', term: 4, candidate: 2 })),
+      violation(() => sendVouch(monitor, 0, 2, { kind: 'vote', term: 4, candidate: 2 })),
     ).to.equal('G5');
     monitor.afterPersist(0, views[0]!.save());
     expect(
-      violation(() => monitor.beforeSend(0, 2, { kind: 'vote', term: 4, candidate: 2 })),
+      violation(() => sendVouch(monitor, 0, 2, { kind: 'vote', term: 4, candidate: 2 })),
     ).to.equal(null);
     expect(
-      violation(() => monitor.beforeSend(0, 1, { kind: 'append', term: 4, matchIndex: 3 })),
+      violation(() => sendVouch(monitor, 0, 1, { kind: 'append', term: 4, matchIndex: 3 })),
     ).to.equal('G5');
     expect(
-      violation(() => monitor.beforeSend(0, 1, { kind: 'snapshot', term: 4, matchIndex: 3 })),
+      violation(() => sendVouch(monitor, 0, 1, { kind: 'snapshot', term: 4, matchIndex: 3 })),
     ).to.equal('G5');
   });
 
@@ -479,7 +493,7 @@ describe('RaftMonitor', () => {
     Object.assign(views[0]!, { term: 4, votedFor: 2 });
     monitor.afterPersist(0, { term: 4, votedFor: null, snapshotIndex: 0, lastLogIndex: 0 });
     expect(
-      violation(() => monitor.beforeSend(0, 2, { kind: 'vote', term: 4, candidate: 2 })),
+      violation(() => sendVouch(monitor, 0, 2, { kind: 'vote', term: 4, candidate: 2 })),
     ).to.equal('G5');
   });
 
@@ -492,11 +506,11 @@ describe('RaftMonitor', () => {
     ]);
     monitor.afterPersist(1, { term: 2, votedFor: null, snapshotIndex: 0, lastLogIndex: 1 });
     expect(
-      violation(() => monitor.beforeSend(1, 0, { kind: 'append', term: 2, matchIndex: 2 })),
+      violation(() => sendVouch(monitor, 1, 0, { kind: 'append', term: 2, matchIndex: 2 })),
     ).to.equal('G5');
     monitor.afterPersist(1, views[1]!.save());
     expect(
-      violation(() => monitor.beforeSend(1, 0, { kind: 'append', term: 2, matchIndex: 2 })),
+      violation(() => sendVouch(monitor, 1, 0, { kind: 'append', term: 2, matchIndex: 2 })),
     ).to.equal(null);
   });
 
@@ -527,7 +541,7 @@ describe('RaftMonitor', () => {
     const { views, monitor } = setup(3, ['G5']);
     Object.assign(views[0]!, { term: 4, votedFor: 2 });
     expect(
-      violation(() => monitor.beforeSend(0, 2, { kind: 'vote', term: 4, candidate: 2 })),
+      violation(() => sendVouch(monitor, 0, 2, { kind: 'vote', term: 4, candidate: 2 })),
     ).to.equal(null);
     views[0]!.term = 3;
     expect(violation(() => monitor.afterInput(0))).to.equal(null);

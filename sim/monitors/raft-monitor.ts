@@ -136,12 +136,18 @@ export class RaftMonitor {
   }
 
   /**
-   * G5: a reply that vouches for state leaves only once that state is durable. An append or
-   * snapshot acknowledgement is also recorded: it is all a leader may learn a matchIndex from.
+   * A Raft message of `term` leaves `node` for `to` (`what` names it). G2: every request and
+   * reply carries its sender's current term (Figure 2), the only way a node behind learns of a
+   * newer term from it. G5: a reply that vouches for state leaves only once that state is
+   * durable. An append or snapshot acknowledgement is also recorded: it is all a leader may
+   * learn a matchIndex from.
    */
-  beforeSend(node: number, to: number, vouch: Vouch | null): void {
-    if (vouch === null) return;
+  beforeSend(node: number, to: number, what: string, term: number, vouch: Vouch | null): void {
     const view = this.ctx.view(node);
+    if (view !== null && term !== view.term) {
+      this.fail('G2', [node, to], `node ${node} in term ${view.term} sent ${what} of term ${term}`);
+    }
+    if (vouch === null) return;
     if (view !== null) this.noteChanges(node, view);
     const why = this.durability.premature(node, vouch);
     if (why !== null) this.fail('G5', [node, to], why);

@@ -57,8 +57,9 @@ export function attachMonitor<M extends { readonly type: string }, A, I extends 
       if (node < binding.servers) monitor.afterPersist(node, binding.decodeSaved(raftState));
     },
     beforeSend: (node, to, message) => {
-      if (node < binding.servers && to < binding.servers)
-        monitor.beforeSend(node, to, vouchOf(message, to));
+      if (node >= binding.servers || to >= binding.servers) return;
+      const term = termOf(message);
+      if (term !== null) monitor.beforeSend(node, to, message.type, term, vouchOf(message, to));
     },
     beforeDeliver: (node, from, message) => {
       if (node >= binding.servers || from >= binding.servers) return;

@@ -28,13 +28,19 @@ export function readEdnMap(text: string, line: number): Map<string, EdnValue> {
 /** A bare token (keyword, number, symbol), matched in place: sticky, so no slicing. */
 const TOKEN = /[^\s,{}[\]()"]+/y;
 
+/** The escapes Clojure's printer writes (`pr` of a string) and its EDN reader reads. */
 const ESCAPES: Readonly<Record<string, string>> = {
   '"': '"',
   '\\': '\\',
   n: '\n',
   t: '\t',
   r: '\r',
+  f: '\f',
+  b: '\b',
 };
+
+/** `\u` and four hex digits: a UTF-16 code unit, as Clojure's reader takes it. */
+const UNICODE_ESCAPE = /u([0-9a-fA-F]{4})/y;
 
 class Reader {
   private position = 0;
@@ -85,6 +91,20 @@ class Reader {
     return this.fail(`unsupported value "${token}"`);
   }
 
+  /** The character an escape stands for; the position moves past the escape. */
+  private escape(): string {
+    UNICODE_ESCAPE.lastIndex = this.position;
+    const unicode = UNICODE_ESCAPE.exec(this.text);
+    if (unicode !== null) {
+      this.position = UNICODE_ESCAPE.lastIndex;
+      return String.fromCharCode(parseInt(unicode[1] as string, 16));
+    }
+    const escaped = ESCAPES[this.text[this.position] ?? ''];
+    if (escaped === undefined) this.fail('unsupported escape in a string');
+    this.position++;
+    return escaped;
+  }
+
   /** Copies runs of plain characters whole: a string of a hundred megabytes is read in one go. */
   private string(): string {
     const parts: string[] = [];
@@ -96,10 +116,7 @@ class Reader {
       if (this.done()) this.fail('unterminated string');
       if (this.at('"')) break;
       this.position++; // past the backslash, to the escaped character
-      const escaped = ESCAPES[this.text[this.position] ?? ''];
-      if (escaped === undefined) this.fail('unsupported escape in a string');
-      parts.push(escaped);
-      this.position++;
+      parts.push(this.escape());
     }
     this.position++;
     return parts.join('');

@@ -127,6 +127,13 @@ describe('parseHistoryFile', () => {
     const [escaped, big] = parseHistoryFile(edn).operations;
     expect(escaped?.input).to.deep.include({ key: 'a"b\\c', value: 'x\ny' });
     expect(big?.input).to.deep.include({ key: 'k', value: long });
+    // What else Clojure's printer and reader know: form feed, backspace, \uXXXX.
+    const more = [
+      '{:process 0, :type :invoke, :f :put, :key "\\u00e9\\f", :value "\\b\\u00E9t\\u00e9"}',
+      '{:process 0, :type :ok, :f :put, :key "\\u00e9\\f", :value "\\b\\u00E9t\\u00e9"}',
+    ].join('\n');
+    const [op] = parseHistoryFile(more).operations;
+    expect(op?.input).to.deep.include({ key: '\u00e9\f', value: '\b\u00e9t\u00e9' });
   });
 
   const malformed: [string, string, RegExp][] = [
@@ -219,8 +226,8 @@ describe('parseHistoryFile', () => {
       /line 1: a value of over 1000 characters/,
     ],
     [
-      'an EDN string with an unknown escape',
-      '{:process 1, :type :invoke, :f :get, :key "a\\qb", :value nil}',
+      'an EDN string with an unknown escape (or \\u without four hex digits)',
+      '{:process 1, :type :invoke, :f :get, :key "a\\u12g", :value nil}',
       /line 1, column 46: unsupported escape in a string/,
     ],
     [

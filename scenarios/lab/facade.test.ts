@@ -69,18 +69,26 @@ describe('the lab facade (Make, Start, GetState, Snapshot, Kill)', () => {
     const cfg = new LabCluster({ servers: 3, reliable: true, snapshot: false, seed: 4 });
     expect(cfg.world.delivery).to.equal('labrpc');
     await cfg.tasks.drive(async () => {
-      await checkOneLeader(cfg);
-      const before = cfg.rpcCount(1);
-      const vote = {
-        type: 'RequestVote' as const,
-        term: term(cfg.getState(0).term), // a node's messages carry its term (G2)
-        lastLogIndex: logIndex(0),
-        lastLogTerm: term(0),
+      const leader = await checkOneLeader(cfg);
+      const follower = (leader + 1) % 3;
+      const before = cfg.rpcCount(follower);
+      const node = cfg.world.host(leader).instance;
+      if (node === null) throw new Error('the leader is down');
+      // A heartbeat as the leader would send it (the monitors hold every message to the truth).
+      const heartbeat = {
+        type: 'AppendEntries' as const,
+        term: term(node.term),
+        prevLogIndex: logIndex(node.lastLogIndex),
+        prevLogTerm: term(node.termAt(node.lastLogIndex) ?? 0),
+        entries: [],
+        leaderCommit: logIndex(node.commitIndex),
       };
-      cfg.world.host(0).run(() => [{ kind: 'send', to: 1, message: vote } as const]);
-      cfg.disconnect(1); // at the same virtual instant: the request is on its way
+      cfg.world
+        .host(leader)
+        .run(() => [{ kind: 'send', to: follower, message: heartbeat } as const]);
+      cfg.disconnect(follower); // at the same virtual instant: the request is on its way
       await cfg.sleep(10_000);
-      expect(cfg.rpcCount(1)).to.equal(before + 1);
+      expect(cfg.rpcCount(follower)).to.equal(before + 1);
     });
   });
 });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { violationRaised } from '../testing/violations.js';
+import type { SentMessage } from './message-claims.js';
 import { RaftMonitor } from './raft-monitor.js';
 import type { InvariantId, RaftView, SavedView, ViolationError, Vouch } from './view.js';
 
@@ -59,7 +60,14 @@ class FakeView implements RaftView {
 
 /** A reply that vouches for state leaves `from`, in the term the vouch names. */
 function sendVouch(monitor: RaftMonitor, from: number, to: number, vouch: Vouch): void {
-  monitor.beforeSend(from, to, `a ${vouch.kind} reply`, vouch.term, vouch);
+  const { term } = vouch;
+  const message: SentMessage =
+    vouch.kind === 'vote'
+      ? { type: 'RequestVoteReply', term, voteGranted: true }
+      : vouch.kind === 'append'
+        ? { type: 'AppendEntriesReply', term, success: true }
+        : { type: 'InstallSnapshotReply', term };
+  monitor.beforeSend(from, to, message, vouch);
 }
 
 function setup(servers = 3, without: InvariantId[] = []) {
@@ -305,7 +313,8 @@ describe('RaftMonitor', () => {
 
   it('G2: every message a node sends carries its current term', () => {
     const { monitor } = nodeInTerm(3);
-    const send = (term: number) => violation(() => monitor.beforeSend(0, 1, 'a reply', term, null));
+    const reply = (term: number): SentMessage => ({ type: 'InstallSnapshotReply', term });
+    const send = (term: number) => violation(() => monitor.beforeSend(0, 1, reply(term), null));
     expect(send(3)).to.equal(null);
     // A refusal of a stale request that echoes the request's term, not the node's newer one.
     expect(send(2)).to.equal('G2');

@@ -4,6 +4,7 @@ import { AppliedRecord } from './applies.js';
 import { Durability } from './durability.js';
 import { LeaderChecks } from './leader-checks.js';
 import { GhostCommit, LogMatching } from './log-checks.js';
+import { misdescription, type SentMessage } from './message-claims.js';
 import { VoteRecord } from './votes.js';
 import {
   NOTHING_DURABLE,
@@ -136,22 +137,29 @@ export class RaftMonitor {
   }
 
   /**
-   * A Raft message of `term` leaves `node` for `to` (`what` names it). G2: every request and
-   * reply carries its sender's current term (Figure 2), the only way a node behind learns of a
-   * newer term from it. G5: a reply that vouches for state leaves only once that state is
-   * durable. An append or snapshot acknowledgement is also recorded: it is all a leader may
-   * learn a matchIndex from.
+   * A Raft message leaves `node` for `to`. G2: every request and reply carries its sender's
+   * current term (Figure 2), the only way a node behind learns of a newer term from it. G6: the
+   * rest of what it says of its sender is true (message-claims.ts). G5: a reply that vouches
+   * for state leaves only once that state is durable. An append or snapshot acknowledgement is
+   * also recorded: it is all a leader may learn a matchIndex from.
    */
-  beforeSend(node: number, to: number, what: string, term: number, vouch: Vouch | null): void {
+  beforeSend(node: number, to: number, message: SentMessage, vouch: Vouch | null): void {
     const view = this.ctx.view(node);
-    if (view !== null && term !== view.term) {
-      this.fail('G2', [node, to], `node ${node} in term ${view.term} sent ${what} of term ${term}`);
-    }
+    if (view !== null) this.checkSent(node, to, message, view);
     if (vouch === null) return;
     if (view !== null) this.noteChanges(node, view);
     const why = this.durability.premature(node, vouch);
     if (why !== null) this.fail('G5', [node, to], why);
     if (vouch.kind !== 'vote') this.acknowledgements.record(node, to, vouch.term, vouch.matchIndex);
+  }
+
+  private checkSent(node: number, to: number, message: SentMessage, view: RaftView): void {
+    if (message.term !== view.term) {
+      const what = `${message.type} of term ${message.term}`;
+      this.fail('G2', [node, to], `node ${node} in term ${view.term} sent ${what}`);
+    }
+    const lie = misdescription(message, to, view);
+    if (lie !== null) this.fail('G6', [node, to], `node ${node} sent ${to} ${lie}`);
   }
 
   /** SMS: gap-free, in-order applies, the same command at an index everywhere. */

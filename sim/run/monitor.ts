@@ -33,6 +33,11 @@ export function vouchOf(message: { readonly type: string }, to: number): Vouch |
   return null;
 }
 
+/** The message if it is one of Raft's (a server also sends clerks their answers). */
+function asRaftMessage(message: { readonly type: string }): RaftMessage | null {
+  return termOf(message) === null ? null : (message as RaftMessage);
+}
+
 export function attachMonitor<M extends { readonly type: string }, A, I extends Instance<M, A>>(
   world: World<M, A, I>,
   binding: MonitorBinding<I, A>,
@@ -58,8 +63,8 @@ export function attachMonitor<M extends { readonly type: string }, A, I extends 
     },
     beforeSend: (node, to, message) => {
       if (node >= binding.servers || to >= binding.servers) return;
-      const term = termOf(message);
-      if (term !== null) monitor.beforeSend(node, to, message.type, term, vouchOf(message, to));
+      const raft = asRaftMessage(message);
+      if (raft !== null) monitor.beforeSend(node, to, raft, vouchOf(raft, to));
     },
     beforeDeliver: (node, from, message) => {
       if (node >= binding.servers || from >= binding.servers) return;

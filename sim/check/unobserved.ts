@@ -2,10 +2,10 @@ import type { Model, Operation } from './types.js';
 
 /**
  * A write whose result nobody saw (`output: null`, or an answer the model calls unseen, such as
- * an append's ErrMaybe) may still have been in flight when its caller
- * stopped waiting at `return`, so it may take effect after that too, or never: it is checked as
- * open-ended. (Bound to its interval, a request that arrived after its caller gave up would make
- * a correct history illegal.)
+ * an append's ErrMaybe) may still have been in flight when its caller stopped waiting at
+ * `return`, so it may take effect after that too, or never: it is checked as open-ended. (Bound
+ * to its interval, a request that arrived after its caller gave up would make a correct history
+ * illegal.)
  */
 export function openUnobservedWrites<S, I, O>(
   history: readonly Operation<I, O>[],

@@ -1,13 +1,14 @@
 import type { RaftView } from './view.js';
 
-/**
- * What a Raft message says about its sender as it leaves, in the monitors' terms (the binding
- * reads it off the message). A receiver acts on these fields without any way to check them, so
- * a message that misdescribes its sender misleads the cluster quietly: a vote request naming a
- * last entry the candidate lacks, an append whose previous entry is not the leader's, a fast
- * backup hint that skips entries the follower holds or re-sends ones it has. Some of these harm
- * safety much later, some only cost messages; G6 catches them all as they leave.
+/*
+ * G6: what a Raft message says of its sender, as it leaves, is true. A receiver acts on those
+ * fields without any way to check them, so a message that misdescribes its sender misleads the
+ * cluster quietly: a vote request naming a last entry the candidate lacks, an append whose
+ * previous entry is not the leader's, a fast backup hint that skips entries the follower holds
+ * or re-sends ones it has. Some of these harm safety much later, some only cost messages; G6
+ * catches them all as they leave.
  */
+
 /**
  * A Raft message as it leaves, in Figure 2's field names: the monitors' own description of the
  * handout's messages, which the Raft core's messages satisfy structurally.

@@ -169,6 +169,6 @@ export class EffectPerformer<M, A> {
       // checksum usually sits) pin it without rehashing a whole log on every persist.
       raftState.subarray(Math.max(0, raftState.length - PERSIST_HASH_TAIL)),
     );
-    env.observer?.afterPersist(id, raftState);
+    env.observer?.afterPersist(id, raftState, snapshot ?? NO_BYTES); // null saves none (Go's Save)
   }
 }

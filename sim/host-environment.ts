@@ -4,12 +4,12 @@ import type { Trace } from './trace.js';
 
 /**
  * Someone watching every host from outside (the safety monitors): told after each input a node
- * handled, around its persists (with the Raft state bytes just saved) and sends, and of crashes
- * and restarts.
+ * handled, around its persists (with the Raft state and snapshot bytes just saved) and sends,
+ * and of crashes and restarts.
  */
 export interface HostObserver<M> {
   afterInput(node: number): void;
-  afterPersist(node: number, raftState: Uint8Array): void;
+  afterPersist(node: number, raftState: Uint8Array, snapshot: Uint8Array): void;
   beforeSend(node: number, to: number, message: M): void;
   /** A message is about to be handled (coverage reads the receiver's state before it). */
   beforeDeliver?(node: number, from: number, message: M): void;

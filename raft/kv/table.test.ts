@@ -57,6 +57,7 @@ describe('KvTable (the service semantics of kv-service.md)', () => {
         table.appliedIndex = applied;
         const copy = KvTable.decode(table.encode());
         expect(copy.appliedIndex).to.equal(applied);
+        expect(KvTable.appliedIndexOf(table.encode())).to.equal(applied); // the header alone
         for (const [key, value] of Object.entries(entries))
           expect(copy.read(key)).to.deep.equal({ value, version: 1 });
         expect(copy.encode()).to.deep.equal(table.encode());
@@ -68,6 +69,9 @@ describe('KvTable (the service semantics of kv-service.md)', () => {
     const bytes = new KvTable().encode();
     expect(() => KvTable.decode(Uint8Array.of(9, ...bytes.subarray(1)))).to.throw(/format 9/);
     expect(() => KvTable.decode(Uint8Array.of(...bytes, 0))).to.throw(/trailing/);
+    expect(KvTable.appliedIndexOf(Uint8Array.of(9, ...bytes.subarray(1)))).to.equal(null);
+    expect(KvTable.appliedIndexOf(bytes.subarray(0, 1))).to.equal(null); // cut inside the header
+    expect(KvTable.appliedIndexOf(new Uint8Array(0))).to.equal(0); // no snapshot covers nothing
   });
 });
 

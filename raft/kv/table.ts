@@ -113,6 +113,22 @@ export class KvTable {
     return out.finish();
   }
 
+  /**
+   * The index a snapshot's table was applied through, read from its header alone: 0 for no
+   * snapshot, null for bytes that are not a table's.
+   */
+  static appliedIndexOf(bytes: Uint8Array): number | null {
+    if (bytes.length === 0) return 0;
+    try {
+      const input = new ByteReader(bytes);
+      if (input.byte('kv snapshot format') !== SNAPSHOT_FORMAT) return null;
+      return input.varint('applied index');
+    } catch (error) {
+      if (error instanceof DecodeError) return null;
+      throw error;
+    }
+  }
+
   static decode(bytes: Uint8Array): KvTable {
     const input = new ByteReader(bytes);
     const format = input.byte('kv snapshot format');

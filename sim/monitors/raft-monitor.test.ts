@@ -506,6 +506,17 @@ describe('RaftMonitor', () => {
     ).to.equal('G5');
   });
 
+  it('G7: a save pairs the Raft state with the snapshot of the index it names', () => {
+    const { views, monitor } = setup();
+    Object.assign(views[1]!, { term: 2, snapshotIndex: 5, snapshotTerm: 2 });
+    const saved = views[1]!.save();
+    expect(violation(() => monitor.afterPersist(1, saved, 5))).to.equal(null);
+    expect(violation(() => monitor.afterPersist(1, saved, null))).to.equal(null); // not known
+    // The trimmed log saved first, the service's new snapshot left for a later save.
+    expect(violation(() => monitor.afterPersist(1, saved, 3))).to.equal('G7');
+    expect(violation(() => monitor.afterPersist(1, saved, 0))).to.equal('G7'); // none at all
+  });
+
   it('G5: a save that ends before the live log leaves the changes after it unsaved', () => {
     const { views, monitor } = setup();
     views[1]!.term = 2;

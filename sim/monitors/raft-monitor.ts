@@ -121,8 +121,18 @@ export class RaftMonitor {
     this.handlingTerm[node] = Math.max(this.handlingTerm[node] as number, term);
   }
 
-  /** The node saved state; `saved` is what the bytes it wrote say (null: unreadable). */
-  afterPersist(node: number, saved: SavedView | null): void {
+  /**
+   * The node saved state; `saved` is what the bytes it wrote say (null: unreadable), and
+   * `snapshotCovers` the index the snapshot saved beside them covers, as the service wrote it
+   * (null: not known). G7: the two name the same index. A pair that does not boots the service
+   * on a state of another index than the one Raft resumes after, and a crash between two saves
+   * of one compaction is all it takes to get there.
+   */
+  afterPersist(node: number, saved: SavedView | null, snapshotCovers: number | null = null): void {
+    if (saved !== null && snapshotCovers !== null && snapshotCovers !== saved.snapshotIndex) {
+      const pair = `Raft state with snapshot index ${saved.snapshotIndex} beside a snapshot`;
+      this.fail('G7', [node], `node ${node} saved ${pair} through ${snapshotCovers}`);
+    }
     const view = this.ctx.view(node);
     if (view === null) return;
     this.noteChanges(node, view);

@@ -72,6 +72,7 @@ export const INVARIANTS = {
   G4: 'commit and apply bounds',
   G5: 'vouching reply after durable state',
   G6: 'a message describes its sender as it is',
+  G7: 'a save pairs Raft state with the snapshot of its index',
   DISK: 'a node refuses to boot on damaged saved state',
   ASSERT: "a node's own always-on assertion",
 } as const;
@@ -81,7 +82,17 @@ export type InvariantId = keyof typeof INVARIANTS;
  * The white-box monitors (they read a node's internals), which `--without` may turn off to see
  * what the black-box checks (ES, LC, CS, SMS, DUR, LIN, liveness) catch alone.
  */
-export const WHITE_BOX: readonly InvariantId[] = ['G1', 'G2', 'G3', 'G4', 'G5', 'G6', 'LAO', 'LM'];
+export const WHITE_BOX: readonly InvariantId[] = [
+  'G1',
+  'G2',
+  'G3',
+  'G4',
+  'G5',
+  'G6',
+  'G7',
+  'LAO',
+  'LM',
+];
 
 export interface Violation {
   readonly invariant: InvariantId;

@@ -50,7 +50,7 @@ export function attachCoverage<M extends { readonly type: string }, A, I extends
       inner?.afterInput(node);
       if (node < servers) recorder.afterInput(node);
     },
-    afterPersist: (node, raftState) => inner?.afterPersist(node, raftState),
+    afterPersist: (node, raftState, snapshot) => inner?.afterPersist(node, raftState, snapshot),
     beforeSend: (node, to, message) => inner?.beforeSend(node, to, message),
     beforeDeliver: (node, from, message) => {
       inner?.beforeDeliver?.(node, from, message);

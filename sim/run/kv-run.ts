@@ -6,6 +6,7 @@ import { decodeCommand, type KvWire } from '../../raft/kv/codec.js';
 import { kvProgram, type KvNode } from '../../raft/kv/program.js';
 import { isClerkReturn, KvServer, type KvApplied } from '../../raft/kv/server.js';
 import type { KvCommand } from '../../raft/kv/types.js';
+import { KvTable } from '../../raft/kv/table.js';
 import type { BrokenBuild } from '../../raft/mutants.js';
 import { resolveOptions, type RaftOptions } from '../../raft/options.js';
 import {
@@ -193,6 +194,7 @@ function buildRig(config: KvRunConfig): KvRig {
           view: (node) => (node instanceof KvServer ? node.raft : null),
           applied: (applied) => (isClerkReturn(applied) ? null : applied),
           decodeSaved: readSavedSummary,
+          snapshotIndexOf: (snapshot) => KvTable.appliedIndexOf(snapshot),
           without: config.without ?? [],
         });
   const coverage =

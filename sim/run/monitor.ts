@@ -16,6 +16,11 @@ export interface MonitorBinding<I, A> {
   applied(applied: A): AppliedView | null;
   /** Reads saved Raft state bytes (the monitors know no format); null if unreadable. */
   decodeSaved(raftState: Uint8Array): SavedView | null;
+  /**
+   * Optional: the index a service snapshot covers, as the service wrote it in the snapshot (0
+   * for none; null when it cannot tell). With it, G7 checks every save's pair.
+   */
+  snapshotIndexOf?(snapshot: Uint8Array): number | null;
   /** White-box monitors turned off. */
   readonly without?: readonly InvariantId[];
 }
@@ -58,8 +63,10 @@ export function attachMonitor<M extends { readonly type: string }, A, I extends 
   );
   world.observer = {
     afterInput: (node) => monitor.afterInput(node),
-    afterPersist: (node, raftState) => {
-      if (node < binding.servers) monitor.afterPersist(node, binding.decodeSaved(raftState));
+    afterPersist: (node, raftState, snapshot) => {
+      if (node >= binding.servers) return;
+      const covers = binding.snapshotIndexOf?.(snapshot) ?? null;
+      monitor.afterPersist(node, binding.decodeSaved(raftState), covers);
     },
     beforeSend: (node, to, message) => {
       if (node >= binding.servers || to >= binding.servers) return;

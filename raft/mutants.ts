@@ -45,6 +45,7 @@ export const OUTSIDE_ZOO = {
   S04: "a follower's election timer reset only by appends that carry entries: elections once idle",
   S05: 'a voter with nothing past its snapshot takes its last term as 0: stale candidates win votes',
   S06: "the service snapshots at Raft's commit index: a lagging applier's snapshot lacks entries",
+  S07: "a clerk's next guess after a refusal does not wrap around: it sends to a server that is not there",
 } as const;
 
 /** What a node can be built as, besides correct: a zoo mutant or a build outside the zoo. */

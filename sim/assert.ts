@@ -6,6 +6,21 @@ export class InvariantError extends Error {
   override readonly name = 'InvariantError';
 }
 
+/**
+ * A node's own code failed where a Go Raft would panic: it threw (an index out of range reads
+ * `undefined` here, and the next field access throws), or asked the world for what no node can
+ * have (a send to no such peer, a timer in the past). A verdict of the run, not a simulator crash.
+ */
+export class NodePanicError extends Error {
+  override readonly name = 'NodePanicError';
+  constructor(
+    readonly node: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A simulation that cannot go on as configured (event cap, deadlock); not a bug in the engine. */
 export class SimulationError extends Error {
   override readonly name: string = 'SimulationError';

@@ -1,4 +1,4 @@
-import { fail, unreachable } from './assert.js';
+import { NodePanicError, unreachable } from './assert.js';
 import type { CrashPoint } from './crash-point.js';
 import type { HostEnvironment } from './host-environment.js';
 import type { Effect, Program } from './program.js';
@@ -133,7 +133,8 @@ export class EffectPerformer<M, A> {
 
   private setTimer(name: string, afterMicros: number): void {
     const host = this.host;
-    if (afterMicros < 0) fail(`negative timer ${name} on node ${host.id}`);
+    if (afterMicros < 0)
+      throw new NodePanicError(host.id, `node ${host.id} set timer ${name} ${afterMicros} µs ago`);
     this.cancelTimer(name);
     // A drifting clock: the node means afterMicros of its own time.
     const delay =

@@ -1,4 +1,4 @@
-import { assert, fail } from './assert.js';
+import { assert, fail, NodePanicError } from './assert.js';
 import { CrashPoint } from './crash-point.js';
 import { EffectPerformer } from './effect-performer.js';
 import { HeldInputs } from './held-inputs.js';
@@ -229,7 +229,10 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
     this.beginInput();
     let done: boolean;
     try {
-      done = this.proceed(instance.message(from, message), 0);
+      done = this.proceed(
+        this.step(() => instance.message(from, message)),
+        0,
+      );
     } finally {
       this.busy = false;
     }
@@ -268,11 +271,30 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
   private finishInput(input: () => readonly Effect<M, A>[], from: number, landed: boolean): void {
     let done: boolean;
     try {
-      done = this.proceed(input(), from, landed);
+      done = this.proceed(this.step(input), from, landed);
     } finally {
       this.busy = false;
     }
     if (done) this.env.observer?.afterInput(this.id);
+  }
+
+  /**
+   * Runs the node's own code for one input. JavaScript's own errors for a slip in the code (a
+   * field read off `undefined`, an array length out of range, a name never bound) are the
+   * node's panic, as an index out of range is a Go Raft's; anything else (the node's own
+   * assertions, a damaged disk, the simulator's) goes on as it is.
+   */
+  private step(produce: () => readonly Effect<M, A>[]): readonly Effect<M, A>[] {
+    try {
+      return produce();
+    } catch (error) {
+      const slip =
+        error instanceof TypeError ||
+        error instanceof RangeError ||
+        error instanceof ReferenceError;
+      if (!slip) throw error;
+      throw new NodePanicError(this.id, `node ${this.id} threw ${error.name}: ${error.message}`);
+    }
   }
 
   /** An input starts: an armed crash point now counts its effects. */
@@ -290,7 +312,15 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
     if (!this.effects.execute(effects, from, landed)) return false;
     while (this.queued.length > 0 && this.current !== null) {
       const next = this.queued.shift() as (instance: I) => readonly Effect<M, A>[];
-      if (!this.effects.execute(next(this.current), 0, false)) return false;
+      const current = this.current;
+      if (
+        !this.effects.execute(
+          this.step(() => next(current)),
+          0,
+          false,
+        )
+      )
+        return false;
     }
     this.effects.crashIfDue();
     return true;

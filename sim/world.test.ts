@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { SimulationError } from './assert.js';
+import { NodePanicError, SimulationError } from './assert.js';
 import type { DeliveryRule } from './network.js';
 import { reliable, unreliable } from './profiles.js';
 import { probeProgram, type ProbeMessage, type ProbeNode } from './testing/probe.js';
@@ -383,5 +383,39 @@ describe('World: stalled links', () => {
     world.applyFault({ kind: 'release' });
     world.scheduler.runUntilTime(20_000);
     expect(node(3).received.map((r) => r.message.n)).to.deep.equal([1]);
+  });
+});
+
+describe("World: a node's panic", () => {
+  const panicOf = (act: () => void): NodePanicError | null => {
+    try {
+      act();
+      return null;
+    } catch (error) {
+      if (error instanceof NodePanicError) return error;
+      throw error;
+    }
+  };
+
+  it("a send to no such peer, or to itself, is the node's panic, named for it", () => {
+    const { world } = probeWorld();
+    expect(panicOf(() => send(world, 1, 3, request(1)))?.node).to.equal(1);
+    expect(panicOf(() => send(world, 2, 2, request(1)))?.message).to.match(/no such peer 2/);
+    expect(panicOf(() => send(world, 0, 1, request(1)))).to.equal(null);
+  });
+
+  it("JavaScript's errors for a slip in the node's code are its panic; others go on as they are", () => {
+    const { world } = probeWorld();
+    const slip = panicOf(() =>
+      world.host(0).run(() => (undefined as unknown as { entries: [] }).entries),
+    );
+    expect(slip?.node).to.equal(0);
+    expect(slip?.message).to.match(/node 0 threw TypeError/);
+    const own = new SimulationError('the node meant this');
+    expect(() =>
+      world.host(1).run(() => {
+        throw own;
+      }),
+    ).to.throw(own);
   });
 });

@@ -1,4 +1,4 @@
-import { fail } from './assert.js';
+import { fail, NodePanicError } from './assert.js';
 import { DEFAULT_MAX_HELD_PER_LINK, HeldMessages } from './held-messages.js';
 import type { HostEnvironment, HostObserver } from './host-environment.js';
 import { Host } from './host.js';
@@ -127,7 +127,8 @@ export class World<M, A, I extends Instance<M, A> = Instance<M, A>>
   }
 
   send(from: number, to: number, message: M): void {
-    if (!(to >= 0 && to < this.nodes && to !== from)) fail(`node ${from} sends to bad node ${to}`);
+    if (!(to >= 0 && to < this.nodes && to !== from))
+      throw new NodePanicError(from, `node ${from} sends to no such peer ${to}`);
     const isReply = this.program.isReply(message);
     const bytes = this.program.codec.encode(message);
     if (this.trace.wantsDetail) this.sentAt.set(bytes, this.scheduler.now);

@@ -113,7 +113,8 @@ export class Clerk implements Instance<KvWire, KvApplied> {
 
   private refused(from: number, call: Call): readonly KvEffect[] {
     call.refusals++;
-    this.leader = (from + 1) % this.servers;
+    // build S07: the guess runs past the last server (a Go clerk would index out of range).
+    this.leader = this.mutant === 'S07' ? from + 1 : (from + 1) % this.servers;
     if (call.refusals < this.servers) return this.send();
     return [{ kind: 'setTimer', name: RETRY_TIMER, afterMicros: this.options.backoffMicros }];
   }

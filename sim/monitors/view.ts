@@ -75,6 +75,7 @@ export const INVARIANTS = {
   G7: 'a save pairs Raft state with the snapshot of its index',
   DISK: 'a node refuses to boot on damaged saved state',
   ASSERT: "a node's own always-on assertion",
+  PANIC: "a node's code failed where a Go Raft panics (it threw, or sent to no such peer)",
 } as const;
 export type InvariantId = keyof typeof INVARIANTS;
 

@@ -1,5 +1,5 @@
 import { RaftInvariantError } from '../../raft/assert.js';
-import { EventCapError } from '../assert.js';
+import { EventCapError, NodePanicError } from '../assert.js';
 import { CorruptStateError, readSavedSummary } from '../../raft/persist.js';
 import { DamagedBootError } from '../host.js';
 import { decodeCommand, type KvWire } from '../../raft/kv/codec.js';
@@ -297,8 +297,9 @@ function judge(rig: KvRig, config: KvRunConfig, outcome: PhaseOutcome): KvRunRes
 }
 
 /**
- * A monitor's violation, or a node's own assertion failing (an impossible state it noticed
- * itself). Anything else is a crash of the simulator and goes on up.
+ * A monitor's violation, a node's own assertion failing (an impossible state it noticed itself)
+ * or a node's panic (its code threw, or it sent to no such peer). Anything else is a crash of
+ * the simulator and goes on up.
  */
 function violationOf(error: unknown, event: number, t: Micros): Violation {
   if (error instanceof ViolationError) return error.violation;
@@ -315,5 +316,7 @@ function violationOf(error: unknown, event: number, t: Micros): Violation {
   }
   if (error instanceof RaftInvariantError)
     return { invariant: 'ASSERT', event, t, nodes: [], message: error.message };
+  if (error instanceof NodePanicError)
+    return { invariant: 'PANIC', event, t, nodes: [error.node], message: error.message };
   throw error;
 }

@@ -229,10 +229,13 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
     this.beginInput();
     let done: boolean;
     try {
-      done = this.proceed(
-        this.step(() => instance.message(from, message)),
-        0,
-      );
+      let effects: readonly Effect<M, A>[];
+      try {
+        effects = instance.message(from, message);
+      } catch (error) {
+        throw this.panicOf(error);
+      }
+      done = this.proceed(effects, 0);
     } finally {
       this.busy = false;
     }
@@ -278,23 +281,26 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
     if (done) this.env.observer?.afterInput(this.id);
   }
 
-  /**
-   * Runs the node's own code for one input. JavaScript's own errors for a slip in the code (a
-   * field read off `undefined`, an array length out of range, a name never bound) are the
-   * node's panic, as an index out of range is a Go Raft's; anything else (the node's own
-   * assertions, a damaged disk, the simulator's) goes on as it is.
-   */
+  /** Runs the node's own code for one input (see panicOf). */
   private step(produce: () => readonly Effect<M, A>[]): readonly Effect<M, A>[] {
     try {
       return produce();
     } catch (error) {
-      const slip =
-        error instanceof TypeError ||
-        error instanceof RangeError ||
-        error instanceof ReferenceError;
-      if (!slip) throw error;
-      throw new NodePanicError(this.id, `node ${this.id} threw ${error.name}: ${error.message}`);
+      throw this.panicOf(error);
     }
+  }
+
+  /**
+   * What the node's own code threw, as it goes on: JavaScript's errors for a slip in the code
+   * (a field read off `undefined`, an array length out of range, a name never bound) are the
+   * node's panic, as an index out of range is a Go Raft's; anything else (the node's own
+   * assertions, a damaged disk, the simulator's) goes on as it is.
+   */
+  private panicOf(error: unknown): unknown {
+    const slip =
+      error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError;
+    if (!slip) return error;
+    return new NodePanicError(this.id, `node ${this.id} threw ${error.name}: ${error.message}`);
   }
 
   /** An input starts: an armed crash point now counts its effects. */

@@ -229,6 +229,7 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
     this.beginInput();
     let done: boolean;
     try {
+      // step()'s guard, written out: no closure per delivered message.
       let effects: readonly Effect<M, A>[];
       try {
         effects = instance.message(from, message);
@@ -319,14 +320,8 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
     while (this.queued.length > 0 && this.current !== null) {
       const next = this.queued.shift() as (instance: I) => readonly Effect<M, A>[];
       const current = this.current;
-      if (
-        !this.effects.execute(
-          this.step(() => next(current)),
-          0,
-          false,
-        )
-      )
-        return false;
+      const produced = this.step(() => next(current));
+      if (!this.effects.execute(produced, 0, false)) return false;
     }
     this.effects.crashIfDue();
     return true;

@@ -203,11 +203,11 @@ function maybeAdvanceCommit(core: Core): void {
   for (const peer of core.peers) matches[count++] = (state.progress[peer] as Progress).matchIndex;
   matches[count++] = core.log.lastIndex;
   sortDescending(matches, count);
-  // mutant Z11: the most common matchIndex (ties to the highest), not the majority's.
+  // mutant Z11: the most common matchIndex (ties to the highest), not the majority's; build S09:
+  // the rank held by half the cluster (the same on an odd cluster).
+  const rank = core.mutant === 'S09' ? Math.floor((core.nodes - 1) / 2) : Math.floor(core.nodes / 2);
   const candidate =
-    core.mutant === 'Z11'
-      ? modeOf(matches.slice(0, count))
-      : (matches[Math.floor(core.nodes / 2)] as LogIndex);
+    core.mutant === 'Z11' ? modeOf(matches.slice(0, count)) : (matches[rank] as LogIndex);
   if (candidate <= core.commitIndex) return;
   // mutant Z10: an entry of an earlier term commits by counting replicas (Figure 8).
   if (core.mutant !== 'Z10' && core.log.termAt(candidate) !== core.currentTerm) return;

@@ -46,6 +46,8 @@ export const OUTSIDE_ZOO = {
   S05: 'a voter with nothing past its snapshot takes its last term as 0: stale candidates win votes',
   S06: "the service snapshots at Raft's commit index: a lagging applier's snapshot lacks entries",
   S07: "a clerk's next guess after a refusal does not wrap around: it sends to a server that is not there",
+  S08: 'a vote majority counted as at least half: on an even cluster two halves each elect a leader',
+  S09: "the commit index taken from the sorted match indexes one place early: half commits on an even cluster",
 } as const;
 
 /** What a node can be built as, besides correct: a zoo mutant or a build outside the zoo. */

@@ -12,7 +12,7 @@ import {
   nodeOf,
   profileName,
 } from './fault-arbitraries.js';
-import { foldSchedule } from './fold.js';
+import { foldConfig, foldSchedule } from './fold.js';
 
 export {
   bridgePartition,
@@ -236,6 +236,28 @@ function withApplierLag<T extends { applierLagMicros: Micros }>(
 }
 
 /**
+ * About one seed in eight runs an even cluster: the odd size it drew plus one node (seven less
+ * one). On an odd cluster `2 * votes >= n` and `2 * votes > n` agree, and so do the other slips
+ * at the edge of a majority; on four or six nodes two halves can each elect or commit. Drawn
+ * last, like the draws above, so that every other seed's configuration stays what it is; shrinks
+ * toward the odd size.
+ */
+const EVEN_CLUSTER_ONE_IN = 8;
+export const evenCluster = fc
+  .integer({ min: 1, max: EVEN_CLUSTER_ONE_IN })
+  .map((n) => n === EVEN_CLUSTER_ONE_IN);
+
+/** The even size beside a drawn odd one: one node more, or one fewer for the largest. */
+export function evenSizeBeside(servers: number): number {
+  return servers < MAX_SERVERS ? servers + 1 : servers - 1;
+}
+
+/** The configuration on the even size beside its own, if the seed drew one (ids fold). */
+function withEvenCluster(config: FuzzConfig, even: boolean): FuzzConfig {
+  return even ? foldConfig(config, evenSizeBeside(config.servers)) : config;
+}
+
+/**
  * How many entries one AppendEntries may carry (128, the default, or a handful) and how a
  * leader backs up after a rejection (every policy is correct Raft; each shows followers
  * different requests). Both shrink toward the defaults.
@@ -252,7 +274,7 @@ export const raftOptions = fc.record({
 export const deliveryRule = fc.constantFrom(...DELIVERY_RULES);
 
 export interface ConfigOptions {
-  /** A fixed cluster size (otherwise 3, 5 or 7). */
+  /** A fixed cluster size (otherwise 3, 5 or 7, and one seed in eight 4 or 6). */
   readonly servers?: number;
   readonly safetyMicros?: Micros;
   readonly maxSteps?: number;
@@ -283,10 +305,14 @@ export function fuzzConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfig
       raft: raftOptions,
       everyEntry: snapshotEveryEntry,
       applierLagMicros: applierLag,
+      evenCluster: options.servers === undefined ? evenCluster : fc.constant(false),
     })
-    .map((config) =>
-      withApplierLag(
-        withEveryEntry({ ...config, schedule: foldSchedule(config.schedule, config.servers) }),
+    .map(({ evenCluster: even, ...config }) =>
+      withEvenCluster(
+        withApplierLag(
+          withEveryEntry({ ...config, schedule: foldSchedule(config.schedule, config.servers) }),
+        ),
+        even,
       ),
     );
 }
@@ -329,8 +355,11 @@ export function swarmConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfi
         delivery: deliveryRule,
         everyEntry: snapshotEveryEntry,
         applierLagMicros: applierLag,
+        evenCluster: options.servers === undefined ? evenCluster : fc.constant(false),
       })
-      .map((config) => withApplierLag(withEveryEntry(config)));
+      .map(({ evenCluster: even, ...config }) =>
+        withEvenCluster(withApplierLag(withEveryEntry(config)), even),
+      );
   };
   return size.chain((servers) =>
     swarmVector(servers).chain((vector) => configFor(servers, vector)),

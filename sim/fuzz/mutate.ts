@@ -210,7 +210,7 @@ function toggleApplierLag(config: FuzzConfig, r: RandomStream): FuzzConfig {
 
 /** Another cluster size: ids fold onto a smaller cluster; a larger one keeps them. */
 function resize(config: FuzzConfig, r: RandomStream): FuzzConfig {
-  return foldConfig(config, r.pick([3, 5, 7].filter((s) => s !== config.servers)));
+  return foldConfig(config, r.pick([3, 4, 5, 6, 7].filter((s) => s !== config.servers)));
 }
 
 /** This schedule up to a time, the other's after it (folded onto this cluster). */

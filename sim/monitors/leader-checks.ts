@@ -24,6 +24,11 @@ export interface LeaderRecords {
  */
 export class LeaderChecks {
   private readonly leaderOfTerm = new Map<number, number>();
+  /** Per leader, the term its matchIndexes below were seen in, and the highest seen per peer. */
+  private readonly matchTerm: number[];
+  private readonly matchSeen: number[][];
+  /** The match indexes checkCommitDue ranks, one per server, reused from input to input. */
+  private readonly matchScratch: number[];
 
   constructor(
     private readonly servers: number,
@@ -31,7 +36,11 @@ export class LeaderChecks {
     private readonly records: LeaderRecords,
     private readonly viewOf: (node: number) => RaftView | null,
     private readonly report: ReportViolation,
-  ) {}
+  ) {
+    this.matchTerm = new Array<number>(servers).fill(-1);
+    this.matchScratch = new Array<number>(servers).fill(0);
+    this.matchSeen = Array.from({ length: servers }, () => new Array<number>(servers).fill(0));
+  }
 
   /** ES: one leader per term, elected by a majority of that term's votes; LC for a new leader. */
   checkLeadership(node: number, view: RaftView): void {
@@ -62,12 +71,19 @@ export class LeaderChecks {
   /**
    * G1: a leader's matchIndex for a follower is knowledge, so it is no higher than what that
    * follower acknowledged to it in its term (a reply from an earlier term proves nothing now),
-   * and it lies within the prefix their logs truly share.
+   * it lies within the prefix their logs truly share, and it never falls within the term
+   * (Figure 2: knowledge is not lost; a late or repeated reply tells the leader nothing new).
    */
   checkMatchIndexes(node: number, view: RaftView): void {
+    const seen = this.matchSeen[node] as number[];
+    if (this.matchTerm[node] !== view.term) {
+      this.matchTerm[node] = view.term;
+      seen.fill(0);
+    }
     for (let peer = 0; peer < this.servers; peer++) {
       if (peer === node) continue;
       const match = view.matchIndexOf(peer);
+      this.checkRising(node, view.term, peer, match, seen);
       if (match === 0) continue;
       const told = this.records.acknowledgements.highest(peer, node, view.term);
       if (match > told) {
@@ -79,6 +95,40 @@ export class LeaderChecks {
       }
       this.checkSharedPrefix(node, view, peer, match);
     }
+  }
+
+  /**
+   * G8: Figure 2's commit rule as a duty. Once a majority (the leader counting its own log)
+   * holds an index N past commitIndex whose entry is of the leader's term, the input that made
+   * it so must commit N: a leader that waits for more (its whole log on a majority, its own
+   * vote, a later heartbeat) stalls its clients for as long as the wait lasts, and under a
+   * steady load for good.
+   */
+  checkCommitDue(node: number, view: RaftView): void {
+    const matches = this.matchScratch;
+    for (let peer = 0; peer < this.servers; peer++)
+      matches[peer] = peer === node ? view.lastLogIndex : view.matchIndexOf(peer);
+    matches.sort(descending);
+    const held = matches[this.majority - 1] as number;
+    if (held <= view.commitIndex || view.termAt(held) !== view.term) return;
+    this.report(
+      'G8',
+      [node],
+      `leader ${node} of term ${view.term} has commitIndex ${view.commitIndex}, but a majority holds ${held}, of its term`,
+    );
+  }
+
+  private checkRising(node: number, term: number, peer: number, match: number, seen: number[]) {
+    const before = seen[peer] as number;
+    if (match >= before) {
+      seen[peer] = match;
+      return;
+    }
+    this.report(
+      'G1',
+      [node, peer],
+      `leader ${node} of term ${term} lowered its matchIndex for ${peer} from ${before} to ${match}`,
+    );
   }
 
   private checkSharedPrefix(node: number, view: RaftView, peer: number, match: number): void {
@@ -97,3 +147,5 @@ export class LeaderChecks {
     }
   }
 }
+
+const descending = (a: number, b: number) => b - a;

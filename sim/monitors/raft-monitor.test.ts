@@ -118,8 +118,9 @@ function lead(view: FakeView, term: number): void {
 }
 
 /** Node 0 leads term 2; node 1 holds its one entry and has acknowledged it in term 2. */
+/** G8 (the leader's duty to commit) is off: these setups leave commitIndex where it is. */
 function acknowledgedInTerm2(): Setup {
-  const s = setup();
+  const s = setup(3, ['G8']);
   elect(s, 0, 2);
   s.views[0]!.setLog([[2, 1]]);
   s.views[1]!.setLog([[2, 1]]);
@@ -428,7 +429,7 @@ describe('RaftMonitor', () => {
   });
 
   it('G1: a matchIndex beyond what the follower holds fails', () => {
-    const s = setup();
+    const s = setup(3, ['G8']); // commitIndex left behind
     const { views, monitor } = s;
     elect(s, 0, 2);
     views[0]!.setLog([
@@ -466,6 +467,31 @@ describe('RaftMonitor', () => {
     expect(violation(() => monitor.afterInput(0))).to.equal(null);
   });
 
+  it('G1: a matchIndex that falls within a term fails; a new term starts afresh', () => {
+    const s = setup(3, ['G8']); // commitIndex left behind
+    const { views, monitor } = s;
+    elect(s, 0, 2);
+    const log: [number, number][] = [
+      [2, 1],
+      [2, 2],
+    ];
+    views[0]!.setLog(log);
+    views[1]!.setLog(log);
+    views[1]!.term = 2;
+    monitor.afterPersist(1, views[1]!.save());
+    sendVouch(monitor, 1, 0, { kind: 'append', term: 2, matchIndex: 2 });
+    views[0]!.match = [0, 2, 0];
+    expect(violation(() => monitor.afterInput(0))).to.equal(null);
+    // A late reply for index 1 taken as it stands: true, acknowledged, and still a loss.
+    views[0]!.match = [0, 1, 0];
+    expect(violation(() => monitor.afterInput(0))).to.equal('G1');
+    // Leading again in term 4, the leader knows nothing yet: 0 is no fall.
+    views[0]!.role = 'follower';
+    elect(s, 0, 4);
+    views[0]!.match = [0, 0, 0];
+    expect(violation(() => monitor.afterInput(0))).to.equal(null);
+  });
+
   it('G1: a follower answering in a newer term leaves what it acknowledged before standing', () => {
     const s = acknowledgedInTerm2();
     const { views, monitor } = s;
@@ -474,6 +500,31 @@ describe('RaftMonitor', () => {
     monitor.afterPersist(1, views[1]!.save());
     sendVouch(monitor, 1, 0, { kind: 'snapshot', term: 5, matchIndex: 0 });
     views[0]!.match = [0, 1, 0];
+    expect(violation(() => monitor.afterInput(0))).to.equal(null);
+  });
+
+  it('G8: a leader that leaves committable entries of its term uncommitted fails', () => {
+    const s = setup();
+    const { views, monitor } = s;
+    elect(s, 0, 2);
+    const log: [number, number][] = [
+      [1, 1],
+      [2, 2],
+    ];
+    views[0]!.setLog(log);
+    views[1]!.setLog(log);
+    views[1]!.term = 2;
+    monitor.afterPersist(1, views[1]!.save());
+    // A majority holds index 1, of term 1: Figure 2 does not let the leader commit it alone.
+    sendVouch(monitor, 1, 0, { kind: 'append', term: 2, matchIndex: 1 });
+    views[0]!.match = [0, 1, 0];
+    expect(violation(() => monitor.afterInput(0))).to.equal(null);
+    // Index 2, of its own term, is on a majority once node 1 acknowledges it: commit is due.
+    sendVouch(monitor, 1, 0, { kind: 'append', term: 2, matchIndex: 2 });
+    views[0]!.match = [0, 2, 0];
+    expect(violation(() => monitor.afterInput(0))).to.equal('G8');
+    views[0]!.commitIndex = 2;
+    monitor.afterPersist(0, views[0]!.save()); // the ghost counts only what is on disk
     expect(violation(() => monitor.afterInput(0))).to.equal(null);
   });
 

@@ -52,6 +52,32 @@ describe('AnswerCheck (DUR when a server answers a write)', () => {
     );
   });
 
+  it("fails an answer other than the call's one execution: its error, an append's version", () => {
+    // Index 1 puts k at version 1; index 2 is the clerk's put of version 0: ErrVersion.
+    const other = {
+      clerk: 4,
+      seq: 1,
+      op: { kind: 'put', key: 'k', value: 'w', version: 0 },
+    } as const;
+    const refused = setup({ seq: 2, input: put }, 2);
+    refused.applied(1, other);
+    refused.applied(2, putCommand);
+    expect(verdict(() => refused.beforeSend(0, 3, reply(2, 'ErrVersion')))).to.equal(null);
+    expect(verdict(() => refused.beforeSend(0, 3, reply(2, 'OK')))).to.match(
+      /answered put 2 of clerk 3 with OK, but its execution answered ErrVersion/,
+    );
+    // An append after it leaves k at version 2, and says so.
+    const append: KvInput = { op: 'append', key: 'k', value: 'x' };
+    const appended = setup({ seq: 2, input: append }, 2);
+    appended.applied(1, other);
+    appended.applied(2, { clerk: 3, seq: 2, op: { kind: 'append', key: 'k', value: 'x' } });
+    const answer = (version: number) => ({ ...reply(2, 'OK'), version });
+    expect(verdict(() => appended.beforeSend(0, 3, answer(2)))).to.equal(null);
+    expect(verdict(() => appended.beforeSend(0, 3, answer(1)))).to.match(
+      /answered append 2 of clerk 3 with OK, version 1, but its execution answered OK, version 2/,
+    );
+  });
+
   it('leaves alone what is no answer to an open write: wrong leader, reads, old calls, server traffic', () => {
     const check = setup({ seq: 2, input: put }, 0);
     expect(verdict(() => check.beforeSend(0, 3, reply(2, 'ErrWrongLeader')))).to.equal(null);

@@ -1,8 +1,9 @@
 import type { KvWire } from '../../raft/kv/codec.js';
 import { KvServer } from '../../raft/kv/server.js';
-import type { KvCommand } from '../../raft/kv/types.js';
+import type { KvCommand, KvReply } from '../../raft/kv/types.js';
 import { ViolationError } from '../monitors/view.js';
 import type { KvWorld } from './convergence.js';
+import { KvReference, type ReferenceOutcome } from './kv-reference.js';
 import type { Workload } from './workload.js';
 
 /** Calls are numbered per clerk far below this, so clerk × CALLS + seq names one call. */
@@ -10,15 +11,24 @@ const CALLS = 2 ** 32;
 
 /**
  * DUR at the moment a server answers: a write a clerk is waiting for (a put or an append) is
- * answered with an outcome only by a server that has applied that very call from the log. A
+ * answered with an outcome only by a server that has applied that very call from the log, and
+ * the outcome is the one that call's execution had (its error, and for an append the version
+ * it installed, which the clerk passes on), replayed apart from the service by KvReference. A
  * server that answers from the entry applied at the index it waited on without checking that
- * the entry is the call it answers (another call of the same clerk, say) tells the clerk an
- * outcome that is not its own. Reads are left to LIN, which judges them by what they return:
- * serving a read without the log can be right (leases, read indexes), a write never.
+ * the entry is the call it answers (another call of the same clerk, say), or that answers a
+ * retry from anything but the record of the first execution, tells the clerk an outcome that
+ * is not its own. Reads are left to LIN, which judges them by what they return: serving a read
+ * without the log can be right (leases, read indexes), a write never.
  */
 export class AnswerCheck {
   /** Per call (clerk × CALLS + seq), the first log index it was applied at. */
   private readonly appliedAt = new Map<number, number>();
+  /** The applied log by index, replayed into the reference in order as the gaps fill. */
+  private readonly log: (KvCommand | undefined)[] = [];
+  private replayed = 0;
+  private readonly reference = new KvReference();
+  /** Per call, what its one execution answered. */
+  private readonly outcomes = new Map<number, ReferenceOutcome>();
 
   constructor(
     private readonly servers: number,
@@ -33,6 +43,16 @@ export class AnswerCheck {
   applied(index: number, command: KvCommand): void {
     const call = command.clerk * CALLS + command.seq;
     if (!this.appliedAt.has(call)) this.appliedAt.set(call, index);
+    this.log[index] = command;
+    for (
+      let next = this.log[this.replayed + 1];
+      next !== undefined;
+      next = this.log[this.replayed + 1]
+    ) {
+      this.replayed++;
+      const outcome = this.reference.execute(next);
+      if (outcome !== null) this.outcomes.set(next.clerk * CALLS + next.seq, outcome);
+    }
   }
 
   /** Server `node` is about to send `message` to `to`. */
@@ -43,16 +63,33 @@ export class AnswerCheck {
     if (call === null || call.op === 'get') return;
     const appliedIndex = this.appliedIndexOf(node);
     const at = this.appliedAt.get(to * CALLS + message.seq);
-    if (at !== undefined && at <= appliedIndex) return;
-    throw new ViolationError({
-      invariant: 'DUR',
-      ...this.now(),
-      nodes: [node],
-      message:
-        `node ${node} answered ${call.op} ${message.seq} of clerk ${to} with ${message.err}, ` +
-        `but it has not applied that call (applied through ${appliedIndex})`,
-    });
+    if (at === undefined || at > appliedIndex) {
+      const applied = `applied through ${appliedIndex}`;
+      this.fail(
+        node,
+        `${answered(node, to, call.op, message)}, but it has not applied that call (${applied})`,
+      );
+    }
+    const outcome = this.outcomes.get(to * CALLS + message.seq);
+    if (outcome === undefined) return; // an index before it is not applied anywhere yet
+    const version = call.op === 'append' && outcome.err === 'OK';
+    if (message.err === outcome.err && (!version || message.version === outcome.version)) return;
+    const executed = version ? `OK, version ${outcome.version}` : outcome.err;
+    this.fail(
+      node,
+      `${answered(node, to, call.op, message)}, but its execution answered ${executed}`,
+    );
   }
+
+  private fail(node: number, message: string): never {
+    throw new ViolationError({ invariant: 'DUR', ...this.now(), nodes: [node], message });
+  }
+}
+
+/** How a violation names the answer: who answered which call, and with what. */
+function answered(node: number, clerk: number, op: string, message: KvReply): string {
+  const version = op === 'append' && message.err === 'OK' ? `, version ${message.version}` : '';
+  return `node ${node} answered ${op} ${message.seq} of clerk ${clerk} with ${message.err}${version}`;
 }
 
 /** Puts the check on the world's observer: it hears of each send after what observes it already. */

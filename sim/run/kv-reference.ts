@@ -11,23 +11,42 @@ import type { Micros } from '../time.js';
  * call already executed, or of an older one, changes nothing); a put installs its value when its
  * version is the key's (0 for a missing key); an append always does.
  */
+/** What one execution of a call answered, by the semantics written here. */
+export interface ReferenceOutcome {
+  readonly err: 'OK' | 'ErrNoKey' | 'ErrVersion';
+  /** The key's version after the call. */
+  readonly version: number;
+  readonly wrote: boolean;
+}
+
 export class KvReference {
   private readonly keys = new Map<string, { readonly value: string; readonly version: number }>();
   private readonly lastSeq = new Map<number, number>();
 
   /** Executes one applied command; true if it wrote (the key's version went up by one). */
   apply(command: KvCommand): boolean {
+    return this.execute(command)?.wrote === true;
+  }
+
+  /**
+   * Executes one applied command and says what its one execution answered (a write's error and
+   * the version it leaves the key at), or null for a copy of a call already executed.
+   */
+  execute(command: KvCommand): ReferenceOutcome | null {
     const last = this.lastSeq.get(command.clerk);
-    if (last !== undefined && command.seq <= last) return false;
+    if (last !== undefined && command.seq <= last) return null;
     this.lastSeq.set(command.clerk, command.seq);
     const { op } = command;
-    if (op.kind === 'get') return false;
     const current = this.keys.get(op.key);
     const version = current === undefined ? 0 : current.version;
-    if (op.kind === 'put' && op.version !== version) return false;
+    if (op.kind === 'get')
+      return { err: current === undefined ? 'ErrNoKey' : 'OK', version, wrote: false };
+    if (op.kind === 'put' && op.version !== version) {
+      return { err: current === undefined ? 'ErrNoKey' : 'ErrVersion', version, wrote: false };
+    }
     const value = op.kind === 'append' ? (current?.value ?? '') + op.value : op.value;
     this.keys.set(op.key, { value, version: version + 1 });
-    return true;
+    return { err: 'OK', version: version + 1, wrote: true };
   }
 
   /**

@@ -47,7 +47,8 @@ export const OUTSIDE_ZOO = {
   S06: "the service snapshots at Raft's commit index: a lagging applier's snapshot lacks entries",
   S07: "a clerk's next guess after a refusal does not wrap around: it sends to a server that is not there",
   S08: 'a vote majority counted as at least half: on an even cluster two halves each elect a leader',
-  S09: "the commit index taken from the sorted match indexes one place early: half commits on an even cluster",
+  S09: 'the commit index taken from the sorted match indexes one place early: half commits on an even cluster',
+  S10: "the service never notes the size of Raft's saves: it never snapshots, and Raft's log grows without end",
 } as const;
 
 /** What a node can be built as, besides correct: a zoo mutant or a build outside the zoo. */

@@ -258,6 +258,25 @@ function withEvenCluster(config: FuzzConfig, even: boolean): FuzzConfig {
 }
 
 /**
+ * About one seed in eight has some puts name a version the clerk did not see
+ * (`strayPerMille`, sim/run/workload.ts): a put of the version a clerk knows is refused only
+ * when another write got there first, and never with ErrNoKey, so without these the service's
+ * version check and its missing-key answer would go untried. Drawn last; shrinks toward none.
+ */
+const STRAY_ONE_IN = 8;
+export const STRAY_SHARES = [100, 300] as const;
+export const strayPuts: fc.Arbitrary<number> = fc
+  .tuple(fc.integer({ min: 1, max: STRAY_ONE_IN }), fc.constantFrom(...STRAY_SHARES))
+  .map(([n, share]) => (n === STRAY_ONE_IN ? share : 0));
+
+/** The workload with its stray puts, if the seed drew them. */
+function withStrayPuts(config: FuzzConfig, strayPerMille: number): FuzzConfig {
+  return strayPerMille === 0
+    ? config
+    : { ...config, workload: { ...config.workload, strayPerMille } };
+}
+
+/**
  * How many entries one AppendEntries may carry (128, the default, or a handful) and how a
  * leader backs up after a rejection (every policy is correct Raft; each shows followers
  * different requests). Both shrink toward the defaults.
@@ -306,13 +325,17 @@ export function fuzzConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfig
       everyEntry: snapshotEveryEntry,
       applierLagMicros: applierLag,
       evenCluster: options.servers === undefined ? evenCluster : fc.constant(false),
+      strayPerMille: strayPuts,
     })
-    .map(({ evenCluster: even, ...config }) =>
-      withEvenCluster(
-        withApplierLag(
-          withEveryEntry({ ...config, schedule: foldSchedule(config.schedule, config.servers) }),
+    .map(({ evenCluster: even, strayPerMille, ...config }) =>
+      withStrayPuts(
+        withEvenCluster(
+          withApplierLag(
+            withEveryEntry({ ...config, schedule: foldSchedule(config.schedule, config.servers) }),
+          ),
+          even,
         ),
-        even,
+        strayPerMille,
       ),
     );
 }
@@ -356,9 +379,10 @@ export function swarmConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfi
         everyEntry: snapshotEveryEntry,
         applierLagMicros: applierLag,
         evenCluster: options.servers === undefined ? evenCluster : fc.constant(false),
+        strayPerMille: strayPuts,
       })
-      .map(({ evenCluster: even, ...config }) =>
-        withEvenCluster(withApplierLag(withEveryEntry(config)), even),
+      .map(({ evenCluster: even, strayPerMille, ...config }) =>
+        withStrayPuts(withEvenCluster(withApplierLag(withEveryEntry(config)), even), strayPerMille),
       );
   };
   return size.chain((servers) =>

@@ -4,6 +4,7 @@ import type { FaultStep, TimedFault } from '../nemesis.js';
 import type { RandomStream } from '../random.js';
 import {
   APPLIER_LAGS,
+  STRAY_SHARES,
   episodeEnd,
   expandEpisodes,
   FAULT_KIND_NAMES,
@@ -175,13 +176,14 @@ const THRESHOLD_CHOICES = [
 ] as const;
 
 /**
- * One knob: the network profile, the snapshot threshold, a Raft option, the workload mix, or
- * the applier's lag (a synchronous applier gets one, a lagging one loses it).
+ * One knob: the network profile, the snapshot threshold, a Raft option, the workload mix, the
+ * applier's lag (a synchronous applier gets one, a lagging one loses it) or the stray puts (the
+ * same: on or off).
  */
 function changeKnob(config: FuzzConfig, r: RandomStream): FuzzConfig {
   const raft = config.raft ?? { maxEntriesPerAppend: 128 };
   const w = config.workload;
-  switch (r.int(0, 7)) {
+  switch (r.int(0, 8)) {
     case 0:
       return { ...config, profile: r.pick(PROFILES_FOR_FUZZ) };
     case 1:
@@ -196,6 +198,8 @@ function changeKnob(config: FuzzConfig, r: RandomStream): FuzzConfig {
       return { ...config, workload: { ...w, keys: r.int(1, 6), getPerMille: r.int(0, 1000) } };
     case 6:
       return toggleApplierLag(config, r);
+    case 7:
+      return toggleStrayPuts(config, r);
     default:
       return { ...config, workload: { ...w, thinkMaxMicros: r.int(0, 100_000) } };
   }
@@ -206,6 +210,13 @@ function toggleApplierLag(config: FuzzConfig, r: RandomStream): FuzzConfig {
     return { ...config, applierLagMicros: r.pick(APPLIER_LAGS) };
   const { applierLagMicros: _lag, ...synchronous } = config;
   return synchronous;
+}
+
+function toggleStrayPuts(config: FuzzConfig, r: RandomStream): FuzzConfig {
+  const { strayPerMille, ...known } = config.workload;
+  if (strayPerMille === undefined)
+    return { ...config, workload: { ...known, strayPerMille: r.pick(STRAY_SHARES) } };
+  return { ...config, workload: known };
 }
 
 /** Another cluster size: ids fold onto a smaller cluster; a larger one keeps them. */

@@ -77,6 +77,11 @@ const PLAINER: readonly Plainer[] = [
     const { appendPerMille: _appends, ...puts } = c.workload;
     return { ...c, workload: puts };
   },
+  (c) => {
+    if ((c.workload.strayPerMille ?? 0) === 0) return null;
+    const { strayPerMille: _stray, ...known } = c.workload;
+    return { ...c, workload: known };
+  },
   (c) =>
     c.maxRaftStateBytes === SNAPSHOT_EVERY_ENTRY
       ? { ...c, maxRaftStateBytes: PLAIN_SNAPSHOT_THRESHOLD }

@@ -65,6 +65,9 @@ const workloadSchema = v.pipe(
     ),
     // Absent in repros written before appends existed: puts only, as they ran.
     appendPerMille: v.exactOptional(integer(0, 1000, 'a share of appends in 0..1000 per mille')),
+    strayPerMille: v.exactOptional(
+      integer(0, 1000, 'a share of puts with a stray version in 0..1000 per mille'),
+    ),
     thinkMinMicros: v.optional(
       micros(0, MAX_THINK_MICROS, `a think time in 0..${MAX_THINK_MICROS} µs`),
       DEFAULT_WORKLOAD.thinkMinMicros,

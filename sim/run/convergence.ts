@@ -10,6 +10,8 @@ export type KvWorld = World<KvWire, KvApplied, KvNode>;
 
 /** How a liveness message starts when the healed servers did not converge. */
 export const NO_CONVERGENCE = 'no convergence';
+/** How a liveness message starts when a settled server's Raft state is past its budget. */
+export const OVER_BUDGET = 'over budget';
 
 /**
  * Election timeouts allowed before convergence must be reached: a leader change or two after
@@ -136,4 +138,28 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/**
+ * Once the cluster has settled (every entry committed, applied and saved): a server whose saved
+ * Raft state is at or past the service's budget (`maxRaftStateBytes`, 0 for none) must have
+ * snapshotted everything it applied, which brings it back under. The lab asks the same of a
+ * server (its state within eight times the budget once the calls are done); checked at the
+ * end, the rule is exact, with no slack: a service that never sees its state grow, or compares
+ * it with the wrong figure, keeps a log that grows for as long as the cluster runs.
+ */
+export function overBudget(world: KvWorld, servers: number, budget: number): string | null {
+  if (budget === 0) return null;
+  for (let node = 0; node < servers; node++) {
+    const server = world.host(node).instance;
+    if (!(server instanceof KvServer)) continue;
+    const bytes = world.host(node).persister.readRaftState().length;
+    const { snapshotIndex } = server.raft;
+    if (bytes < budget || server.appliedIndex <= snapshotIndex) continue;
+    return (
+      `${OVER_BUDGET}: node ${node} saved ${bytes} bytes of Raft state (budget ${budget}) ` +
+      `and applied through ${server.appliedIndex}, but its snapshot ends at ${snapshotIndex}`
+    );
+  }
+  return null;
 }

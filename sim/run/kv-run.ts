@@ -133,6 +133,7 @@ interface KvRig {
   /** The applied log by index: the command the first node to apply it had (SMS keeps all equal). */
   readonly appliedLog: KvCommand[];
   readonly raft: RaftOptions;
+  readonly maxRaftStateBytes: number;
 }
 
 /** How the safety and liveness phases ended, before the history is checked. */
@@ -220,7 +221,8 @@ function buildRig(config: KvRunConfig): KvRig {
   });
   world.leaderResolver = () => currentLeader(world, servers);
   const raft = resolveOptions(config.raft ?? {});
-  return { world, monitor, coverage, workload, appliedLog, raft };
+  const maxRaftStateBytes = config.maxRaftStateBytes ?? 0;
+  return { world, monitor, coverage, workload, appliedLog, raft, maxRaftStateBytes };
 }
 
 /** The safety phase under the schedule, then the liveness phase, then the healed settling. */

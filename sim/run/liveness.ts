@@ -1,7 +1,13 @@
 import type { RaftOptions } from '../../raft/options.js';
 import { reliable } from '../profiles.js';
 import { seconds, type Micros } from '../time.js';
-import { awaitConvergence, currentLeader, liveServers, type KvWorld } from './convergence.js';
+import {
+  awaitConvergence,
+  currentLeader,
+  liveServers,
+  overBudget,
+  type KvWorld,
+} from './convergence.js';
 import { awaitQuiet } from './idle.js';
 import type { Workload } from './workload.js';
 
@@ -19,6 +25,8 @@ export interface LivenessRig {
   readonly world: KvWorld;
   readonly workload: Workload;
   readonly raft: RaftOptions;
+  /** The service's snapshot budget in bytes of Raft state (0: it never snapshots). */
+  readonly maxRaftStateBytes: number;
   /** The run's coverage recorder, when it records coverage: stopped before the idle watch. */
   readonly coverage: { stop(): void } | null;
 }
@@ -45,7 +53,7 @@ export function livenessPhase(rig: LivenessRig, servers: number, trial: boolean)
   const missed = progress(rig, servers, since) ?? awaitConvergence(world, servers, rig.raft);
   if (missed !== null) return missed;
   rig.coverage?.stop();
-  return awaitQuiet(world, servers, rig.raft);
+  return awaitQuiet(world, servers, rig.raft) ?? overBudget(world, servers, rig.maxRaftStateBytes);
 }
 
 /**

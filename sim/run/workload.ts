@@ -18,6 +18,13 @@ export interface WorkloadOptions {
    * existed replay as they did.
    */
   readonly appendPerMille?: number;
+  /**
+   * Share of puts that name a version the clerk did not see: one past the version it knows
+   * (ErrNoKey on a key it knows as missing, else ErrVersion unless its knowledge is stale), or
+   * one before it. They exercise the refusals that puts of the known version never reach.
+   * Absent or 0: no draw for it, so configurations without it replay as they did.
+   */
+  readonly strayPerMille?: number;
   /** Pause between a return and the clerk's next call, drawn uniformly. */
   readonly thinkMinMicros: Micros;
   readonly thinkMaxMicros: Micros;
@@ -163,7 +170,14 @@ export class Workload implements EventTarget {
     if (appends > 0 && this.random.perMille(appends) && !long)
       return { kind: 'append', key, value: `${value};` };
     const version = (this.knownVersion[c] as Map<string, number>).get(key) ?? 0;
-    return { kind: 'put', key, value, version };
+    return { kind: 'put', key, value, version: this.strayed(version) };
+  }
+
+  /** The version a put names: the one the clerk knows, or now and then one beside it. */
+  private strayed(known: number): number {
+    const stray = this.options.strayPerMille ?? 0;
+    if (stray === 0 || !this.random.perMille(stray)) return known;
+    return known > 0 && this.random.perMille(500) ? known - 1 : known + 1;
   }
 
   private key(_c: number): string {

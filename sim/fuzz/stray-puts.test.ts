@@ -1,0 +1,41 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { runKv } from '../run/kv-run.js';
+import { STRAY_SHARES, swarmConfig } from './arbitraries.js';
+import { kvRunConfig, type FuzzConfig } from './config.js';
+
+/** Swarm seed 51: one clerk on four keys, almost all writes puts, three in ten of them stray. */
+const SEED = 51;
+const [DRAWN] = fc.sample(swarmConfig(), { seed: SEED, numRuns: 1 }) as [FuzzConfig];
+
+function putAnswers(config: FuzzConfig): Map<string, number> {
+  const result = runKv(kvRunConfig(SEED, config));
+  expect(result.verdict).to.equal('ok');
+  const answers = new Map<string, number>();
+  for (const op of result.history) {
+    if (op.input.op !== 'put' || op.output === null) continue;
+    answers.set(op.output.err, (answers.get(op.output.err) ?? 0) + 1);
+  }
+  return answers;
+}
+
+describe('stray puts try the version check and the missing-key answer', function () {
+  this.timeout(60_000);
+
+  it('about one swarm seed in eight draws them; the others store none', () => {
+    const configs = fc.sample(swarmConfig(), { seed: 1, numRuns: 400 });
+    const drawn = configs.filter((c) => c.workload.strayPerMille !== undefined);
+    expect(drawn.length).to.be.within(25, 80);
+    for (const c of drawn) expect(STRAY_SHARES).to.include(c.workload.strayPerMille);
+    expect(STRAY_SHARES).to.include(DRAWN.workload.strayPerMille);
+  });
+
+  it('the correct service refuses them: ErrNoKey on a missing key, and more ErrVersion', () => {
+    const { strayPerMille: _stray, ...known } = DRAWN.workload;
+    const stray = putAnswers(DRAWN);
+    const plain = putAnswers({ ...DRAWN, workload: known });
+    expect(stray.get('ErrNoKey') ?? 0).to.be.above(0);
+    expect(plain.get('ErrNoKey') ?? 0).to.equal(0);
+    expect(stray.get('ErrVersion') ?? 0).to.be.above(plain.get('ErrVersion') ?? 0);
+  });
+});

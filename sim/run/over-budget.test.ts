@@ -1,0 +1,34 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import type { BrokenBuild } from '../../raft/mutants.js';
+import { swarmConfig } from '../fuzz/arbitraries.js';
+import { kvRunConfig, type FuzzConfig } from '../fuzz/config.js';
+import { failureKind, summarize } from '../fuzz/run-seed.js';
+import { OVER_BUDGET } from './convergence.js';
+import { runKv } from './kv-run.js';
+
+/** Swarm seed 1: five servers and a snapshot budget of 400 bytes of Raft state. */
+const [DRAWN] = fc.sample(swarmConfig(), { seed: 1, numRuns: 1 }) as [FuzzConfig];
+
+function runSeed(config: FuzzConfig, mutant: BrokenBuild | null) {
+  return summarize(runKv({ ...kvRunConfig(1, config), mutant }));
+}
+
+describe('a settled server keeps its Raft state within the snapshot budget', function () {
+  this.timeout(60_000);
+
+  it('the correct service passes', () => {
+    expect(runSeed(DRAWN, null).verdict).to.equal('ok');
+  });
+
+  it('a service that never notes the size of its saves (build S10) ends over budget', () => {
+    const summary = runSeed(DRAWN, 'S10');
+    expect(summary.verdict).to.equal('liveness');
+    expect(summary.liveness).to.match(new RegExp(`^${OVER_BUDGET}: node \\d saved \\d+ bytes`));
+    expect(failureKind(summary)).to.equal(OVER_BUDGET); // shrinking keeps it over budget
+  });
+
+  it('without a budget the same service passes: nothing asked it to snapshot', () => {
+    expect(runSeed({ ...DRAWN, maxRaftStateBytes: 0 }, 'S10').verdict).to.equal('ok');
+  });
+});

@@ -205,7 +205,8 @@ function maybeAdvanceCommit(core: Core): void {
   sortDescending(matches, count);
   // mutant Z11: the most common matchIndex (ties to the highest), not the majority's; build S09:
   // the rank held by half the cluster (the same on an odd cluster).
-  const rank = core.mutant === 'S09' ? Math.floor((core.nodes - 1) / 2) : Math.floor(core.nodes / 2);
+  const rank =
+    core.mutant === 'S09' ? Math.floor((core.nodes - 1) / 2) : Math.floor(core.nodes / 2);
   const candidate =
     core.mutant === 'Z11' ? modeOf(matches.slice(0, count)) : (matches[rank] as LogIndex);
   if (candidate <= core.commitIndex) return;

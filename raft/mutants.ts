@@ -49,6 +49,7 @@ export const OUTSIDE_ZOO = {
   S08: 'a vote majority counted as at least half: on an even cluster two halves each elect a leader',
   S09: 'the commit index taken from the sorted match indexes one place early: half commits on an even cluster',
   S10: "the service never notes the size of Raft's saves: it never snapshots, and Raft's log grows without end",
+  S11: "a call stays in the server's waiting table after its answer: a leak that grows with every call",
 } as const;
 
 /** What a node can be built as, besides correct: a zoo mutant or a build outside the zoo. */

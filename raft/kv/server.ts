@@ -66,6 +66,11 @@ export class KvServer implements Instance<KvWire, KvApplied> {
     return this.table.appliedIndex;
   }
 
+  /** The log indexes of the calls waiting for their entry to apply, for checkers. */
+  get waitingIndexes(): readonly number[] {
+    return [...this.pending.keys()];
+  }
+
   /** The service's state, for checkers (read-only use). */
   get state(): KvTable {
     return this.table;
@@ -168,7 +173,8 @@ export class KvServer implements Instance<KvWire, KvApplied> {
     this.table.appliedIndex = index;
     const waiting = this.pending.get(index);
     if (waiting === undefined) return;
-    this.pending.delete(index);
+    // build S11: the answered call is left in the table.
+    if (this.options.mutant !== 'S11') this.pending.delete(index);
     const ours = waiting.clerk === command.clerk && waiting.seq === command.seq;
     out.push(
       ours

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { MutantId } from '../../raft/mutants.js';
-import { NO_CONVERGENCE, OVER_BUDGET } from '../run/convergence.js';
+import { LEFT_WAITING, NO_CONVERGENCE, OVER_BUDGET } from '../run/convergence.js';
 import { EVENT_STORM, runKv, type KvRunResult } from '../run/kv-run.js';
 import { BUSY_WHEN_IDLE } from '../run/idle.js';
 import { MINORITY_TRIAL } from '../run/liveness.js';
@@ -83,6 +83,7 @@ export function failureKind(summary: RunSummary): string | null {
   if (liveness.startsWith(NO_CONVERGENCE)) return NO_CONVERGENCE;
   if (liveness.startsWith(BUSY_WHEN_IDLE)) return BUSY_WHEN_IDLE;
   if (liveness.startsWith(OVER_BUDGET)) return OVER_BUDGET;
+  if (liveness.startsWith(LEFT_WAITING)) return LEFT_WAITING;
   // A trial's failure shrinks into a trial's failure, not into a slow recovery after it.
   if (liveness.startsWith(MINORITY_TRIAL)) return MINORITY_TRIAL;
   return 'liveness';

@@ -12,6 +12,8 @@ export type KvWorld = World<KvWire, KvApplied, KvNode>;
 export const NO_CONVERGENCE = 'no convergence';
 /** How a liveness message starts when a settled server's Raft state is past its budget. */
 export const OVER_BUDGET = 'over budget';
+/** How a liveness message starts when a settled server still waits on an index it applied. */
+export const LEFT_WAITING = 'left waiting';
 
 /**
  * Election timeouts allowed before convergence must be reached: a leader change or two after
@@ -159,6 +161,29 @@ export function overBudget(world: KvWorld, servers: number, budget: number): str
     return (
       `${OVER_BUDGET}: node ${node} saved ${bytes} bytes of Raft state (budget ${budget}) ` +
       `and applied through ${server.appliedIndex}, but its snapshot ends at ${snapshotIndex}`
+    );
+  }
+  return null;
+}
+
+/**
+ * Once the cluster has settled, no server holds a call waiting for an entry it has applied:
+ * applying the index answers the call (with its outcome, or with a wrong-leader answer when
+ * another entry landed there), and a snapshot that passes the index ends the wait. A waiter left
+ * behind is a leak that grows with the calls (not removed once answered, or once a snapshot
+ * passed its index), and in Go a goroutine blocked for good. (A waiter past the applied index
+ * may stay: a deposed leader's entry that the cluster's log never reached.)
+ */
+export function leftWaiting(world: KvWorld, servers: number): string | null {
+  for (let node = 0; node < servers; node++) {
+    const server = world.host(node).instance;
+    if (!(server instanceof KvServer)) continue;
+    const stale = server.waitingIndexes.filter((index) => index <= server.appliedIndex);
+    if (stale.length === 0) continue;
+    const shown = stale.slice(0, 3).join(', ') + (stale.length > 3 ? ', …' : '');
+    return (
+      `${LEFT_WAITING}: node ${node} applied through ${server.appliedIndex} and still holds ` +
+      `${stale.length} call(s) waiting at indexes it applied (${shown})`
     );
   }
   return null;

@@ -4,6 +4,7 @@ import { seconds, type Micros } from '../time.js';
 import {
   awaitConvergence,
   currentLeader,
+  leftWaiting,
   liveServers,
   overBudget,
   type KvWorld,
@@ -53,7 +54,11 @@ export function livenessPhase(rig: LivenessRig, servers: number, trial: boolean)
   const missed = progress(rig, servers, since) ?? awaitConvergence(world, servers, rig.raft);
   if (missed !== null) return missed;
   rig.coverage?.stop();
-  return awaitQuiet(world, servers, rig.raft) ?? overBudget(world, servers, rig.maxRaftStateBytes);
+  return (
+    awaitQuiet(world, servers, rig.raft) ??
+    overBudget(world, servers, rig.maxRaftStateBytes) ??
+    leftWaiting(world, servers)
+  );
 }
 
 /**

@@ -4,7 +4,7 @@ import type { BrokenBuild } from '../../raft/mutants.js';
 import { swarmConfig } from '../fuzz/arbitraries.js';
 import { kvRunConfig, type FuzzConfig } from '../fuzz/config.js';
 import { failureKind, summarize } from '../fuzz/run-seed.js';
-import { OVER_BUDGET } from './convergence.js';
+import { LEFT_WAITING, OVER_BUDGET } from './convergence.js';
 import { runKv } from './kv-run.js';
 
 /** Swarm seed 1: five servers and a snapshot budget of 400 bytes of Raft state. */
@@ -14,7 +14,7 @@ function runSeed(config: FuzzConfig, mutant: BrokenBuild | null) {
   return summarize(runKv({ ...kvRunConfig(1, config), mutant }));
 }
 
-describe('a settled server keeps its Raft state within the snapshot budget', function () {
+describe('a settled server: its Raft state within budget, no call left waiting', function () {
   this.timeout(60_000);
 
   it('the correct service passes', () => {
@@ -30,5 +30,11 @@ describe('a settled server keeps its Raft state within the snapshot budget', fun
 
   it('without a budget the same service passes: nothing asked it to snapshot', () => {
     expect(runSeed({ ...DRAWN, maxRaftStateBytes: 0 }, 'S10').verdict).to.equal('ok');
+  });
+
+  it('a server that keeps each answered call in its waiting table (build S11) fails', () => {
+    const summary = runSeed(DRAWN, 'S11');
+    expect(summary.liveness).to.match(new RegExp(`^${LEFT_WAITING}: node \\d applied through`));
+    expect(failureKind(summary)).to.equal(LEFT_WAITING);
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { MutantId } from '../../raft/mutants.js';
-import { LEFT_WAITING, NO_CONVERGENCE, OVER_BUDGET } from '../run/convergence.js';
+import { NO_CONVERGENCE } from '../run/convergence.js';
+import { LEFT_WAITING, OVER_BUDGET } from '../run/settled.js';
 import { EVENT_STORM, runKv, type KvRunResult } from '../run/kv-run.js';
 import { BUSY_WHEN_IDLE } from '../run/idle.js';
 import { MINORITY_TRIAL } from '../run/liveness.js';

@@ -1,15 +1,9 @@
 import type { RaftOptions } from '../../raft/options.js';
 import { reliable } from '../profiles.js';
 import { seconds, type Micros } from '../time.js';
-import {
-  awaitConvergence,
-  currentLeader,
-  leftWaiting,
-  liveServers,
-  overBudget,
-  type KvWorld,
-} from './convergence.js';
+import { awaitConvergence, currentLeader, liveServers, type KvWorld } from './convergence.js';
 import { awaitQuiet } from './idle.js';
+import { leftWaiting, overBudget } from './settled.js';
 import type { Workload } from './workload.js';
 
 /**

@@ -4,7 +4,7 @@ import type { BrokenBuild } from '../../raft/mutants.js';
 import { swarmConfig } from '../fuzz/arbitraries.js';
 import { kvRunConfig, type FuzzConfig } from '../fuzz/config.js';
 import { failureKind, summarize } from '../fuzz/run-seed.js';
-import { LEFT_WAITING, OVER_BUDGET } from './convergence.js';
+import { LEFT_WAITING, OVER_BUDGET } from './settled.js';
 import { runKv } from './kv-run.js';
 
 /** Swarm seed 1: five servers and a snapshot budget of 400 bytes of Raft state. */

@@ -27,8 +27,6 @@ export class LeaderChecks {
   /** Per leader, the term its matchIndexes below were seen in, and the highest seen per peer. */
   private readonly matchTerm: number[];
   private readonly matchSeen: number[][];
-  /** The match indexes checkCommitDue ranks, one per server, reused from input to input. */
-  private readonly matchScratch: number[];
 
   constructor(
     private readonly servers: number,
@@ -38,7 +36,6 @@ export class LeaderChecks {
     private readonly report: ReportViolation,
   ) {
     this.matchTerm = new Array<number>(servers).fill(-1);
-    this.matchScratch = new Array<number>(servers).fill(0);
     this.matchSeen = Array.from({ length: servers }, () => new Array<number>(servers).fill(0));
   }
 
@@ -80,9 +77,13 @@ export class LeaderChecks {
       this.matchTerm[node] = view.term;
       seen.fill(0);
     }
+    // Logs past the commit index, the leader's own among them: G8's first question, counted
+    // here so that the matchIndexes are read once per input.
+    let ahead = view.lastLogIndex > view.commitIndex ? 1 : 0;
     for (let peer = 0; peer < this.servers; peer++) {
       if (peer === node) continue;
       const match = view.matchIndexOf(peer);
+      if (match > view.commitIndex) ahead++;
       this.checkRising(node, view.term, peer, match, seen);
       if (match === 0) continue;
       const told = this.records.acknowledgements.highest(peer, node, view.term);
@@ -95,27 +96,43 @@ export class LeaderChecks {
       }
       this.checkSharedPrefix(node, view, peer, match);
     }
+    // Nearly always after a correct leader's input: too few logs past the commit to owe one.
+    if (ahead >= this.majority) this.checkCommitDue(node, view);
   }
 
   /**
-   * G8: Figure 2's commit rule as a duty. Once a majority (the leader counting its own log)
+   * G8 (called by checkMatchIndexes once a majority's logs reach past the commit index):
+   * Figure 2's commit rule as a duty. Once a majority (the leader counting its own log)
    * holds an index N past commitIndex whose entry is of the leader's term, the input that made
    * it so must commit N: a leader that waits for more (its whole log on a majority, its own
    * vote, a later heartbeat) stalls its clients for as long as the wait lasts, and under a
    * steady load for good.
    */
-  checkCommitDue(node: number, view: RaftView): void {
-    const matches = this.matchScratch;
-    for (let peer = 0; peer < this.servers; peer++)
-      matches[peer] = peer === node ? view.lastLogIndex : view.matchIndexOf(peer);
-    matches.sort(descending);
-    const held = matches[this.majority - 1] as number;
-    if (held <= view.commitIndex || view.termAt(held) !== view.term) return;
+  private checkCommitDue(node: number, view: RaftView): void {
+    const commit = view.commitIndex;
+    // Log terms never fall, so if the highest index a majority holds is of an earlier term,
+    // every lower one is too: Figure 8's case, where nothing is due yet.
+    const held = this.heldByMajority(node, view);
+    if (held <= commit || view.termAt(held) !== view.term) return;
     this.report(
       'G8',
       [node],
-      `leader ${node} of term ${view.term} has commitIndex ${view.commitIndex}, but a majority holds ${held}, of its term`,
+      `leader ${node} of term ${view.term} has commitIndex ${commit}, but a majority holds ${held}, of its term`,
     );
+  }
+
+  /** The highest index a majority holds, the leader counting its own log: no sort, no array. */
+  private heldByMajority(node: number, view: RaftView): number {
+    let best = 0;
+    for (let i = 0; i < this.servers; i++) {
+      const candidate = i === node ? view.lastLogIndex : view.matchIndexOf(i);
+      if (candidate <= best) continue;
+      let holders = 0;
+      for (let j = 0; j < this.servers; j++)
+        if ((j === node ? view.lastLogIndex : view.matchIndexOf(j)) >= candidate) holders++;
+      if (holders >= this.majority) best = candidate;
+    }
+    return best;
   }
 
   private checkRising(node: number, term: number, peer: number, match: number, seen: number[]) {
@@ -147,5 +164,3 @@ export class LeaderChecks {
     }
   }
 }
-
-const descending = (a: number, b: number) => b - a;

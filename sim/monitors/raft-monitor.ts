@@ -106,10 +106,7 @@ export class RaftMonitor {
     this.leaders.checkLeadership(node, view);
     this.checkBounds(node, view);
     this.checkLog(node, view);
-    if (view.role === 'leader') {
-      this.leaders.checkMatchIndexes(node, view);
-      this.leaders.checkCommitDue(node, view);
-    }
+    if (view.role === 'leader') this.leaders.checkMatchIndexes(node, view); // G1 and G8
     // An entry counts toward a commit only once it is on the node's disk: a copy held in memory
     // alone dies with the process, and commitment must survive any minority's crash. (In the
     // correct Raft every input ends saved, so this only bites a node that held back a save.)

@@ -19,8 +19,9 @@ export interface LeaderRecords {
 
 /**
  * What the monitor checks of a leader: that it is its term's only leader, elected by a majority
- * of that term's votes (ES), that it holds everything truly committed (LC), and that its
- * matchIndexes are knowledge its followers gave it (G1).
+ * of that term's votes (ES), that it holds everything truly committed (LC), that its
+ * matchIndexes are knowledge its followers gave it (G1), and that it commits what they let it
+ * (G8).
  */
 export class LeaderChecks {
   private readonly leaderOfTerm = new Map<number, number>();
@@ -135,7 +136,14 @@ export class LeaderChecks {
     return best;
   }
 
-  private checkRising(node: number, term: number, peer: number, match: number, seen: number[]) {
+  /** G1's third rule: `match` is no lower than the highest seen for `peer` in this term. */
+  private checkRising(
+    node: number,
+    term: number,
+    peer: number,
+    match: number,
+    seen: number[],
+  ): void {
     const before = seen[peer] as number;
     if (match >= before) {
       seen[peer] = match;

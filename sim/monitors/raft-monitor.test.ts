@@ -117,8 +117,10 @@ function lead(view: FakeView, term: number): void {
   view.votedFor = view.votedFor ?? null;
 }
 
-/** Node 0 leads term 2; node 1 holds its one entry and has acknowledged it in term 2. */
-/** G8 (the leader's duty to commit) is off: these setups leave commitIndex where it is. */
+/**
+ * Node 0 leads term 2; node 1 holds its one entry and has acknowledged it in term 2. G8 (the
+ * leader's duty to commit) is off: these setups leave commitIndex where it is.
+ */
 function acknowledgedInTerm2(): Setup {
   const s = setup(3, ['G8']);
   elect(s, 0, 2);

@@ -51,7 +51,9 @@ export class AnswerCheck {
     ) {
       this.replayed++;
       const outcome = this.reference.execute(next);
-      if (outcome !== null) this.outcomes.set(next.clerk * CALLS + next.seq, outcome);
+      // Reads are LIN's to judge (see above): only a write's outcome is kept.
+      if (outcome !== null && next.op.kind !== 'get')
+        this.outcomes.set(next.clerk * CALLS + next.seq, outcome);
     }
   }
 
@@ -62,7 +64,8 @@ export class AnswerCheck {
     const call = this.workload.openCall(to, message.seq);
     if (call === null || call.op === 'get') return;
     const appliedIndex = this.appliedIndexOf(node);
-    const at = this.appliedAt.get(to * CALLS + message.seq);
+    const key = to * CALLS + message.seq;
+    const at = this.appliedAt.get(key);
     if (at === undefined || at > appliedIndex) {
       const applied = `applied through ${appliedIndex}`;
       this.fail(
@@ -70,11 +73,13 @@ export class AnswerCheck {
         `${answered(node, to, call.op, message)}, but it has not applied that call (${applied})`,
       );
     }
-    const outcome = this.outcomes.get(to * CALLS + message.seq);
+    const outcome = this.outcomes.get(key);
     if (outcome === undefined) return; // an index before it is not applied anywhere yet
-    const version = call.op === 'append' && outcome.err === 'OK';
-    if (message.err === outcome.err && (!version || message.version === outcome.version)) return;
-    const executed = version ? `OK, version ${outcome.version}` : outcome.err;
+    // The clerk passes an append's installed version on (the workload's next put uses it).
+    const withVersion = call.op === 'append' && outcome.err === 'OK';
+    if (message.err === outcome.err && (!withVersion || message.version === outcome.version))
+      return;
+    const executed = withVersion ? `OK, version ${outcome.version}` : outcome.err;
     this.fail(
       node,
       `${answered(node, to, call.op, message)}, but its execution answered ${executed}`,

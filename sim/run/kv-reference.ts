@@ -4,6 +4,13 @@ import type { KvInput, KvOutput, Operation } from '../check/index.js';
 import type { Violation } from '../monitors/view.js';
 import type { Micros } from '../time.js';
 
+/** What one execution of a call answered, by the semantics written here. */
+export interface ReferenceOutcome {
+  readonly err: 'OK' | 'ErrNoKey' | 'ErrVersion';
+  /** The key's version after the call. */
+  readonly version: number;
+}
+
 /**
  * The key/value service's sequential semantics (kv-service.md), written apart from the service's
  * own table (raft/kv/table.ts) so that the checks that replay the applied log do not inherit a
@@ -11,21 +18,14 @@ import type { Micros } from '../time.js';
  * call already executed, or of an older one, changes nothing); a put installs its value when its
  * version is the key's (0 for a missing key); an append always does.
  */
-/** What one execution of a call answered, by the semantics written here. */
-export interface ReferenceOutcome {
-  readonly err: 'OK' | 'ErrNoKey' | 'ErrVersion';
-  /** The key's version after the call. */
-  readonly version: number;
-  readonly wrote: boolean;
-}
-
 export class KvReference {
   private readonly keys = new Map<string, { readonly value: string; readonly version: number }>();
   private readonly lastSeq = new Map<number, number>();
 
   /** Executes one applied command; true if it wrote (the key's version went up by one). */
   apply(command: KvCommand): boolean {
-    return this.execute(command)?.wrote === true;
+    const outcome = this.execute(command);
+    return outcome !== null && command.op.kind !== 'get' && outcome.err === 'OK';
   }
 
   /**
@@ -39,14 +39,13 @@ export class KvReference {
     const { op } = command;
     const current = this.keys.get(op.key);
     const version = current === undefined ? 0 : current.version;
-    if (op.kind === 'get')
-      return { err: current === undefined ? 'ErrNoKey' : 'OK', version, wrote: false };
+    if (op.kind === 'get') return { err: current === undefined ? 'ErrNoKey' : 'OK', version };
     if (op.kind === 'put' && op.version !== version) {
-      return { err: current === undefined ? 'ErrNoKey' : 'ErrVersion', version, wrote: false };
+      return { err: current === undefined ? 'ErrNoKey' : 'ErrVersion', version };
     }
     const value = op.kind === 'append' ? (current?.value ?? '') + op.value : op.value;
     this.keys.set(op.key, { value, version: version + 1 });
-    return { err: 'OK', version: version + 1, wrote: true };
+    return { err: 'OK', version: version + 1 };
   }
 
   /**

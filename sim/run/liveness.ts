@@ -32,7 +32,8 @@ export const MINORITY_TRIAL = 'minority trial';
 /**
  * Heals everything, then (with `trial`) keeps the most up-to-date minority down while the rest
  * must make progress, then requires a leader, the end of every open call, convergence, and a
- * settled, quiet cluster once idle (idle.ts), each on time. What was missed, or null.
+ * settled, quiet cluster once idle (idle.ts), each on time, and last that the quiet servers
+ * kept their state within budget and no call waiting (settled.ts). What was missed, or null.
  */
 export function livenessPhase(rig: LivenessRig, servers: number, trial: boolean): string | null {
   const { world, workload } = rig;

@@ -3,7 +3,7 @@ import type { KvWorld } from './convergence.js';
 
 /**
  * What a settled cluster's servers must have tidied up, checked once the idle watch is over
- * (every entry committed, applied and saved by then). Neither is a safety matter, and no other
+ * (the servers converged and quiet). Neither is a safety matter, and no other
  * check sees either: a log never compacted is still a correct log, and a call left waiting
  * answers no one wrongly. Both grow for as long as the cluster runs.
  */
@@ -14,7 +14,7 @@ export const OVER_BUDGET = 'over budget';
 export const LEFT_WAITING = 'left waiting';
 
 /**
- * Once the cluster has settled (every entry committed, applied and saved): a server whose saved
+ * Once the cluster has settled: a server whose saved
  * Raft state is at or past the service's budget (`maxRaftStateBytes`, 0 for none) must have
  * snapshotted everything it applied, which brings it back under. The lab asks the same of a
  * server (its state within eight times the budget once the calls are done); checked at the

@@ -1,17 +1,16 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type { BrokenBuild } from '../../raft/mutants.js';
-import { runKv } from '../run/kv-run.js';
 import { APPLIER_LAGS, swarmConfig } from './arbitraries.js';
-import { kvRunConfig, type FuzzConfig } from './config.js';
-import { summarize } from './run-seed.js';
+import type { FuzzConfig } from './config.js';
+import { runDrawn, swarmDraw } from './seed-testkit.js';
 
 /** Swarm seed 20: a 200 ms applier lag, the second such seed of 1, 2, … and the first to catch build S06. */
 const SEED = 20;
-const [DRAWN] = fc.sample(swarmConfig(), { seed: SEED, numRuns: 1 }) as [FuzzConfig];
+const DRAWN = swarmDraw(SEED);
 
 function runSeed(config: FuzzConfig, mutant: BrokenBuild | null) {
-  return summarize(runKv({ ...kvRunConfig(SEED, config), mutant }));
+  return runDrawn(SEED, config, mutant);
 }
 
 function withoutLag(config: FuzzConfig): FuzzConfig {

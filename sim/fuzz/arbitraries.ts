@@ -193,14 +193,20 @@ export const snapshotThreshold = fc.constantFrom(...SNAPSHOT_THRESHOLDS);
 export const SNAPSHOT_EVERY_ENTRY = 1;
 
 /**
+ * True for about one seed in `n` (fast-check's bias toward the ends of a range moves the share a
+ * little); shrinks toward false. The draws made last (below) use it, each on its own integer, so
+ * that adding one leaves every other draw of a seed as it was.
+ */
+function oneSeedIn(n: number): fc.Arbitrary<boolean> {
+  return fc.integer({ min: 1, max: n }).map((k) => k === n);
+}
+
+/**
  * About one seed in eight snapshots after every entry (fast-check's bias toward the ends of a
  * range moves the share a little). Drawn after everything else, so that every other seed's
  * configuration is what it is without this draw; shrinks toward the drawn threshold.
  */
-const EVERY_ENTRY_ONE_IN = 8;
-export const snapshotEveryEntry = fc
-  .integer({ min: 1, max: EVERY_ENTRY_ONE_IN })
-  .map((n) => n === EVERY_ENTRY_ONE_IN);
+export const snapshotEveryEntry = oneSeedIn(8);
 
 /** The drawn threshold, or SNAPSHOT_EVERY_ENTRY if the seed drew that. */
 function withEveryEntry<T extends { maxRaftStateBytes: number; everyEntry: boolean }>(
@@ -222,10 +228,10 @@ export const APPLIER_LAGS: readonly Micros[] = [millis(5), millis(50), millis(20
  * Raft's step (0). Drawn after everything else, snapshots after every entry included, so that
  * the rest of a seed's configuration is what it is without this draw; shrinks toward 0.
  */
-const LAGGING_ONE_IN = 8;
+
 export const applierLag: fc.Arbitrary<Micros> = fc
-  .tuple(fc.integer({ min: 1, max: LAGGING_ONE_IN }), fc.constantFrom(...APPLIER_LAGS))
-  .map(([n, lag]) => (n === LAGGING_ONE_IN ? lag : 0));
+  .tuple(oneSeedIn(8), fc.constantFrom(...APPLIER_LAGS))
+  .map(([lagging, lag]) => (lagging ? lag : 0));
 
 /** The drawn lag as the configuration holds it: absent when the service applies at once. */
 function withApplierLag<T extends { applierLagMicros: Micros }>(
@@ -242,10 +248,7 @@ function withApplierLag<T extends { applierLagMicros: Micros }>(
  * last, like the draws above, so that every other seed's configuration stays what it is; shrinks
  * toward the odd size.
  */
-const EVEN_CLUSTER_ONE_IN = 8;
-export const evenCluster = fc
-  .integer({ min: 1, max: EVEN_CLUSTER_ONE_IN })
-  .map((n) => n === EVEN_CLUSTER_ONE_IN);
+export const evenCluster = oneSeedIn(8);
 
 /** The even size beside a drawn odd one: one node more, or one fewer for the largest. */
 export function evenSizeBeside(servers: number): number {
@@ -263,11 +266,10 @@ function withEvenCluster(config: FuzzConfig, even: boolean): FuzzConfig {
  * when another write got there first, and never with ErrNoKey, so without these the service's
  * version check and its missing-key answer would go untried. Drawn last; shrinks toward none.
  */
-const STRAY_ONE_IN = 8;
 export const STRAY_SHARES = [100, 300] as const;
 export const strayPuts: fc.Arbitrary<number> = fc
-  .tuple(fc.integer({ min: 1, max: STRAY_ONE_IN }), fc.constantFrom(...STRAY_SHARES))
-  .map(([n, share]) => (n === STRAY_ONE_IN ? share : 0));
+  .tuple(oneSeedIn(8), fc.constantFrom(...STRAY_SHARES))
+  .map(([stray, share]) => (stray ? share : 0));
 
 /** The workload with its stray puts, if the seed drew them. */
 function withStrayPuts(config: FuzzConfig, strayPerMille: number): FuzzConfig {

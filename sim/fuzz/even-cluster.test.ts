@@ -1,18 +1,17 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type { BrokenBuild } from '../../raft/mutants.js';
-import { runKv } from '../run/kv-run.js';
 import { evenSizeBeside, swarmConfig } from './arbitraries.js';
-import { kvRunConfig, type FuzzConfig } from './config.js';
+import type { FuzzConfig } from './config.js';
 import { foldConfig } from './fold.js';
-import { summarize } from './run-seed.js';
+import { runDrawn, swarmDraw } from './seed-testkit.js';
 
 /** Swarm seed 12: the first of 1, 2, … to draw an even cluster (six nodes, drawn as seven). */
 const SEED = 12;
-const [DRAWN] = fc.sample(swarmConfig(), { seed: SEED, numRuns: 1 }) as [FuzzConfig];
+const DRAWN = swarmDraw(SEED);
 
 function runSeed(config: FuzzConfig, mutant: BrokenBuild | null) {
-  return summarize(runKv({ ...kvRunConfig(SEED, config), mutant }));
+  return runDrawn(SEED, config, mutant);
 }
 
 describe('even clusters, where slips at the edge of a majority show', function () {

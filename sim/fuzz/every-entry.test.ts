@@ -1,17 +1,15 @@
 import { expect } from 'chai';
-import fc from 'fast-check';
 import type { BrokenBuild } from '../../raft/mutants.js';
-import { runKv } from '../run/kv-run.js';
-import { PLAIN_SNAPSHOT_THRESHOLD, SNAPSHOT_EVERY_ENTRY, swarmConfig } from './arbitraries.js';
-import { kvRunConfig, type FuzzConfig } from './config.js';
-import { summarize } from './run-seed.js';
+import { PLAIN_SNAPSHOT_THRESHOLD, SNAPSHOT_EVERY_ENTRY } from './arbitraries.js';
+import type { FuzzConfig } from './config.js';
+import { runDrawn, swarmDraw } from './seed-testkit.js';
 
 /** Swarm seed 4, the first of seeds 1, 2, … that snapshots after every entry (7 servers). */
 const SEED = 4;
-const [DRAWN] = fc.sample(swarmConfig(), { seed: SEED, numRuns: 1 }) as [FuzzConfig];
+const DRAWN = swarmDraw(SEED);
 
 function runSeed(config: FuzzConfig, mutant: BrokenBuild | null) {
-  return summarize(runKv({ ...kvRunConfig(SEED, config), mutant }));
+  return runDrawn(SEED, config, mutant);
 }
 
 describe('snapshots after every entry reach the empty log past a snapshot', function () {

@@ -1,15 +1,12 @@
 import { expect } from 'chai';
-import fc from 'fast-check';
-import { runKv } from '../run/kv-run.js';
-import { swarmConfig } from './arbitraries.js';
-import { kvRunConfig, type FuzzConfig } from './config.js';
-import { failureKind, summarize } from './run-seed.js';
+import { failureKind } from './run-seed.js';
+import { runDrawn, swarmDraw } from './seed-testkit.js';
 
 describe("a node's panic is a run's verdict, not a crash of the simulator", function () {
   this.timeout(60_000);
-  const [drawn] = fc.sample(swarmConfig(), { seed: 1, numRuns: 1 }) as [FuzzConfig];
+  const drawn = swarmDraw(1);
   // Build S07: a clerk's guess after a refusal runs past the last server.
-  const run = (mutant: 'S07' | null) => summarize(runKv({ ...kvRunConfig(1, drawn), mutant }));
+  const run = (mutant: 'S07' | null) => runDrawn(1, drawn, mutant);
 
   it('names the node and replays to the same trace', () => {
     const first = run('S07');

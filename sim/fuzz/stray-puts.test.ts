@@ -3,10 +3,11 @@ import fc from 'fast-check';
 import { runKv } from '../run/kv-run.js';
 import { STRAY_SHARES, swarmConfig } from './arbitraries.js';
 import { kvRunConfig, type FuzzConfig } from './config.js';
+import { swarmDraw } from './seed-testkit.js';
 
 /** Swarm seed 51: one clerk on four keys, almost all writes puts, three in ten of them stray. */
 const SEED = 51;
-const [DRAWN] = fc.sample(swarmConfig(), { seed: SEED, numRuns: 1 }) as [FuzzConfig];
+const DRAWN = swarmDraw(SEED);
 
 function putAnswers(config: FuzzConfig): Map<string, number> {
   const result = runKv(kvRunConfig(SEED, config));

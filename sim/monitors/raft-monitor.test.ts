@@ -118,18 +118,28 @@ function lead(view: FakeView, term: number): void {
 }
 
 /**
- * Node 0 leads term 2; node 1 holds its one entry and has acknowledged it in term 2. G8 (the
- * leader's duty to commit) is off: these setups leave commitIndex where it is.
+ * Node 0 leads term 2; node 1, in term 2, holds the same `log` and has acknowledged it through
+ * `acked`. G8 (the leader's duty to commit) is off unless asked for: most setups leave
+ * commitIndex where it is.
  */
-function acknowledgedInTerm2(): Setup {
-  const s = setup(3, ['G8']);
+function bothHoldInTerm2(
+  log: [number, number][],
+  acked: number,
+  without: InvariantId[] = ['G8'],
+): Setup {
+  const s = setup(3, without);
   elect(s, 0, 2);
-  s.views[0]!.setLog([[2, 1]]);
-  s.views[1]!.setLog([[2, 1]]);
+  s.views[0]!.setLog(log);
+  s.views[1]!.setLog(log);
   s.views[1]!.term = 2;
   s.monitor.afterPersist(1, s.views[1]!.save()); // G5 sees these acknowledgements too
-  sendVouch(s.monitor, 1, 0, { kind: 'append', term: 2, matchIndex: 1 });
+  sendVouch(s.monitor, 1, 0, { kind: 'append', term: 2, matchIndex: acked });
   return s;
+}
+
+/** Node 0 leads term 2; node 1 holds its one entry and has acknowledged it in term 2. */
+function acknowledgedInTerm2(): Setup {
+  return bothHoldInTerm2([[2, 1]], 1);
 }
 
 /** Node 0 leads term 2 and holds (1, t2) on disk; node 1 is in term 2 and holds nothing yet. */
@@ -431,20 +441,13 @@ describe('RaftMonitor', () => {
   });
 
   it('G1: a matchIndex beyond what the follower holds fails', () => {
-    const s = setup(3, ['G8']); // commitIndex left behind
-    const { views, monitor } = s;
-    elect(s, 0, 2);
-    views[0]!.setLog([
-      [2, 1],
-      [2, 2],
-    ]);
-    views[1]!.setLog([
-      [2, 1],
-      [2, 2],
-    ]);
-    views[1]!.term = 2;
-    monitor.afterPersist(1, views[1]!.save());
-    sendVouch(monitor, 1, 0, { kind: 'append', term: 2, matchIndex: 2 });
+    const { views, monitor } = bothHoldInTerm2(
+      [
+        [2, 1],
+        [2, 2],
+      ],
+      2,
+    );
     views[0]!.match = [0, 2, 0];
     expect(violation(() => monitor.afterInput(0))).to.equal(null);
     // The follower acknowledged index 2 but no longer holds it (a broken follower).
@@ -470,18 +473,14 @@ describe('RaftMonitor', () => {
   });
 
   it('G1: a matchIndex that falls within a term fails; a new term starts afresh', () => {
-    const s = setup(3, ['G8']); // commitIndex left behind
+    const s = bothHoldInTerm2(
+      [
+        [2, 1],
+        [2, 2],
+      ],
+      2,
+    );
     const { views, monitor } = s;
-    elect(s, 0, 2);
-    const log: [number, number][] = [
-      [2, 1],
-      [2, 2],
-    ];
-    views[0]!.setLog(log);
-    views[1]!.setLog(log);
-    views[1]!.term = 2;
-    monitor.afterPersist(1, views[1]!.save());
-    sendVouch(monitor, 1, 0, { kind: 'append', term: 2, matchIndex: 2 });
     views[0]!.match = [0, 2, 0];
     expect(violation(() => monitor.afterInput(0))).to.equal(null);
     // A late reply for index 1 taken as it stands: true, acknowledged, and still a loss.
@@ -506,19 +505,12 @@ describe('RaftMonitor', () => {
   });
 
   it('G8: a leader that leaves committable entries of its term uncommitted fails', () => {
-    const s = setup();
-    const { views, monitor } = s;
-    elect(s, 0, 2);
+    // A majority holds index 1, of term 1: Figure 2 does not let the leader commit it alone.
     const log: [number, number][] = [
       [1, 1],
       [2, 2],
     ];
-    views[0]!.setLog(log);
-    views[1]!.setLog(log);
-    views[1]!.term = 2;
-    monitor.afterPersist(1, views[1]!.save());
-    // A majority holds index 1, of term 1: Figure 2 does not let the leader commit it alone.
-    sendVouch(monitor, 1, 0, { kind: 'append', term: 2, matchIndex: 1 });
+    const { views, monitor } = bothHoldInTerm2(log, 1, []);
     views[0]!.match = [0, 1, 0];
     expect(violation(() => monitor.afterInput(0))).to.equal(null);
     // Index 2, of its own term, is on a majority once node 1 acknowledges it: commit is due.

@@ -1,17 +1,29 @@
 import { expect } from 'chai';
-import type { KvReply } from '../../raft/kv/types.js';
+import type { KvCommand, KvReply } from '../../raft/kv/types.js';
 import type { KvInput } from '../check/index.js';
 import { violationRaised } from '../testing/violations.js';
 import { AnswerCheck } from './kv-answers.js';
 
-/** 3 servers (0..2), one clerk (node 3) with one open call; server 0 applied through `applied`. */
+/**
+ * 3 servers (0..2), one clerk (node 3) with one open call; server 0 applied through `applied`.
+ * `applied(index, command)` writes the run's log, as the run does, and tells the check.
+ */
 function setup(open: { seq: number; input: KvInput } | null, applied: number) {
-  return new AnswerCheck(
+  const log: KvCommand[] = [];
+  const check = new AnswerCheck(
+    log,
     3,
     { openCall: (node, seq) => (node === 3 && open?.seq === seq ? open.input : null) },
     (node) => (node === 0 ? applied : 0),
     () => ({ t: 100, event: 9 }),
   );
+  return {
+    applied(index: number, command: KvCommand) {
+      log[index] = command;
+      check.applied(index);
+    },
+    beforeSend: (node: number, to: number, message: KvReply) => check.beforeSend(node, to, message),
+  };
 }
 
 const reply = (seq: number, err: KvReply['err']): KvReply => ({

@@ -23,14 +23,15 @@ const CALLS = 2 ** 32;
 export class AnswerCheck {
   /** Per call (clerk × CALLS + seq), the first log index it was applied at. */
   private readonly appliedAt = new Map<number, number>();
-  /** The applied log by index, replayed into the reference in order as the gaps fill. */
-  private readonly log: (KvCommand | undefined)[] = [];
+  /** How far the run's applied log has been replayed into the reference (in order). */
   private replayed = 0;
   private readonly reference = new KvReference();
   /** Per call, what its one execution answered. */
   private readonly outcomes = new Map<number, ReferenceOutcome>();
 
   constructor(
+    /** The run's applied log by index: the command the first node to apply it had. */
+    private readonly log: readonly (KvCommand | undefined)[],
     private readonly servers: number,
     private readonly workload: Pick<Workload, 'openCall'>,
     /** How far a server has applied (0 while it is down). */
@@ -39,11 +40,12 @@ export class AnswerCheck {
     private readonly now: () => { readonly t: number; readonly event: number },
   ) {}
 
-  /** A command reached the applied log at `index` (the first time any node applied it). */
-  applied(index: number, command: KvCommand): void {
+  /** The log got its command at `index` (the first time any node applied it). */
+  applied(index: number): void {
+    const command = this.log[index] as KvCommand;
     const call = command.clerk * CALLS + command.seq;
     if (!this.appliedAt.has(call)) this.appliedAt.set(call, index);
-    this.log[index] = command;
+    // Replayed as the gaps fill (none in practice: see the replay at the end of a run).
     for (
       let next = this.log[this.replayed + 1];
       next !== undefined;
@@ -100,10 +102,12 @@ function answered(node: number, clerk: number, op: string, message: KvReply): st
 /** Puts the check on the world's observer: it hears of each send after what observes it already. */
 export function attachAnswerCheck(
   world: KvWorld,
+  log: readonly (KvCommand | undefined)[],
   servers: number,
   workload: Pick<Workload, 'openCall'>,
 ): AnswerCheck {
   const check = new AnswerCheck(
+    log,
     servers,
     workload,
     (node) => {

@@ -209,14 +209,14 @@ function buildRig(config: KvRunConfig): KvRig {
     world.streams.get('workload'),
     (node) => world.host(node),
   );
-  const answers = monitor === null ? null : attachAnswerCheck(world, servers, workload);
   const appliedLog: KvCommand[] = [];
+  const answers = monitor === null ? null : attachAnswerCheck(world, appliedLog, servers, workload);
   world.onApply((node, applied) => {
     if (isClerkReturn(applied)) workload.returned(node, applied);
     else if (applied.commandValid && appliedLog[applied.commandIndex] === undefined) {
       const command = decodeCommand(applied.command);
       appliedLog[applied.commandIndex] = command;
-      answers?.applied(applied.commandIndex, command);
+      answers?.applied(applied.commandIndex);
     }
   });
   world.leaderResolver = () => currentLeader(world, servers);

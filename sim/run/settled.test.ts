@@ -1,17 +1,15 @@
 import { expect } from 'chai';
-import fc from 'fast-check';
 import type { BrokenBuild } from '../../raft/mutants.js';
-import { swarmConfig } from '../fuzz/arbitraries.js';
-import { kvRunConfig, type FuzzConfig } from '../fuzz/config.js';
-import { failureKind, summarize } from '../fuzz/run-seed.js';
+import type { FuzzConfig } from '../fuzz/config.js';
+import { failureKind } from '../fuzz/run-seed.js';
 import { LEFT_WAITING, OVER_BUDGET } from './settled.js';
-import { runKv } from './kv-run.js';
+import { runDrawn, swarmDraw } from '../fuzz/seed-testkit.js';
 
 /** Swarm seed 1: five servers and a snapshot budget of 400 bytes of Raft state. */
-const [DRAWN] = fc.sample(swarmConfig(), { seed: 1, numRuns: 1 }) as [FuzzConfig];
+const DRAWN = swarmDraw(1);
 
 function runSeed(config: FuzzConfig, mutant: BrokenBuild | null) {
-  return summarize(runKv({ ...kvRunConfig(1, config), mutant }));
+  return runDrawn(1, config, mutant);
 }
 
 describe('a settled server: its Raft state within budget, no call left waiting', function () {

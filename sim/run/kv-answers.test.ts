@@ -44,7 +44,7 @@ function verdict(act: () => void): string | null {
   return violationRaised(act)?.message ?? null;
 }
 
-describe('AnswerCheck (DUR when a server answers a write)', () => {
+describe('AnswerCheck (DUR when a server answers a call)', () => {
   it('passes an answer to a write the server has applied', () => {
     const check = setup({ seq: 2, input: put }, 5);
     check.applied(4, putCommand);
@@ -55,7 +55,7 @@ describe('AnswerCheck (DUR when a server answers a write)', () => {
     const unapplied = setup({ seq: 2, input: put }, 5);
     unapplied.applied(4, { ...putCommand, seq: 1 }); // the clerk's previous call, not this one
     expect(verdict(() => unapplied.beforeSend(0, 3, reply(2, 'OK')))).to.match(
-      /node 0 answered put 2 of clerk 3 with OK, but it has not applied that call \(applied through 5\)/,
+      /node 0 answered put 2 of clerk 3 with OK, version 1, but it has not applied that call \(applied through 5\)/,
     );
     const ahead = setup({ seq: 2, input: put }, 3);
     ahead.applied(4, putCommand);
@@ -64,7 +64,7 @@ describe('AnswerCheck (DUR when a server answers a write)', () => {
     );
   });
 
-  it("fails an answer other than the call's one execution: its error, an append's version", () => {
+  it("fails an answer other than the call's one execution: its error, its version", () => {
     // Index 1 puts k at version 1; index 2 is the clerk's put of version 0: ErrVersion.
     const other = {
       clerk: 4,
@@ -76,7 +76,7 @@ describe('AnswerCheck (DUR when a server answers a write)', () => {
     refused.applied(2, putCommand);
     expect(verdict(() => refused.beforeSend(0, 3, reply(2, 'ErrVersion')))).to.equal(null);
     expect(verdict(() => refused.beforeSend(0, 3, reply(2, 'OK')))).to.match(
-      /answered put 2 of clerk 3 with OK, but its execution answered ErrVersion/,
+      /answered put 2 of clerk 3 with OK, version 1, but its execution answered ErrVersion, version 1/,
     );
     // An append after it leaves k at version 2, and says so.
     const append: KvInput = { op: 'append', key: 'k', value: 'x' };
@@ -90,12 +90,50 @@ describe('AnswerCheck (DUR when a server answers a write)', () => {
     );
   });
 
-  it('leaves alone what is no answer to an open write: wrong leader, reads, old calls, server traffic', () => {
+  it('fails a put whose answer names another version than the one its execution left', () => {
+    const check = setup({ seq: 2, input: put }, 1);
+    check.applied(1, putCommand); // creates k: version 1
+    expect(verdict(() => check.beforeSend(0, 3, { ...reply(2, 'OK'), version: 0 }))).to.match(
+      /answered put 2 of clerk 3 with OK, version 0, but its execution answered OK, version 1/,
+    );
+  });
+
+  it('judges a read as it judges a write: applied first, then its value and version', () => {
+    const getCommand = { clerk: 3, seq: 2, op: { kind: 'get', key: 'k' } } as const;
+    const write = {
+      clerk: 4,
+      seq: 1,
+      op: { kind: 'put', key: 'k', value: 'w', version: 0 },
+    } as const;
+    const read = (value: string, version: number): KvReply => ({
+      ...reply(2, 'OK'),
+      value,
+      version,
+    });
+    // Applied through 1 only: the read at index 2 is not yet applied, whatever it says.
+    const early = setup({ seq: 2, input: { op: 'get', key: 'k' } }, 1);
+    early.applied(1, write);
+    early.applied(2, getCommand);
+    expect(verdict(() => early.beforeSend(0, 3, read('w', 1)))).to.match(
+      /answered get 2 of clerk 3 with OK, version 1, value "w", but it has not applied that call/,
+    );
+    const applied = setup({ seq: 2, input: { op: 'get', key: 'k' } }, 2);
+    applied.applied(1, write);
+    applied.applied(2, getCommand);
+    expect(verdict(() => applied.beforeSend(0, 3, read('w', 1)))).to.equal(null);
+    // A stale read: the value before the put at index 1.
+    expect(
+      verdict(() => applied.beforeSend(0, 3, { ...reply(2, 'ErrNoKey'), version: 0 })),
+    ).to.match(
+      /with ErrNoKey, version 0, value "", but its execution answered OK, version 1, value "w"/,
+    );
+    expect(verdict(() => applied.beforeSend(0, 3, read('v', 1)))).to.match(/value "v", but/);
+  });
+
+  it('leaves alone what is no answer to an open call: wrong leader, old calls, server traffic', () => {
     const check = setup({ seq: 2, input: put }, 0);
     expect(verdict(() => check.beforeSend(0, 3, reply(2, 'ErrWrongLeader')))).to.equal(null);
     expect(verdict(() => check.beforeSend(0, 3, reply(1, 'OK')))).to.equal(null);
-    const get = setup({ seq: 2, input: { op: 'get', key: 'k' } }, 0);
-    expect(verdict(() => get.beforeSend(0, 3, reply(2, 'OK')))).to.equal(null);
     expect(verdict(() => check.beforeSend(0, 1, reply(2, 'OK')))).to.equal(null);
   });
 });

@@ -1,8 +1,6 @@
 import type { KvWire } from '../../raft/kv/codec.js';
-import { KvServer } from '../../raft/kv/server.js';
 import type { KvCommand, KvReply } from '../../raft/kv/types.js';
 import { ViolationError } from '../monitors/view.js';
-import type { KvWorld } from './convergence.js';
 import { KvReference, type ReferenceOutcome } from './kv-reference.js';
 import type { Workload } from './workload.js';
 
@@ -10,15 +8,15 @@ import type { Workload } from './workload.js';
 const CALLS = 2 ** 32;
 
 /**
- * DUR at the moment a server answers: a write a clerk is waiting for (a put or an append) is
- * answered with an outcome only by a server that has applied that very call from the log, and
- * the outcome is the one that call's execution had (its error, and for an append the version
- * it installed, which the clerk passes on), replayed apart from the service by KvReference. A
- * server that answers from the entry applied at the index it waited on without checking that
- * the entry is the call it answers (another call of the same clerk, say), or that answers a
- * retry from anything but the record of the first execution, tells the clerk an outcome that
- * is not its own. Reads are left to LIN, which judges them by what they return: serving a read
- * without the log can be right (leases, read indexes), a write never.
+ * DUR at the moment a server answers: a call a clerk is waiting for is answered with an outcome
+ * only by a server that has applied that very call from the log, and the outcome is the one that
+ * call's execution had, replayed apart from the service by KvReference: its error, the version it
+ * left the key at, and for a get the value it read. A server that answers from the entry applied
+ * at the index it waited on without checking that the entry is the call it answers (another call
+ * of the same clerk, say), that answers a retry from anything but the record of the first
+ * execution, or that answers a read before the read is applied (from a table its applier has not
+ * brought up to the read's index, or without the log at all) tells the clerk an outcome that is
+ * not its own. The service's spec sends every call, reads included, through the log.
  */
 export class AnswerCheck {
   /** Per call (clerk × CALLS + seq), the first log index it was applied at. */
@@ -53,9 +51,7 @@ export class AnswerCheck {
     ) {
       this.replayed++;
       const outcome = this.reference.execute(next);
-      // Reads are LIN's to judge (see above): only a write's outcome is kept.
-      if (outcome !== null && next.op.kind !== 'get')
-        this.outcomes.set(next.clerk * CALLS + next.seq, outcome);
+      if (outcome !== null) this.outcomes.set(next.clerk * CALLS + next.seq, outcome);
     }
   }
 
@@ -64,7 +60,7 @@ export class AnswerCheck {
     if (node >= this.servers || to < this.servers || message.type !== 'KvReply') return;
     if (message.err === 'ErrWrongLeader') return;
     const call = this.workload.openCall(to, message.seq);
-    if (call === null || call.op === 'get') return;
+    if (call === null) return;
     const appliedIndex = this.appliedIndexOf(node);
     const key = to * CALLS + message.seq;
     const at = this.appliedAt.get(key);
@@ -77,14 +73,10 @@ export class AnswerCheck {
     }
     const outcome = this.outcomes.get(key);
     if (outcome === undefined) return; // an index before it is not applied anywhere yet
-    // The clerk passes an append's installed version on (the workload's next put uses it).
-    const withVersion = call.op === 'append' && outcome.err === 'OK';
-    if (message.err === outcome.err && (!withVersion || message.version === outcome.version))
-      return;
-    const executed = withVersion ? `OK, version ${outcome.version}` : outcome.err;
+    if (sameAnswer(message, outcome, call.op)) return;
     this.fail(
       node,
-      `${answered(node, to, call.op, message)}, but its execution answered ${executed}`,
+      `${answered(node, to, call.op, message)}, but its execution answered ${describe(call.op, outcome)}`,
     );
   }
 
@@ -93,38 +85,33 @@ export class AnswerCheck {
   }
 }
 
-/** How a violation names the answer: who answered which call, and with what. */
-function answered(node: number, clerk: number, op: string, message: KvReply): string {
-  const version = op === 'append' && message.err === 'OK' ? `, version ${message.version}` : '';
-  return `node ${node} answered ${op} ${message.seq} of clerk ${clerk} with ${message.err}${version}`;
+/** The answer is the call's outcome: a write's value is no part of it (its answer carries ''). */
+function sameAnswer(message: KvReply, outcome: ReferenceOutcome, op: string): boolean {
+  return (
+    message.err === outcome.err &&
+    message.version === outcome.version &&
+    (op !== 'get' || message.value === outcome.value)
+  );
 }
 
-/** Puts the check on the world's observer: it hears of each send after what observes it already. */
-export function attachAnswerCheck(
-  world: KvWorld,
-  log: readonly (KvCommand | undefined)[],
-  servers: number,
-  workload: Pick<Workload, 'openCall'>,
-): AnswerCheck {
-  const check = new AnswerCheck(
-    log,
-    servers,
-    workload,
-    (node) => {
-      const server = world.host(node).instance;
-      return server instanceof KvServer ? server.appliedIndex : 0;
-    },
-    () => ({ t: world.scheduler.now, event: world.trace.events }),
-  );
-  const inner = world.observer;
-  if (inner === null) throw new Error('attachAnswerCheck: attach the monitors first');
-  // Only the send hook is wrapped; every other hook stays the inner observer's own.
-  world.observer = {
-    ...inner,
-    beforeSend: (node, to, message) => {
-      inner.beforeSend(node, to, message);
-      check.beforeSend(node, to, message);
-    },
-  };
-  return check;
+/** How a violation names the answer: who answered which call, and with what. */
+function answered(node: number, clerk: number, op: string, message: KvReply): string {
+  return `node ${node} answered ${op} ${message.seq} of clerk ${clerk} with ${describe(op, message)}`;
+}
+
+/** An outcome as a violation prints it; long values are cut. */
+export function describe(
+  op: string,
+  outcome: { readonly err: string; readonly version: number; readonly value: string },
+): string {
+  const value = op === 'get' ? `, value ${quoteCut(outcome.value)}` : '';
+  return `${outcome.err}, version ${outcome.version}${value}`;
+}
+
+const PRINTED_VALUE = 40;
+
+function quoteCut(value: string): string {
+  return value.length <= PRINTED_VALUE
+    ? JSON.stringify(value)
+    : `${JSON.stringify(value.slice(0, PRINTED_VALUE))}… (${value.length} characters)`;
 }

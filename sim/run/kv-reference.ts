@@ -9,6 +9,8 @@ export interface ReferenceOutcome {
   readonly err: 'OK' | 'ErrNoKey' | 'ErrVersion';
   /** The key's version after the call. */
   readonly version: number;
+  /** What a get read (the key's value, '' when missing); '' for a write. */
+  readonly value: string;
 }
 
 /**
@@ -29,8 +31,9 @@ export class KvReference {
   }
 
   /**
-   * Executes one applied command and says what its one execution answered (a write's error and
-   * the version it leaves the key at), or null for a copy of a call already executed.
+   * Executes one applied command and says what its one execution answered (its error, the
+   * version it leaves the key at, and for a get the value it read), or null for a copy of a call
+   * already executed.
    */
   execute(command: KvCommand): ReferenceOutcome | null {
     const last = this.lastSeq.get(command.clerk);
@@ -39,13 +42,19 @@ export class KvReference {
     const { op } = command;
     const current = this.keys.get(op.key);
     const version = current === undefined ? 0 : current.version;
-    if (op.kind === 'get') return { err: current === undefined ? 'ErrNoKey' : 'OK', version };
+    if (op.kind === 'get') {
+      return {
+        err: current === undefined ? 'ErrNoKey' : 'OK',
+        version,
+        value: current?.value ?? '',
+      };
+    }
     if (op.kind === 'put' && op.version !== version) {
-      return { err: current === undefined ? 'ErrNoKey' : 'ErrVersion', version };
+      return { err: current === undefined ? 'ErrNoKey' : 'ErrVersion', version, value: '' };
     }
     const value = op.kind === 'append' ? (current?.value ?? '') + op.value : op.value;
     this.keys.set(op.key, { value, version: version + 1 });
-    return { err: 'OK', version: version + 1 };
+    return { err: 'OK', version: version + 1, value: '' };
   }
 
   /**

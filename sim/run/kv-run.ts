@@ -27,11 +27,11 @@ import type { TraceRecord } from '../trace.js';
 import { World } from '../world.js';
 import { currentLeader, liveServers, type KvWorld } from './convergence.js';
 import { livenessPhase } from './liveness.js';
-import { attachAnswerCheck } from './kv-answers.js';
 import { replayChecks } from './kv-reference.js';
 import type { RunCoverage } from '../monitors/coverage.js';
 import { attachCoverage } from './coverage.js';
 import { attachMonitor } from './monitor.js';
+import { attachServiceChecks, type ServiceChecks } from './service-checks.js';
 import { DEFAULT_WORKLOAD, Workload, type WorkloadOptions } from './workload.js';
 
 export interface KvRunConfig {
@@ -210,19 +210,34 @@ function buildRig(config: KvRunConfig): KvRig {
     (node) => world.host(node),
   );
   const appliedLog: KvCommand[] = [];
-  const answers = monitor === null ? null : attachAnswerCheck(world, appliedLog, servers, workload);
-  world.onApply((node, applied) => {
-    if (isClerkReturn(applied)) workload.returned(node, applied);
-    else if (applied.commandValid && appliedLog[applied.commandIndex] === undefined) {
-      const command = decodeCommand(applied.command);
-      appliedLog[applied.commandIndex] = command;
-      answers?.applied(applied.commandIndex);
-    }
-  });
+  const checks =
+    monitor === null ? null : attachServiceChecks(world, appliedLog, servers, workload);
+  followApplies(world, workload, appliedLog, checks);
   world.leaderResolver = () => currentLeader(world, servers);
   const raft = resolveOptions(config.raft ?? {});
   const maxRaftStateBytes = config.maxRaftStateBytes ?? 0;
   return { world, monitor, coverage, workload, appliedLog, raft, maxRaftStateBytes };
+}
+
+/**
+ * Clerks' returns go to the workload (after the return check); each index's first applied
+ * command goes into the run's applied log (and the answer check's replay).
+ */
+function followApplies(
+  world: KvWorld,
+  workload: Workload,
+  appliedLog: KvCommand[],
+  checks: ServiceChecks | null,
+): void {
+  world.onApply((node, applied) => {
+    if (isClerkReturn(applied)) {
+      checks?.returns.returned(node, applied);
+      workload.returned(node, applied);
+    } else if (applied.commandValid && appliedLog[applied.commandIndex] === undefined) {
+      appliedLog[applied.commandIndex] = decodeCommand(applied.command);
+      checks?.answers.applied(applied.commandIndex);
+    }
+  });
 }
 
 /** The safety phase under the schedule, then the liveness phase, then the healed settling. */

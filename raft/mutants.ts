@@ -50,6 +50,7 @@ export const OUTSIDE_ZOO = {
   S09: 'the commit index taken from the sorted match indexes one place early: half commits on an even cluster',
   S10: "the service never notes the size of Raft's saves: it never snapshots, and Raft's log grows without end",
   S11: "a call stays in the server's waiting table after its answer: a leak that grows with every call",
+  S12: 'a get takes a key that holds the empty value for a missing one: ErrNoKey, as if never written',
 } as const;
 
 /** What a node can be built as, besides correct: a zoo mutant or a build outside the zoo. */

@@ -7,7 +7,7 @@ import type { ApplyMsg } from '../types.js';
 import { APPLIER_TIMER, LaggingApplier } from './applier.js';
 import { decodeCommand, encodeCommand, isKvMessage, type KvWire } from './codec.js';
 import { KvTable } from './table.js';
-import type { ClerkReturn, KvReply, KvRequest, KvResult } from './types.js';
+import type { ClerkReturn, KvCommand, KvReply, KvRequest, KvResult } from './types.js';
 
 /** What the simulator sees applied on a key/value cluster: Raft's applies and clerks' returns. */
 export type KvApplied = ApplyMsg | ClerkReturn;
@@ -169,7 +169,7 @@ export class KvServer implements Instance<KvWire, KvApplied> {
     const index = message.commandIndex;
     if (index <= this.table.appliedIndex) return; // already in the restored snapshot
     const command = decodeCommand(message.command);
-    const result = this.table.apply(command);
+    const result = this.answerOf(command, this.table.apply(command));
     this.table.appliedIndex = index;
     const waiting = this.pending.get(index);
     if (waiting === undefined) return;
@@ -181,6 +181,14 @@ export class KvServer implements Instance<KvWire, KvApplied> {
         ? reply(waiting.clerk, waiting.seq, result.err, result)
         : reply(waiting.clerk, waiting.seq, 'ErrWrongLeader', null),
     );
+  }
+
+  /** What the clerk is told of a command's execution. */
+  private answerOf(command: KvCommand, result: KvResult): KvResult {
+    // build S12: a key that holds '' is taken for a missing one (the value's truth is tested).
+    const blank = command.op.kind === 'get' && result.err === 'OK' && result.value === '';
+    if (this.options.mutant === 'S12' && blank) return { err: 'ErrNoKey', value: '', version: 0 };
+    return result;
   }
 }
 

@@ -267,15 +267,36 @@ function withEvenCluster(config: FuzzConfig, even: boolean): FuzzConfig {
  * version check and its missing-key answer would go untried. Drawn last; shrinks toward none.
  */
 export const STRAY_SHARES = [100, 300] as const;
-export const strayPuts: fc.Arbitrary<number> = fc
-  .tuple(oneSeedIn(8), fc.constantFrom(...STRAY_SHARES))
-  .map(([stray, share]) => (stray ? share : 0));
+export const strayPuts: fc.Arbitrary<number> = workloadShare(STRAY_SHARES);
 
-/** The workload with its stray puts, if the seed drew them. */
-function withStrayPuts(config: FuzzConfig, strayPerMille: number): FuzzConfig {
-  return strayPerMille === 0
-    ? config
-    : { ...config, workload: { ...config.workload, strayPerMille } };
+/**
+ * About one seed in eight has some puts write the empty value (`blankPerMille`,
+ * sim/run/workload.ts): every other value a clerk writes is non-empty, so a service that takes
+ * a key holding '' for a missing one (a test of the value's truth rather than of the key's
+ * presence) would go untried. Drawn last; shrinks toward none.
+ */
+export const BLANK_SHARES = [100, 300] as const;
+export const blankPuts: fc.Arbitrary<number> = workloadShare(BLANK_SHARES);
+
+/** One seed in eight draws one of `shares` (per mille); the rest 0. */
+function workloadShare(shares: readonly number[]): fc.Arbitrary<number> {
+  return fc
+    .tuple(oneSeedIn(8), fc.constantFrom(...shares))
+    .map(([drawn, share]) => (drawn ? share : 0));
+}
+
+/** The workload with its stray and blank puts, if the seed drew them. */
+function withPutShares(
+  config: FuzzConfig,
+  strayPerMille: number,
+  blankPerMille: number,
+): FuzzConfig {
+  const workload = {
+    ...config.workload,
+    ...(strayPerMille === 0 ? {} : { strayPerMille }),
+    ...(blankPerMille === 0 ? {} : { blankPerMille }),
+  };
+  return strayPerMille === 0 && blankPerMille === 0 ? config : { ...config, workload };
 }
 
 /**
@@ -328,9 +349,10 @@ export function fuzzConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfig
       applierLagMicros: applierLag,
       evenCluster: options.servers === undefined ? evenCluster : fc.constant(false),
       strayPerMille: strayPuts,
+      blankPerMille: blankPuts,
     })
-    .map(({ evenCluster: even, strayPerMille, ...config }) =>
-      withStrayPuts(
+    .map(({ evenCluster: even, strayPerMille, blankPerMille, ...config }) =>
+      withPutShares(
         withEvenCluster(
           withApplierLag(
             withEveryEntry({ ...config, schedule: foldSchedule(config.schedule, config.servers) }),
@@ -338,6 +360,7 @@ export function fuzzConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfig
           even,
         ),
         strayPerMille,
+        blankPerMille,
       ),
     );
 }
@@ -382,9 +405,14 @@ export function swarmConfig(options: ConfigOptions = {}): fc.Arbitrary<FuzzConfi
         applierLagMicros: applierLag,
         evenCluster: options.servers === undefined ? evenCluster : fc.constant(false),
         strayPerMille: strayPuts,
+        blankPerMille: blankPuts,
       })
-      .map(({ evenCluster: even, strayPerMille, ...config }) =>
-        withStrayPuts(withEvenCluster(withApplierLag(withEveryEntry(config)), even), strayPerMille),
+      .map(({ evenCluster: even, strayPerMille, blankPerMille, ...config }) =>
+        withPutShares(
+          withEvenCluster(withApplierLag(withEveryEntry(config)), even),
+          strayPerMille,
+          blankPerMille,
+        ),
       );
   };
   return size.chain((servers) =>

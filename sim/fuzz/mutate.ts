@@ -4,6 +4,7 @@ import type { FaultStep, TimedFault } from '../nemesis.js';
 import type { RandomStream } from '../random.js';
 import {
   APPLIER_LAGS,
+  BLANK_SHARES,
   STRAY_SHARES,
   episodeEnd,
   expandEpisodes,
@@ -177,8 +178,8 @@ const THRESHOLD_CHOICES = [
 
 /**
  * One knob: the network profile, the snapshot threshold, a Raft option, the workload mix, the
- * applier's lag (a synchronous applier gets one, a lagging one loses it) or the stray puts (the
- * same: on or off).
+ * applier's lag (a synchronous applier gets one, a lagging one loses it) or the stray or the
+ * blank puts (the same: on or off).
  */
 function changeKnob(config: FuzzConfig, r: RandomStream): FuzzConfig {
   const raft = config.raft ?? { maxEntriesPerAppend: 128 };
@@ -199,7 +200,9 @@ function changeKnob(config: FuzzConfig, r: RandomStream): FuzzConfig {
     case 6:
       return toggleApplierLag(config, r);
     case 7:
-      return toggleStrayPuts(config, r);
+      return r.perMille(500)
+        ? toggleShare(config, r, 'strayPerMille', STRAY_SHARES)
+        : toggleShare(config, r, 'blankPerMille', BLANK_SHARES);
     default:
       return { ...config, workload: { ...w, thinkMaxMicros: r.int(0, 100_000) } };
   }
@@ -212,11 +215,16 @@ function toggleApplierLag(config: FuzzConfig, r: RandomStream): FuzzConfig {
   return synchronous;
 }
 
-function toggleStrayPuts(config: FuzzConfig, r: RandomStream): FuzzConfig {
-  const { strayPerMille, ...known } = config.workload;
-  if (strayPerMille === undefined)
-    return { ...config, workload: { ...known, strayPerMille: r.pick(STRAY_SHARES) } };
-  return { ...config, workload: known };
+/** A workload share drawn one seed in eight: on (at one of `shares`) or off. */
+function toggleShare(
+  config: FuzzConfig,
+  r: RandomStream,
+  field: 'strayPerMille' | 'blankPerMille',
+  shares: readonly number[],
+): FuzzConfig {
+  const { [field]: share, ...rest } = config.workload;
+  if (share === undefined) return { ...config, workload: { ...rest, [field]: r.pick(shares) } };
+  return { ...config, workload: rest };
 }
 
 /** Another cluster size: ids fold onto a smaller cluster; a larger one keeps them. */

@@ -78,6 +78,11 @@ const PLAINER: readonly Plainer[] = [
     return { ...c, workload: puts };
   },
   (c) => {
+    if ((c.workload.blankPerMille ?? 0) === 0) return null;
+    const { blankPerMille: _blank, ...valued } = c.workload;
+    return { ...c, workload: valued };
+  },
+  (c) => {
     if ((c.workload.strayPerMille ?? 0) === 0) return null;
     const { strayPerMille: _stray, ...known } = c.workload;
     return { ...c, workload: known };

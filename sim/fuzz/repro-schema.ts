@@ -68,6 +68,9 @@ const workloadSchema = v.pipe(
     strayPerMille: v.exactOptional(
       integer(0, 1000, 'a share of puts with a stray version in 0..1000 per mille'),
     ),
+    blankPerMille: v.exactOptional(
+      integer(0, 1000, 'a share of puts of the empty value in 0..1000 per mille'),
+    ),
     thinkMinMicros: v.optional(
       micros(0, MAX_THINK_MICROS, `a think time in 0..${MAX_THINK_MICROS} µs`),
       DEFAULT_WORKLOAD.thinkMinMicros,

@@ -96,7 +96,8 @@ interface RunEnd {
  * DUR, a cheap pre-check before linearizability, in one replay of the applied log with the
  * reference:
  * - every put or append the service acknowledged with OK took effect exactly once, and no put
- *   it refused took effect (values are unique per call, so a value names its call);
+ *   it refused took effect (values are unique per call, so a value names its call; the empty
+ *   value of a blank put names none, and the answer check judges those puts by their call);
  * - each of `servers` (the live ones, at a clean end; none otherwise) holds the table the
  *   reference makes of the log through its applied index. Convergence compares the servers
  *   with each other; this catches a fault they all share (a wrong duplicate rule, a wrong put)
@@ -118,7 +119,7 @@ export function replayChecks(
     // applies through a snapshot got it from one that applied every command).
     const command = log[index];
     if (command === undefined) break;
-    if (reference.apply(command) && command.op.kind !== 'get') {
+    if (reference.apply(command) && command.op.kind !== 'get' && command.op.value !== BLANK) {
       const value = command.op.value;
       effective.set(value, (effective.get(value) ?? 0) + 1);
     }
@@ -159,6 +160,9 @@ class TableJudge {
   }
 }
 
+/** The value of a blank put, shared by every such put: it names no call. */
+const BLANK = '';
+
 /** A write the client history says was acknowledged or refused, against how often it took effect. */
 function lostWrite(
   history: readonly Operation<KvInput, KvOutput>[],
@@ -166,7 +170,7 @@ function lostWrite(
   end: RunEnd,
 ): Violation | null {
   for (const op of history) {
-    if (op.input.op === 'get' || op.output === null) continue;
+    if (op.input.op === 'get' || op.output === null || op.input.value === BLANK) continue;
     const times = effective.get(op.input.value) ?? 0;
     if (op.output.err === 'OK' && times !== 1) {
       return durability(

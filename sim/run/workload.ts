@@ -25,6 +25,12 @@ export interface WorkloadOptions {
    * Absent or 0: no draw for it, so configurations without it replay as they did.
    */
   readonly strayPerMille?: number;
+  /**
+   * Share of puts that write the empty value: a key that holds '' is a key that exists (version
+   * 1 and up), which a service that tests a value for emptiness takes for a missing one. Absent
+   * or 0: no draw for it, so configurations without it replay as they did.
+   */
+  readonly blankPerMille?: number;
   /** Pause between a return and the clerk's next call, drawn uniformly. */
   readonly thinkMinMicros: Micros;
   readonly thinkMaxMicros: Micros;
@@ -170,7 +176,9 @@ export class Workload implements EventTarget {
     if (appends > 0 && this.random.perMille(appends) && !long)
       return { kind: 'append', key, value: `${value};` };
     const version = (this.knownVersion[c] as Map<string, number>).get(key) ?? 0;
-    return { kind: 'put', key, value, version: this.strayed(version) };
+    const blank = this.options.blankPerMille ?? 0;
+    const written = blank > 0 && this.random.perMille(blank) ? '' : value;
+    return { kind: 'put', key, value: written, version: this.strayed(version) };
   }
 
   /** The version a put names: the one the clerk knows, or now and then one beside it. */

@@ -1,17 +1,12 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import type { BrokenBuild } from '../../raft/mutants.js';
 import { APPLIER_LAGS, swarmConfig } from './arbitraries.js';
 import type { FuzzConfig } from './config.js';
-import { runDrawn, swarmDraw } from './seed-testkit.js';
+import { swarmSeed } from './seed-testkit.js';
 
 /** Swarm seed 20: a 200 ms applier lag, the second such seed of 1, 2, … and the first to catch build S06. */
 const SEED = 20;
-const DRAWN = swarmDraw(SEED);
-
-function runSeed(config: FuzzConfig, mutant: BrokenBuild | null) {
-  return runDrawn(SEED, config, mutant);
-}
+const { drawn: DRAWN, run: runSeed } = swarmSeed(SEED);
 
 function withoutLag(config: FuzzConfig): FuzzConfig {
   const { applierLagMicros: _lag, ...synchronous } = config;

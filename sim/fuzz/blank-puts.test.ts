@@ -1,9 +1,8 @@
 import { expect } from 'chai';
-import fc from 'fast-check';
 import { runKv } from '../run/kv-run.js';
-import { BLANK_SHARES, swarmConfig } from './arbitraries.js';
+import { BLANK_SHARES } from './arbitraries.js';
 import { kvRunConfig } from './config.js';
-import { runDrawn, swarmDraw } from './seed-testkit.js';
+import { expectShareDrawn, runDrawn, swarmDraw } from './seed-testkit.js';
 
 /** Swarm seed 26: one clerk on five keys, mostly puts, three in ten of them blank. */
 const SEED = 26;
@@ -13,11 +12,7 @@ describe("blank puts: a key that holds '' exists", function () {
   this.timeout(60_000);
 
   it('about one swarm seed in eight draws them; the others store none', () => {
-    const configs = fc.sample(swarmConfig(), { seed: 1, numRuns: 400 });
-    const drawn = configs.filter((c) => c.workload.blankPerMille !== undefined);
-    expect(drawn.length).to.be.within(25, 80);
-    for (const c of drawn) expect(BLANK_SHARES).to.include(c.workload.blankPerMille);
-    expect(BLANK_SHARES).to.include(DRAWN.workload.blankPerMille);
+    expectShareDrawn('blankPerMille', BLANK_SHARES, DRAWN);
   });
 
   it("the correct service writes '' and reads it back as a value, not as a missing key", () => {

@@ -1,27 +1,20 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import type { BrokenBuild } from '../../raft/mutants.js';
 import { evenSizeBeside, swarmConfig } from './arbitraries.js';
-import type { FuzzConfig } from './config.js';
 import { foldConfig } from './fold.js';
-import { runDrawn, swarmDraw } from './seed-testkit.js';
+import { aboutOneSeedInEight, swarmSeed } from './seed-testkit.js';
 
 /** Swarm seed 12: the first of 1, 2, … to draw an even cluster (six nodes, drawn as seven). */
 const SEED = 12;
-const DRAWN = swarmDraw(SEED);
-
-function runSeed(config: FuzzConfig, mutant: BrokenBuild | null) {
-  return runDrawn(SEED, config, mutant);
-}
+const { drawn: DRAWN, run: runSeed } = swarmSeed(SEED);
 
 describe('even clusters, where slips at the edge of a majority show', function () {
   this.timeout(60_000);
 
   it('about one swarm seed in eight runs four or six nodes; the others stay odd', () => {
     const sizes = fc.sample(swarmConfig(), { seed: 1, numRuns: 400 }).map((c) => c.servers);
-    const even = sizes.filter((n) => n % 2 === 0).length;
     expect(new Set(sizes)).to.deep.equal(new Set([3, 4, 5, 6, 7]));
-    expect(even).to.be.within(25, 80);
+    aboutOneSeedInEight((c) => c.servers % 2 === 0);
     expect(DRAWN.servers).to.equal(6);
   });
 

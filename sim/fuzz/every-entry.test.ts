@@ -1,16 +1,10 @@
 import { expect } from 'chai';
-import type { BrokenBuild } from '../../raft/mutants.js';
 import { PLAIN_SNAPSHOT_THRESHOLD, SNAPSHOT_EVERY_ENTRY } from './arbitraries.js';
-import type { FuzzConfig } from './config.js';
-import { runDrawn, swarmDraw } from './seed-testkit.js';
+import { swarmSeed } from './seed-testkit.js';
 
 /** Swarm seed 4, the first of seeds 1, 2, … that snapshots after every entry (7 servers). */
 const SEED = 4;
-const DRAWN = swarmDraw(SEED);
-
-function runSeed(config: FuzzConfig, mutant: BrokenBuild | null) {
-  return runDrawn(SEED, config, mutant);
-}
+const { drawn: DRAWN, run: runSeed } = swarmSeed(SEED);
 
 describe('snapshots after every entry reach the empty log past a snapshot', function () {
   this.timeout(60_000);

@@ -1,7 +1,6 @@
 import type { KvWire } from '../../raft/kv/codec.js';
 import type { ClerkReturn, KvReply } from '../../raft/kv/types.js';
-import { ViolationError } from '../monitors/view.js';
-import { describe } from './kv-answers.js';
+import { failDur, outcomeText, type RunPlace } from './kv-answers.js';
 
 /**
  * DUR at the clerk: a clerk returns to its caller only an answer a server gave to one of the
@@ -23,7 +22,7 @@ export class ReturnCheck {
     private readonly servers: number,
     clerks: number,
     /** Where the run stands, for the violation. */
-    private readonly now: () => { readonly t: number; readonly event: number },
+    private readonly now: RunPlace,
   ) {
     this.handling = new Array<KvReply | null>(clerks).fill(null);
     this.attempts = Array.from({ length: clerks }, () => new Set<number>());
@@ -51,17 +50,17 @@ export class ReturnCheck {
   returned(node: number, ret: ClerkReturn): void {
     const answer = this.handling[node - this.servers] ?? null;
     const attempts = this.attempts[node - this.servers] as Set<number>;
-    const named = `clerk ${node} returned ${ret.op.kind} ${ret.seq} as ${describe(ret.op.kind, ret.result)}`;
+    const named = `clerk ${node} returned ${ret.op.kind} ${ret.seq} as ${outcomeText(ret.op.kind, ret.result)}`;
     if (answer === null) this.fail(node, `${named}, with no server's answer in hand`);
     if (!attempts.has(answer.seq))
       this.fail(node, `${named}, from an answer to request ${answer.seq}, not one of this call's`);
     if (!passesOn(answer, ret))
-      this.fail(node, `${named}, but the answer it took said ${describe(ret.op.kind, answer)}`);
+      this.fail(node, `${named}, but the answer it took said ${outcomeText(ret.op.kind, answer)}`);
     attempts.clear();
   }
 
   private fail(node: number, message: string): never {
-    throw new ViolationError({ invariant: 'DUR', ...this.now(), nodes: [node], message });
+    failDur(this.now, node, message);
   }
 }
 

@@ -35,7 +35,7 @@ export class AnswerCheck {
     /** How far a server has applied (0 while it is down). */
     private readonly appliedIndexOf: (node: number) => number,
     /** Where the run stands, for the violation. */
-    private readonly now: () => { readonly t: number; readonly event: number },
+    private readonly now: RunPlace,
   ) {}
 
   /** The log got its command at `index` (the first time any node applied it). */
@@ -76,13 +76,21 @@ export class AnswerCheck {
     if (sameAnswer(message, outcome, call.op)) return;
     this.fail(
       node,
-      `${answered(node, to, call.op, message)}, but its execution answered ${describe(call.op, outcome)}`,
+      `${answered(node, to, call.op, message)}, but its execution answered ${outcomeText(call.op, outcome)}`,
     );
   }
 
   private fail(node: number, message: string): never {
-    throw new ViolationError({ invariant: 'DUR', ...this.now(), nodes: [node], message });
+    failDur(this.now, node, message);
   }
+}
+
+/** Where a run stands, for a violation raised as it goes. */
+export type RunPlace = () => { readonly t: number; readonly event: number };
+
+/** DUR, raised at `node` where the run stands now. */
+export function failDur(now: RunPlace, node: number, message: string): never {
+  throw new ViolationError({ invariant: 'DUR', ...now(), nodes: [node], message });
 }
 
 /** The answer is the call's outcome: a write's value is no part of it (its answer carries ''). */
@@ -96,11 +104,11 @@ function sameAnswer(message: KvReply, outcome: ReferenceOutcome, op: string): bo
 
 /** How a violation names the answer: who answered which call, and with what. */
 function answered(node: number, clerk: number, op: string, message: KvReply): string {
-  return `node ${node} answered ${op} ${message.seq} of clerk ${clerk} with ${describe(op, message)}`;
+  return `node ${node} answered ${op} ${message.seq} of clerk ${clerk} with ${outcomeText(op, message)}`;
 }
 
 /** An outcome as a violation prints it; long values are cut. */
-export function describe(
+export function outcomeText(
   op: string,
   outcome: { readonly err: string; readonly version: number; readonly value: string },
 ): string {

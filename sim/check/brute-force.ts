@@ -5,7 +5,8 @@ import { openUnobservedWrites } from './unobserved.js';
  * The definition of linearizability tried exhaustively, for the checker's property tests: some
  * order respecting real time in which every step is legal (operations that never completed may
  * be left out; so may a write whose result was not observed, types.ts). Exponential: for
- * histories of a dozen operations or so.
+ * histories of a dozen operations or so. One key only: the models' states hold a single key's
+ * value (the checker partitions a history by key before it searches, partition.ts).
  */
 export function bruteForce<S, I, O>(recorded: readonly Operation<I, O>[], model: Model<S, I, O>) {
   const history = openUnobservedWrites(recorded, model);

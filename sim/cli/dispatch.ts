@@ -55,8 +55,19 @@ async function dispatch(argv: readonly string[]): Promise<number> {
     process.stdout.write(`usage: ${HELP[name] ?? name}\n(see README.md, "Using it")\n`);
     return 0;
   }
+  requireWorkingFolder();
   const command = await load();
   return command(rest);
+}
+
+/** Relative paths (and the checks on every output) resolve against a folder that must exist. */
+function requireWorkingFolder(): void {
+  try {
+    process.cwd();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new UsageError(`the current folder no longer exists (${code}); cd to one that does`);
+  }
 }
 
 /**

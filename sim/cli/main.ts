@@ -14,6 +14,21 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(usageErrorExitCode());
 });
 
+// Standard error carries progress and diagnostics, never a result: one that cannot be written
+// (a full disk, a reader gone) must not stop the work or change the exit code. A file or a
+// terminal throws from write; a pipe reports the error as an event.
+const writeDiagnostics = process.stderr.write.bind(process.stderr);
+process.stderr.write = ((...args: Parameters<typeof writeDiagnostics>) => {
+  try {
+    return writeDiagnostics(...args);
+  } catch {
+    return true;
+  }
+}) as typeof process.stderr.write;
+process.stderr.on('error', () => {
+  // dropped, as above
+});
+
 void runCli(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

@@ -64,6 +64,8 @@ export function checkOutput(flag: string, path: string): OutputTarget {
   if (path === '-') return { kind: 'stdout', path };
   const refuse = (why: string) => new UsageError(`${named(flag)}: ${path}: ${why}`);
   if (path === '') throw refuse('an empty path');
+  // A trailing slash names a folder: the file would otherwise land beside it, under its name.
+  if (path.endsWith('/')) throw refuse('names a folder (a file is wanted: drop the final /)');
   let own: Stats | null;
   let target: Stats | null;
   try {
@@ -124,14 +126,17 @@ export function checkDistinctOutputs(
 ): void {
   const stdout = stdoutPlace();
   const seen = new Map<string, string>(json ? [[stdout, '--json']] : []);
-  if (input !== undefined && input.path !== '-') {
-    const place = placeOf(input.path);
+  if (input !== undefined) {
+    // Read from `-`, the input is whatever standard input is: a file redirected in, or a pipe
+    // that an output of /dev/stdin would write back into (and wait on, since nobody reads it).
+    const place = input.path === '-' ? stdinPlace() : placeOf(input.path);
+    const source = input.path === '-' ? 'on standard input' : input.path;
     for (const [flag, target] of Object.entries(outputs)) {
-      if (target !== null && target.kind !== 'stdout' && placeOf(target.path) === place) {
+      if (place === null || target === null || target.kind === 'stdout') continue;
+      if (placeOf(target.path) === place)
         throw new UsageError(
-          `--${flag} would overwrite ${input.what} ${input.path}; write it elsewhere`,
+          `--${flag} would overwrite ${input.what} ${source}; write it elsewhere`,
         );
-      }
     }
   }
   for (const [flag, target] of Object.entries(outputs)) {
@@ -173,6 +178,16 @@ function stdoutPlace(): string {
     return `${stats.dev}:${stats.ino}`;
   } catch {
     return '-';
+  }
+}
+
+/** Where standard input comes from, as placeOf names it; null when that is nothing to keep. */
+function stdinPlace(): string | null {
+  try {
+    const stats = fstatSync(0);
+    return isNullDevice(stats) ? null : `${stats.dev}:${stats.ino}`;
+  } catch {
+    return null;
   }
 }
 

@@ -108,9 +108,13 @@ export function fields<const E extends v.ObjectEntries>(entries: E, what = 'an o
   return v.pipe(notArray(what), v.strictObject(entries, objectMessage(what)));
 }
 
-/** An object that may hold fields besides these (notes in a file, say). */
+/**
+ * An object that may hold fields besides these (notes in a file, say). They are accepted and
+ * left out of what is read: nothing downstream carries them (a worker thread's copy of a deeply
+ * nested note would overflow its stack).
+ */
 export function someFields<const E extends v.ObjectEntries>(entries: E, what = 'an object') {
-  return v.pipe(notArray(what), v.looseObject(entries, objectMessage(what)));
+  return v.pipe(notArray(what), v.object(entries, objectMessage(what)));
 }
 
 /**

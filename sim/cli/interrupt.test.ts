@@ -31,6 +31,22 @@ describe('Ctrl-C pressed twice', () => {
     expect(pressTwice('interrupt.failureKept();')).to.equal(1);
   });
 
+  it('takes two signals at once (timeout -s INT signals the process, then its group) as one press', () => {
+    const script = `
+      import { Interrupt } from ${JSON.stringify(interrupt)};
+      const interrupt = new Interrupt();
+      interrupt.on(() => setTimeout(() => process.exit(7), 300));
+      process.kill(process.pid, 'SIGINT');
+      process.kill(process.pid, 'SIGINT');
+      setTimeout(() => process.exit(0), 5_000);
+    `;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      timeout: 30_000,
+    });
+    // 7: the first press's stop ran its course; a hard stop would have ended it with 130.
+    expect(result.status).to.equal(7);
+  });
+
   it('after the command is done, ends it with the exit code the command set, not 130', () => {
     // The command returned 1 (a failure kept), then presses come while the process winds down.
     const done = 'interrupt.dispose(); process.exitCode = 1;';

@@ -10,6 +10,13 @@ import {
 export { EXIT_INTERRUPTED } from './exit-code.js';
 
 /**
+ * Two SIGINTs this close together are one stop delivered twice, not a second press: GNU
+ * `timeout -s INT` signals the command and then its whole process group, and no hand presses
+ * twice within 50 ms.
+ */
+const ONE_PRESS_MS = 50;
+
+/**
  * Ctrl-C for a long command: the first press asks it to stop where it stands (it then prints
  * what it has so far); a second press ends the process at once, removing temporary files.
  * SIGTERM and SIGHUP (a supervisor stopping the job, a closed terminal) end it at once too, but
@@ -18,12 +25,18 @@ export { EXIT_INTERRUPTED } from './exit-code.js';
  */
 export class Interrupt {
   private pressed = false;
+  private pressedAt = 0;
   /** The exit code of a hard stop: 1 once a failure is kept, so a script still sees it. */
   private hardExitCode = EXIT_INTERRUPTED;
   private readonly listeners = new Set<() => void>();
   private readonly handler = () => {
-    if (this.pressed) this.stopNow(EXIT_INTERRUPTED);
+    const now = performance.now();
+    if (this.pressed) {
+      if (now - this.pressedAt >= ONE_PRESS_MS) this.stopNow(EXIT_INTERRUPTED);
+      return;
+    }
     this.pressed = true;
+    this.pressedAt = now;
     for (const listener of this.listeners) listener();
   };
   private readonly terminated = (signal: NodeJS.Signals) => this.stopNow(signalExitCode(signal));

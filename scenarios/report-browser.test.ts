@@ -25,10 +25,12 @@ const FLAGS = [
 ];
 
 /**
- * The README's picture of a timeline, retaken by every run of this test so that it always shows
- * what the report draws today. Tests run from dist/scenarios/, two folders below the root.
+ * A picture of the timeline as the report draws it today, taken by every run of this test into
+ * the git-ignored reports folder (a test leaves tracked files alone); copying it over
+ * docs/images/timeline.png refreshes the README's. Tests run from dist/scenarios/, two folders
+ * below the root.
  */
-const SCREENSHOT = fileURLToPath(new URL('../../docs/images/timeline.png', import.meta.url));
+const SCREENSHOT = fileURLToPath(new URL('../../reports/timeline.png', import.meta.url));
 
 /**
  * A recorded failure of the Figure 8 mutant (or another), replayed to a fresh report; with

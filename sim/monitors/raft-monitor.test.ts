@@ -185,6 +185,22 @@ describe('RaftMonitor', () => {
     expect(violation(() => monitor.onRestart(1))).to.equal('G3');
   });
 
+  it('G3: a restarted node must boot with what its last save holds, entries included', () => {
+    const { views, monitor } = setup();
+    const node = views[1]!;
+    node.setLog([
+      [1, 1],
+      [1, 2],
+    ]);
+    Object.assign(node, { term: 1 });
+    monitor.afterPersist(1, node.save());
+    monitor.onCrash(1);
+    expect(violation(() => monitor.onRestart(1))).to.equal(null);
+    monitor.onCrash(1);
+    node.setLog([[1, 1]]); // the restore read one entry less than was saved
+    expect(violation(() => monitor.onRestart(1))).to.equal('G3');
+  });
+
   it('CS: committing beyond what is truly committed fails (the Figure 8 commit)', () => {
     const s = setup();
     const { views } = s;

@@ -16,6 +16,9 @@ import {
   type Vouch,
 } from './view.js';
 
+/** The parts of a save a restarted node must boot with (G3). */
+const RESTORED_FIELDS = ['term', 'votedFor', 'snapshotIndex', 'lastLogIndex'] as const;
+
 /** What the monitor needs of the world it watches. */
 export interface MonitorContext {
   /** The Raft servers are nodes 0..servers-1. */
@@ -212,9 +215,27 @@ export class RaftMonitor {
         `node ${node} forgot its vote for ${vote} in term ${view.term} across a restart`,
       );
     }
-    const saved = this.ctx.saved(node) ?? NOTHING_DURABLE;
+    const read = this.ctx.saved(node);
+    if (read !== null) this.checkRestored(node, view, read);
+    const saved = read ?? NOTHING_DURABLE;
     this.applied.restart(node, saved.snapshotIndex);
     this.durability.saved(node, saved, view);
+  }
+
+  /**
+   * A restarted node boots with exactly what its last save holds, as the binding's decoder reads
+   * it: a restore that drops entries or a field would otherwise show only by its consequences,
+   * far from the cause, or not at all.
+   */
+  private checkRestored(node: number, view: RaftView, saved: SavedView): void {
+    for (const field of RESTORED_FIELDS) {
+      if (view[field] === saved[field]) continue;
+      this.fail(
+        'G3',
+        [node],
+        `node ${node} restarted with ${field} ${view[field]}, but its last save holds ${saved[field]}`,
+      );
+    }
   }
 
   /** Log changes since the last look feed both log matching and the durability check. */

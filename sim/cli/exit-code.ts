@@ -19,6 +19,14 @@ export function usageErrorExitCode(): number {
   return failureKept ? 1 : 2;
 }
 
+/**
+ * The exit code when standard output's reader went away (`| head`): that of a writer SIGPIPE
+ * ended (141), unless a failure is already kept, which exit 1 must still tell a script.
+ */
+export function brokenPipeExitCode(): number {
+  return failureKept ? 1 : 141;
+}
+
 /** Signals that end a process at once by default, other than Ctrl-C, and their numbers. */
 export const TERMINATING_SIGNALS = { SIGTERM: 15, SIGHUP: 1 } as const;
 

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 import { runCli } from './dispatch.js';
 import { removeTemporaries } from './atomic-file.js';
-import { usageErrorExitCode } from './exit-code.js';
+import { brokenPipeExitCode, usageErrorExitCode } from './exit-code.js';
 
 // A reader that goes away (`raftsim run --trace - | head`) is not an error of this program:
-// stop quietly, with the status of a writer the shell's SIGPIPE would have ended. Standard
+// stop quietly, with the status of a writer the shell's SIGPIPE would have ended (1 if a
+// failure was kept: the report is on disk, and a script must still see it). Standard
 // output that cannot be written (a full disk, /dev/full) is the place's fault: one line, exit 2
 // (1 if a failure was kept before: that is what a script must still see).
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(141);
+  if (error.code === 'EPIPE') process.exit(brokenPipeExitCode());
   removeTemporaries();
   process.stderr.write(`raftsim: cannot write standard output (${error.code ?? error.message})\n`);
   process.exit(usageErrorExitCode());

@@ -52,6 +52,18 @@ describe('raftsim CLI: the places a command reads and writes', function () {
     expect(JSON.parse(run.stdout)).to.include({ verdict: 'ok' });
   });
 
+  it('a reader that leaves: exit 141 as SIGPIPE would, or 1 once a failure is kept', () => {
+    const exitThroughClosedPipe = (args: string) => {
+      const script = `"$1" "$2" ${args} --reports pipe-reports 2>/dev/null | true; exit \${PIPESTATUS[0]}`;
+      return spawnSync('bash', ['-c', script, 'bash', process.execPath, MAIN], {
+        cwd: dir,
+        timeout: 60_000,
+      }).status;
+    };
+    expect(exitThroughClosedPipe('fuzz --runs 3')).to.equal(141);
+    expect(exitThroughClosedPipe('fuzz --mutant Z10 --runs 20 --shrink-budget 0')).to.equal(1);
+  });
+
   it('replay - refuses an output that is the file standard input reads, and leaves it whole', () => {
     const repro = join(dir, 'victim.json');
     writeFileSync(repro, passingRepro());

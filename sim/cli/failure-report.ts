@@ -23,7 +23,8 @@ export interface Written {
  */
 export function report(failure: SeedOutcome, mode: FuzzMode, reportsDir: string, id?: string) {
   const repro = reproOf(failure, mode);
-  const seed = `${repro.verdict === 'unknown' ? 'undecided' : 'failing'} seed ${failure.seed}`;
+  const verdict = failure.summary.verdict;
+  const seed = `${verdict === 'unknown' ? 'undecided' : 'failing'} seed ${failure.seed}`;
   const dir = asUsageError(`the report of ${seed} in ${reportsDir}`, () =>
     writeFailureReport(reportsDir, repro, id),
   );
@@ -31,7 +32,7 @@ export function report(failure: SeedOutcome, mode: FuzzMode, reportsDir: string,
     id: dir.slice(dir.lastIndexOf('/') + 1),
     dir,
     path: `${dir}/repro.json`,
-    verdict: repro.verdict,
+    verdict,
   };
   return written;
 }

@@ -104,6 +104,17 @@ describe('raftsim CLI: the places a command reads and writes', function () {
     expect(existsSync(join(dir, 'noted.ndjson'))).to.equal(true);
   });
 
+  it('a hand-written repro with no verdict or trace hash replays as such, not as "unknown"', () => {
+    writeFileSync(
+      join(dir, 'bare.json'),
+      passingRepro().replace('"traceHash":"0"', '"traceHash":""'),
+    );
+    const { code, stdout } = raftsim(['replay', 'bare.json'], { cwd: dir });
+    expect(code).to.equal(0);
+    expect(stdout).to.match(/^verdict: ok \(none recorded\)$/m);
+    expect(stdout).to.match(/^trace-hash: [0-9a-f]{16} \(none recorded\)$/m);
+  });
+
   it('a working folder that was removed is one line and exit 2', () => {
     const gone = join(dir, 'gone');
     mkdirSync(gone);

@@ -35,6 +35,12 @@ function withMonitorsOff(repro: Repro, without: readonly InvariantId[] | undefin
   return { ...repro, config: { ...repro.config, without: all } };
 }
 
+/** How the run's trace hash compares with the recorded one (a hand-written repro has none). */
+function traceComparison(recorded: string, same: boolean): string {
+  if (same) return 'same as recorded';
+  return recorded === '' ? 'none recorded' : `recorded ${recorded}: DIFFERENT`;
+}
+
 /** `raftsim replay`: re-runs a repro exactly and exits with that run's verdict. */
 export async function replayCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags('replay', argv, {
@@ -93,8 +99,8 @@ export async function replayCommand(argv: string[]): Promise<number> {
       );
     if (result.liveness !== null) lines.push(`liveness: ${result.liveness}`);
     lines.push(
-      `verdict: ${result.verdict} (recorded: ${repro.verdict})`,
-      `trace-hash: ${result.traceHash} (${sameTrace ? 'same as recorded' : `recorded ${repro.traceHash}: DIFFERENT`})`,
+      `verdict: ${result.verdict} (${repro.verdict === undefined ? 'none recorded' : `recorded: ${repro.verdict}`})`,
+      `trace-hash: ${result.traceHash} (${traceComparison(repro.traceHash, sameTrace)})`,
     );
     summaryStream([trace, html]).write(`${lines.join('\n')}\n`);
   }

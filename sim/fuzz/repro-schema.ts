@@ -149,7 +149,7 @@ function reproSchema(servers: number) {
       traceHash: v.pipe(text(), v.regex(/^[0-9a-f]{0,64}$/, expected('a hexadecimal trace hash'))),
       // What the fuzzer recorded about the failure; a hand-written repro may leave it out.
       mode: v.optional(oneOf(FUZZ_MODES, 'a fuzz mode'), 'schedule'),
-      verdict: v.optional(oneOf(RUN_VERDICTS, 'a verdict'), 'unknown'),
+      verdict: v.optional(oneOf(RUN_VERDICTS, 'a verdict')),
       violation: v.optional(v.nullable(violationSchema), null),
       liveness: v.optional(v.nullable(text('a string or null')), null),
       fastCheck: v.optional(

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { corpusDir } from '../check/corpus-path.js';
 import {
@@ -147,5 +150,46 @@ describe('raftsim bench: usage', () => {
     expect(child.status).to.equal(2);
     expect(child.stderr.trim().split('\n')).to.have.length(1);
     expect(child.stderr).to.match(/unknown suite "nope"/);
+  });
+});
+
+/** Whether a process runs (a zombie, dead but not yet reaped, does not). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+async function within(ms: number, condition: () => boolean): Promise<boolean> {
+  for (let waited = 0; waited < ms; waited += 20) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return condition();
+}
+
+describe('bench: a measurement in a child process', () => {
+  it('ends with the bench when a signal ends the bench, rather than run on orphaned', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-bench-child-'));
+    const pidFile = join(dir, 'child.pid');
+    const sleeper = join(dir, 'sleeper.mjs');
+    writeFileSync(
+      sleeper,
+      `import { writeFileSync } from 'node:fs';
+       writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));
+       setTimeout(() => {}, 30_000);`,
+    );
+    const measure = new URL('./measure.js', import.meta.url).href;
+    const script = `import { runChild } from ${JSON.stringify(measure)};
+      await runChild(${JSON.stringify(sleeper)}, []);`;
+    const bench = spawn(process.execPath, ['--input-type=module', '-e', script]);
+    const exited = new Promise<number | null>((resolve) => bench.on('exit', resolve));
+    expect(await within(10_000, () => existsSync(pidFile))).to.equal(true);
+    const child = Number(readFileSync(pidFile, 'utf8'));
+    bench.kill('SIGTERM');
+    expect(await exited).to.equal(143);
+    expect(await within(2_000, () => !running(child))).to.equal(true);
   });
 });

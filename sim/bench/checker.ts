@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { corpusDir } from '../check/corpus-path.js';
 import { checkParsed, parseHistoryFile, type ParsedHistory } from '../check/index.js';
-import { medianSample, spreadBy } from './measure.js';
+import { medianSample, runChild, spreadBy } from './measure.js';
 import { BenchFailure, fmt, fmtSpread, repeat, type BenchSuite } from './suite.js';
 
 /** Porcupine v1.3.0, one thread, on the corpus (expected.tsv): the figures to beat. */
@@ -73,10 +72,8 @@ export function timeCorpus(files: readonly CorpusFile[]): CorpusTiming {
 const COLD_CHILD = fileURLToPath(new URL('./checker-cold.js', import.meta.url));
 
 /** One family checked in a fresh Node process: its first and only pass, JIT cold. */
-function coldPass(family: CorpusFamily): CorpusTiming {
-  const child = spawnSync(process.execPath, [COLD_CHILD, corpusDir('porcupine'), family], {
-    encoding: 'utf8',
-  });
+async function coldPass(family: CorpusFamily): Promise<CorpusTiming> {
+  const child = await runChild(COLD_CHILD, [corpusDir('porcupine'), family]);
   if (child.status !== 0) {
     // The child died checking the corpus: a failure of the checker, like a wrong verdict.
     const how = child.signal === null ? `exited ${child.status}` : `was killed by ${child.signal}`;
@@ -86,8 +83,10 @@ function coldPass(family: CorpusFamily): CorpusTiming {
 }
 
 /** A cold pass over both families, each in its own process: one sample of the cold figures. */
-function coldSample(): CorpusTiming {
-  const [etcd, kv] = CORPUS_FAMILIES.map(coldPass) as [CorpusTiming, CorpusTiming];
+async function coldSample(): Promise<CorpusTiming> {
+  // One after the other: two at once would time each against the other.
+  const etcd = await coldPass('etcd');
+  const kv = await coldPass('kv');
   const slowest = etcd.slowestSeconds >= kv.slowestSeconds ? etcd : kv;
   return {
     etcd: etcd.etcd,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { constants } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { BenchFailure } from './suite.js';
@@ -90,23 +91,49 @@ export function peakRssMegabytes(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
+/** How a child process ended, and what it printed. */
+export interface ChildResult {
+  readonly status: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const STOPPING_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Runs a script in a fresh Node process and waits for it without blocking this one, so that a
+ * signal that ends the bench (SIGTERM from a supervisor, SIGHUP) ends the child first: waited on
+ * synchronously, the child would run on, orphaned, to the end of its measurement.
+ */
+export function runChild(script: string, args: readonly string[]): Promise<ChildResult> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      child.kill('SIGKILL');
+      process.exit(128 + constants.signals[signal]);
+    };
+    const child = execFile(
+      process.execPath,
+      [script, ...args],
+      { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+      (_error, stdout, stderr) => {
+        for (const signal of STOPPING_SIGNALS) process.off(signal, stop);
+        resolve({ status: child.exitCode, signal: child.signalCode, stdout, stderr });
+      },
+    );
+    for (const signal of STOPPING_SIGNALS) process.on(signal, stop);
+  });
+}
+
 /**
  * Runs a bench script (`file`, beside this one in dist/) in a fresh Node process and parses the
  * one JSON line it prints: a measurement whose RSS must be its own, not the bench's. A script
  * that fails (a BenchFailure in the child) fails the bench with its message.
  */
-export function inChildProcess<T>(file: string, args: readonly string[] = []): T {
+export async function inChildProcess<T>(file: string, args: readonly string[] = []): Promise<T> {
   const script = fileURLToPath(new URL(`./${file}`, import.meta.url));
-  let out: string;
-  try {
-    out = execFileSync(process.execPath, [script, ...args], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  } catch (error) {
-    const output = (error as { stderr?: unknown }).stderr;
-    const stderr = typeof output === 'string' ? output.trim() : '';
-    throw new BenchFailure(`${file}: ${stderr.split('\n').at(-1) || 'failed'}`);
-  }
-  return JSON.parse(out) as T;
+  const child = await runChild(script, args);
+  if (child.status !== 0)
+    throw new BenchFailure(`${file}: ${child.stderr.trim().split('\n').at(-1) || 'failed'}`);
+  return JSON.parse(child.stdout) as T;
 }

@@ -69,20 +69,20 @@ export async function campaignMemory(seeds: number, workers: number): Promise<Ca
  * The long run in a fresh process (long-run-child.ts), so that its RSS is its own and not what
  * the suites before it left behind.
  */
-function longRunInChild(commands: number): LongRunMemory {
-  const long = inChildProcess<LongRunMemory>('long-run-child.js', [String(commands)]);
+async function longRunInChild(commands: number): Promise<LongRunMemory> {
+  const long = await inChildProcess<LongRunMemory>('long-run-child.js', [String(commands)]);
   if (long.commands < commands)
     throw new BenchFailure(`long run: ${long.commands} of ${commands} commands completed`);
   return long;
 }
 
 /** The bench's memory figures and the lines that print them. */
-export function memoryFigures(quick: boolean) {
-  const campaign = inChildProcess<CampaignMemory>('campaign-child.js', [
+export async function memoryFigures(quick: boolean) {
+  const campaign = await inChildProcess<CampaignMemory>('campaign-child.js', [
     String(quick ? 100 : 1_000),
   ]);
-  const long = longRunInChild(quick ? 100_000 : 1_000_000);
-  const storm = stormCost();
+  const long = await longRunInChild(quick ? 100_000 : 1_000_000);
+  const storm = await stormCost();
   const mb = (n: number) => `${n.toFixed(0)} MB`;
   const lines = [
     `campaign RSS, ${campaign.seeds} seeds, 1 worker:     ${mb(campaign.rssAtTenthMb)} at seed ${campaign.seeds / 10}, ${mb(campaign.rssAtEndMb)} at the end (${(100 * campaign.growth).toFixed(1)} %), peak ${mb(campaign.peakRssMb)} (own process)`,
@@ -110,9 +110,9 @@ export function memoryFigures(quick: boolean) {
 export const memorySuite: BenchSuite = {
   name: 'memory',
   about: 'RSS of a campaign over its seeds, and of one run of a million commands',
-  run(context) {
-    const memory = memoryFigures(context.quick);
+  async run(context) {
+    const memory = await memoryFigures(context.quick);
     for (const line of memory.lines) context.log(line);
-    return Promise.resolve(memory.figures);
+    return memory.figures;
   },
 };

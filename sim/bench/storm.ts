@@ -19,8 +19,8 @@ export function stormRegressionPath(): string {
 }
 
 /** Runs the storm in a fresh process (storm-child.ts), so its peak RSS is its own. */
-export function stormCost(): StormCost {
-  const cost = inChildProcess<StormCost>('storm-child.js');
+export async function stormCost(): Promise<StormCost> {
+  const cost = await inChildProcess<StormCost>('storm-child.js');
   // The figure is the cost of a storm the caps stop: a run that ended any other way (sooner, or
   // passing) would time something easier than its name.
   if (cost.kind !== 'event storm')

@@ -23,6 +23,14 @@ export class DecodeError extends Error {
   override readonly name = 'DecodeError';
 }
 
+/**
+ * A decode that failed while a node handled an input (the service reading a snapshot Raft gave
+ * it, say) is that node's panic: a Go server panics when labgob cannot decode what it was given.
+ */
+export function decodePanic(error: unknown): string | null {
+  return error instanceof DecodeError ? `could not decode: ${error.message}` : null;
+}
+
 /** Slabs are this big; anything larger gets an array of its own. */
 const SLAB_BYTES = 64 * 1024;
 let slab = new Uint8Array(SLAB_BYTES);

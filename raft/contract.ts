@@ -43,4 +43,5 @@ export interface Program<M, A, I extends Instance<M, A> = Instance<M, A>> {
   describeApply(applied: A): string;
   boot(context: BootContext): I;
   bootRefusal?(error: unknown): string | null;
+  panicOf?(error: unknown): string | null;
 }

@@ -5,6 +5,7 @@ import { type RaftMessage, isReply } from './messages.js';
 import type { BrokenBuild } from './mutants.js';
 import { RaftNode } from './node.js';
 import { bootRefusal } from './persist.js';
+import { decodePanic } from './bytes.js';
 import { type RaftOptions, resolveOptions } from './options.js';
 import { type ApplyMsg, applyIndexOf } from './types.js';
 
@@ -23,6 +24,7 @@ export function raftProgram(
     describeApply,
     boot: (context: BootContext) => new RaftNode(context, resolved, mutant),
     bootRefusal,
+    panicOf: decodePanic,
   };
 }
 

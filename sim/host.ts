@@ -294,14 +294,17 @@ export class Host<M, A, I extends Instance<M, A> = Instance<M, A>> implements Ev
   /**
    * What the node's own code threw, as it goes on: JavaScript's errors for a slip in the code
    * (a field read off `undefined`, an array length out of range, a name never bound) are the
-   * node's panic, as an index out of range is a Go Raft's; anything else (the node's own
-   * assertions, a damaged disk, the simulator's) goes on as it is.
+   * node's panic, as an index out of range is a Go Raft's, and so is what the program says is
+   * one (Program.panicOf); anything else (the node's own assertions, a damaged disk, the
+   * simulator's) goes on as it is.
    */
   private panicOf(error: unknown): unknown {
     const slip =
       error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError;
-    if (!slip) return error;
-    return new NodePanicError(this.id, `node ${this.id} threw ${error.name}: ${error.message}`);
+    if (slip)
+      return new NodePanicError(this.id, `node ${this.id} threw ${error.name}: ${error.message}`);
+    const panic = this.program.panicOf?.(error) ?? null;
+    return panic === null ? error : new NodePanicError(this.id, `node ${this.id} ${panic}`);
   }
 
   /** An input starts: an armed crash point now counts its effects. */

@@ -54,4 +54,11 @@ export interface Program<M, A, I extends Instance<M, A> = Instance<M, A>> {
    * if that error is not a refusal. A program without it never refuses.
    */
   bootRefusal?(error: unknown): string | null;
+  /**
+   * What to say of an error the program's code threw while handling an input if a Go program
+   * would have panicked there (a labgob decode that failed, say), or null if it is not a panic
+   * (the node's own assertion), which then goes on as it is. JavaScript's errors for a slip in
+   * the code are panics whatever this says.
+   */
+  panicOf?(error: unknown): string | null;
 }

@@ -418,4 +418,27 @@ describe("World: a node's panic", () => {
       }),
     ).to.throw(own);
   });
+
+  it('an error the program names as a panic (a decode that failed) is one too, in its words', () => {
+    class Undecodable extends Error {}
+    const program = {
+      ...probeProgram(),
+      panicOf: (error: unknown) => (error instanceof Undecodable ? 'could not decode it' : null),
+    };
+    const world = new World({ nodes: 3, seed: 1, profile: reliable, program });
+    world.start();
+    const panic = panicOf(() =>
+      world.host(2).run(() => {
+        throw new Undecodable();
+      }),
+    );
+    expect(panic?.node).to.equal(2);
+    expect(panic?.message).to.equal('node 2 could not decode it');
+    const other = new SimulationError('not named');
+    expect(() =>
+      world.host(0).run(() => {
+        throw other;
+      }),
+    ).to.throw(other);
+  });
 });

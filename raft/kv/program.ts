@@ -4,6 +4,7 @@ import { describeApply as describeRaftApply, describeMessage } from '../program.
 import type { BrokenBuild } from '../mutants.js';
 import { resolveOptions, type RaftOptions } from '../options.js';
 import { bootRefusal } from '../persist.js';
+import { decodePanic } from '../bytes.js';
 import { applyIndexOf } from '../types.js';
 import { Clerk, DEFAULT_CLERK_OPTIONS, type ClerkOptions } from './clerk.js';
 import { isKvMessage, kvWireCodec, type KvWire } from './codec.js';
@@ -56,5 +57,6 @@ export function kvProgram(options: KvClusterOptions): Program<KvWire, KvApplied,
         ? new KvServer(context, servers, { raft, maxRaftStateBytes, mutant, applierLagMicros })
         : new Clerk(context, servers, clerk, mutant),
     bootRefusal,
+    panicOf: decodePanic,
   };
 }

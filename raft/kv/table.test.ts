@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { kvProgram } from './program.js';
 import { KvTable } from './table.js';
 
 describe('KvTable (the service semantics of kv-service.md)', () => {
@@ -72,6 +73,18 @@ describe('KvTable (the service semantics of kv-service.md)', () => {
     expect(KvTable.appliedIndexOf(Uint8Array.of(9, ...bytes.subarray(1)))).to.equal(null);
     expect(KvTable.appliedIndexOf(bytes.subarray(0, 1))).to.equal(null); // cut inside the header
     expect(KvTable.appliedIndexOf(new Uint8Array(0))).to.equal(0); // no snapshot covers nothing
+  });
+
+  it("a snapshot it cannot decode is the server's panic, as labgob's error is a Go server's", () => {
+    let thrown: unknown = null;
+    try {
+      KvTable.decode(new Uint8Array(0)); // what a Raft that sends no snapshot would hand over
+    } catch (error) {
+      thrown = error;
+    }
+    const program = kvProgram({ servers: 3 });
+    expect(program.panicOf?.(thrown)).to.match(/^could not decode: /);
+    expect(program.panicOf?.(new Error('an assertion'))).to.equal(null);
   });
 });
 

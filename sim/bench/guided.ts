@@ -8,6 +8,8 @@ export interface ModeFigures {
   readonly runsPerSecond: number;
   readonly states: number;
   readonly transitions: number;
+  /** Runs whose history the checker left undecided: they count in the rate all the same. */
+  readonly unknown: number;
 }
 
 const BASE_SEED = 1_000;
@@ -36,6 +38,7 @@ async function modeFigures(mode: FuzzMode, runs: number, workers: number): Promi
     runsPerSecond: result.runs / seconds,
     states: summary.states,
     transitions: summary.transitions,
+    unknown: result.unknownRuns.length,
   };
 }
 
@@ -69,7 +72,8 @@ export const guidedSuite: BenchSuite = {
     const g = await guidedVsSwarm(context.quick ? 32 : 300, 0);
     context.log(
       `guided vs swarm, ${g.runs} runs each, main thread: ${g.guided.transitions} / ${g.swarm.transitions} transitions (${g.transitionsRatio.toFixed(2)}x), ` +
-        `${g.guided.runsPerSecond.toFixed(1)} / ${g.swarm.runsPerSecond.toFixed(1)} runs/s (${g.throughputRatio.toFixed(2)}x)`,
+        `${g.guided.runsPerSecond.toFixed(1)} / ${g.swarm.runsPerSecond.toFixed(1)} runs/s (${g.throughputRatio.toFixed(2)}x), ` +
+        `${g.guided.unknown} / ${g.swarm.unknown} left undecided by the checker`,
     );
     return {
       guidedRuns: g.runs, // every planned run, or modeFigures has stopped the bench
@@ -77,6 +81,9 @@ export const guidedSuite: BenchSuite = {
       swarmTransitions: g.swarm.transitions,
       guidedTransitionsRatio: g.transitionsRatio,
       guidedThroughputRatio: g.throughputRatio,
+      // Not decided is not clean: say how many, as the other suites do.
+      guidedUnknownRuns: g.guided.unknown,
+      swarmUnknownRuns: g.swarm.unknown,
     };
   },
 };

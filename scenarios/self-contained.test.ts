@@ -59,7 +59,9 @@ describe('the repository stands on its own', () => {
   });
 
   it('would notice a file that climbs out', () => {
-    expect(escapes('sim/check/x.ts', "new URL('../../../../outside/corpus/', u)")).to.have.length(1);
+    expect(escapes('sim/check/x.ts', "new URL('../../../../outside/corpus/', u)")).to.have.length(
+      1,
+    );
     expect(escapes('sim/check/x.ts', "new URL('../../../testdata/corpus/', u)")).to.deep.equal([]);
     expect(escapes('docs/a.md', '[spec](../README.md)')).to.deep.equal([]);
     expect(escapes('README.md', '[spec](../outside/spec/x.md)')).to.have.length(1);

@@ -186,10 +186,16 @@ describe('bench: a measurement in a child process', () => {
       await runChild(${JSON.stringify(sleeper)}, []);`;
     const bench = spawn(process.execPath, ['--input-type=module', '-e', script]);
     const exited = new Promise<number | null>((resolve) => bench.on('exit', resolve));
-    expect(await within(10_000, () => existsSync(pidFile))).to.equal(true);
-    const child = Number(readFileSync(pidFile, 'utf8'));
-    bench.kill('SIGTERM');
-    expect(await exited).to.equal(143);
-    expect(await within(2_000, () => !running(child))).to.equal(true);
+    // The file may exist before its pid is in it: wait for a pid, not for the file.
+    const pidOf = () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0);
+    expect(await within(10_000, () => pidOf() > 0)).to.equal(true);
+    const child = pidOf();
+    try {
+      bench.kill('SIGTERM');
+      expect(await exited).to.equal(143);
+      expect(await within(2_000, () => !running(child))).to.equal(true);
+    } finally {
+      if (running(child)) process.kill(child, 'SIGKILL');
+    }
   });
 });

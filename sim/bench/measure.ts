@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
-import { constants } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { signalExitCode, STOPPING_SIGNALS } from '../cli/exit-code.js';
 import { BenchFailure } from './suite.js';
 
 export interface Rate {
@@ -99,8 +99,6 @@ export interface ChildResult {
   readonly stderr: string;
 }
 
-const STOPPING_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
 /**
  * Runs a script in a fresh Node process and waits for it without blocking this one, so that a
  * signal that ends the bench (SIGTERM from a supervisor, SIGHUP) ends the child first: waited on
@@ -110,7 +108,7 @@ export function runChild(script: string, args: readonly string[]): Promise<Child
   return new Promise((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       child.kill('SIGKILL');
-      process.exit(128 + constants.signals[signal]);
+      process.exit(signalExitCode(signal));
     };
     const child = execFile(
       process.execPath,

@@ -17,7 +17,7 @@ import { UsageError } from './args.js';
 import { asUsageError } from './system-error.js';
 import { openStream } from './named-pipe.js';
 import { AtomicFile, removeTemporaries, statOrNullQuiet } from './atomic-file.js';
-import { STOPPING_SIGNALS } from './exit-code.js';
+import { brokenPipeExitCode, STOPPING_SIGNALS } from './exit-code.js';
 
 export { asUsageError } from './system-error.js';
 export { awaitPipeReaders } from './named-pipe.js';
@@ -365,7 +365,7 @@ export function failedWrite(name: string, error: unknown): never {
   if (code === undefined) throw error;
   if (name === STANDARD_OUTPUT && code === 'EPIPE') {
     removeTemporaries();
-    process.exit(141);
+    process.exit(brokenPipeExitCode());
   }
   throw new UsageError(`cannot write ${name} (${code})`);
 }

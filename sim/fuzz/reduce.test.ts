@@ -129,6 +129,24 @@ describe('reduceConfig (shrinking a configuration held as data)', () => {
     expect(reduceWith((c) => c.applierLagMicros !== undefined)).to.equal(50_000);
   });
 
+  it('goes round again when a plainer world lets a step go or the cluster fold', () => {
+    // On the unreliable network the pause matters and five servers are needed; on the reliable
+    // one neither: the plainer world comes after the trim and the fold, so only a second round
+    // can take them.
+    const { judge } = judgeBy(
+      (c) =>
+        c.schedule.some((s) => s.step.kind === 'crash') &&
+        (c.profile === 'reliable' ||
+          (c.servers >= 5 && c.schedule.some((s) => s.step.kind === 'pause'))),
+    );
+    const reduced = reduceConfig({ config: START, summary: summary(true) }, 'CS', judge, {
+      budget: 200,
+    }).config;
+    expect(reduced.profile).to.equal('reliable');
+    expect(reduced.servers).to.equal(3);
+    expect(reduced.schedule.map((s) => s.step.kind)).to.deep.equal(['crash']);
+  });
+
   it('never runs more candidates than its budget, and keeps the smallest failure so far', () => {
     const { judge, runs } = judgeBy(() => true);
     const reduced = reduceConfig({ config: START, summary: summary(true) }, 'CS', judge, {

@@ -171,24 +171,28 @@ function isNullDevice(stats: Stats): boolean {
   return nullDevice !== undefined && stats.rdev === nullDevice.rdev;
 }
 
+/**
+ * The file an open descriptor reads or writes, as placeOf names it (device and inode), and its
+ * stats; null if it cannot be looked at.
+ */
+function descriptorPlace(fd: number): { place: string; stats: Stats } | null {
+  try {
+    const stats = fstatSync(fd);
+    return { place: `${stats.dev}:${stats.ino}`, stats };
+  } catch {
+    return null;
+  }
+}
+
 /** Where standard output goes, as placeOf names it: /dev/stdout or a file it is sent to. */
 function stdoutPlace(): string {
-  try {
-    const stats = fstatSync(1);
-    return `${stats.dev}:${stats.ino}`;
-  } catch {
-    return '-';
-  }
+  return descriptorPlace(1)?.place ?? '-';
 }
 
 /** Where standard input comes from, as placeOf names it; null when that is nothing to keep. */
 function stdinPlace(): string | null {
-  try {
-    const stats = fstatSync(0);
-    return isNullDevice(stats) ? null : `${stats.dev}:${stats.ino}`;
-  } catch {
-    return null;
-  }
+  const input = descriptorPlace(0);
+  return input === null || isNullDevice(input.stats) ? null : input.place;
 }
 
 /**

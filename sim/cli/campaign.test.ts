@@ -186,6 +186,8 @@ describe('campaign: crashes in the --json summary', () => {
       interrupted: false,
       tally: new CoverageTally(),
       corpus: 3,
+      seeded: 0,
+      saved: null,
     };
     const printed: string[] = [];
     const write = process.stdout.write.bind(process.stdout);

@@ -1,4 +1,5 @@
 import { fuzzSeed, type SeedOptions, type SeedOutcome } from '../fuzz/run-seed.js';
+import type { SeedCorpus } from '../fuzz/seed-corpus.js';
 import type { SeedTask } from '../fuzz/worker.js';
 import { mainThreadCrash, runTimeoutFor, type Attempt, type SeedCrash } from './crash.js';
 import { MainThreadWatchdog } from './main-thread-watchdog.js';
@@ -22,6 +23,8 @@ export interface CampaignOptions {
   /** Ctrl-C: stop dispatching, finish what is in flight. */
   readonly interrupted: () => boolean;
   readonly onOutcome?: (outcome: SeedOutcome) => void;
+  /** Guided mode: the corpus it starts from (seed-corpus.ts); absent, an empty one. */
+  readonly seedCorpus?: SeedCorpus | null;
   /** The worker module (tests swap in one that dies); the fuzz worker by default. */
   readonly workerFile?: URL;
   /** How long a run may take in a worker before it counts as hung (crash.ts); tests shorten it. */

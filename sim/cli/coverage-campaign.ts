@@ -1,6 +1,7 @@
 import { asSeedOutcome } from '../fuzz/guided.js';
 import { CoverageTally } from '../fuzz/coverage-tally.js';
 import type { RunCoverage } from '../monitors/coverage.js';
+import type { SeedCorpus } from '../fuzz/seed-corpus.js';
 import { runCampaign, type CampaignOptions, type CampaignResult } from './campaign.js';
 import { endingCrash } from './crash.js';
 import { runGuidedCampaign } from './guided-campaign.js';
@@ -10,6 +11,10 @@ export interface CoveredCampaign extends CampaignResult {
   readonly tally: CoverageTally;
   /** Guided mode: how many configurations the corpus ended with. */
   readonly corpus: number | null;
+  /** Guided mode: how many of them came from the seed corpus. */
+  readonly seeded: number | null;
+  /** Guided mode: the corpus, to save as a seed for later campaigns. */
+  readonly saved: SeedCorpus | null;
 }
 
 /**
@@ -32,6 +37,8 @@ export async function runCoveredCampaign(
       crashes: result.crashes,
       tally: result.corpus.tally,
       corpus: result.corpus.entries.length,
+      seeded: result.corpus.seeded,
+      saved: result.corpus.saved(),
     };
   }
   const covered = new Map<number, RunCoverage>();
@@ -53,5 +60,7 @@ export async function runCoveredCampaign(
     ...result,
     tally,
     corpus: null,
+    seeded: null,
+    saved: null,
   };
 }

@@ -14,7 +14,9 @@ import {
   UsageError,
 } from './args.js';
 import { seedRoom, type Shard } from './campaign.js';
-import { checkOutputDir } from './output.js';
+import type { SeedCorpus } from '../fuzz/seed-corpus.js';
+import { checkCorpusOutput, loadCorpusFlag } from './corpus-file.js';
+import { checkOutputDir, type OutputTarget } from './output.js';
 import { DEFAULT_SHRINK_SECONDS } from './shrink.js';
 
 export function parseShard(text: string | undefined): Shard {
@@ -63,6 +65,12 @@ export interface FuzzOptions {
   readonly shrinkSeconds: number;
   /** Record coverage and print its report (always in guided mode, which steers by it). */
   readonly coverage: boolean;
+  /** Guided mode: the corpus it starts from (`--corpus`; the bundled one by default). */
+  readonly seedCorpus: SeedCorpus | null;
+  /** `--corpus` as given, for the command lines that run a campaign again. */
+  readonly corpusFlag: string | undefined;
+  /** Guided mode: where its corpus is saved at the end (`--save-corpus`). */
+  readonly saveCorpus: OutputTarget | null;
 }
 
 export function parseFuzzOptions(argv: string[]): FuzzOptions {
@@ -82,10 +90,14 @@ export function parseFuzzOptions(argv: string[]): FuzzOptions {
     'shrink-time': { type: 'string' },
     'no-coverage': { type: 'boolean' },
     'no-minority-trials': { type: 'boolean' },
+    corpus: { type: 'string' },
+    'save-corpus': { type: 'string' },
     json: { type: 'boolean' },
   });
   noPositionals('fuzz', positionals);
   const mode = parseMode(values.mode);
+  if (mode !== 'guided' && (values.corpus ?? values['save-corpus']) !== undefined)
+    throw new UsageError('fuzz: --corpus and --save-corpus are for --mode guided');
   if (values.runs !== undefined && values.time !== undefined)
     throw new UsageError('fuzz: give --runs or --time, not both');
   const servers = values.nodes === undefined ? undefined : parseServers(values.nodes, 5);
@@ -116,8 +128,17 @@ export function parseFuzzOptions(argv: string[]): FuzzOptions {
     },
   };
   checkSeedRoom(options.baseSeed, options.shard, mode, options.runs);
+  const corpus = {
+    seedCorpus: mode === 'guided' ? loadCorpusFlag('fuzz', values.corpus) : null,
+    corpusFlag: values.corpus,
+    saveCorpus: checkCorpusOutput(values['save-corpus']),
+  };
   // Last of all, once every flag is known good: the folder is made only for a valid command.
-  return { ...options, reportsDir: checkOutputDir('reports', values.reports ?? 'reports') };
+  return {
+    ...options,
+    ...corpus,
+    reportsDir: checkOutputDir('reports', values.reports ?? 'reports'),
+  };
 }
 
 /** `--check-budget`: absent leaves each run's checker at its default budget. */

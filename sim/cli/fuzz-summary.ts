@@ -1,5 +1,5 @@
 import { describeFault } from '../nemesis.js';
-import { printable, replayLine, UsageError } from './args.js';
+import { printable, replayLine, shellWord, UsageError } from './args.js';
 import { isFailure, type RunSummary, type SeedOutcome } from '../fuzz/run-seed.js';
 import { formatMicros } from '../time.js';
 import { endingCrash, rerunOutcome, type SeedCrash } from './crash.js';
@@ -72,16 +72,23 @@ export function finish(options: FuzzOptions, found: Found, kept: Kept | null): v
         )
       : null;
   const extra = {
-    ...(result.corpus === null ? {} : { corpus: result.corpus }),
+    ...(result.corpus === null ? {} : { corpus: result.corpus, seeded: result.seeded }),
     ...(coverage === null ? {} : { coverage }),
     ...(svg === null ? {} : { coverageSvg: svg }),
   };
   if (options.json) printJson({ ...summary, ...extra });
   else {
     printSummary(summary, kept, result.failure);
+    if (result.corpus !== null) process.stdout.write(corpusLine(result.corpus, result.seeded ?? 0));
     if (coverage !== null) process.stdout.write(coverageText(coverage));
     if (svg !== null) process.stdout.write(`curve: ${printable(svg)}\n`);
   }
+}
+
+/** Guided mode's corpus at the end, and how much of it the seed corpus gave. */
+function corpusLine(entries: number, seeded: number): string {
+  const from = seeded === 0 ? 'no seed corpus' : `${seeded} from the seed corpus`;
+  return `corpus: ${entries} entries (${from})\n`;
 }
 
 /**
@@ -156,6 +163,7 @@ function sameRunFlags(options: FuzzOptions): string {
     seed.without === undefined ? '' : ` --without ${seed.without.join(',')}`,
     seed.minorityTrials === false ? ' --no-minority-trials' : '',
     seed.checkBudget === undefined ? '' : ` --check-budget ${seed.checkBudget}`,
+    options.corpusFlag === undefined ? '' : ` --corpus ${shellWord(options.corpusFlag)}`,
   ].join('');
 }
 

@@ -1,12 +1,14 @@
 import { SingleBar } from 'cli-progress';
 import { performance } from 'node:perf_hooks';
-import { replayLine } from './args.js';
+import { replayLine, UsageError } from './args.js';
+import { writeSeedCorpus } from './corpus-file.js';
 import type { SeedOutcome } from '../fuzz/run-seed.js';
 import { formatMicros, MICROS_PER_SECOND } from '../time.js';
 import { runCoveredCampaign } from './coverage-campaign.js';
 import { keepReport, keepUnknownReport, shrinkAndReplace, type Written } from './failure-report.js';
 import { parseFuzzOptions, type FuzzOptions } from './fuzz-options.js';
 import { finish, reportCrash, type Found } from './fuzz-summary.js';
+import { usageErrorExitCode } from './exit-code.js';
 import { EXIT_INTERRUPTED, Interrupt } from './interrupt.js';
 
 /** `raftsim fuzz`: a campaign of generated runs; on a failure, a repro and a report, then shrunk. */
@@ -29,7 +31,9 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     const failure = found.result.failure;
     if (!options.json) for (const crash of found.result.crashes) reportCrash(crash, options);
     if (failure === null) {
+      const corpusKept = keepCorpus(options, found);
       finish(options, found, null);
+      if (!corpusKept) return usageErrorExitCode();
       // A crash is a finding even when its re-run held: the simulator must not crash.
       if (found.result.crashes.length > 0) return 1;
       if (interrupt.interrupted) return EXIT_INTERRUPTED;
@@ -40,6 +44,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     const first = keepReport(failure, options.seed.mode, options.reportsDir);
     // Kept either way (a report, or its repro on stderr): from now on no stop hides it.
     interrupt.failureKept();
+    keepCorpus(options, found);
     if (first === null) {
       finish(options, found, null);
       return 1;
@@ -58,6 +63,25 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     return 1;
   } finally {
     interrupt.dispose();
+  }
+}
+
+/**
+ * Saves the guided corpus where `--save-corpus` asked, once the search is over (a failure's
+ * report is written first: a corpus that cannot be written must not cost it). A place that
+ * cannot take it is a line on stderr; false then, so that a campaign with nothing else to
+ * report exits 2 rather than pass for one that kept what it was asked to.
+ */
+function keepCorpus(options: FuzzOptions, found: Omit<Found, 'unknownRepros'>): boolean {
+  const saved = found.result.saved;
+  if (options.saveCorpus === null || saved === null) return true;
+  try {
+    writeSeedCorpus(options.saveCorpus, saved);
+    return true;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`raftsim: ${error.message}; the corpus was not saved\n`);
+    return false;
   }
 }
 
@@ -99,6 +123,7 @@ async function search(
       workers: options.workers,
       shard: options.shard,
       seed: options.seed,
+      seedCorpus: options.seedCorpus,
       interrupted: () => interrupt.interrupted,
       onOutcome: (outcome) => {
         done++;

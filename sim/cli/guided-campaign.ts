@@ -58,7 +58,7 @@ export async function runGuidedCampaign(options: CampaignOptions): Promise<Guide
       : null;
   // On the main thread nothing but a watchdog thread can end a run that never returns.
   const watchdog = pool === null ? await MainThreadWatchdog.open(runTimeoutOf(options)) : null;
-  const corpus = new GuidedCorpus({ ...options.seed });
+  const corpus = new GuidedCorpus({ ...options.seed }, options.seedCorpus ?? null);
   const swarmSeed = (i: number) => seedAt(options.baseSeed, options.shard, i);
   let runs = 0;
   const unknownRuns: SeedOutcome[] = [];

@@ -15,6 +15,8 @@ import {
   UsageError,
 } from './args.js';
 import { endingCrash, rerunOutcome, type SeedCrash } from './crash.js';
+import type { SeedCorpus } from '../fuzz/seed-corpus.js';
+import { loadCorpusFlag } from './corpus-file.js';
 import { runCoveredCampaign } from './coverage-campaign.js';
 import { keepReport, shrinkAndReplace } from './failure-report.js';
 import { checkSeedRoom, parseMode, parseShrinkLimits } from './fuzz-options.js';
@@ -44,6 +46,8 @@ interface MutantsOptions {
   readonly without: InvariantId[];
   /** Minority trials for the seeds that take one (`--no-minority-trials` turns them off). */
   readonly minorityTrials: boolean;
+  /** Guided mode: the corpus every campaign starts from (`--corpus`; the bundled one). */
+  readonly seedCorpus: SeedCorpus | null;
 }
 
 function parseOnly(text: string | undefined): MutantId[] {
@@ -72,16 +76,20 @@ function parseMutantsOptions(argv: string[]): MutantsOptions {
     reports: { type: 'string' },
     without: { type: 'string' },
     'no-minority-trials': { type: 'boolean' },
+    corpus: { type: 'string' },
     json: { type: 'boolean' },
   });
   noPositionals('mutants', positionals);
+  const mode = parseMode(values.mode);
+  if (mode !== 'guided' && values.corpus !== undefined)
+    throw new UsageError('mutants: --corpus is for --mode guided');
   const shrink = parseShrinkLimits(values);
   const options = {
     budget:
       parseTime('time-per-mutant', values['time-per-mutant'], 30 * MICROS_PER_SECOND) /
       MICROS_PER_SECOND,
     only: parseOnly(values.only),
-    mode: parseMode(values.mode),
+    mode,
     baseSeed: parseSeed(values.seed, 1),
     workers: parseCount('workers', values.workers, 0, 0, 64),
     shrinkBudget: shrink.budget,
@@ -91,6 +99,7 @@ function parseMutantsOptions(argv: string[]): MutantsOptions {
     minorityTrials: values['no-minority-trials'] !== true,
   };
   checkSeedRoom(options.baseSeed, { index: 1, count: 1 }, options.mode, null);
+  const seedCorpus = mode === 'guided' ? loadCorpusFlag('mutants', values.corpus) : null;
   // Output folders last, once every flag is known good; both are checked before any hunt.
   const save = values['save-repros'];
   const saveRepros = save === undefined ? null : checkOutputDir('save-repros', save);
@@ -99,6 +108,7 @@ function parseMutantsOptions(argv: string[]): MutantsOptions {
     for (const id of options.only) checkOutput('save-repros', savedReproPath(saveRepros, id));
   return {
     ...options,
+    seedCorpus,
     reportsDir: checkOutputDir('reports', values.reports ?? 'reports'),
     saveRepros,
   };
@@ -308,6 +318,7 @@ async function timedCampaign(
       workers: options.workers,
       shard: { index: 1, count: 1 },
       seed,
+      seedCorpus: options.seedCorpus,
       interrupted: () => interrupt.interrupted,
       onOutcome: (outcome) => {
         if (outcome.failure !== null && foundAt === 0) foundAt = elapsed();

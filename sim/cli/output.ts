@@ -288,7 +288,7 @@ function holdInterruptsWhileWriting(): void {
  * Writes an output checked by checkOutput. A failed write (a full disk, a device that refuses)
  * is a one-line error naming the path, exit 2, with no temporary file left.
  */
-export function writeOutput(target: OutputTarget, chunks: Iterable<string>): void {
+export function writeOutput(target: OutputTarget, chunks: Iterable<string | Uint8Array>): void {
   if (target.kind === 'stdout') {
     for (const chunk of chunks) process.stdout.write(chunk);
     return;

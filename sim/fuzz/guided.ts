@@ -7,6 +7,7 @@ import { kvRunConfig, type FuzzConfig } from './config.js';
 import { CoverageTally } from './coverage-tally.js';
 import { nonPassingTrial, withoutMinorityTrial } from './minority-trial.js';
 import { mutateConfig } from './mutate.js';
+import type { SeedCorpus } from './seed-corpus.js';
 import {
   DEFAULT_SHRINK_BUDGET,
   failureKind,
@@ -69,20 +70,42 @@ export function runGuided(task: GuidedTask): GuidedOutcome {
 
 export class GuidedCorpus {
   readonly entries: CorpusEntry[] = [];
+  /** The campaign's own coverage (its report): its runs only, never the seed corpus's. */
   readonly tally = new CoverageTally();
+  /** Entries that came from the seed corpus (the first ones). */
+  readonly seeded: number;
+  /**
+   * Per feature, the runs that reached it: the seed corpus's and this campaign's. Rarity and
+   * novelty are judged on these, so a run joins only with a feature neither had reached.
+   */
+  private readonly known: Map<number, number>;
+  private readonly seedRuns: number;
   /** Entry weights, computed once per generation from the hit counts. */
   private weights: number[] = [];
   /** Fresh runs planned so far. */
   private freshRuns = 0;
   private totalWeight = 0;
 
+  /**
+   * With a seed corpus (seed-corpus.ts) the campaign mutates its entries from its first
+   * generation on; with a cluster size fixed (`--nodes`), only its entries of that size.
+   */
   constructor(
     private readonly options: ConfigOptions & CampaignStamp & Pick<SeedOptions, 'minorityTrials'>,
-  ) {}
+    seed: SeedCorpus | null = null,
+  ) {
+    this.known = new Map(seed?.hits ?? []);
+    this.seedRuns = seed?.runs ?? 0;
+    for (const { seed: at, config, features } of seed?.entries ?? []) {
+      if (options.servers !== undefined && config.servers !== options.servers) continue;
+      this.entries.push({ seed: at, config, features, fresh: 0 });
+    }
+    this.seeded = this.entries.length;
+  }
 
   /** Call before planning a generation: energy goes to entries whose features few runs reach. */
   startGeneration(): void {
-    const hits = this.tally.hits;
+    const hits = this.known;
     this.weights = this.entries.map((entry) => {
       let weight = 0;
       for (const feature of entry.features) weight += 1 / (hits.get(feature) ?? 1);
@@ -113,7 +136,13 @@ export class GuidedCorpus {
 
   /** Merges one run (in seed order); returns true when it joined the corpus. */
   merge(outcome: GuidedOutcome): boolean {
-    const fresh = this.tally.add(outcome.coverage);
+    this.tally.add(outcome.coverage);
+    let fresh = 0;
+    for (const feature of outcome.coverage.features) {
+      const before = this.known.get(feature) ?? 0;
+      if (before === 0) fresh++;
+      this.known.set(feature, before + 1);
+    }
     if (fresh === 0) return false;
     this.entries.push({
       seed: outcome.seed,
@@ -122,6 +151,11 @@ export class GuidedCorpus {
       fresh,
     });
     return true;
+  }
+
+  /** The corpus as a seed for later campaigns: every entry, and the runs of both campaigns. */
+  saved(): SeedCorpus {
+    return { runs: this.seedRuns + this.tally.runs, hits: this.known, entries: this.entries };
   }
 
   /** Swarm mode's configuration for this seed: fast-check's first draw, as fuzzSeed makes it. */

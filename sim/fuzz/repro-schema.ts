@@ -22,6 +22,7 @@ import { PROFILE_NAMES } from '../profiles.js';
 import { DEFAULT_WORKLOAD } from '../run/workload.js';
 import { MAX_VIRTUAL_MICROS, MICROS_PER_SECOND } from '../time.js';
 import { FAULT_KIND_NAMES } from './arbitraries.js';
+import type { FuzzConfig } from './config.js';
 
 /**
  * The one definition of a repro file (`raftsim replay`, `reports/<id>/repro.json`,
@@ -183,6 +184,23 @@ const sizeOnly = someFields(
   },
   'a JSON object',
 );
+
+/** Reads a configuration's cluster size first, as sizeOnly does for a whole repro. */
+const configSize = someFields({ servers: serversSchema }, 'a configuration');
+
+/**
+ * Checks one configuration held in another file (a seed corpus's entry): the same rules as a
+ * repro's `config`, its errors' paths starting at `path`.
+ */
+export function parseConfigValue(value: unknown, path: string): FuzzConfig {
+  try {
+    const { servers } = parseWith(configSize, value);
+    return parseWith(configSchema(servers), value);
+  } catch (error) {
+    if (!(error instanceof FormatError)) throw error;
+    throw new FormatError(error.path === '' ? path : `${path}.${error.path}`, error.expected);
+  }
+}
 
 /** Parses and checks a repro file's text; throws a FormatError naming the first bad field. */
 export function parseReproText(source: string): Repro {

@@ -7,8 +7,8 @@ const FULL_PIPE_WAIT_MILLIS = 5;
  * Writes all of a chunk: a write may take only part of it (a disk filling up, a pipe), and the
  * rest must follow or fail, never be dropped. A write that takes nothing is a full place.
  */
-export function writeAll(fd: number, chunk: string): void {
-  const bytes = Buffer.from(chunk, 'utf8');
+export function writeAll(fd: number, chunk: string | Uint8Array): void {
+  const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
   for (let offset = 0; offset < bytes.length;) {
     let written: number;
     try {

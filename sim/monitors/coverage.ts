@@ -68,6 +68,13 @@ const FEATURE_SPAN = 2 ** 26;
 export const FEATURE_STATE = 1 * FEATURE_SPAN;
 export const FEATURE_TRANSITION = 2 * FEATURE_SPAN;
 export const FEATURE_MESSAGE = 3 * FEATURE_SPAN;
+/** Every feature id is below this. */
+export const FEATURE_END = 4 * FEATURE_SPAN;
+/**
+ * The abstraction's version, which a saved corpus records beside its features: raise it when
+ * what a feature id means changes, and a corpus of the old ids is refused rather than misread.
+ */
+export const COVERAGE_VERSION = 1;
 
 export const FEATURE_KINDS = ['state', 'transition', 'message'] as const;
 export type FeatureKind = (typeof FEATURE_KINDS)[number];

@@ -1,0 +1,90 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { kvRunConfig } from '../fuzz/config.js';
+import { runKv } from '../run/kv-run.js';
+import { loadCorpusFlag } from './corpus-file.js';
+
+const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
+
+function raftsim(args: string[], cwd: string) {
+  const result = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const REBUILD =
+  'npx raftsim fuzz --mode guided --runs 6000 --seed 900001 --corpus none --save-corpus fuzz-corpus/guided.json.gz';
+
+describe('the bundled seed corpus', () => {
+  it('loads, and its entries reach exactly the features it holds for them', function () {
+    this.timeout(300_000);
+    const corpus = loadCorpusFlag('test', undefined);
+    expect(corpus).to.not.equal(null);
+    const entries = corpus?.entries ?? [];
+    expect(entries.length).to.be.greaterThan(1000);
+    // First, middle and last: a change to what runs do or what coverage records makes them
+    // differ, and the corpus must then be built again.
+    for (const entry of [entries[0], entries[entries.length >> 1], entries.at(-1)]) {
+      if (entry === undefined) throw new Error('no entry');
+      const run = runKv({ ...kvRunConfig(entry.seed, entry.config), coverage: true });
+      expect(run.coverage?.features, `stale corpus: rebuild it with ${REBUILD}`).to.deep.equal(
+        entry.features,
+      );
+    }
+  });
+});
+
+describe('raftsim fuzz --corpus and --save-corpus', () => {
+  it('saves the corpus a campaign ended with, and a later campaign starts from it', function () {
+    this.timeout(300_000);
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-corpus-'));
+    const common = ['fuzz', '--mode', 'guided', '--nodes', '3', '--workers', '0'];
+    const first = raftsim(
+      [...common, '--runs', '3', '--corpus', 'none', '--save-corpus', 'c.json.gz'],
+      dir,
+    );
+    expect(first.code, first.stderr).to.equal(0);
+    const entries = /corpus: (\d+) entries \(no seed corpus\)/.exec(first.stdout)?.[1];
+    expect(Number(entries)).to.be.greaterThan(0);
+    const second = raftsim([...common, '--runs', '2', '--corpus', 'c.json.gz', '--json'], dir);
+    expect(second.code, second.stderr).to.equal(0);
+    expect((JSON.parse(second.stdout) as { seeded: number }).seeded).to.equal(Number(entries));
+  });
+
+  it('refuses bad input in one line, exit 2, before any run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-corpus-'));
+    writeFileSync(
+      join(dir, 'bad.json'),
+      '{"format":"raftsim-corpus","version":1,"coverage":1,"runs":-1}',
+    );
+    const cases: [string[], string][] = [
+      [['fuzz', '--corpus', 'none'], '--corpus and --save-corpus are for --mode guided'],
+      [
+        ['fuzz', '--mode', 'guided', '--corpus', 'bad.json'],
+        'bad.json: runs: expected a non-negative',
+      ],
+      [['fuzz', '--mode', 'guided', '--corpus', 'missing.json'], 'cannot read missing.json'],
+      [['fuzz', '--mode', 'guided', '--save-corpus', '-'], '--save-corpus: - (standard output'],
+      [['mutants', '--corpus', 'none'], 'mutants: --corpus is for --mode guided'],
+    ];
+    for (const [args, message] of cases) {
+      const run = raftsim(args, dir);
+      expect(run.code, args.join(' ')).to.equal(2);
+      expect(run.stderr.trim().split('\n'), args.join(' ')).to.have.length(1);
+      expect(run.stderr, args.join(' ')).to.include(message);
+    }
+  });
+
+  it('a corpus that cannot be written is a line on stderr and exit 2, after the summary', function () {
+    this.timeout(300_000);
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-corpus-'));
+    const args = ['fuzz', '--mode', 'guided', '--runs', '2', '--nodes', '3', '--workers', '0'];
+    const run = raftsim([...args, '--corpus', 'none', '--save-corpus', '/dev/full'], dir);
+    expect(run.code).to.equal(2);
+    expect(run.stdout).to.include('2 runs (guided mode');
+    expect(run.stderr).to.match(/cannot write \/dev\/full \(ENOSPC\); the corpus was not saved/);
+  });
+});

@@ -60,6 +60,9 @@ describe('raftsim fuzz --corpus and --save-corpus', () => {
       join(dir, 'bad.json'),
       '{"format":"raftsim-corpus","version":1,"coverage":1,"runs":-1}',
     );
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    writeFileSync(join(dir, 'deep.json'), `{"format":"raftsim-corpus","entries":${deep}}`);
+    writeFileSync(join(dir, 'twice.json'), '{"format":"raftsim-corpus","format":"x"}');
     const cases: [string[], string][] = [
       [['fuzz', '--corpus', 'none'], '--corpus and --save-corpus are for --mode guided'],
       [
@@ -67,6 +70,10 @@ describe('raftsim fuzz --corpus and --save-corpus', () => {
         'bad.json: runs: expected a non-negative',
       ],
       [['fuzz', '--mode', 'guided', '--corpus', 'missing.json'], 'cannot read missing.json'],
+      [['fuzz', '--mode', 'guided', '--corpus', '/dev/zero'], 'cannot read /dev/zero'],
+      [['fuzz', '--mode', 'guided', '--corpus', 'deep.json'], 'deep.json: '],
+      [['fuzz', '--mode', 'guided', '--corpus', 'twice.json'], 'twice.json: format: '],
+      [['fuzz', '--mode', 'guided', '--save-corpus', 'bad.json/c.json'], '--save-corpus: '],
       [['fuzz', '--mode', 'guided', '--save-corpus', '-'], '--save-corpus: - (standard output'],
       [['mutants', '--corpus', 'none'], 'mutants: --corpus is for --mode guided'],
     ];

@@ -33,9 +33,10 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     if (failure === null) {
       const corpusKept = keepCorpus(options, found);
       finish(options, found, null);
-      if (!corpusKept) return usageErrorExitCode();
       // A crash is a finding even when its re-run held: the simulator must not crash.
       if (found.result.crashes.length > 0) return 1;
+      // Asked for and not kept: no other outcome may pass for one that kept it.
+      if (!corpusKept) return usageErrorExitCode();
       if (interrupt.interrupted) return EXIT_INTERRUPTED;
       // A run the checker could not decide is no pass: the campaign has no verdict for it.
       return found.result.unknownRuns.length > 0 ? EXIT_UNKNOWN : 0;
@@ -69,8 +70,8 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
 /**
  * Saves the guided corpus where `--save-corpus` asked, once the search is over (a failure's
  * report is written first: a corpus that cannot be written must not cost it). A place that
- * cannot take it is a line on stderr; false then, so that a campaign with nothing else to
- * report exits 2 rather than pass for one that kept what it was asked to.
+ * cannot take it is a line on stderr; false then, so that a campaign with no failure exits 2
+ * rather than pass for one that kept what it was asked to.
  */
 function keepCorpus(options: FuzzOptions, found: Omit<Found, 'unknownRepros'>): boolean {
   const saved = found.result.saved;

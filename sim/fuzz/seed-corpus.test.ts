@@ -104,6 +104,7 @@ describe('seed corpus', () => {
       }),
     ).to.throw(FormatError, 'hits[1]: feature');
     expect(bad({ hits: [[A, 7]] })).to.throw(FormatError, 'entries[1].features: feature');
+    expect(bad({ runs: 6 })).to.throw(FormatError, 'hits[0]: feature');
     const entries = good['entries'] as { config: Record<string, unknown> }[];
     const offNode = {
       ...entries[0],

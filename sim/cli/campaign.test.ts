@@ -186,7 +186,7 @@ describe('campaign: crashes in the --json summary', () => {
       interrupted: false,
       tally: new CoverageTally(),
       corpus: 3,
-      seeded: 0,
+      seeded: { kept: 0, of: 0 },
       saved: null,
     };
     const printed: string[] = [];

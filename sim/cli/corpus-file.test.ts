@@ -74,7 +74,11 @@ describe('raftsim fuzz --corpus and --save-corpus', () => {
       [['fuzz', '--mode', 'guided', '--corpus', 'deep.json'], 'deep.json: '],
       [['fuzz', '--mode', 'guided', '--corpus', 'twice.json'], 'twice.json: format: '],
       [['fuzz', '--mode', 'guided', '--save-corpus', 'bad.json/c.json'], '--save-corpus: '],
-      [['fuzz', '--mode', 'guided', '--save-corpus', '-'], '--save-corpus: - (standard output'],
+      [['fuzz', '--mode', 'guided', '--save-corpus', '-'], '--save-corpus: -: standard output'],
+      [
+        ['fuzz', '--mode', 'guided', '--save-corpus', 'reports/coverage-guided-seed1.svg'],
+        'the campaign writes its coverage curve there',
+      ],
       [['mutants', '--corpus', 'none'], 'mutants: --corpus is for --mode guided'],
     ];
     for (const [args, message] of cases) {
@@ -83,9 +87,31 @@ describe('raftsim fuzz --corpus and --save-corpus', () => {
       expect(run.stderr.trim().split('\n'), args.join(' ')).to.have.length(1);
       expect(run.stderr, args.join(' ')).to.include(message);
     }
+    // Standard output as a pipe, named by a path: the summary's place, so refused.
+    const script =
+      '"$1" "$2" fuzz --mode guided --json --save-corpus /dev/stdout | cat; exit ${PIPESTATUS[0]}';
+    const piped = spawnSync('bash', ['-c', script, 'bash', process.execPath, MAIN], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(piped.status).to.equal(2);
+    expect(piped.stdout).to.equal('');
+    expect(piped.stderr).to.include('is standard output, which takes the summary');
   });
 
-  it('a corpus that cannot be written is a line on stderr and exit 2, after the summary', function () {
+  it('keeps the corpus of a campaign that found a failure, and exits 1', function () {
+    this.timeout(300_000);
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-corpus-'));
+    const args = ['fuzz', '--mode', 'guided', '--mutant', 'Z02', '--runs', '20', '--workers', '0'];
+    const run = raftsim([...args, '--shrink-budget', '0', '--save-corpus', 'c.json.gz'], dir);
+    expect(run.code, run.stderr).to.equal(1);
+    expect(run.stdout).to.match(/FAILED seed/);
+    const saved = loadCorpusFlag('test', join(dir, 'c.json.gz'));
+    expect(saved?.entries.every((e) => e.config.mutant === undefined)).to.equal(true);
+    expect(saved?.entries.length).to.be.greaterThan(2000);
+  });
+
+  it('a corpus that cannot be written is a line on stderr and exit 2; the summary still prints', function () {
     this.timeout(300_000);
     const dir = mkdtempSync(join(tmpdir(), 'raftsim-corpus-'));
     const args = ['fuzz', '--mode', 'guided', '--runs', '2', '--nodes', '3', '--workers', '0'];

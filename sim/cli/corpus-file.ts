@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { FormatError } from '../format/kit.js';
 import { parseSeedCorpus, seedCorpusText, type SeedCorpus } from '../fuzz/seed-corpus.js';
 import { UsageError } from './args.js';
 import { readInputFile } from './input.js';
-import { checkOutput, writeOutput, type OutputTarget } from './output.js';
+import { checkOutput, summaryStream, writeOutput, type OutputTarget } from './output.js';
 
 /**
  * The seed corpus guided mode starts from unless told otherwise: the corpus of a guided campaign
@@ -33,12 +34,20 @@ export function loadCorpusFlag(command: string, flag: string | undefined): SeedC
   }
 }
 
-/** `--save-corpus`: a file or a stream (not standard output, where the summary goes). */
-export function checkCorpusOutput(path: string | undefined): OutputTarget | null {
+/**
+ * `--save-corpus`: a file or a stream, checked before the campaign. Not standard output, where
+ * the summary goes (nor a path that is it), nor the coverage curve the campaign writes last.
+ */
+export function checkCorpusOutput(path: string | undefined, curve: string): OutputTarget | null {
   if (path === undefined) return null;
-  if (path === '-')
-    throw new UsageError('--save-corpus: - (standard output takes the summary): name a file');
-  return checkOutput('save-corpus', path);
+  const refuse = (why: string) => new UsageError(`--save-corpus: ${path}: ${why}`);
+  if (path === '-') throw refuse('standard output takes the summary: name a file');
+  const target = checkOutput('save-corpus', path);
+  if (summaryStream([target]) !== process.stdout)
+    throw refuse('is standard output, which takes the summary: name a file');
+  if (target.kind === 'file' && target.path === resolve(curve))
+    throw refuse('the campaign writes its coverage curve there');
+  return target;
 }
 
 /** Writes a corpus as JSON, gzipped when its name ends in `.gz`. */

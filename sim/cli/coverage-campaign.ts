@@ -11,8 +11,8 @@ export interface CoveredCampaign extends CampaignResult {
   readonly tally: CoverageTally;
   /** Guided mode: how many configurations the corpus ended with. */
   readonly corpus: number | null;
-  /** Guided mode: how many of them came from the seed corpus. */
-  readonly seeded: number | null;
+  /** Guided mode: how many of them came from the seed corpus, and how many it held. */
+  readonly seeded: { readonly kept: number; readonly of: number } | null;
   /** Guided mode: the corpus, to save as a seed for later campaigns. */
   readonly saved: SeedCorpus | null;
 }
@@ -37,7 +37,7 @@ export async function runCoveredCampaign(
       crashes: result.crashes,
       tally: result.corpus.tally,
       corpus: result.corpus.entries.length,
-      seeded: result.corpus.seeded,
+      seeded: { kept: result.corpus.seeded, of: result.corpus.seedEntries },
       saved: result.corpus.saved(),
     };
   }

@@ -60,6 +60,11 @@ export function coverageSvg(summary: CoverageSummary, title: string): string {
 }
 
 /** Writes `<reportsDir>/coverage-<mode>-seed<N>.svg`; returns its path. */
+/** Where a campaign's coverage curve goes. */
+export function coverageSvgPath(reportsDir: string, mode: string, baseSeed: number): string {
+  return join(reportsDir, `coverage-${mode}-seed${baseSeed}.svg`);
+}
+
 export function writeCoverageSvg(
   reportsDir: string,
   mode: string,
@@ -67,7 +72,7 @@ export function writeCoverageSvg(
   summary: CoverageSummary,
 ): string {
   mkdirSync(reportsDir, { recursive: true });
-  const path = join(reportsDir, `coverage-${mode}-seed${baseSeed}.svg`);
+  const path = coverageSvgPath(reportsDir, mode, baseSeed);
   const title = `raftsim fuzz --mode ${mode} --seed ${baseSeed}: ${summary.transitions} transitions in ${summary.runs} runs`;
   writeFileAtomic(path, [coverageSvg(summary, title)]);
   return path;

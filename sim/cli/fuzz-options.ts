@@ -16,6 +16,7 @@ import {
 import { seedRoom, type Shard } from './campaign.js';
 import type { SeedCorpus } from '../fuzz/seed-corpus.js';
 import { checkCorpusOutput, loadCorpusFlag } from './corpus-file.js';
+import { coverageSvgPath } from './coverage-report.js';
 import { checkOutputDir, type OutputTarget } from './output.js';
 import { DEFAULT_SHRINK_SECONDS } from './shrink.js';
 
@@ -128,17 +129,17 @@ export function parseFuzzOptions(argv: string[]): FuzzOptions {
     },
   };
   checkSeedRoom(options.baseSeed, options.shard, mode, options.runs);
+  const reports = values.reports ?? 'reports';
   const corpus = {
     seedCorpus: mode === 'guided' ? loadCorpusFlag('fuzz', values.corpus) : null,
     corpusFlag: values.corpus,
-    saveCorpus: checkCorpusOutput(values['save-corpus']),
+    saveCorpus: checkCorpusOutput(
+      values['save-corpus'],
+      coverageSvgPath(reports, mode, options.baseSeed),
+    ),
   };
   // Last of all, once every flag is known good: the folder is made only for a valid command.
-  return {
-    ...options,
-    ...corpus,
-    reportsDir: checkOutputDir('reports', values.reports ?? 'reports'),
-  };
+  return { ...options, ...corpus, reportsDir: checkOutputDir('reports', reports) };
 }
 
 /** `--check-budget`: absent leaves each run's checker at its default budget. */

@@ -72,22 +72,35 @@ export function finish(options: FuzzOptions, found: Found, kept: Kept | null): v
         )
       : null;
   const extra = {
-    ...(result.corpus === null ? {} : { corpus: result.corpus, seeded: result.seeded }),
+    ...(result.corpus === null
+      ? {}
+      : {
+          corpus: result.corpus,
+          seeded: result.seeded?.kept ?? 0,
+          seedCorpus: result.seeded?.of ?? 0,
+        }),
     ...(coverage === null ? {} : { coverage }),
     ...(svg === null ? {} : { coverageSvg: svg }),
   };
   if (options.json) printJson({ ...summary, ...extra });
   else {
     printSummary(summary, kept, result.failure);
-    if (result.corpus !== null) process.stdout.write(corpusLine(result.corpus, result.seeded ?? 0));
+    if (result.corpus !== null) process.stdout.write(corpusLine(result.corpus, result.seeded));
     if (coverage !== null) process.stdout.write(coverageText(coverage));
     if (svg !== null) process.stdout.write(`curve: ${printable(svg)}\n`);
   }
 }
 
 /** Guided mode's corpus at the end, and how much of it the seed corpus gave. */
-function corpusLine(entries: number, seeded: number): string {
-  const from = seeded === 0 ? 'no seed corpus' : `${seeded} from the seed corpus`;
+function corpusLine(entries: number, seeded: { kept: number; of: number } | null): string {
+  const of = seeded?.of ?? 0;
+  const kept = seeded?.kept ?? 0;
+  let from = 'no seed corpus';
+  if (of > 0)
+    from =
+      kept === of
+        ? `${kept} from the seed corpus`
+        : `${kept} of the seed corpus's ${of}, those of its cluster size`;
   return `corpus: ${entries} entries (${from})\n`;
 }
 

@@ -2,6 +2,7 @@ import { SingleBar } from 'cli-progress';
 import { performance } from 'node:perf_hooks';
 import { replayLine, UsageError } from './args.js';
 import { writeSeedCorpus } from './corpus-file.js';
+import { awaitPipeReaders } from './output.js';
 import type { SeedOutcome } from '../fuzz/run-seed.js';
 import { formatMicros, MICROS_PER_SECOND } from '../time.js';
 import { runCoveredCampaign } from './coverage-campaign.js';
@@ -31,7 +32,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     const failure = found.result.failure;
     if (!options.json) for (const crash of found.result.crashes) reportCrash(crash, options);
     if (failure === null) {
-      const corpusKept = keepCorpus(options, found);
+      const corpusKept = await keepCorpus(options, found);
       finish(options, found, null);
       // A crash is a finding even when its re-run held: the simulator must not crash.
       if (found.result.crashes.length > 0) return 1;
@@ -45,7 +46,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     const first = keepReport(failure, options.seed.mode, options.reportsDir);
     // Kept either way (a report, or its repro on stderr): from now on no stop hides it.
     interrupt.failureKept();
-    keepCorpus(options, found);
+    await keepCorpus(options, found);
     if (first === null) {
       finish(options, found, null);
       return 1;
@@ -73,10 +74,15 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
  * cannot take it is a line on stderr; false then, so that a campaign with no failure exits 2
  * rather than pass for one that kept what it was asked to.
  */
-function keepCorpus(options: FuzzOptions, found: Omit<Found, 'unknownRepros'>): boolean {
+async function keepCorpus(
+  options: FuzzOptions,
+  found: Omit<Found, 'unknownRepros'>,
+): Promise<boolean> {
   const saved = found.result.saved;
   if (options.saveCorpus === null || saved === null) return true;
   try {
+    // A named pipe's reader may come late, as for run's and replay's outputs.
+    await awaitPipeReaders([options.saveCorpus]);
     writeSeedCorpus(options.saveCorpus, saved);
     return true;
   } catch (error) {

@@ -79,7 +79,8 @@ export class GuidedCorpus {
    * novelty are judged on these, so a run joins only with a feature neither had reached.
    */
   private readonly known: Map<number, number>;
-  private readonly seedRuns: number;
+  /** The seed corpus whole (with `--nodes`, its other sizes too), for `saved`. */
+  private readonly seed: SeedCorpus | null;
   /** Entry weights, computed once per generation from the hit counts. */
   private weights: number[] = [];
   /** Fresh runs planned so far. */
@@ -88,17 +89,21 @@ export class GuidedCorpus {
 
   /**
    * With a seed corpus (seed-corpus.ts) the campaign mutates its entries from its first
-   * generation on; with a cluster size fixed (`--nodes`), only its entries of that size.
+   * generation on. With a cluster size fixed (`--nodes`) it keeps only the entries of that size,
+   * and knows only the features they reached: a feature that only other sizes reached is new
+   * here. (Every feature a seed corpus counts is held by one of its entries, since the first
+   * run to reach a feature joins the corpus; so with every entry kept, every feature is known.)
    */
   constructor(
     private readonly options: ConfigOptions & CampaignStamp & Pick<SeedOptions, 'minorityTrials'>,
     seed: SeedCorpus | null = null,
   ) {
-    this.known = new Map(seed?.hits ?? []);
-    this.seedRuns = seed?.runs ?? 0;
+    this.seed = seed;
+    this.known = new Map();
     for (const { seed: at, config, features } of seed?.entries ?? []) {
       if (options.servers !== undefined && config.servers !== options.servers) continue;
       this.entries.push({ seed: at, config, features, fresh: 0 });
+      for (const f of features) this.known.set(f, seed?.hits.get(f) ?? 1);
     }
     this.seeded = this.entries.length;
   }
@@ -153,9 +158,25 @@ export class GuidedCorpus {
     return true;
   }
 
-  /** The corpus as a seed for later campaigns: every entry, and the runs of both campaigns. */
+  /**
+   * The corpus as a seed for later campaigns: the whole seed corpus (entries of every size),
+   * then this campaign's additions, with the runs and hit counts of both.
+   */
   saved(): SeedCorpus {
-    return { runs: this.seedRuns + this.tally.runs, hits: this.known, entries: this.entries };
+    const hits = new Map(this.seed?.hits ?? []);
+    for (const [f, n] of this.tally.hits) hits.set(f, atMostSafe((hits.get(f) ?? 0) + n));
+    const entries = [...(this.seed?.entries ?? []), ...this.entries.slice(this.seeded)];
+    return { runs: atMostSafe((this.seed?.runs ?? 0) + this.tally.runs), hits, entries };
+  }
+
+  /** How many entries the seed corpus holds, all sizes counted. */
+  get seedEntries(): number {
+    return this.seed?.entries.length ?? 0;
+  }
+
+  /** Each entry's energy as the last `startGeneration` weighed it, in corpus order. */
+  energy(): readonly number[] {
+    return this.weights;
   }
 
   /** Swarm mode's configuration for this seed: fast-check's first draw, as fuzzSeed makes it. */
@@ -180,6 +201,11 @@ export class GuidedCorpus {
     }
     return this.entries[weights.length - 1] as CorpusEntry;
   }
+}
+
+/** A count that a corpus file can hold (seed-corpus.ts reads integers up to 2^53 - 1). */
+function atMostSafe(n: number): number {
+  return Math.min(n, Number.MAX_SAFE_INTEGER);
 }
 
 /**

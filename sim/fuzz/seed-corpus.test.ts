@@ -81,6 +81,7 @@ describe('seed corpus', () => {
     // The campaign's own settings stay behind: a later campaign stamps its own.
     expect(saved.entries.some((e) => e.config.without !== undefined)).to.equal(true);
     expect(read.entries.every((e) => e.config.without === undefined)).to.equal(true);
+    expect(seedCorpusText(saved)).to.not.include('"fresh"'); // the format's fields only
   });
 
   it('is refused, naming the field, when it cannot be trusted', () => {
@@ -137,9 +138,26 @@ describe('seed corpus', () => {
     expect(seeded.saved().hits.get(B)).to.equal(2);
   });
 
-  it('keeps only the entries of a fixed cluster size (--nodes)', () => {
+  it('weighs an entry by the runs of both campaigns that reached its features', () => {
+    const seeded = new GuidedCorpus({ safetyMicros: SHORT }, tiny);
+    seeded.startGeneration();
+    expect(seeded.energy()).to.deep.equal([1 / 7, 1 / 7 + 1]);
+    seeded.merge(outcome([B, FEATURE_STATE + 6])); // B reached again, and a new state
+    seeded.startGeneration();
+    expect(seeded.energy()).to.deep.equal([1 / 7, 1 / 7 + 1 / 2, 1 / 2 + 1]);
+  });
+
+  it('with a fixed cluster size (--nodes), keeps that size and saves every size', () => {
     expect(new GuidedCorpus({ servers: 5 }, tiny).seeded).to.equal(1);
+    const three = new GuidedCorpus({ servers: 3 }, tiny);
+    expect(three.seeded).to.equal(1);
     expect(new GuidedCorpus({ servers: 7 }, tiny).seeded).to.equal(0);
+    // B was reached only on five servers: on three it is new, and the run joins.
+    expect(three.merge(outcome([A, B]))).to.equal(true);
+    const saved = three.saved();
+    expect(saved.entries.map((e) => e.seed)).to.deep.equal([11, 12, 99]);
+    expect(saved.hits.get(B)).to.equal(2);
+    expect(saved.runs).to.equal(8);
   });
 
   it('gives the same campaign with 0, 1 and 2 workers', async function () {

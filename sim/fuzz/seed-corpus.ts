@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { COVERAGE_VERSION, FEATURE_END, FEATURE_STATE } from '../monitors/coverage.js';
 import {
   expected,
+  fields,
   FormatError,
   integer,
   list,
@@ -48,7 +49,11 @@ export function unstamped(config: FuzzConfig): FuzzConfig {
 /** A corpus as the JSON text of its file (entries in the order the campaign added them). */
 export function seedCorpusText(corpus: SeedCorpus): string {
   const hits = [...corpus.hits].sort((a, b) => a[0] - b[0]);
-  const entries = corpus.entries.map((e) => ({ ...e, config: unstamped(e.config) }));
+  const entries = corpus.entries.map((e) => ({
+    seed: e.seed,
+    config: unstamped(e.config),
+    features: e.features,
+  }));
   return `${JSON.stringify({
     format: CORPUS_FORMAT,
     version: CORPUS_VERSION,
@@ -81,7 +86,7 @@ const corpusSchema = someFields(
     runs: count,
     hits: list(v.tuple([feature, count]), MOST_FEATURES, 'a list of [feature, runs] pairs'),
     entries: list(
-      someFields({
+      fields({
         seed: count,
         config: v.unknown(),
         features: list(feature, MOST_FEATURES, 'a list of feature ids'),

@@ -71,6 +71,7 @@ describe('raftsim fuzz --corpus and --save-corpus', () => {
       ],
       [['fuzz', '--mode', 'guided', '--corpus', 'missing.json'], 'cannot read missing.json'],
       [['fuzz', '--mode', 'guided', '--corpus', '/dev/zero'], 'cannot read /dev/zero'],
+      [['fuzz', '--mode', 'guided', '--corpus', ''], '--corpus: an empty path'],
       [['fuzz', '--mode', 'guided', '--corpus', 'deep.json'], 'deep.json: '],
       [['fuzz', '--mode', 'guided', '--corpus', 'twice.json'], 'twice.json: format: '],
       [['fuzz', '--mode', 'guided', '--save-corpus', 'bad.json/c.json'], '--save-corpus: '],

@@ -20,6 +20,7 @@ export const BUNDLED_CORPUS = fileURLToPath(
 /** `--corpus`: a corpus file, `none` for an empty start, absent for the bundled corpus. */
 export function loadCorpusFlag(command: string, flag: string | undefined): SeedCorpus | null {
   if (flag === 'none') return null;
+  if (flag === '') throw new UsageError(`${command}: --corpus: an empty path (a file, or none)`);
   const path = flag ?? BUNDLED_CORPUS;
   if (flag === undefined && !existsSync(path))
     throw new UsageError(

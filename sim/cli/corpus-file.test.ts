@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +98,27 @@ describe('raftsim fuzz --corpus and --save-corpus', () => {
     expect(piped.status).to.equal(2);
     expect(piped.stdout).to.equal('');
     expect(piped.stderr).to.include('is standard output, which takes the summary');
+  });
+
+  it('Ctrl-C stops a guided campaign and still saves its corpus (exit 130)', async function () {
+    this.timeout(120_000);
+    const dir = mkdtempSync(join(tmpdir(), 'raftsim-corpus-'));
+    const args = ['fuzz', '--mode', 'guided', '--time', '60s', '--workers', '0'];
+    const child = spawn(process.execPath, [MAIN, ...args, '--save-corpus', 'c.json.gz'], {
+      cwd: dir,
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // Once it says it started (its Ctrl-C handler is in place), and a moment of work later.
+    await new Promise<void>((resolve) => child.stderr.once('data', () => resolve()));
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    child.kill('SIGINT');
+    expect(await exited).to.equal(130);
+    expect(stdout).to.match(/^interrupted: \d+ runs \(guided mode/m);
+    const runs = Number(/^interrupted: (\d+) runs/m.exec(stdout)?.[1]);
+    const saved = loadCorpusFlag('test', join(dir, 'c.json.gz'));
+    expect(saved?.runs).to.equal(6000 + runs); // the bundled corpus's runs and the campaign's
   });
 
   it('keeps the corpus of a campaign that found a failure, and exits 1', function () {

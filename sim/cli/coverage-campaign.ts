@@ -13,8 +13,8 @@ export interface CoveredCampaign extends CampaignResult {
   readonly corpus: number | null;
   /** Guided mode: how many of them came from the seed corpus, and how many it held. */
   readonly seeded: { readonly kept: number; readonly of: number } | null;
-  /** Guided mode: the corpus, to save as a seed for later campaigns. */
-  readonly saved: SeedCorpus | null;
+  /** Guided mode: the corpus as a seed for later campaigns, made only when asked for. */
+  readonly saved: (() => SeedCorpus) | null;
 }
 
 /**
@@ -38,7 +38,7 @@ export async function runCoveredCampaign(
       tally: result.corpus.tally,
       corpus: result.corpus.entries.length,
       seeded: { kept: result.corpus.seeded, of: result.corpus.seedEntries },
-      saved: result.corpus.saved(),
+      saved: () => result.corpus.saved(),
     };
   }
   const covered = new Map<number, RunCoverage>();

@@ -83,7 +83,7 @@ async function keepCorpus(
   try {
     // A named pipe's reader may come late, as for run's and replay's outputs.
     await awaitPipeReaders([options.saveCorpus]);
-    writeSeedCorpus(options.saveCorpus, saved);
+    writeSeedCorpus(options.saveCorpus, saved());
     return true;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;

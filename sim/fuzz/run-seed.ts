@@ -162,6 +162,12 @@ export function stampCampaign(config: FuzzConfig, options: CampaignStamp): FuzzC
   };
 }
 
+/** The configuration without what stampCampaign put in: as another campaign would stamp it. */
+export function unstampCampaign(config: FuzzConfig): FuzzConfig {
+  const { mutant: _m, without: _w, checkBudget: _c, ...plain } = config;
+  return plain;
+}
+
 interface FirstRun {
   readonly config: FuzzConfig;
   readonly summary: RunSummary;

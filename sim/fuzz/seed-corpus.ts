@@ -11,7 +11,9 @@ import {
   someFields,
 } from '../format/kit.js';
 import type { FuzzConfig } from './config.js';
+import { withoutMinorityTrial } from './minority-trial.js';
 import { parseConfigValue } from './repro-schema.js';
+import { unstampCampaign } from './run-seed.js';
 
 /**
  * A seed corpus: what a guided campaign starts from, as fuzzers start from a corpus of inputs
@@ -41,9 +43,8 @@ export const CORPUS_FORMAT = 'raftsim-corpus';
 export const CORPUS_VERSION = 1;
 
 /** The campaign's own settings, which a corpus entry must not carry into another campaign. */
-export function unstamped(config: FuzzConfig): FuzzConfig {
-  const { mutant: _m, without: _w, checkBudget: _c, minorityTrial: _t, ...plain } = config;
-  return plain;
+function unstamped(config: FuzzConfig): FuzzConfig {
+  return withoutMinorityTrial(unstampCampaign(config));
 }
 
 /** A corpus as the JSON text of its file (entries in the order the campaign added them). */
